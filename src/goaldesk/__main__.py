@@ -1,0 +1,5 @@
+import sys
+
+from goaldesk.cli import main
+
+sys.exit(main())

@@ -1,0 +1,75 @@
+"""Who may see what: every organisation page goes through `org_view`.
+
+A visitor who is not a member of the organisation gets 404 (the organisation's existence is
+not revealed); a member whose role is too low gets 403; an anonymous visitor is sent to sign in.
+"""
+
+from collections.abc import Callable
+from contextvars import ContextVar
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
+
+from goaldesk.accounts.models import Calendar, Membership, Organisation, Profile, Role
+
+#: The calendar dates are shown in for the current request (set per request, never shared).
+display_calendar: ContextVar[str] = ContextVar("display_calendar", default=Calendar.GREGORIAN)
+
+LANGUAGE_COOKIE = "django_language"
+
+
+def profile_for(user: Any) -> Profile:
+    profile, _ = Profile.objects.get_or_create(user=user)
+    return profile
+
+
+def apply_preferences(request: HttpRequest, org: Organisation | None = None) -> None:
+    """Activate the language and calendar for this request.
+
+    Language: the visitor's explicit choice (cookie), else their profile, else the organisation's.
+    Calendar: the user's profile, else the organisation's.
+    """
+    profile = getattr(request, "profile", None)
+    if request.COOKIES.get(LANGUAGE_COOKIE) is None:
+        language = (profile.language if profile else "") or (org.language if org else "")
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+    calendar = (profile.calendar if profile else "") or (org.calendar if org else "")
+    display_calendar.set(calendar or Calendar.GREGORIAN)
+
+
+def org_view(role: str = Role.VIEWER) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Decorate a view of `/o/<org_slug>/…`: it runs with `request.org` and `request.membership`."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, org_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            membership = (
+                Membership.objects.select_related("organisation")
+                .filter(user=request.user, organisation__slug=org_slug)
+                .first()
+            )
+            if membership is None:
+                raise Http404
+            if not membership.allows(role):
+                raise PermissionDenied
+            request.org = membership.organisation  # type: ignore[attr-defined]
+            request.membership = membership  # type: ignore[attr-defined]
+            apply_preferences(request, membership.organisation)
+            profile = getattr(request, "profile", None)
+            if profile is not None and profile.last_organisation_id != membership.organisation_id:
+                Profile.objects.filter(pk=profile.pk).update(
+                    last_organisation=membership.organisation
+                )
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,67 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from goaldesk.accounts.access import LANGUAGE_COOKIE, org_view, profile_for
+from goaldesk.accounts.models import Role
+from goaldesk.accounts.forms import LanguageForm
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:home")
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        messages.success(self.request, _("Your password was changed."))
+        return super().form_valid(form)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Go to the dashboard of the organisation used last, or the list of organisations."""
+    profile = profile_for(request.user)
+    memberships = request.user.memberships.select_related("organisation")  # type: ignore[union-attr]
+    last = memberships.filter(organisation=profile.last_organisation_id).first()
+    chosen = last or (memberships.first() if memberships.count() == 1 else None)
+    if chosen is not None:
+        return redirect("metrics:dashboard", org_slug=chosen.organisation.slug)
+    return redirect("accounts:organisations")
+
+
+@login_required
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/organisations.html")
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language; remembered in a cookie and in the user's profile."""
+    form = LanguageForm(request.POST)
+    next_url = request.POST.get("next") or reverse("accounts:home")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = reverse("accounts:home")
+    response = HttpResponseRedirect(next_url)
+    if form.is_valid():
+        language = form.cleaned_data["language"]
+        if request.user.is_authenticated:
+            profile = profile_for(request.user)
+            profile.language = language
+            profile.save(update_fields=["language"])
+        response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 86400, samesite="Lax")
+    return response
+
+
+@org_view(Role.OWNER)
+def settings_general(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/organisations.html", {"nav": "settings"})

@@ -1,0 +1,124 @@
+"""The `goaldesk` command. Its sub-commands and exit codes are a contract (see README).
+
+This module only parses arguments; each sub-command's work lives in its app's `commands.py`.
+Exit codes: 0 success; 1 the command ran but some input was rejected; 2 unusable arguments
+or an unreadable file.
+"""
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from importlib import import_module
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "goaldesk.settings")
+    import django
+
+    django.setup()
+
+
+def _run(target: str) -> Callable[[argparse.Namespace], int]:
+    """A handler that sets Django up, then calls `module:function` with the parsed arguments."""
+
+    def handler(args: argparse.Namespace) -> int:
+        _setup_django()
+        module_name, function_name = target.split(":")
+        function = getattr(import_module(module_name), function_name)
+        return int(function(args) or 0)
+
+    return handler
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="goaldesk", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = commands.add_parser("demo", help="build the demo organisation on the embedded DB and serve it")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--reset", action="store_true", help="rebuild the demo data from scratch")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--no-serve", action="store_true", help="build the data, do not serve")
+    p.set_defaults(handler=_run("goaldesk.demo.commands:cmd_demo"))
+
+    p = commands.add_parser("demo-data", help="write a demo interactions CSV (for benchmarks)")
+    p.add_argument("--size", type=int, default=None, help="number of interactions (default: 6 months' worth)")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--out", required=True)
+    p.set_defaults(handler=_run("goaldesk.demo.commands:cmd_demo_data"))
+
+    p = commands.add_parser("serve", help="serve the web application with gunicorn")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=2)
+    p.set_defaults(handler=_run("goaldesk.accounts.commands:cmd_serve"))
+
+    p = commands.add_parser("worker", help="run background jobs")
+    p.add_argument("--batch", action="store_true", help="run what is queued, then exit")
+    p.set_defaults(handler=_run("goaldesk.accounts.commands:cmd_worker"))
+
+    p = commands.add_parser("migrate", help="create or update the database tables")
+    p.set_defaults(handler=_run("goaldesk.accounts.commands:cmd_migrate"))
+
+    p = commands.add_parser("manage", help="run a Django management command", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(handler=_run("goaldesk.accounts.commands:cmd_manage"))
+
+    org = commands.add_parser("org", help="organisations").add_subparsers(
+        dest="org_command", required=True, parser_class=_Parser
+    )
+    p = org.add_parser("create", help="create an organisation")
+    p.add_argument("name")
+    p.add_argument("--timezone", required=True)
+    p.add_argument("--language", required=True, choices=["en", "de", "fa", "ar"])
+    p.add_argument("--slug")
+    p.add_argument("--owner", help="user name of the owner (created when new)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_run("goaldesk.accounts.commands:cmd_org_create"))
+
+    imp = commands.add_parser("import", help="import a file").add_subparsers(
+        dest="import_command", required=True, parser_class=_Parser
+    )
+    p = imp.add_parser("interactions", help="import interactions from CSV or XLSX")
+    p.add_argument("file")
+    p.add_argument("--org", required=True, help="organisation slug")
+    p.add_argument("--mapping", help="preset name (canonical, zendesk) or a JSON file")
+    p.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_run("goaldesk.interactions.commands:cmd_import_interactions"))
+    p = imp.add_parser("reviews", help="import online reviews from CSV or XLSX")
+    p.add_argument("file")
+    p.add_argument("--org", required=True)
+    p.add_argument("--dry-run", action="store_true")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_run("goaldesk.interactions.commands:cmd_import_reviews"))
+
+    p = commands.add_parser("kpis", help="print every metric for a period")
+    p.add_argument("--org", required=True)
+    p.add_argument("--from", dest="date_from", required=True, help="first day, YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", required=True, help="last day (included)")
+    p.add_argument("--by", choices=["channel", "agent", "team", "category", "day"])
+    p.add_argument("--channel")
+    p.add_argument("--team")
+    p.add_argument("--agent")
+    p.add_argument("--category")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_run("goaldesk.metrics.commands:cmd_kpis"))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.handler(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

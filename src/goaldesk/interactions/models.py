@@ -1,0 +1,263 @@
+"""Interactions from every channel, the agents and teams who handle them, reviews and imports.
+
+The canonical record and every field's meaning are in docs/metrics.md (METRICS.md). Columns
+under "derived" are computed from the others by `interactions.services` when a row is written
+(and recomputed when the organisation's time zone or business hours change), so the metric
+queries are plain aggregates.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from goaldesk.accounts.models import Organisation
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("E-mail")
+    CHAT = "chat", _("Chat")
+    SOCIAL = "social", _("Social media")
+    WALK_IN = "walk_in", _("Walk-in desk")
+    WEB = "web", _("Web form")
+    FIELD = "field", _("Field visit")
+
+
+#: Channels where the customer waits in a live queue (service level, abandonment, ASA).
+LIVE_CHANNELS = (Channel.PHONE, Channel.CHAT, Channel.WALK_IN)
+
+
+class Status(models.TextChoices):
+    RESOLVED = "resolved", _("Resolved")
+    UNRESOLVED = "unresolved", _("Unresolved")
+    ABANDONED = "abandoned", _("Abandoned")
+    OPEN = "open", _("Open")
+
+
+class Outcome(models.TextChoices):
+    SUCCESS = "success", _("Success")
+    FAILURE = "failure", _("Failure")
+
+
+class Sentiment(models.TextChoices):
+    NEGATIVE = "negative", _("Negative")
+    NEUTRAL = "neutral", _("Neutral")
+    POSITIVE = "positive", _("Positive")
+
+
+class Team(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="team_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Agent(models.Model):
+    """A person who handles contacts, with or without a login."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="agents")
+    key = models.CharField(_("key"), max_length=150, help_text=_("E-mail address or code"))
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="agents"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="agent_records",
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("agent")
+        verbose_name_plural = _("agents")
+        ordering = ["name", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "key"], name="agent_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.key
+
+
+class Interaction(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="interactions"
+    )
+    external_id = models.CharField(_("external id"), max_length=100)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    created_at = models.DateTimeField(_("created at"))
+    customer_id = models.CharField(_("customer"), max_length=150, blank=True)
+    agent = models.ForeignKey(
+        Agent, null=True, blank=True, on_delete=models.SET_NULL, related_name="interactions"
+    )
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="interactions"
+    )
+    category = models.CharField(_("category"), max_length=100, blank=True)
+    first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    wait_seconds = models.FloatField(_("wait (seconds)"), null=True, blank=True)
+    handle_seconds = models.FloatField(_("handle time (seconds)"), null=True, blank=True)
+    csat = models.PositiveSmallIntegerField(
+        _("CSAT"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    nps = models.PositiveSmallIntegerField(
+        _("NPS answer"), null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
+    ces = models.PositiveSmallIntegerField(
+        _("CES"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(7)]
+    )
+    sentiment_start = models.CharField(
+        _("sentiment on arrival"), max_length=16, choices=Sentiment.choices, blank=True
+    )
+    sentiment_end = models.CharField(
+        _("sentiment on leaving"), max_length=16, choices=Sentiment.choices, blank=True
+    )
+    arrived_at = models.DateTimeField(_("technician arrived at"), null=True, blank=True)
+    fixed_at = models.DateTimeField(_("fault fixed at"), null=True, blank=True)
+
+    # Derived (see module docstring).
+    local_date = models.DateField(_("day"), help_text=_("created_at's day in the organisation's time zone"))
+    is_live = models.BooleanField(default=False)
+    first_response_seconds = models.FloatField(null=True, blank=True)
+    first_response_business_seconds = models.FloatField(null=True, blank=True)
+    resolution_seconds = models.FloatField(null=True, blank=True)
+    resolution_business_seconds = models.FloatField(null=True, blank=True)
+    time_to_arrive_seconds = models.FloatField(null=True, blank=True)
+    time_to_fix_seconds = models.FloatField(null=True, blank=True)
+
+    imported_by = models.ForeignKey(
+        "ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("interaction")
+        verbose_name_plural = _("interactions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "external_id"], name="interaction_unique_external_id"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "local_date"], name="interaction_org_day"),
+            models.Index(
+                fields=["organisation", "customer_id", "category", "created_at"],
+                name="interaction_org_customer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.external_id} ({self.channel})"
+
+
+class Review(models.Model):
+    """An online review (Google, a marketplace, …) dated on a day, rated 1–5."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="reviews")
+    external_id = models.CharField(_("external id"), max_length=100)
+    source = models.CharField(_("source"), max_length=100, blank=True)
+    date = models.DateField(_("date"))
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    text = models.TextField(_("text"), blank=True)
+    author = models.CharField(_("author"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "external_id"], name="review_unique_external_id"
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "date"], name="review_org_date")]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.date} {self.rating}"
+
+
+class ImportJob(models.Model):
+    """One file brought in: its mapping, its progress and its result.
+
+    `rows_done` advances in the same transaction as each batch it covers, so a job that is
+    stopped half-way resumes after the last committed batch.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    class Kind(models.TextChoices):
+        INTERACTIONS = "interactions", _("Interactions")
+        REVIEWS = "reviews", _("Reviews")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="imports")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.INTERACTIONS)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    mapping = models.JSONField(default=dict, help_text="canonical field → file header")
+    dry_run = models.BooleanField(default=False)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    rows_done = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0, help_text="new rows")
+    updated = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.state})"
+
+    @property
+    def percent(self) -> int:
+        if not self.rows_total:
+            return 100 if self.state == self.State.DONE else 0
+        return min(100, round(100 * self.rows_done / self.rows_total))
+
+
+class ImportRejection(models.Model):
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rejections")
+    row_number = models.PositiveIntegerField(help_text="1 = the first data row after the header")
+    column = models.CharField(max_length=100, blank=True)
+    reason = models.TextField()
+    raw = models.JSONField(default=dict, help_text="the row as it was in the file")
+
+    class Meta:
+        ordering = ["row_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "row_number"], name="rejection_unique_row")
+        ]
+
+    def __str__(self) -> str:
+        return f"row {self.row_number}: {self.reason}"

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from goaldesk.metrics import views
+
+app_name = "metrics"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+]

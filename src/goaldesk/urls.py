@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+from goaldesk.api.urls import api
+
+urlpatterns = [
+    path("", include("goaldesk.accounts.urls")),
+    path("o/<slug:org_slug>/", include("goaldesk.interactions.urls")),
+    path("o/<slug:org_slug>/", include("goaldesk.metrics.urls")),
+    path("api/", api.urls),
+]
