@@ -41,7 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="goaldesk", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    p = commands.add_parser("demo", help="build the demo organisation on the embedded DB and serve it")
+    p = commands.add_parser(
+        "demo", help="build the demo organisation on the embedded DB and serve it"
+    )
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--reset", action="store_true", help="rebuild the demo data from scratch")
@@ -50,7 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_run("goaldesk.demo.commands:cmd_demo"))
 
     p = commands.add_parser("demo-data", help="write a demo interactions CSV (for benchmarks)")
-    p.add_argument("--size", type=int, default=None, help="number of interactions (default: 6 months' worth)")
+    p.add_argument(
+        "--size", type=int, default=None, help="number of interactions (default: 6 months' worth)"
+    )
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--out", required=True)
     p.set_defaults(handler=_run("goaldesk.demo.commands:cmd_demo_data"))

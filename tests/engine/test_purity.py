@@ -16,5 +16,7 @@ def test_engine_never_imports_django():
         "leaked = sorted(m for m in sys.modules if m == 'django' or m.startswith('django.'))\n"
         "print(','.join(leaked))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == ""

@@ -43,7 +43,9 @@ def apply_preferences(request: HttpRequest, org: Organisation | None = None) -> 
     display_calendar.set(calendar or Calendar.GREGORIAN)
 
 
-def org_view(role: str = Role.VIEWER) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def org_view(
+    role: str = Role.VIEWER,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Decorate a view of `/o/<org_slug>/…`: it runs with `request.org` and `request.membership`."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -34,9 +34,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     os.execvp(  # noqa: S606 - replaces this process with gunicorn, arguments are ours
         sys.executable,
         [
-            sys.executable, "-m", "gunicorn", "goaldesk.wsgi:application",
-            "--bind", f"{args.host}:{args.port}", "--workers", str(args.workers),
-            "--access-logfile", "-",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "goaldesk.wsgi:application",
+            "--bind",
+            f"{args.host}:{args.port}",
+            "--workers",
+            str(args.workers),
+            "--access-logfile",
+            "-",
         ],
     )
     return 0
@@ -57,6 +64,11 @@ def cmd_org_create(args: argparse.Namespace) -> int:
         return 2
     if args.owner:
         member_add(organisation=org, user=user_get_or_create(username=args.owner), role=Role.OWNER)
-    result = {"slug": org.slug, "name": org.name, "timezone": org.timezone, "language": org.language}
+    result = {
+        "slug": org.slug,
+        "name": org.name,
+        "timezone": org.timezone,
+        "language": org.language,
+    }
     print(json.dumps(result) if args.json else f"Created organisation {org.name} ({org.slug}).")
     return 0

@@ -49,7 +49,9 @@ class Organisation(models.Model):
     answer_target_seconds = models.PositiveIntegerField(
         _("answer-time target (seconds)"),
         default=20,
-        help_text=_("A live contact answered within this many seconds counts towards the service level."),
+        help_text=_(
+            "A live contact answered within this many seconds counts towards the service level."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -88,7 +90,9 @@ class BusinessHours(models.Model):
 
 
 class Holiday(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="holidays")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="holidays"
+    )
     date = models.DateField(_("date"))
     name = models.CharField(_("name"), max_length=200, blank=True)
 

@@ -12,16 +12,29 @@ from goaldesk.accounts.models import Membership, Organisation, Role, validate_ti
 
 @transaction.atomic
 def organisation_create(
-    *, name: str, timezone: str, language: str, slug: str | None = None,
-    calendar: str | None = None, weekend_days: list[int] | None = None,
+    *,
+    name: str,
+    timezone: str,
+    language: str,
+    slug: str | None = None,
+    calendar: str | None = None,
+    weekend_days: list[int] | None = None,
 ) -> Organisation:
     """Create an organisation; raises ValidationError naming the bad field."""
     validate_timezone(timezone)
     slug = slug or slugify(name) or "org"
     if Organisation.objects.filter(slug=slug).exists():
-        raise ValidationError({"slug": _("An organisation with the short name “%(slug)s” exists already.") % {"slug": slug}})
+        raise ValidationError(
+            {
+                "slug": _("An organisation with the short name “%(slug)s” exists already.")
+                % {"slug": slug}
+            }
+        )
     org = Organisation(
-        name=name, slug=slug, timezone=timezone, language=language,
+        name=name,
+        slug=slug,
+        timezone=timezone,
+        language=language,
         calendar=calendar or ("jalali" if language == "fa" else "gregorian"),
         weekend_days=weekend_days if weekend_days is not None else default_weekend(timezone),
     )
@@ -34,8 +47,17 @@ def default_weekend(timezone: str) -> list[int]:
     """The usual weekend where the time zone is: Iran Friday; much of the Gulf Friday–Saturday."""
     if timezone == "Asia/Tehran":
         return [5]
-    if timezone in {"Asia/Dubai", "Asia/Riyadh", "Asia/Qatar", "Asia/Kuwait", "Asia/Bahrain",
-                    "Asia/Muscat", "Africa/Cairo", "Asia/Amman", "Asia/Baghdad"}:
+    if timezone in {
+        "Asia/Dubai",
+        "Asia/Riyadh",
+        "Asia/Qatar",
+        "Asia/Kuwait",
+        "Asia/Bahrain",
+        "Asia/Muscat",
+        "Africa/Cairo",
+        "Asia/Amman",
+        "Asia/Baghdad",
+    }:
         return [5, 6]
     return [6, 7]
 
@@ -49,7 +71,9 @@ def member_add(*, organisation: Organisation, user: AbstractBaseUser, role: str)
     return membership
 
 
-def user_get_or_create(*, username: str, password: str | None = None, email: str = "") -> AbstractBaseUser:
+def user_get_or_create(
+    *, username: str, password: str | None = None, email: str = ""
+) -> AbstractBaseUser:
     User = get_user_model()
     user, created = User.objects.get_or_create(username=username, defaults={"email": email})
     if created or password:

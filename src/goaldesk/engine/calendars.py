@@ -10,10 +10,34 @@ GREGORIAN = "gregorian"
 JALALI = "jalali"
 
 JALALI_MONTHS = {
-    "fa": ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور",
-           "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند"),
-    "en": ("Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar",
-           "Mehr", "Aban", "Azar", "Dey", "Bahman", "Esfand"),
+    "fa": (
+        "فروردین",
+        "اردیبهشت",
+        "خرداد",
+        "تیر",
+        "مرداد",
+        "شهریور",
+        "مهر",
+        "آبان",
+        "آذر",
+        "دی",
+        "بهمن",
+        "اسفند",
+    ),
+    "en": (
+        "Farvardin",
+        "Ordibehesht",
+        "Khordad",
+        "Tir",
+        "Mordad",
+        "Shahrivar",
+        "Mehr",
+        "Aban",
+        "Azar",
+        "Dey",
+        "Bahman",
+        "Esfand",
+    ),
 }
 
 

@@ -56,7 +56,7 @@ def duration(seconds: Any) -> str:
     """Seconds as a short human duration: '45 s', '12 min', '3 h 05 min', '2 d 4 h'."""
     if seconds is None or seconds == "":
         return "—"
-    total = int(round(float(seconds)))
+    total = round(float(seconds))
     days, rest = divmod(total, 86400)
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
