@@ -1,0 +1,5 @@
+"""The demo: believable data for a made-up organisation, built into the database and served.
+
+`generator` is pure Python (no Django) and deterministic for a seed; `build` writes it through the
+interactions services; `commands` holds `goaldesk demo` and `goaldesk demo-data`.
+"""
