@@ -1,7 +1,299 @@
+"""Forms of the account and organisation-settings pages.
+
+Number, time and date fields accept Persian (۱۲۳) and Arabic-Indic (١٢٣) digits.
+"""
+
+import datetime as dt
+import re
+import zoneinfo
+from typing import Any
+
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
+
+from goaldesk.accounts.models import Calendar, Organisation, Role
+from goaldesk.accounts.services import TOKEN_ROLES, business_hours_problems
+from goaldesk.engine import from_jalali, normalize_digits
+from goaldesk.interactions.models import Team
+
+#: ISO weekday (1 = Monday … 7 = Sunday) → the weekday's name in the reader's language.
+WEEKDAY_CHOICES = [(iso, WEEKDAYS[iso - 1]) for iso in range(1, 8)]
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    """Every IANA time zone, without the 'posix/' and 'right/' duplicates some systems ship."""
+    names = sorted(
+        name
+        for name in zoneinfo.available_timezones()
+        if not name.startswith(("posix/", "right/")) and name not in {"localtime", "Factory"}
+    )
+    return [(name, name) for name in names]
+
+
+def _ascii(value: Any) -> Any:
+    return normalize_digits(value).strip() if isinstance(value, str) else value
+
+
+class LocalIntegerField(forms.IntegerField):
+    """An integer typed with any digits: '۲۰' and '٢٠' are 20."""
+
+    # A text box: browsers' number inputs drop Persian digits instead of passing them on.
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "size": 6})
+
+    def to_python(self, value: Any) -> int | None:
+        return super().to_python(_ascii(value))
+
+
+class LocalTimeField(forms.TimeField):
+    """A time of day typed as HH:MM with any digits ('۰۹:۳۰' is 09:30)."""
+
+    widget = forms.TimeInput(format="%H:%M", attrs={"size": 5, "autocomplete": "off"})
+    default_error_messages = {"invalid": _("Enter a time as HH:MM, for example 09:00 or 17:30.")}
+
+    def to_python(self, value: Any) -> dt.time | None:
+        return super().to_python(_ascii(value))
+
+
+_YMD = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+
+
+class LocalDateField(forms.DateField):
+    """A date typed as year/month/day in the Gregorian or the Jalali calendar, with any digits.
+
+    The year tells the calendars apart: Jalali years are around 1400, Gregorian ones around
+    2000, so '1405/09/02' and '2026-11-23' are the same day.
+    """
+
+    default_error_messages = {
+        "invalid": _(
+            "Enter a date as year/month/day, for example 2026-11-23 or, in the Jalali calendar, "
+            "1405/09/02."
+        ),
+        "invalid_jalali": _("%(value)s is not a date in the Jalali calendar."),
+        "invalid_gregorian": _("%(value)s is not a date."),
+    }
+
+    def to_python(self, value: Any) -> dt.date | None:
+        value = _ascii(value)
+        if isinstance(value, str):
+            match = _YMD.match(value)
+            if match:
+                year, month, day = (int(part) for part in match.groups())
+                try:
+                    if year < 1700:
+                        return from_jalali(year, month, day)
+                    return dt.date(year, month, day)
+                except ValueError:
+                    code = "invalid_jalali" if year < 1700 else "invalid_gregorian"
+                    raise forms.ValidationError(
+                        self.error_messages[code], code=code, params={"value": value}
+                    ) from None
+        return super().to_python(value)
 
 
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+
+class OrganisationSettingsForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    timezone = forms.ChoiceField(
+        label=_("Time zone"),
+        error_messages={
+            "invalid_choice": _(
+                "“%(value)s” is not a known time zone. Pick one from the list, for example "
+                "Asia/Tehran or Europe/Berlin."
+            )
+        },
+        help_text=_("Days, business hours and reports follow this time zone."),
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    calendar = forms.ChoiceField(label=_("Display calendar"), choices=Calendar.choices)
+    weekend_days = forms.TypedMultipleChoiceField(
+        label=_("Weekend days"),
+        choices=WEEKDAY_CHOICES,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Closed whatever the business hours say."),
+    )
+    answer_target_seconds = LocalIntegerField(
+        label=_("Answer-time target (seconds)"),
+        min_value=1,
+        max_value=3600,
+        help_text=_(
+            "A live contact answered within this many seconds counts towards the service level."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].choices = timezone_choices()  # type: ignore[attr-defined]
+
+    @classmethod
+    def initial_for(cls, org: Organisation) -> dict[str, Any]:
+        return {
+            "name": org.name,
+            "timezone": org.timezone,
+            "language": org.language,
+            "calendar": org.calendar,
+            "weekend_days": list(org.weekend_days or []),
+            "answer_target_seconds": org.answer_target_seconds,
+        }
+
+
+class BusinessHoursSpanForm(forms.Form):
+    weekday = forms.TypedChoiceField(
+        label=_("Weekday"), choices=[("", "—"), *WEEKDAY_CHOICES], coerce=int
+    )
+    opens = LocalTimeField(label=_("Opens"))
+    closes = LocalTimeField(label=_("Closes"))
+
+
+class BaseBusinessHoursFormSet(forms.BaseFormSet):
+    def spans(self) -> list[tuple[int, dt.time, dt.time]]:
+        """The filled-in spans that are not marked for deletion, in form order."""
+        return [
+            (f.cleaned_data["weekday"], f.cleaned_data["opens"], f.cleaned_data["closes"])
+            for f in self._filled_forms()
+        ]
+
+    def _filled_forms(self) -> list[forms.Form]:
+        return [
+            f
+            for f in self.forms
+            if f.cleaned_data
+            and not f.cleaned_data.get("DELETE")
+            and {"weekday", "opens", "closes"} <= f.cleaned_data.keys()
+        ]
+
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        filled = self._filled_forms()
+        problems = business_hours_problems(self.spans())
+        for index, message in problems.items():
+            filled[index].add_error("closes", message)
+        if problems:
+            raise forms.ValidationError(_("Some opening spans need fixing; see the marked rows."))
+
+
+BusinessHoursFormSet = forms.formset_factory(
+    BusinessHoursSpanForm, formset=BaseBusinessHoursFormSet, extra=3, can_delete=True
+)
+
+
+class HolidayForm(forms.Form):
+    date = LocalDateField(
+        label=_("Date"),
+        widget=forms.TextInput(attrs={"size": 12, "placeholder": "2026-11-23"}),
+    )
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, jalali: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if jalali:
+            self.fields["date"].widget.attrs["placeholder"] = "1405/09/02"
+            self.fields["date"].help_text = _(
+                "Jalali (1405/09/02) or Gregorian (2026-11-23); Persian digits are fine."
+            )
+
+
+ROLE_CHOICES = Role.choices
+
+
+class MemberAddForm(forms.Form):
+    username = forms.CharField(label=_("User name"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES, initial=Role.AGENT)
+
+
+class MemberCreateForm(forms.Form):
+    username = forms.CharField(label=_("User name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail (optional)"), required=False)
+    password1 = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(render_value=False)
+    )
+    password2 = forms.CharField(
+        label=_("Password again"), strip=False, widget=forms.PasswordInput(render_value=False)
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES, initial=Role.AGENT)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("password1")
+            and data.get("password2")
+            and (data["password1"] != data["password2"])
+        ):
+            self.add_error("password2", _("The two passwords differ."))
+        return data
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES)
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(label=_("Team name"), max_length=100)
+
+
+class AgentForm(forms.Form):
+    key = forms.CharField(
+        label=_("Key"),
+        max_length=150,
+        help_text=_("The agent's e-mail address or code, as it appears in imported files."),
+    )
+    name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.none(), required=False, empty_label=_("No team")
+    )
+    user = forms.ModelChoiceField(
+        label=_("Sign-in user"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label=_("None"),
+        help_text=_("Lets this member see their own scorecard and shifts."),
+    )
+    active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        teams: QuerySet[Team] = Team.objects.filter(organisation=organisation)
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+        users = (
+            get_user_model()
+            .objects.filter(memberships__organisation=organisation)
+            .order_by(get_user_model().USERNAME_FIELD)
+        )
+        self.fields["user"].queryset = users  # type: ignore[attr-defined]
+        self.fields["user"].label_from_instance = lambda u: u.get_username()  # type: ignore[attr-defined]
+        self.fields["key"].widget.attrs["dir"] = "ltr"
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("What uses it, e.g. “Helpdesk sync”.")
+    )
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[(r.value, r.label) for r in TOKEN_ROLES],
+        initial=Role.VIEWER,
+        help_text=_("Viewer tokens can only read; manager tokens can also send data."),
+    )
+
+
+class ProfileForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=[("", _("As the organisation")), *settings.LANGUAGES],
+        required=False,
+    )
+    calendar = forms.ChoiceField(
+        label=_("Calendar"),
+        choices=[("", _("As the organisation")), *Calendar.choices],
+        required=False,
+    )

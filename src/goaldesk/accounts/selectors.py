@@ -1,7 +1,17 @@
 """Reads of organisation settings."""
 
-from goaldesk.accounts.models import Organisation
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+
+from goaldesk.accounts.models import (
+    ROLE_RANK,
+    ApiToken,
+    BusinessHours,
+    Holiday,
+    Membership,
+    Organisation,
+)
 from goaldesk.engine.business_hours import BusinessCalendar
+from goaldesk.interactions.models import Agent, Team
 
 
 def business_calendar_for(organisation: Organisation) -> BusinessCalendar:
@@ -15,3 +25,43 @@ def business_calendar_for(organisation: Organisation) -> BusinessCalendar:
         weekend=frozenset(organisation.weekend_days or ()),
         holidays=frozenset(organisation.holidays.values_list("date", flat=True)),
     )
+
+
+def membership_list(*, organisation: Organisation) -> QuerySet[Membership]:
+    """The organisation's members with their users, owners first, then by user name."""
+    order = Case(
+        *(When(role=role, then=Value(rank)) for role, rank in ROLE_RANK.items()),
+        output_field=IntegerField(),
+    )
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .annotate(role_rank=order)
+        .order_by("-role_rank", "user__username")
+    )
+
+
+def api_token_list(*, organisation: Organisation) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(organisation=organisation).select_related("created_by")
+
+
+def business_hours_list(*, organisation: Organisation) -> QuerySet[BusinessHours]:
+    return BusinessHours.objects.filter(organisation=organisation).order_by("weekday", "opens")
+
+
+def holiday_list(*, organisation: Organisation) -> QuerySet[Holiday]:
+    return Holiday.objects.filter(organisation=organisation).order_by("date")
+
+
+def team_list(*, organisation: Organisation) -> QuerySet[Team]:
+    """Teams with `agent_count` (active agents)."""
+    return Team.objects.filter(organisation=organisation).annotate(
+        agent_count=Count("agents", filter=Q(agents__active=True))
+    )
+
+
+def agent_list(*, organisation: Organisation, include_inactive: bool = True) -> QuerySet[Agent]:
+    agents = Agent.objects.filter(organisation=organisation).select_related("team", "user")
+    if not include_inactive:
+        agents = agents.filter(active=True)
+    return agents.order_by("-active", "name", "key")

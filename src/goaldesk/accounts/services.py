@@ -1,13 +1,35 @@
-"""Writes for organisations and their members."""
+"""Writes for organisations, their settings, members, teams, agents and API tokens."""
 
-from django.contrib.auth import get_user_model
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import TYPE_CHECKING
+
+from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone as django_timezone
+from django.utils.dates import WEEKDAYS
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from goaldesk.accounts.models import Membership, Organisation, Role, validate_timezone
+from goaldesk.accounts.models import (
+    ApiToken,
+    BusinessHours,
+    Holiday,
+    Membership,
+    Organisation,
+    Profile,
+    Role,
+    hash_token,
+    validate_timezone,
+)
+from goaldesk.interactions.models import Agent, Team
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User as AuthUser
 
 
 @transaction.atomic
@@ -21,7 +43,10 @@ def organisation_create(
     weekend_days: list[int] | None = None,
 ) -> Organisation:
     """Create an organisation; raises ValidationError naming the bad field."""
-    validate_timezone(timezone)
+    try:
+        validate_timezone(timezone)
+    except ValidationError as error:
+        raise ValidationError({"timezone": error.messages}) from error
     slug = slug or slugify(name) or "org"
     if Organisation.objects.filter(slug=slug).exists():
         raise ValidationError(
@@ -44,11 +69,13 @@ def organisation_create(
 
 
 def default_weekend(timezone: str) -> list[int]:
-    """The usual weekend where the time zone is: Iran Friday; much of the Gulf Friday–Saturday."""
+    """The usual weekend where the time zone is: Iran Friday; much of the Gulf Friday–Saturday.
+
+    The United Arab Emirates moved to Saturday–Sunday in 2022, so Dubai keeps the default.
+    """
     if timezone == "Asia/Tehran":
         return [5]
     if timezone in {
-        "Asia/Dubai",
         "Asia/Riyadh",
         "Asia/Qatar",
         "Asia/Kuwait",
@@ -83,3 +110,420 @@ def user_get_or_create(
             user.set_unusable_password()
         user.save()
     return user
+
+
+# --- Organisation settings ----------------------------------------------------------------------
+
+#: Organisation fields whose change alters derived interaction columns (local day, business time).
+_FIELDS_THAT_CHANGE_DERIVED = ("timezone", "weekend_days")
+
+
+def _derived_recompute_later(*, organisation: Organisation) -> None:
+    """After the current transaction commits, recompute the organisation's derived columns.
+
+    Enqueued as a background task when the interactions app offers one, else run in-process.
+    """
+
+    def run() -> None:
+        try:
+            from goaldesk.interactions import tasks
+        except ImportError:
+            tasks = None  # type: ignore[assignment]
+        task = getattr(tasks, "interactions_recompute_derived_task", None) if tasks else None
+        if task is not None:
+            task.enqueue(organisation_id=organisation.pk)
+            return
+        from goaldesk.interactions.services import interactions_recompute_derived
+
+        interactions_recompute_derived(organisation=organisation)
+
+    # robust: the settings are saved whatever happens; a failed recomputation is logged.
+    transaction.on_commit(run, robust=True)
+
+
+@transaction.atomic
+def organisation_update(
+    *,
+    organisation: Organisation,
+    name: str,
+    timezone: str,
+    language: str,
+    calendar: str,
+    weekend_days: list[int],
+    answer_target_seconds: int,
+) -> Organisation:
+    """Save the organisation's general settings; recompute derived columns when needed."""
+    validate_timezone(timezone)
+    weekend = sorted({int(day) for day in weekend_days})
+    if any(day not in range(1, 8) for day in weekend):
+        raise ValidationError({"weekend_days": _("Weekend days must be ISO weekdays 1–7.")})
+    before = {field: getattr(organisation, field) for field in _FIELDS_THAT_CHANGE_DERIVED}
+    organisation.name = name
+    organisation.timezone = timezone
+    organisation.language = language
+    organisation.calendar = calendar
+    organisation.weekend_days = weekend
+    organisation.answer_target_seconds = answer_target_seconds
+    organisation.full_clean()
+    organisation.save()
+    if any(getattr(organisation, f) != before[f] for f in _FIELDS_THAT_CHANGE_DERIVED):
+        _derived_recompute_later(organisation=organisation)
+    return organisation
+
+
+def _minutes(value: dt.time, *, closing: bool = False) -> int:
+    """Minutes since midnight; a closing time of 00:00 means the end of the day (1440)."""
+    minutes = value.hour * 60 + value.minute
+    return 1440 if closing and minutes == 0 else minutes
+
+
+def business_hours_problems(spans: list[tuple[int, dt.time, dt.time]]) -> dict[int, str]:
+    """Check opening spans; returns {index in `spans`: what is wrong with that span}.
+
+    A span must close after it opens (00:00 as closing time means midnight); spans on one
+    weekday must not overlap (touching, 09:00–13:00 and 13:00–18:00, is fine).
+    """
+    problems: dict[int, str] = {}
+    by_day: dict[int, list[tuple[int, int, int]]] = {}
+    for index, (weekday, opens, closes) in enumerate(spans):
+        start, end = _minutes(opens), _minutes(closes, closing=True)
+        if end <= start:
+            problems[index] = _(
+                "%(day)s %(opens)s–%(closes)s: the closing time must be after the opening time "
+                "(use 00:00 to close at midnight; split a night shift across two days)."
+            ) % {
+                "day": weekday_name(weekday),
+                "opens": f"{opens:%H:%M}",
+                "closes": f"{closes:%H:%M}",
+            }
+            continue
+        by_day.setdefault(weekday, []).append((start, end, index))
+    for weekday, day_spans in by_day.items():
+        day_spans.sort()
+        for (_start1, end1, i1), (start2, _end2, i2) in itertools.pairwise(day_spans):
+            if start2 < end1:
+                first, second = spans[i1], spans[i2]
+                problems[i2] = _("%(day)s: the span %(second)s overlaps the span %(first)s.") % {
+                    "day": weekday_name(weekday),
+                    "first": f"{first[1]:%H:%M}–{first[2]:%H:%M}",
+                    "second": f"{second[1]:%H:%M}–{second[2]:%H:%M}",
+                }
+    return problems
+
+
+def weekday_name(iso_weekday: int) -> str:
+    """The weekday's name in the active language (1 = Monday … 7 = Sunday)."""
+    return str(WEEKDAYS[iso_weekday - 1])
+
+
+@transaction.atomic
+def business_hours_replace(
+    *, organisation: Organisation, spans: list[tuple[int, dt.time, dt.time]]
+) -> list[BusinessHours]:
+    """Replace all opening spans with `spans` ([(ISO weekday, opens, closes)]).
+
+    Raises ValidationError (one message per bad span) when a span closes before it opens or
+    two spans on one weekday overlap. Recomputes derived columns when the hours changed.
+    """
+    for weekday, _opens, _closes in spans:
+        if weekday not in range(1, 8):
+            raise ValidationError(_("Weekday %(day)s is not 1–7.") % {"day": weekday})
+    problems = business_hours_problems(spans)
+    if problems:
+        raise ValidationError([problems[i] for i in sorted(problems)])
+    clean = sorted(
+        {
+            (w, o.replace(second=0, microsecond=0), c.replace(second=0, microsecond=0))
+            for w, o, c in spans
+        }
+    )
+    before = list(
+        organisation.business_hours.order_by("weekday", "opens", "closes").values_list(
+            "weekday", "opens", "closes"
+        )
+    )
+    if before == clean:
+        return list(organisation.business_hours.all())
+    organisation.business_hours.all().delete()
+    created = BusinessHours.objects.bulk_create(
+        BusinessHours(organisation=organisation, weekday=w, opens=o, closes=c) for w, o, c in clean
+    )
+    _derived_recompute_later(organisation=organisation)
+    return created
+
+
+@transaction.atomic
+def holiday_add(*, organisation: Organisation, date: dt.date, name: str = "") -> Holiday:
+    """Mark `date` as a holiday; raises ValidationError when it is one already."""
+    if organisation.holidays.filter(date=date).exists():
+        raise ValidationError(
+            {"date": _("%(date)s is already a holiday.") % {"date": date.isoformat()}}
+        )
+    holiday = Holiday.objects.create(organisation=organisation, date=date, name=name.strip())
+    _derived_recompute_later(organisation=organisation)
+    return holiday
+
+
+@transaction.atomic
+def holiday_delete(*, organisation: Organisation, holiday_id: int) -> None:
+    deleted, _details = organisation.holidays.filter(pk=holiday_id).delete()
+    if deleted:
+        _derived_recompute_later(organisation=organisation)
+
+
+# --- Members ------------------------------------------------------------------------------------
+
+
+def _owners_left_after(*, organisation: Organisation, excluding: Membership) -> int:
+    owners = Membership.objects.select_for_update().filter(
+        organisation=organisation, role=Role.OWNER
+    )
+    return owners.exclude(pk=excluding.pk).count()
+
+
+@transaction.atomic
+def member_add_existing(*, organisation: Organisation, username: str, role: str) -> Membership:
+    """Add the existing user called `username`; raises ValidationError naming the field."""
+    User = get_user_model()
+    user = User.objects.filter(**{User.USERNAME_FIELD: username.strip()}).first()
+    if user is None:
+        raise ValidationError(
+            {"username": _("There is no user called “%(name)s”.") % {"name": username}}
+        )
+    if Membership.objects.filter(organisation=organisation, user=user).exists():
+        raise ValidationError(
+            {"username": _("“%(name)s” is already a member.") % {"name": username}}
+        )
+    return Membership.objects.create(organisation=organisation, user=user, role=Role(role))
+
+
+@transaction.atomic
+def member_create_user(
+    *, organisation: Organisation, username: str, password: str, role: str, email: str = ""
+) -> Membership:
+    """Create a new user with `password` (the password validators apply) and add them."""
+    User = get_user_model()
+    username = username.strip()
+    if User.objects.filter(**{User.USERNAME_FIELD: username}).exists():
+        raise ValidationError(
+            {"username": _("The user name “%(name)s” is taken.") % {"name": username}}
+        )
+    user = User(**{User.USERNAME_FIELD: username}, email=email)
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password1": error.messages}) from error
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    return Membership.objects.create(organisation=organisation, user=user, role=Role(role))
+
+
+@transaction.atomic
+def member_change_role(*, organisation: Organisation, membership_id: int, role: str) -> Membership:
+    """Give a member another role; the last owner cannot be demoted."""
+    membership = Membership.objects.select_for_update().get(
+        organisation=organisation, pk=membership_id
+    )
+    role = Role(role)
+    if (
+        membership.role == Role.OWNER
+        and role != Role.OWNER
+        and _owners_left_after(organisation=organisation, excluding=membership) == 0
+    ):
+        raise ValidationError(
+            {
+                "role": _("%(name)s is the only owner. Make someone else an owner first.")
+                % {"name": membership.user.get_username()}
+            }
+        )
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def member_remove(*, organisation: Organisation, membership_id: int) -> None:
+    """Remove a member from the organisation (their user account stays); never the last owner."""
+    membership = Membership.objects.select_for_update().get(
+        organisation=organisation, pk=membership_id
+    )
+    if membership.role == Role.OWNER and (
+        _owners_left_after(organisation=organisation, excluding=membership) == 0
+    ):
+        raise ValidationError(
+            _("%(name)s is the only owner and cannot be removed. Make someone else an owner first.")
+            % {"name": membership.user.get_username()}
+        )
+    Agent.objects.filter(organisation=organisation, user=membership.user).update(user=None)
+    membership.delete()
+
+
+# --- Teams and agents ---------------------------------------------------------------------------
+
+
+def _team_name_free(*, organisation: Organisation, name: str, team_id: int | None = None) -> None:
+    taken = Team.objects.filter(organisation=organisation, name__iexact=name)
+    if team_id is not None:
+        taken = taken.exclude(pk=team_id)
+    if taken.exists():
+        raise ValidationError(
+            {"name": _("A team called “%(name)s” exists already.") % {"name": name}}
+        )
+
+
+@transaction.atomic
+def team_create(*, organisation: Organisation, name: str) -> Team:
+    name = name.strip()
+    _team_name_free(organisation=organisation, name=name)
+    return Team.objects.create(organisation=organisation, name=name)
+
+
+@transaction.atomic
+def team_update(*, organisation: Organisation, team_id: int, name: str) -> Team:
+    team = Team.objects.get(organisation=organisation, pk=team_id)
+    name = name.strip()
+    _team_name_free(organisation=organisation, name=name, team_id=team.pk)
+    team.name = name
+    team.save(update_fields=["name"])
+    return team
+
+
+@transaction.atomic
+def team_delete(*, organisation: Organisation, team_id: int) -> None:
+    """Delete a team that has neither agents nor interactions (history keeps its team)."""
+    team = Team.objects.get(organisation=organisation, pk=team_id)
+    if team.agents.exists() or team.interactions.exists():
+        raise ValidationError(
+            _(
+                "The team “%(name)s” still has agents or interactions; move its agents to another "
+                "team first. Teams with interactions are kept for the history."
+            )
+            % {"name": team.name}
+        )
+    team.delete()
+
+
+def _agent_check(
+    *,
+    organisation: Organisation,
+    key: str,
+    team: Team | None,
+    user: AuthUser | None,
+    agent_id: int | None = None,
+) -> None:
+    others = Agent.objects.filter(organisation=organisation)
+    if agent_id is not None:
+        others = others.exclude(pk=agent_id)
+    errors: dict[str, str] = {}
+    if others.filter(key__iexact=key).exists():
+        errors["key"] = _("Another agent has the key “%(key)s”.") % {"key": key}
+    if team is not None and team.organisation_id != organisation.pk:
+        errors["team"] = _("That team belongs to another organisation.")
+    if user is not None:
+        if not Membership.objects.filter(organisation=organisation, user=user).exists():
+            errors["user"] = _("That user is not a member of this organisation.")
+        elif others.filter(user=user).exists():
+            errors["user"] = _("%(name)s is already linked to another agent.") % {
+                "name": user.get_username()
+            }
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def agent_create(
+    *,
+    organisation: Organisation,
+    key: str,
+    name: str = "",
+    team: Team | None = None,
+    user: AuthUser | None = None,
+) -> Agent:
+    key = key.strip()
+    _agent_check(organisation=organisation, key=key, team=team, user=user)
+    return Agent.objects.create(
+        organisation=organisation, key=key, name=name.strip(), team=team, user=user
+    )
+
+
+@transaction.atomic
+def agent_update(
+    *,
+    organisation: Organisation,
+    agent_id: int,
+    key: str,
+    name: str,
+    team: Team | None,
+    user: AuthUser | None,
+    active: bool = True,
+) -> Agent:
+    agent = Agent.objects.select_for_update().get(organisation=organisation, pk=agent_id)
+    key = key.strip()
+    _agent_check(organisation=organisation, key=key, team=team, user=user, agent_id=agent.pk)
+    agent.key, agent.name, agent.team, agent.user, agent.active = (
+        key,
+        name.strip(),
+        team,
+        user,
+        active,
+    )
+    agent.save()
+    return agent
+
+
+@transaction.atomic
+def agent_set_active(*, organisation: Organisation, agent_id: int, active: bool) -> Agent:
+    """Deactivate (or reactivate) an agent; their interactions and history stay."""
+    agent = Agent.objects.select_for_update().get(organisation=organisation, pk=agent_id)
+    agent.active = active
+    agent.save(update_fields=["active"])
+    return agent
+
+
+# --- API tokens ---------------------------------------------------------------------------------
+
+#: Roles an API token may have: tokens read or write data, they never manage the organisation.
+TOKEN_ROLES = (Role.MANAGER, Role.VIEWER)
+
+
+@transaction.atomic
+def api_token_create(
+    *, organisation: Organisation, name: str, role: str, created_by: AuthUser | None
+) -> tuple[ApiToken, str]:
+    """Create a token; returns (token, raw key). The raw key is not stored and cannot be shown again."""
+    if role not in TOKEN_ROLES:
+        raise ValidationError({"role": _("A token is either a manager or a viewer.")})
+    raw = ApiToken.generate()
+    token = ApiToken.objects.create(
+        organisation=organisation,
+        name=name.strip(),
+        role=role,
+        prefix=raw[:10],
+        token_hash=hash_token(raw),
+        created_by=created_by,
+    )
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, organisation: Organisation, token_id: int) -> ApiToken:
+    token = ApiToken.objects.select_for_update().get(organisation=organisation, pk=token_id)
+    if token.revoked_at is None:
+        token.revoked_at = django_timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+# --- Profile ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def profile_update(*, user: AuthUser, language: str, calendar: str) -> Profile:
+    """Save the user's own language and calendar ('' = as the organisation)."""
+    profile, _created = Profile.objects.get_or_create(user=user)
+    profile.language = language
+    profile.calendar = calendar
+    profile.full_clean(exclude=["user", "last_organisation"])
+    profile.save(update_fields=["language", "calendar"])
+    return profile

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from goaldesk.accounts import views
+from goaldesk.accounts import settings_views, team_views, views
 
 app_name = "accounts"
 
@@ -12,9 +12,46 @@ urlpatterns = [
     path("account/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("account/language/", views.language_set, name="language"),
     path("account/organisations/", views.organisation_list, name="organisations"),
+    path("account/profile/", settings_views.profile, name="profile"),
 ]
 
 # Organisation settings (owner and manager pages), under /o/<org_slug>/settings/.
+_settings = "o/<slug:org_slug>/settings/"
 urlpatterns += [
-    path("o/<slug:org_slug>/settings/", views.settings_general, name="settings"),
+    path(_settings, settings_views.settings_landing, name="settings"),
+    path(f"{_settings}general/", settings_views.settings_general, name="settings_general"),
+    path(f"{_settings}hours/", settings_views.settings_hours, name="settings_hours"),
+    path(f"{_settings}holidays/", settings_views.settings_holidays, name="settings_holidays"),
+    path(
+        f"{_settings}holidays/<int:holiday_id>/delete/",
+        settings_views.holiday_delete,
+        name="holiday_delete",
+    ),
+    path(f"{_settings}members/", settings_views.members, name="members"),
+    path(
+        f"{_settings}members/<int:membership_id>/role/",
+        settings_views.member_role,
+        name="member_role",
+    ),
+    path(
+        f"{_settings}members/<int:membership_id>/remove/",
+        settings_views.member_remove,
+        name="member_remove",
+    ),
+    path(f"{_settings}tokens/", settings_views.tokens, name="tokens"),
+    path(
+        f"{_settings}tokens/<int:token_id>/revoke/",
+        settings_views.token_revoke,
+        name="token_revoke",
+    ),
+    path(f"{_settings}teams/", team_views.teams, name="teams"),
+    path(f"{_settings}teams/<int:team_id>/", team_views.team_edit, name="team_edit"),
+    path(f"{_settings}agents/", team_views.agents, name="agents"),
+    path(f"{_settings}agents/new/", team_views.agent_create, name="agent_create"),
+    path(f"{_settings}agents/<int:agent_id>/", team_views.agent_edit, name="agent_edit"),
+    path(
+        f"{_settings}agents/<int:agent_id>/active/",
+        team_views.agent_set_active,
+        name="agent_set_active",
+    ),
 ]

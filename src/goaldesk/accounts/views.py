@@ -8,8 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from goaldesk.accounts.access import LANGUAGE_COOKIE, org_view, profile_for
-from goaldesk.accounts.models import Role
+from goaldesk.accounts.access import LANGUAGE_COOKIE, profile_for
 from goaldesk.accounts.forms import LanguageForm
 
 
@@ -60,8 +59,3 @@ def language_set(request: HttpRequest) -> HttpResponse:
             profile.save(update_fields=["language"])
         response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 86400, samesite="Lax")
     return response
-
-
-@org_view(Role.OWNER)
-def settings_general(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/organisations.html", {"nav": "settings"})

@@ -1,0 +1,337 @@
+"""Organisation settings pages under /o/<org_slug>/settings/, and the user's own profile.
+
+Who may do what: the owner edits the organisation's settings, members and API tokens; a manager
+reads the general settings, business hours and holidays; every member may open the settings
+landing page, which lists only what their role can reach.
+"""
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from goaldesk.accounts import selectors, services
+from goaldesk.accounts.access import LANGUAGE_COOKIE, display_calendar, org_view, profile_for
+from goaldesk.accounts.forms import (
+    ApiTokenForm,
+    BusinessHoursFormSet,
+    HolidayForm,
+    MemberAddForm,
+    MemberCreateForm,
+    MemberRoleForm,
+    OrganisationSettingsForm,
+    ProfileForm,
+)
+from goaldesk.accounts.models import Calendar, Membership, Role
+
+
+def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError next to the form's fields it names (else on top)."""
+    if hasattr(error, "error_dict"):
+        for field, problems in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
+    else:
+        form.add_error(None, error)
+
+
+def require_role(request: HttpRequest, role: str) -> None:
+    if not request.membership.allows(role):  # type: ignore[attr-defined]
+        raise PermissionDenied
+
+
+def render_settings(
+    request: HttpRequest, template: str, section: str, **context: Any
+) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    context.update(
+        nav="settings",
+        section=section,
+        can_edit_org=membership.allows(Role.OWNER),
+        can_manage_team=membership.allows(Role.MANAGER),
+    )
+    return render(request, template, context)
+
+
+@org_view(Role.VIEWER)
+def settings_landing(request: HttpRequest) -> HttpResponse:
+    org = request.org  # type: ignore[attr-defined]
+    weekend_names = [services.weekday_name(day) for day in sorted(org.weekend_days or [])]
+    return render_settings(
+        request, "accounts/settings/landing.html", "landing", weekend_names=weekend_names
+    )
+
+
+@org_view(Role.MANAGER)
+def settings_general(request: HttpRequest) -> HttpResponse:
+    org = request.org  # type: ignore[attr-defined]
+    if request.method == "POST":
+        require_role(request, Role.OWNER)
+        form = OrganisationSettingsForm(request.POST)
+        if form.is_valid():
+            try:
+                services.organisation_update(organisation=org, **form.cleaned_data)
+            except ValidationError as error:
+                org.refresh_from_db()
+                add_service_error(form, error)
+            else:
+                messages.success(request, _("The settings were saved."))
+                return redirect("accounts:settings_general", org_slug=org.slug)
+    else:
+        form = OrganisationSettingsForm(initial=OrganisationSettingsForm.initial_for(org))
+    return render_settings(request, "accounts/settings/general.html", "general", form=form)
+
+
+@org_view(Role.MANAGER)
+def settings_hours(request: HttpRequest) -> HttpResponse:
+    org = request.org  # type: ignore[attr-defined]
+    if request.method == "POST":
+        require_role(request, Role.OWNER)
+        formset = BusinessHoursFormSet(request.POST, prefix="hours")
+        if formset.is_valid():
+            try:
+                services.business_hours_replace(
+                    organisation=org,
+                    spans=formset.spans(),  # type: ignore[attr-defined]
+                )
+            except ValidationError as error:
+                # The form set checks the same rules; this only happens in a race.
+                formset._non_form_errors = formset.error_class(error.messages)  # type: ignore[attr-defined]
+            else:
+                messages.success(request, _("The business hours were saved."))
+                return redirect("accounts:settings_hours", org_slug=org.slug)
+    else:
+        initial = [
+            {"weekday": span.weekday, "opens": span.opens, "closes": span.closes}
+            for span in selectors.business_hours_list(organisation=org)
+        ]
+        formset = BusinessHoursFormSet(initial=initial, prefix="hours")
+    spans = [
+        {"weekday": services.weekday_name(span.weekday), "opens": span.opens, "closes": span.closes}
+        for span in selectors.business_hours_list(organisation=org)
+    ]
+    return render_settings(
+        request, "accounts/settings/hours.html", "hours", formset=formset, spans=spans
+    )
+
+
+@org_view(Role.MANAGER)
+def settings_holidays(request: HttpRequest) -> HttpResponse:
+    org = request.org  # type: ignore[attr-defined]
+    jalali = display_calendar.get() == Calendar.JALALI
+    if request.method == "POST":
+        require_role(request, Role.OWNER)
+        form = HolidayForm(request.POST, jalali=jalali)
+        if form.is_valid():
+            try:
+                services.holiday_add(organisation=org, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, _("The holiday was added."))
+                return redirect("accounts:settings_holidays", org_slug=org.slug)
+    else:
+        form = HolidayForm(jalali=jalali)
+    holidays = selectors.holiday_list(organisation=org)
+    return render_settings(
+        request, "accounts/settings/holidays.html", "holidays", form=form, holidays=holidays
+    )
+
+
+@require_POST
+@org_view(Role.OWNER)
+def holiday_delete(request: HttpRequest, holiday_id: int) -> HttpResponse:
+    org = request.org  # type: ignore[attr-defined]
+    services.holiday_delete(organisation=org, holiday_id=holiday_id)
+    messages.success(request, _("The holiday was removed."))
+    return redirect("accounts:settings_holidays", org_slug=org.slug)
+
+
+def _members_page(
+    request: HttpRequest,
+    *,
+    add_form: MemberAddForm | None = None,
+    create_form: MemberCreateForm | None = None,
+    row_errors: dict[int, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    org = request.org  # type: ignore[attr-defined]
+    members = list(selectors.membership_list(organisation=org))
+    row_errors = row_errors or {}
+    rows = [
+        {
+            "membership": m,
+            "form": MemberRoleForm(initial={"role": m.role}, prefix=f"m{m.pk}"),
+            "error": row_errors.get(m.pk, ""),
+        }
+        for m in members
+    ]
+    response = render_settings(
+        request,
+        "accounts/settings/members.html",
+        "members",
+        rows=rows,
+        add_form=add_form or MemberAddForm(prefix="add"),
+        create_form=create_form or MemberCreateForm(prefix="new"),
+    )
+    response.status_code = status
+    return response
+
+
+@org_view(Role.OWNER)
+def members(request: HttpRequest) -> HttpResponse:
+    org = request.org  # type: ignore[attr-defined]
+    if request.method != "POST":
+        return _members_page(request)
+    if "add-username" in request.POST:
+        add_form = MemberAddForm(request.POST, prefix="add")
+        if add_form.is_valid():
+            try:
+                membership = services.member_add_existing(organisation=org, **add_form.cleaned_data)
+            except ValidationError as error:
+                add_service_error(add_form, error)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s was added.") % {"name": membership.user.get_username()},
+                )
+                return redirect("accounts:members", org_slug=org.slug)
+        return _members_page(request, add_form=add_form)
+    create_form = MemberCreateForm(request.POST, prefix="new")
+    if create_form.is_valid():
+        data = create_form.cleaned_data
+        try:
+            membership = services.member_create_user(
+                organisation=org,
+                username=data["username"],
+                email=data["email"],
+                password=data["password1"],
+                role=data["role"],
+            )
+        except ValidationError as error:
+            add_service_error(create_form, error)
+        else:
+            messages.success(
+                request,
+                _("The user %(name)s was created and added.")
+                % {"name": membership.user.get_username()},
+            )
+            return redirect("accounts:members", org_slug=org.slug)
+    return _members_page(request, create_form=create_form)
+
+
+@require_POST
+@org_view(Role.OWNER)
+def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
+    org = request.org  # type: ignore[attr-defined]
+    membership = get_object_or_404(Membership, organisation=org, pk=membership_id)
+    form = MemberRoleForm(request.POST, prefix=f"m{membership.pk}")
+    if not form.is_valid():
+        return _members_page(request, row_errors={membership.pk: _("Choose a role.")}, status=400)
+    try:
+        services.member_change_role(
+            organisation=org, membership_id=membership.pk, role=form.cleaned_data["role"]
+        )
+    except ValidationError as error:
+        return _members_page(
+            request, row_errors={membership.pk: " ".join(error.messages)}, status=400
+        )
+    messages.success(
+        request,
+        _("%(name)s is now %(role)s.")
+        % {"name": membership.user.get_username(), "role": Role(form.cleaned_data["role"]).label},
+    )
+    return redirect("accounts:members", org_slug=org.slug)
+
+
+@require_POST
+@org_view(Role.OWNER)
+def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
+    org = request.org  # type: ignore[attr-defined]
+    membership = get_object_or_404(Membership, organisation=org, pk=membership_id)
+    try:
+        services.member_remove(organisation=org, membership_id=membership.pk)
+    except ValidationError as error:
+        return _members_page(
+            request, row_errors={membership.pk: " ".join(error.messages)}, status=400
+        )
+    messages.success(request, _("%(name)s was removed.") % {"name": membership.user.get_username()})
+    if membership.user_id == request.user.pk:
+        return redirect("accounts:home")
+    return redirect("accounts:members", org_slug=org.slug)
+
+
+@org_view(Role.OWNER)
+def tokens(request: HttpRequest) -> HttpResponse:
+    org = request.org  # type: ignore[attr-defined]
+    raw_token = None
+    new_token = None
+    if request.method == "POST":
+        form = ApiTokenForm(request.POST)
+        if form.is_valid():
+            try:
+                new_token, raw_token = services.api_token_create(
+                    organisation=org,
+                    created_by=request.user,  # type: ignore[arg-type]
+                    **form.cleaned_data,
+                )
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                form = ApiTokenForm()
+    else:
+        form = ApiTokenForm()
+    response = render_settings(
+        request,
+        "accounts/settings/tokens.html",
+        "tokens",
+        form=form,
+        tokens=selectors.api_token_list(organisation=org),
+        raw_token=raw_token,
+        new_token=new_token,
+    )
+    if raw_token:
+        # The raw key is on this page only: never cache it anywhere.
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@org_view(Role.OWNER)
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    org = request.org  # type: ignore[attr-defined]
+    get_object_or_404(selectors.api_token_list(organisation=org), pk=token_id)
+    token = services.api_token_revoke(organisation=org, token_id=token_id)
+    messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
+    return redirect("accounts:tokens", org_slug=org.slug)
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    """The user's own language and calendar; empty means 'as the organisation'."""
+    current = profile_for(request.user)
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        if form.is_valid():
+            services.profile_update(user=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            messages.success(request, _("Your preferences were saved."))
+            response = redirect("accounts:profile")
+            # The language cookie wins over the profile, so keep the two in step.
+            if form.cleaned_data["language"]:
+                response.set_cookie(
+                    LANGUAGE_COOKIE,
+                    form.cleaned_data["language"],
+                    max_age=365 * 86400,
+                    samesite="Lax",
+                )
+            else:
+                response.delete_cookie(LANGUAGE_COOKIE, samesite="Lax")
+            return response
+    else:
+        form = ProfileForm(initial={"language": current.language, "calendar": current.calendar})
+    return render(request, "accounts/profile.html", {"form": form})
