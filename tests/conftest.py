@@ -10,6 +10,12 @@ ROLES = [Role.OWNER, Role.MANAGER, Role.AGENT, Role.VIEWER]
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Real hashing is slow on purpose; tests check behaviour, not the hash's cost."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def org(db):
     return OrganisationFactory(name="Tehran Desk", slug="tehran", timezone="Asia/Tehran")
