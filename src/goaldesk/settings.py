@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "goaldesk.interactions",
     "goaldesk.metrics",
     "goaldesk.api",
+    "ninja",  # serves the API docs page and its assets itself (no CDN)
 ]
 
 MIDDLEWARE = [
@@ -133,6 +134,7 @@ TIME_ZONE = "UTC"
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]  # goaldesk/static is not inside an app
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

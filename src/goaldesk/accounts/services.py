@@ -265,10 +265,12 @@ def holiday_add(*, organisation: Organisation, date: dt.date, name: str = "") ->
 
 
 @transaction.atomic
-def holiday_delete(*, organisation: Organisation, holiday_id: int) -> None:
+def holiday_delete(*, organisation: Organisation, holiday_id: int) -> bool:
+    """Delete one of the organisation's holidays; False when it has no such holiday."""
     deleted, _details = organisation.holidays.filter(pk=holiday_id).delete()
     if deleted:
         _derived_recompute_later(organisation=organisation)
+    return bool(deleted)
 
 
 # --- Members ------------------------------------------------------------------------------------

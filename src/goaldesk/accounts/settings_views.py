@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -147,7 +147,8 @@ def settings_holidays(request: HttpRequest) -> HttpResponse:
 @org_view(Role.OWNER)
 def holiday_delete(request: HttpRequest, holiday_id: int) -> HttpResponse:
     org = request.org  # type: ignore[attr-defined]
-    services.holiday_delete(organisation=org, holiday_id=holiday_id)
+    if not services.holiday_delete(organisation=org, holiday_id=holiday_id):
+        raise Http404
     messages.success(request, _("The holiday was removed."))
     return redirect("accounts:settings_holidays", org_slug=org.slug)
 

@@ -1,5 +1,31 @@
-"""The REST API: one router per app, mounted under /api/. OpenAPI schema at /api/docs."""
+"""The REST API: one router per app, mounted under /api/. OpenAPI schema at /api/docs.
 
-from ninja import NinjaAPI
+Every route is under /api/v1/orgs/{slug}/ and is reached with an organisation's API token
+(`Authorization: Bearer gd_…`) or a signed-in member's session (see api/auth.py).
+"""
 
-api = NinjaAPI(title="GoalDesk API", version="1", urls_namespace="api")
+from ninja import NinjaAPI, Swagger
+
+from goaldesk.api.auth import MemberSessionAuth, TokenAuth
+from goaldesk.api.errors import install_error_handlers
+from goaldesk.api.interactions import router as interactions_router
+from goaldesk.api.metrics import router as metrics_router
+
+api = NinjaAPI(
+    title="GoalDesk API",
+    version="1",
+    urls_namespace="api",
+    description=(
+        "Send interactions in and read metrics out. Authenticate with an organisation's API "
+        "token: `Authorization: Bearer gd_…` (viewer tokens read, manager tokens read and "
+        'write), or as a signed-in member. Errors are JSON: `{"detail": …}`; invalid input '
+        'answers 422 with `{"detail": [{"field": …, "message": …}]}`.'
+    ),
+    auth=[TokenAuth(), MemberSessionAuth()],
+    # Served from the ninja package's own static files (needs "ninja" in INSTALLED_APPS),
+    # and without the validator badge that would call validator.swagger.io.
+    docs=Swagger(settings={"validatorUrl": None}),
+)
+install_error_handlers(api)
+api.add_router("", interactions_router)
+api.add_router("", metrics_router)

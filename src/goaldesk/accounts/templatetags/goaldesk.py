@@ -47,6 +47,8 @@ def lnum(value: Any, decimals: int = 0) -> str:
     """A number with the reader's separators and digits; empty for None."""
     if value is None or value == "":
         return "—"
+    if isinstance(value, float):  # number_format cuts extra decimals off; round them instead
+        value = round(value, decimals)
     text = formats.number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
     return localize_digits(text, _language())
 

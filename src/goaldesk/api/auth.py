@@ -1,0 +1,124 @@
+"""Who is calling the API, and which organisation they may reach.
+
+Two ways in:
+- an API token, `Authorization: Bearer gd_…`; the token belongs to one organisation and that
+  organisation scopes everything it does. Viewer tokens read; manager tokens read and write.
+- the session of a signed-in member (the browser, /api/docs), with the CSRF token on unsafe
+  methods. The member's role in the organisation decides: viewer and agent read, manager and
+  owner read and write.
+
+Every route names the organisation in its path (`/api/v1/orgs/{slug}/…`). A token of another
+organisation, or a user who is not a member, gets 404: the organisation's existence is not
+revealed. A missing or unusable token gets 401; a role too low for the method gets 403.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja.errors import HttpError
+from ninja.security import HttpBearer
+from ninja.security.apikey import APIKeyCookie
+from ninja.utils import check_csrf
+
+from goaldesk.accounts.models import ApiToken, Membership, Organisation, Role, hash_token
+from goaldesk.api.errors import TokenRejected
+
+#: How often `last_used_at` is written at most: a busy integration must not write on every call.
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
+#: The lowest role that may write through the API.
+WRITE_ROLE = Role.MANAGER
+
+
+@dataclass(frozen=True)
+class Caller:
+    """An authenticated API caller: a token (of one organisation) or a signed-in user."""
+
+    token: ApiToken | None = None
+    user: Any = None
+
+    def __bool__(self) -> bool:
+        return self.token is not None or self.user is not None
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer gd_…`, an organisation's API token."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Caller:
+        token = token.strip()
+        api_token = None
+        if token.startswith("gd_"):
+            api_token = (
+                ApiToken.objects.select_related("organisation")
+                .filter(token_hash=hash_token(token), revoked_at__isnull=True)
+                .first()
+            )
+        if api_token is None:
+            raise TokenRejected(
+                _("This API token is not valid or has been revoked. Ask a manager for a new one.")
+            )
+        now = timezone.now()
+        if api_token.last_used_at is None or now - api_token.last_used_at >= LAST_USED_RESOLUTION:
+            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+            api_token.last_used_at = now
+        return Caller(token=api_token)
+
+
+class MemberSessionAuth(APIKeyCookie):
+    """The session of a signed-in member; unsafe methods need the CSRF token.
+
+    Stands aside when an Authorization header is sent, so a bad token is always a 401 and
+    never falls back to a browser session.
+    """
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def __call__(self, request: HttpRequest) -> Caller | None:
+        if "authorization" in request.headers or not request.user.is_authenticated:
+            return None
+        if check_csrf(request) is not None:
+            raise HttpError(
+                403,
+                _(
+                    "The CSRF token is missing or wrong. Send the X-CSRFToken header with the value of the csrftoken cookie."
+                ),
+            )
+        return Caller(user=request.user)
+
+    def authenticate(
+        self, request: HttpRequest, key: str | None
+    ) -> Caller | None:  # pragma: no cover
+        return self(request)
+
+
+def organisation_for(request: HttpRequest, slug: str, *, write: bool = False) -> Organisation:
+    """The organisation `slug` if the caller may reach it (and write to it when `write`).
+
+    Raises 404 when the caller has no access to that organisation, 403 when the role is too low.
+    """
+    caller: Caller = request.auth  # type: ignore[attr-defined]
+    not_found = HttpError(404, _("There is no organisation “%(slug)s” for you.") % {"slug": slug})
+    if caller.token is not None:
+        organisation = caller.token.organisation
+        if organisation.slug != slug:
+            raise not_found
+        role = caller.token.role
+    else:
+        membership = (
+            Membership.objects.select_related("organisation")
+            .filter(user=caller.user, organisation__slug=slug)
+            .first()
+        )
+        if membership is None:
+            raise not_found
+        organisation, role = membership.organisation, membership.role
+    if write and not Membership(role=role).allows(WRITE_ROLE):
+        if caller.token is not None:
+            raise HttpError(403, _("This token may only read. Writing needs a manager token."))
+        raise HttpError(403, _("Your role may only read. Writing needs the manager or owner role."))
+    return organisation

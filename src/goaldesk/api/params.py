@@ -1,0 +1,85 @@
+"""Reading query-string values: dates, timestamps, counts and page cursors.
+
+Persian and Arabic-Indic digits are accepted; a value that cannot be read raises FieldInvalid
+naming the query parameter.
+"""
+
+import base64
+import binascii
+import datetime as dt
+import zoneinfo
+
+from django.utils.translation import gettext as _
+
+from goaldesk.api.errors import FieldInvalid
+from goaldesk.engine import normalize_digits
+
+
+def parse_date(value: str | None, field: str, *, required: bool = False) -> dt.date | None:
+    if value is None or not value.strip():
+        if required:
+            raise FieldInvalid(field, _("This parameter is required (a date: YYYY-MM-DD)."))
+        return None
+    try:
+        return dt.date.fromisoformat(normalize_digits(value.strip()))
+    except ValueError:
+        raise FieldInvalid(
+            field,
+            _("“%(value)s” is not a date. Write it as YYYY-MM-DD, e.g. 2026-03-31.")
+            % {"value": value},
+        ) from None
+
+
+def parse_timestamp(value: str | None, field: str, *, tz: zoneinfo.ZoneInfo) -> dt.datetime | None:
+    """An ISO 8601 timestamp; without an offset it is read in `tz`."""
+    if value is None or not value.strip():
+        return None
+    text = normalize_digits(value.strip())
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise FieldInvalid(
+            field,
+            _(
+                "“%(value)s” is not a timestamp. Write it in ISO 8601, e.g. 2026-03-31T14:05:00+03:30."
+            )
+            % {"value": value},
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    return moment
+
+
+def parse_count(value: str | None, field: str, *, default: int, minimum: int, maximum: int) -> int:
+    if value is None or not value.strip():
+        return default
+    try:
+        number = int(normalize_digits(value.strip()))
+    except ValueError:
+        number = None
+    if number is None or not minimum <= number <= maximum:
+        raise FieldInvalid(
+            field,
+            _("“%(value)s” is not allowed: give a whole number from %(min)s to %(max)s.")
+            % {"value": value, "min": minimum, "max": maximum},
+        )
+    return number
+
+
+def encode_cursor(created_at: dt.datetime, pk: int) -> str:
+    text = f"{created_at.astimezone(dt.UTC).isoformat()}|{pk}"
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def decode_cursor(value: str, field: str = "cursor") -> tuple[dt.datetime, int]:
+    try:
+        padded = value + "=" * (-len(value) % 4)
+        stamp, pk = base64.urlsafe_b64decode(padded.encode()).decode().split("|")
+        moment = dt.datetime.fromisoformat(stamp)
+        if moment.tzinfo is None:
+            raise ValueError
+        return moment, int(pk)
+    except (ValueError, UnicodeDecodeError, binascii.Error):
+        raise FieldInvalid(
+            field, _("This cursor is not one the API gave out. Pass `next_cursor` as it came.")
+        ) from None

@@ -1,0 +1,140 @@
+"""Request and response shapes of the API (they are also the OpenAPI schema at /api/docs)."""
+
+import datetime as dt
+from typing import Any
+
+from ninja import Field, Schema
+from pydantic import ConfigDict, StrictFloat, StrictInt, StrictStr
+
+#: A value as JSON carries it: text, a number, or null (= the field is empty).
+Scalar = StrictStr | StrictInt | StrictFloat | None
+
+_TIMESTAMP = "ISO 8601; without an offset it is read in the organisation's time zone"
+
+
+class InteractionIn(Schema):
+    """One interaction with the canonical field names of the import (docs/metrics.md).
+
+    Values are validated exactly as an imported row is. Posting an `external_id` that exists
+    already updates that interaction (every field is replaced).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    external_id: Scalar = Field(None, description="the source system's id (required)")
+    channel: Scalar = Field(
+        None, description="phone, email, chat, social, walk_in, web or field (required)"
+    )
+    created_at: Scalar = Field(
+        None, description=f"when the customer reached out (required); {_TIMESTAMP}"
+    )
+    customer_id: Scalar = None
+    agent: Scalar = Field(None, description="agent key (e-mail or code); new agents are created")
+    team: Scalar = Field(None, description="team name; new teams are created")
+    category: Scalar = None
+    first_response_at: Scalar = Field(None, description=_TIMESTAMP)
+    resolved_at: Scalar = Field(None, description=_TIMESTAMP)
+    status: Scalar = Field(
+        None,
+        description="resolved, unresolved, abandoned or open (default: resolved if resolved_at else open)",
+    )
+    outcome: Scalar = Field(None, description="success or failure")
+    wait_seconds: Scalar = None
+    handle_seconds: Scalar = None
+    csat: Scalar = Field(None, description="1–5")
+    nps: Scalar = Field(None, description="0–10")
+    ces: Scalar = Field(None, description="1–7")
+    sentiment_start: Scalar = Field(None, description="negative, neutral or positive")
+    sentiment_end: Scalar = Field(None, description="negative, neutral or positive")
+    arrived_at: Scalar = Field(None, description=_TIMESTAMP)
+    fixed_at: Scalar = Field(None, description=_TIMESTAMP)
+
+
+class BulkIn(Schema):
+    # Items are checked one by one (so one bad record does not sink the others); the schema
+    # still documents their shape.
+    records: list[Any] = Field(
+        ...,
+        description="up to 5,000 interactions, each shaped as InteractionIn",
+        json_schema_extra={"items": InteractionIn.model_json_schema()},
+    )
+
+
+class InteractionOut(Schema):
+    """An interaction; timestamps in ISO 8601 with the organisation's UTC offset."""
+
+    external_id: str
+    channel: str
+    created_at: dt.datetime
+    customer_id: str
+    agent: str
+    team: str
+    category: str
+    first_response_at: dt.datetime | None
+    resolved_at: dt.datetime | None
+    status: str
+    outcome: str
+    wait_seconds: float | None
+    handle_seconds: float | None
+    csat: int | None
+    nps: int | None
+    ces: int | None
+    sentiment_start: str
+    sentiment_end: str
+    arrived_at: dt.datetime | None
+    fixed_at: dt.datetime | None
+    updated_at: dt.datetime
+
+
+class InteractionPage(Schema):
+    count: int = Field(..., description="how many interactions match the filters in all")
+    next_cursor: str | None = Field(
+        None, description="pass as `cursor` to get the next page; null on the last page"
+    )
+    items: list[InteractionOut]
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class ItemError(Schema):
+    index: int = Field(..., description="position of the record in `records`, from 0")
+    field: str
+    message: str
+
+
+class ErrorList(Schema):
+    detail: list[FieldError]
+
+
+class Message(Schema):
+    detail: str
+
+
+class BulkResult(Schema):
+    created: int
+    updated: int
+    rejected: int
+    errors: list[ItemError]
+
+
+class MetricOut(Schema):
+    key: str
+    name: str
+    unit: str
+    better: str | None
+    description: str
+    aggregates: list[str]
+
+
+class KpisOut(Schema):
+    date_from: dt.date = Field(..., alias="from")
+    date_to: dt.date = Field(..., alias="to")
+    by: str | None = None
+    filters: dict[str, str]
+    kpis: dict[str, Any] | None = Field(None, description="metric key → value (when no `by`)")
+    rows: list[dict[str, Any]] | None = Field(
+        None, description="one entry per group (when `by` is given)"
+    )

@@ -1,0 +1,168 @@
+"""The permission matrix: every organisation page for every kind of visitor.
+
+Each URL of /o/<org_slug>/… is listed here with the lowest role that may read it (GET) and the
+lowest role that may change something through it (POST). A new URL that is not listed fails
+`test_every_organisation_url_is_in_the_matrix`, so nothing goes unchecked.
+"""
+
+import datetime as dt
+import re
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from goaldesk.accounts.models import ROLE_RANK, ApiToken, Holiday, Membership, Role, hash_token
+from goaldesk.interactions.models import ImportJob
+from tests.factories import (
+    AgentFactory,
+    InteractionFactory,
+    MembershipFactory,
+    TeamFactory,
+    UserFactory,
+)
+
+V, A, M, O = Role.VIEWER, Role.AGENT, Role.MANAGER, Role.OWNER  # noqa: E741
+
+#: url name → (lowest role for GET, lowest role for POST); None: the method is not offered.
+MATRIX = {
+    "metrics:dashboard": (V, None),
+    "metrics:breakdown": (V, None),
+    "interactions:list": (V, None),
+    "interactions:detail": (V, None),
+    "interactions:log_visit": (A, A),
+    "imports:start": (M, M),
+    "imports:job": (M, None),
+    "imports:mapping": (M, M),
+    "imports:progress": (M, None),
+    "imports:rejected_csv": (M, None),
+    "imports:for_real": (None, M),
+    "accounts:settings": (V, None),
+    "accounts:settings_general": (M, O),
+    "accounts:settings_hours": (M, O),
+    "accounts:settings_holidays": (M, O),
+    "accounts:holiday_delete": (None, O),
+    "accounts:members": (O, O),
+    "accounts:member_role": (None, O),
+    "accounts:member_remove": (None, O),
+    "accounts:tokens": (O, O),
+    "accounts:token_revoke": (None, O),
+    "accounts:teams": (V, M),
+    "accounts:team_edit": (M, M),
+    "accounts:agents": (V, None),
+    "accounts:agent_create": (M, M),
+    "accounts:agent_edit": (M, M),
+    "accounts:agent_set_active": (None, M),
+}
+
+
+def _organisation_routes():
+    """url name → route, for every URL under /o/<org_slug>/."""
+
+    def walk(patterns, prefix="", namespace=None):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, prefix + str(p.pattern), p.namespace or namespace)
+            elif isinstance(p, URLPattern):
+                yield f"{namespace}:{p.name}", prefix + str(p.pattern)
+
+    return {
+        name: route
+        for name, route in walk(get_resolver().url_patterns)
+        if "<slug:org_slug>" in route
+    }
+
+
+def test_every_organisation_url_is_in_the_matrix():
+    assert set(_organisation_routes()) == set(MATRIX)
+
+
+@pytest.fixture
+def objects(org):
+    """One object of each kind the URLs point at, in `org`."""
+    team = TeamFactory(organisation=org)
+    other = MembershipFactory(organisation=org, user=UserFactory(username="someone"), role=V)
+    job = ImportJob.objects.create(organisation=org, original_name="x.csv", mapping={})
+    job.file.save("x.csv", ContentFile(b"external_id,channel,created_at\n"), save=True)
+    return {
+        "holiday_id": Holiday.objects.create(organisation=org, date=dt.date(2026, 3, 21)).pk,
+        "membership_id": other.pk,
+        "token_id": ApiToken.objects.create(
+            organisation=org, name="t", prefix="gd_x", token_hash=hash_token("gd_x")
+        ).pk,
+        "team_id": team.pk,
+        "agent_id": AgentFactory(organisation=org, team=team).pk,
+        "pk": InteractionFactory(organisation=org).pk,
+        "job_id": job.pk,
+        "by": "channel",
+    }
+
+
+def _url(name, org, objects):
+    params = re.findall(r"<(?:\w+:)?(\w+)>", _organisation_routes()[name])
+    kwargs = {p: objects[p] for p in params if p != "org_slug"}
+    return reverse(name, kwargs={"org_slug": org.slug, **kwargs})
+
+
+def _expected(allowed_from, role):
+    return ROLE_RANK[role] >= ROLE_RANK[allowed_from]
+
+
+def _request(client, method, url):
+    return client.get(url) if method == "get" else client.post(url, {})
+
+
+@pytest.mark.parametrize(
+    ("name", "method", "allowed_from"),
+    [
+        (name, method, allowed_from)
+        for name, roles in sorted(MATRIX.items())
+        for method, allowed_from in zip(("get", "post"), roles, strict=True)
+        if allowed_from is not None
+    ],
+)
+def test_each_role_gets_exactly_what_the_matrix_allows(
+    name, method, allowed_from, org, objects, client_as, client, outsider_client
+):
+    url = _url(name, org, objects)
+
+    anonymous = _request(client, method, url)
+    assert anonymous.status_code == 302 and reverse("accounts:login") in anonymous["Location"]
+
+    assert _request(outsider_client, method, url).status_code == 404
+
+    for role in (V, A, M, O):
+        status = _request(client_as(role), method, url).status_code
+        if _expected(allowed_from, role):
+            assert status not in (401, 403, 404, 500), f"{role} {method} {url}: {status}"
+        else:
+            assert status == 403, f"{role} {method} {url}: {status}"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [n for n in sorted(MATRIX) if re.search(r"<int:", _organisation_routes()[n])],
+)
+def test_an_object_of_another_organisation_is_not_found_through_ones_own(
+    name, org, other_org, member, client
+):
+    """An owner of `org` asking for `other_org`'s objects under their own slug gets 404."""
+    foreign = {
+        "holiday_id": Holiday.objects.create(organisation=other_org, date=dt.date(2026, 1, 1)).pk,
+        "membership_id": MembershipFactory(organisation=other_org, role=V).pk,
+        "token_id": ApiToken.objects.create(
+            organisation=other_org, name="t", prefix="gd_y", token_hash=hash_token("gd_y")
+        ).pk,
+        "team_id": TeamFactory(organisation=other_org).pk,
+        "agent_id": AgentFactory(organisation=other_org).pk,
+        "pk": InteractionFactory(organisation=other_org).pk,
+        "job_id": ImportJob.objects.create(organisation=other_org, original_name="y.csv").pk,
+        "by": "channel",
+    }
+    url = _url(name, org, foreign)
+    client.force_login(member(O))
+    for method, allowed_from in zip(("get", "post"), MATRIX[name], strict=True):
+        if allowed_from is not None:
+            assert _request(client, method, url).status_code == 404, f"{method} {url}"
+    assert Holiday.objects.filter(organisation=other_org).exists()
+    assert Membership.objects.filter(organisation=other_org).exists()
