@@ -16,6 +16,12 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _uploads_in_tmp(settings, tmp_path):
+    """Uploaded files of a test go to its own directory, never to ./var."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def org(db):
     return OrganisationFactory(name="Tehran Desk", slug="tehran", timezone="Asia/Tehran")

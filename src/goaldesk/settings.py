@@ -134,6 +134,7 @@ TIME_ZONE = "UTC"
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise serves from the finders; collectstatic is optional
 STATICFILES_DIRS = [BASE_DIR / "static"]  # goaldesk/static is not inside an app
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
