@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from goaldesk.accounts.models import Calendar, Membership, Organisation, Profile, Role
 
@@ -41,6 +41,8 @@ def apply_preferences(request: HttpRequest, org: Organisation | None = None) -> 
             request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
     calendar = (profile.calendar if profile else "") or (org.calendar if org else "")
     display_calendar.set(calendar or Calendar.GREGORIAN)
+    if org is not None:
+        timezone.activate(org.tzinfo)
 
 
 def org_view(

@@ -1,6 +1,7 @@
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from goaldesk.accounts.access import apply_preferences, display_calendar, profile_for
 from goaldesk.accounts.models import Calendar
@@ -14,6 +15,7 @@ class PreferencesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         display_calendar.set(Calendar.GREGORIAN)
+        timezone.deactivate()
         if request.user.is_authenticated:
             request.profile = profile_for(request.user)  # type: ignore[attr-defined]
             apply_preferences(request, request.profile.last_organisation)  # type: ignore[attr-defined]
