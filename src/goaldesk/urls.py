@@ -5,6 +5,7 @@ from goaldesk.api.urls import api
 urlpatterns = [
     path("", include("goaldesk.accounts.urls")),
     path("o/<slug:org_slug>/", include("goaldesk.interactions.urls")),
+    path("o/<slug:org_slug>/", include("goaldesk.interactions.import_urls")),
     path("o/<slug:org_slug>/", include("goaldesk.metrics.urls")),
     path("api/", api.urls),
 ]

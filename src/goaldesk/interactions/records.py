@@ -1,22 +1,73 @@
 """The canonical interaction record: parsing and validating one row from any source.
 
-INTERFACE (implementation in progress): import, the REST API and the quick "log a visit" form
-all turn their input into `InteractionData` through `parse_interaction`, so one set of rules
-and one set of error messages applies everywhere.
+Import, the REST API and the quick "log a visit" form all turn their input into
+`InteractionData` through `parse_interaction`, so one set of rules and one set of error
+messages applies everywhere. The rules are those of METRICS.md:
+
+- `external_id`, `channel` and `created_at` are required;
+- enumerations (channel, status, outcome, sentiments) are matched case-insensitively after
+  trimming (`Walk-in` and `walk in` are `walk_in`);
+- timestamps are ISO 8601 (`2026-03-02T09:15:00+03:30`, `…Z`) or `YYYY-MM-DD HH:MM[:SS]`;
+  without an offset they are read in the organisation's time zone; a date alone is refused
+  (the time of day matters for every time metric);
+- numbers and timestamps may use Persian (۰–۹) or Arabic-Indic (٠–٩) digits;
+- csat 1–5, nps 0–10, ces 1–7 are whole numbers; wait and handle seconds are ≥ 0;
+- status defaults to `resolved` when `resolved_at` is given, else `open`;
+- a first response, resolution, arrival or fix before `created_at` is refused, never swapped.
+
+A bad value raises `RecordError(column, reason)`; the reason quotes the value.
 """
 
 import datetime as dt
+import math
+import re
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
+from goaldesk.engine import normalize_digits
+
 #: The canonical columns of METRICS.md, in order.
 CANONICAL_FIELDS = (
-    "external_id", "channel", "created_at", "customer_id", "agent", "team", "category",
-    "first_response_at", "resolved_at", "status", "outcome", "wait_seconds", "handle_seconds",
-    "csat", "nps", "ces", "sentiment_start", "sentiment_end", "arrived_at", "fixed_at",
+    "external_id",
+    "channel",
+    "created_at",
+    "customer_id",
+    "agent",
+    "team",
+    "category",
+    "first_response_at",
+    "resolved_at",
+    "status",
+    "outcome",
+    "wait_seconds",
+    "handle_seconds",
+    "csat",
+    "nps",
+    "ces",
+    "sentiment_start",
+    "sentiment_end",
+    "arrived_at",
+    "fixed_at",
 )
 REQUIRED_FIELDS = ("external_id", "channel", "created_at")
+TIMESTAMP_FIELDS = ("created_at", "first_response_at", "resolved_at", "arrived_at", "fixed_at")
+#: Timestamps that must not come before created_at.
+LATER_FIELDS = ("first_response_at", "resolved_at", "arrived_at", "fixed_at")
+
+CHANNELS = ("phone", "email", "chat", "social", "walk_in", "web", "field")
+STATUSES = ("resolved", "unresolved", "abandoned", "open")
+OUTCOMES = ("success", "failure")
+SENTIMENTS = ("negative", "neutral", "positive")
+
+#: Longest text each text column holds (the model's max_length).
+MAX_LENGTHS = {"external_id": 100, "customer_id": 150, "agent": 150, "team": 100, "category": 100}
+
+#: The canonical review record (`goaldesk import reviews`).
+REVIEW_FIELDS = ("external_id", "source", "date", "rating", "text", "author")
+REVIEW_REQUIRED_FIELDS = ("external_id", "date", "rating")
 
 
 class RecordError(ValueError):
@@ -52,10 +103,309 @@ class InteractionData:
     fixed_at: dt.datetime | None = None
 
 
+@dataclass
+class ReviewData:
+    external_id: str
+    date: dt.date
+    rating: int
+    source: str = ""
+    text: str = ""
+    author: str = ""
+
+
+# --- single values --------------------------------------------------------------------------
+
+_fromisoformat = dt.datetime.fromisoformat
+_SPACE_BEFORE_OFFSET = re.compile(r"\s+(Z|UTC|GMT|[+-]\d\d(?::?\d\d)?)$", re.IGNORECASE)
+_ENUM_SEPARATORS = str.maketrans({"-": "_", " ": "_"})
+
+
+def _text(value: object) -> str:
+    """The value as trimmed text ('' for None)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # an id typed as a number in a spreadsheet: 1234.0 → "1234"
+    return str(value).strip()
+
+
+def _ascii(text: str) -> str:
+    return text if text.isascii() else normalize_digits(text)
+
+
+def parse_timestamp(column: str, value: object, tz: zoneinfo.ZoneInfo) -> dt.datetime | None:
+    """An aware datetime from ISO 8601 text or a datetime; None when empty."""
+    if value is None or value == "":
+        return None
+    if value.__class__ is str and len(value) > 10:  # type: ignore[arg-type]
+        # Fast path for the common case (plain ASCII ISO text); anything else takes the
+        # careful path below, which gives the error messages.
+        try:
+            stamp = _fromisoformat(value)  # type: ignore[arg-type]
+        except ValueError:
+            pass
+        else:
+            return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=tz)
+    if isinstance(value, dt.datetime):
+        stamp = value
+    elif isinstance(value, dt.date):
+        raise RecordError(column, _date_only_reason(value.isoformat()))
+    else:
+        text = value.strip() if isinstance(value, str) else str(value).strip()
+        if not text:
+            return None
+        stamp = _parse_timestamp_text(column, _ascii(text))
+    if stamp.tzinfo is None or stamp.utcoffset() is None:
+        stamp = stamp.replace(tzinfo=tz)
+    return stamp
+
+
+def _parse_timestamp_text(column: str, text: str) -> dt.datetime:
+    original = text
+    if " " in text[10:]:
+        text = _SPACE_BEFORE_OFFSET.sub(_offset_without_space, text)
+    try:
+        stamp = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise RecordError(
+            column,
+            _(
+                "“%(value)s” is not a date and time; write it as 2026-03-02T09:15 or "
+                "2026-03-02 09:15:00, with an offset such as +03:30 if it is not in the "
+                "organisation's time zone."
+            )
+            % {"value": original},
+        ) from None
+    if len(text) <= 10 and "T" not in text.upper():  # a bare date such as 2026-03-02
+        raise RecordError(column, _date_only_reason(original))
+    return stamp
+
+
+def _offset_without_space(match: re.Match[str]) -> str:
+    offset = match.group(1).upper()
+    return "+00:00" if offset in {"Z", "UTC", "GMT"} else offset
+
+
+def _date_only_reason(value: str) -> str:
+    return _("“%(value)s” is a date without a time of day; add the time, e.g. %(value)s 09:15.") % {
+        "value": value
+    }
+
+
+def parse_number(column: str, value: object) -> float | None:
+    """A finite number from text (any digits) or a number; None when empty."""
+    if value is None or isinstance(value, bool):
+        if isinstance(value, bool):
+            raise RecordError(column, _("“%(value)s” is not a number.") % {"value": value})
+        return None
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        text = _text(value)
+        if not text:
+            return None
+        try:
+            number = float(_ascii(text))
+        except ValueError:
+            raise RecordError(column, _("“%(value)s” is not a number.") % {"value": text}) from None
+    if not math.isfinite(number):
+        raise RecordError(column, _("“%(value)s” is not a number.") % {"value": _text(value)})
+    return number
+
+
+def _seconds(column: str, value: object) -> float | None:
+    if value.__class__ is str:
+        if not value:
+            return None
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except ValueError:
+            pass
+        else:
+            if 0 <= number < math.inf:
+                return number
+    parsed = parse_number(column, value)
+    if parsed is not None and parsed < 0:
+        raise RecordError(
+            column,
+            _("“%(value)s” is negative; a duration in seconds is 0 or more.")
+            % {"value": _text(value)},
+        )
+    return parsed
+
+
+_SCORES = {
+    (low, high): {"": None, **{str(n): n for n in range(low, high + 1)}}
+    for low, high in ((1, 5), (0, 10), (1, 7))
+}
+
+
+def _score(column: str, value: object, low: int, high: int) -> int | None:
+    if value.__class__ is str:
+        known = _SCORES[(low, high)]
+        if value in known:
+            return known[value]  # type: ignore[index]
+    number = parse_number(column, value)
+    if number is None:
+        return None
+    if not number.is_integer() or not low <= number <= high:
+        raise RecordError(
+            column,
+            _("“%(value)s” is not a whole number from %(low)s to %(high)s.")
+            % {"value": _text(value), "low": low, "high": high},
+        )
+    return int(number)
+
+
+_CHOICES: dict[tuple[str, ...], dict[str, str]] = {}
+
+
+def _choice(column: str, value: object, choices: tuple[str, ...]) -> str:
+    known = _CHOICES.get(choices)
+    if known is None:
+        known = _CHOICES[choices] = {"": "", **{c: c for c in choices}}
+    if value.__class__ is str and value in known:
+        return known[value]  # type: ignore[index]
+    text = _text(value)
+    if not text:
+        return ""
+    key = text.lower().translate(_ENUM_SEPARATORS)
+    if key in choices:
+        return key
+    raise RecordError(
+        column,
+        _("“%(value)s” is not allowed here; use one of: %(choices)s.")
+        % {"value": text, "choices": ", ".join(choices)},
+    )
+
+
+def _bounded_text(column: str, value: object) -> str:
+    text = value.strip() if value.__class__ is str else _text(value)  # type: ignore[attr-defined]
+    limit = MAX_LENGTHS.get(column)
+    if limit is not None and len(text) > limit:
+        raise RecordError(
+            column,
+            _("“%(value)s…” is too long (%(length)s characters; at most %(limit)s).")
+            % {"value": text[:20], "length": len(text), "limit": limit},
+        )
+    return text
+
+
+def _required(column: str) -> RecordError:
+    return RecordError(column, _("This value is required and is empty."))
+
+
+# --- records --------------------------------------------------------------------------------
+
+
 def parse_interaction(raw: Mapping[str, object], *, tz: zoneinfo.ZoneInfo) -> InteractionData:
     """Validate one record keyed by canonical field names; raise RecordError on the first bad value.
 
-    Values may be strings (from a file) or already-typed (from JSON). Persian and Arabic-Indic
-    digits are accepted; timestamps without an offset are read in `tz`.
+    Values may be strings (from a file) or already-typed (from JSON or a spreadsheet). Persian
+    and Arabic-Indic digits are accepted; timestamps without an offset are read in `tz`.
+    Missing keys count as empty.
     """
-    raise NotImplementedError
+    get = raw.get
+    external_id = _bounded_text("external_id", get("external_id"))
+    if not external_id:
+        raise _required("external_id")
+    channel = _choice("channel", get("channel"), CHANNELS)
+    if not channel:
+        raise _required("channel")
+    created_at = parse_timestamp("created_at", get("created_at"), tz)
+    if created_at is None:
+        raise _required("created_at")
+
+    later: dict[str, dt.datetime | None] = {}
+    for column in LATER_FIELDS:
+        stamp = parse_timestamp(column, get(column), tz)
+        if stamp is not None and stamp < created_at:
+            raise RecordError(
+                column,
+                _("“%(value)s” is before the interaction was created (%(created)s).")
+                % {"value": _text(get(column)), "created": _text(get("created_at"))},
+            )
+        later[column] = stamp
+
+    status = _choice("status", get("status"), STATUSES)
+    if not status:
+        status = "resolved" if later["resolved_at"] is not None else "open"
+
+    return InteractionData(
+        external_id=external_id,
+        channel=channel,
+        created_at=created_at,
+        customer_id=_bounded_text("customer_id", get("customer_id")),
+        agent=_bounded_text("agent", get("agent")),
+        team=_bounded_text("team", get("team")),
+        category=_bounded_text("category", get("category")),
+        first_response_at=later["first_response_at"],
+        resolved_at=later["resolved_at"],
+        status=status,
+        outcome=_choice("outcome", get("outcome"), OUTCOMES),
+        wait_seconds=_seconds("wait_seconds", get("wait_seconds")),
+        handle_seconds=_seconds("handle_seconds", get("handle_seconds")),
+        csat=_score("csat", get("csat"), 1, 5),
+        nps=_score("nps", get("nps"), 0, 10),
+        ces=_score("ces", get("ces"), 1, 7),
+        sentiment_start=_choice("sentiment_start", get("sentiment_start"), SENTIMENTS),
+        sentiment_end=_choice("sentiment_end", get("sentiment_end"), SENTIMENTS),
+        arrived_at=later["arrived_at"],
+        fixed_at=later["fixed_at"],
+    )
+
+
+def parse_review(raw: Mapping[str, object], *, tz: zoneinfo.ZoneInfo) -> ReviewData:
+    """Validate one review (external_id, source, date, rating 1–5, text, author).
+
+    `date` is a day (2026-03-02); a timestamp is accepted and taken as its day in `tz`.
+    """
+    get = raw.get
+    external_id = _bounded_text("external_id", get("external_id"))
+    if not external_id:
+        raise _required("external_id")
+    day = _parse_day("date", get("date"), tz)
+    rating = _score("rating", get("rating"), 1, 5)
+    if rating is None:
+        raise _required("rating")
+    source = _text(get("source"))
+    author = _text(get("author"))
+    for column, text in (("source", source), ("author", author)):
+        limit = 100 if column == "source" else 150
+        if len(text) > limit:
+            raise RecordError(
+                column,
+                _("“%(value)s…” is too long (%(length)s characters; at most %(limit)s).")
+                % {"value": text[:20], "length": len(text), "limit": limit},
+            )
+    return ReviewData(
+        external_id=external_id,
+        date=day,
+        rating=rating,
+        source=source,
+        text=_text(get("text")),
+        author=author,
+    )
+
+
+def _parse_day(column: str, value: object, tz: zoneinfo.ZoneInfo) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=tz)).astimezone(tz).date()
+    if isinstance(value, dt.date):
+        return value
+    text = _ascii(_text(value))
+    if not text:
+        raise _required(column)
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        stamp = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise RecordError(
+            column, _("“%(value)s” is not a date; write it as 2026-03-02.") % {"value": text}
+        ) from None
+    return (stamp if stamp.tzinfo else stamp.replace(tzinfo=tz)).astimezone(tz).date()

@@ -1,14 +1,76 @@
 """Writes of interactions, agents, teams and reviews.
 
-INTERFACE (implementation in progress).
+Every write of an interaction goes through `interactions_upsert` (import, API, quick log), which
+also fills the derived columns (`local_date`, `is_live`, first response / resolution / field
+times in calendar and business seconds) so the metric queries are plain aggregates.
+
+Within one call, several records with the same external_id are applied in order: the last one
+wins, and each earlier occurrence counts as an update of the row it created (as if the records
+had been sent one after another).
 """
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
 
 from goaldesk.accounts.models import Organisation
-from goaldesk.interactions.models import ImportJob
-from goaldesk.interactions.records import InteractionData
+from goaldesk.accounts.selectors import business_calendar_for
+from goaldesk.engine.business_hours import BusinessCalendar
+from goaldesk.interactions.models import (
+    LIVE_CHANNELS,
+    Agent,
+    ImportJob,
+    Interaction,
+    Review,
+    Team,
+)
+from goaldesk.interactions.records import InteractionData, ReviewData
+
+#: Rows per INSERT/UPDATE statement (SQLite allows 32,766 parameters; 36 columns × 500 fits).
+WRITE_BATCH_SIZE = 500
+
+#: The columns an upsert writes (everything but the primary key and organisation).
+DATA_FIELDS = (
+    "external_id",
+    "channel",
+    "created_at",
+    "customer_id",
+    "agent_id",
+    "team_id",
+    "category",
+    "first_response_at",
+    "resolved_at",
+    "status",
+    "outcome",
+    "wait_seconds",
+    "handle_seconds",
+    "csat",
+    "nps",
+    "ces",
+    "sentiment_start",
+    "sentiment_end",
+    "arrived_at",
+    "fixed_at",
+)
+DERIVED_FIELDS = (
+    "local_date",
+    "is_live",
+    "first_response_seconds",
+    "first_response_business_seconds",
+    "resolution_seconds",
+    "resolution_business_seconds",
+    "time_to_arrive_seconds",
+    "time_to_fix_seconds",
+)
+#: Positions in a prepared row (organisation_id first, then DATA_FIELDS, …).
+_EXTERNAL_ID, _AGENT, _TEAM = 1, 5, 6
+#: external_ids per lookup query (well inside every database's parameter limit).
+EXISTING_CHUNK = 2000
+_LIVE = frozenset(str(channel) for channel in LIVE_CHANNELS)
 
 
 @dataclass
@@ -17,12 +79,429 @@ class UpsertResult:
     updated: int
 
 
+class DerivedColumns:
+    """Computes the derived columns of interactions for one organisation's time zone and hours."""
+
+    def __init__(self, *, organisation: Organisation, calendar: BusinessCalendar | None = None):
+        self.tz = organisation.tzinfo
+        self.calendar = calendar if calendar is not None else business_calendar_for(organisation)
+        # With no opening hours at all the organisation is always open (see BusinessCalendar):
+        # business seconds then equal calendar seconds and the calendar need not be asked.
+        self.always_open = not any(self.calendar.spans.values())
+
+    def business_seconds(self, start: dt.datetime, end: dt.datetime, seconds: float) -> float:
+        if self.always_open:
+            return max(seconds, 0.0)
+        return self.calendar.business_seconds(start, end)
+
+    def compute(
+        self,
+        *,
+        channel: str,
+        created_at: dt.datetime,
+        first_response_at: dt.datetime | None,
+        wait_seconds: float | None,
+        status: str,
+        resolved_at: dt.datetime | None,
+        arrived_at: dt.datetime | None,
+        fixed_at: dt.datetime | None,
+    ) -> tuple:
+        """The values of DERIVED_FIELDS, in order."""
+        first: float | None
+        first_business: float | None
+        resolution: float | None
+        resolution_business: float | None
+        if first_response_at is not None:
+            first = (first_response_at - created_at).total_seconds()
+            first_business = self.business_seconds(created_at, first_response_at, first)
+        elif wait_seconds is not None:
+            first = wait_seconds
+            first_business = self.business_seconds(
+                created_at, created_at + dt.timedelta(seconds=wait_seconds), first
+            )
+        else:
+            first = first_business = None
+        if status == "resolved" and resolved_at is not None:
+            resolution = (resolved_at - created_at).total_seconds()
+            resolution_business = self.business_seconds(created_at, resolved_at, resolution)
+        else:
+            resolution = resolution_business = None
+        return (
+            created_at.astimezone(self.tz).date(),
+            channel in _LIVE,
+            first,
+            first_business,
+            resolution,
+            resolution_business,
+            (arrived_at - created_at).total_seconds() if arrived_at is not None else None,
+            (fixed_at - created_at).total_seconds() if fixed_at is not None else None,
+        )
+
+
+class InteractionWriter:
+    """Upserts batches of records for one organisation, keeping its derived-column calculator.
+
+    The import runner keeps one writer for a whole file; `interactions_upsert` makes one per call.
+    """
+
+    def __init__(self, *, organisation: Organisation, calendar: BusinessCalendar | None = None):
+        self.organisation = organisation
+        self.derived = DerivedColumns(organisation=organisation, calendar=calendar)
+        self.sql = _InteractionSQL.get()
+
+    def existing_ids(self, external_ids: Iterable[str]) -> dict[str, int]:
+        """external_id → primary key of those that exist already (one query per 2,000 ids)."""
+        return _InteractionSQL.get().existing(self.organisation.pk, list(external_ids))
+
+    def agent_ids(self, wanted: dict[str, str]) -> dict[str, int]:
+        """Agent key → primary key, creating missing agents (wanted: key → first team name)."""
+        if not wanted:
+            return {}
+        org = self.organisation
+        found = dict(
+            Agent.objects.filter(organisation=org, key__in=list(wanted)).values_list("key", "pk")
+        )
+        missing = [key for key in wanted if key not in found]
+        if missing:
+            team_ids = self.team_ids({wanted[key] for key in missing if wanted[key]})
+            Agent.objects.bulk_create(
+                [
+                    Agent(organisation=org, key=key, team_id=team_ids.get(wanted[key]))
+                    for key in missing
+                ],
+                ignore_conflicts=True,
+            )
+            found.update(
+                Agent.objects.filter(organisation=org, key__in=missing).values_list("key", "pk")
+            )
+        return found
+
+    def team_ids(self, names: set[str]) -> dict[str, int]:
+        """Team name → primary key, creating missing teams."""
+        if not names:
+            return {}
+        org = self.organisation
+        found = dict(
+            Team.objects.filter(organisation=org, name__in=list(names)).values_list("name", "pk")
+        )
+        missing = [name for name in names if name not in found]
+        if missing:
+            Team.objects.bulk_create(
+                [Team(organisation=org, name=name) for name in missing], ignore_conflicts=True
+            )
+            found.update(
+                Team.objects.filter(organisation=org, name__in=missing).values_list("name", "pk")
+            )
+        return found
+
+    def prepare(self, r: InteractionData) -> list:
+        """One record as a row of values for INSERT_COLUMNS, derived columns included.
+
+        Pure computation (no queries): the import runs it while the previous batch is being
+        written. The agent and team slots still hold the key and name; `write_prepared`
+        swaps in their ids.
+        """
+        sql = self.sql
+        stamp = sql.adapt_datetime
+        created_at = r.created_at
+        first_response_at = r.first_response_at
+        resolved_at = r.resolved_at
+        arrived_at = r.arrived_at
+        fixed_at = r.fixed_at
+        derived = self.derived.compute(
+            channel=r.channel,
+            created_at=created_at,
+            first_response_at=first_response_at,
+            wait_seconds=r.wait_seconds,
+            status=r.status,
+            resolved_at=resolved_at,
+            arrived_at=arrived_at,
+            fixed_at=fixed_at,
+        )
+        return [
+            self.organisation.pk,
+            r.external_id,
+            r.channel,
+            stamp(created_at),
+            r.customer_id,
+            r.agent,
+            r.team,
+            r.category,
+            stamp(first_response_at) if first_response_at is not None else None,
+            stamp(resolved_at) if resolved_at is not None else None,
+            r.status,
+            r.outcome,
+            r.wait_seconds,
+            r.handle_seconds,
+            r.csat,
+            r.nps,
+            r.ces,
+            r.sentiment_start,
+            r.sentiment_end,
+            stamp(arrived_at) if arrived_at is not None else None,
+            stamp(fixed_at) if fixed_at is not None else None,
+            sql.adapt_date(derived[0]),
+            *derived[1:],
+            None,  # imported_by_id
+            None,  # updated_at
+        ]
+
+    def write(
+        self, records: Sequence[InteractionData], *, import_job: ImportJob | None = None
+    ) -> UpsertResult:
+        """Insert or update `records` (the caller provides the transaction)."""
+        return self.write_prepared([self.prepare(r) for r in records], import_job=import_job)
+
+    def write_prepared(
+        self, rows: Sequence[list], *, import_job: ImportJob | None = None
+    ) -> UpsertResult:
+        """Insert or update rows made by `prepare` (the caller provides the transaction)."""
+        latest: dict[str, list] = {}
+        for row in rows:
+            latest[row[_EXTERNAL_ID]] = row
+        repeated = len(rows) - len(latest)
+        existing = self.existing_ids(latest)
+        wanted_agents: dict[str, str] = {}
+        teams: set[str] = set()
+        for row in latest.values():
+            agent, team = row[_AGENT], row[_TEAM]
+            if agent and agent not in wanted_agents:
+                wanted_agents[agent] = team
+            if team:
+                teams.add(team)
+        agent_ids = self.agent_ids(wanted_agents)
+        team_ids = self.team_ids(teams)
+
+        now = self.sql.adapt_datetime(timezone.now())
+        job_id = import_job.pk if import_job is not None else None
+        new: list[list] = []
+        changed: list[list] = []
+        for external_id, row in latest.items():
+            row[_AGENT] = agent_ids.get(row[_AGENT]) if row[_AGENT] else None
+            row[_TEAM] = team_ids.get(row[_TEAM]) if row[_TEAM] else None
+            row[-2] = job_id
+            row[-1] = now
+            pk = existing.get(external_id)
+            if pk is None:
+                new.append(row)
+            else:
+                changed.append([*row, pk])
+        self.sql.insert(new)
+        self.sql.update(changed)
+        return UpsertResult(created=len(new), updated=len(changed) + repeated)
+
+
+class _InteractionSQL:
+    """Plain INSERT/UPDATE statements for interaction rows.
+
+    The ORM's bulk_create spends most of an import preparing each value of each model
+    instance; for a million rows the import writes tuples directly instead (executemany on
+    SQLite, COPY on PostgreSQL), with values adapted exactly as Django adapts them, so the ORM
+    reads them back unchanged.
+    """
+
+    _cache: dict[str, "_InteractionSQL"] = {}
+
+    def __init__(self) -> None:
+        meta = Interaction._meta
+        quote = connection.ops.quote_name
+        self.vendor = connection.vendor
+        self.table = quote(meta.db_table)
+        written = [*DATA_FIELDS, *DERIVED_FIELDS, "imported_by_id", "updated_at"]
+        columns = [quote(_column(name)) for name in written]
+        self.insert_columns = [quote(_column("organisation")), *columns]
+        # Table and column names come from the model, never from input.
+        self.insert_sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+            self.table, ", ".join(self.insert_columns), ", ".join(["%s"] * len(self.insert_columns))
+        )
+        self.update_sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608
+            self.table,
+            ", ".join(f"{c} = %s" for c in self.insert_columns),
+            quote(meta.pk.column),
+        )
+        self.update_derived_sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608
+            self.table,
+            ", ".join(f"{quote(_column(name))} = %s" for name in DERIVED_FIELDS),
+            quote(meta.pk.column),
+        )
+        self.existing_sql = "SELECT {}, {} FROM {} WHERE {} = %s AND {} IN ({{}})".format(  # noqa: S608
+            quote(_column("external_id")), quote(meta.pk.column), self.table,
+            quote(_column("organisation")), quote(_column("external_id")),
+        )  # fmt: skip
+        if self.vendor == "sqlite":
+            utc = dt.UTC
+
+            def adapt_datetime(value: dt.datetime) -> str:
+                return str(value.astimezone(utc).replace(tzinfo=None))
+
+            self.adapt_datetime: Callable[[dt.datetime], Any] = adapt_datetime
+            self.adapt_date: Callable[[dt.date], Any] = str
+        else:
+            self.adapt_datetime = self.adapt_date = _identity
+
+    @classmethod
+    def get(cls) -> "_InteractionSQL":
+        key = connection.alias + connection.vendor
+        if key not in cls._cache:
+            cls._cache[key] = cls()
+        return cls._cache[key]
+
+    def existing(self, organisation_id: int, external_ids: list[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        with connection.cursor() as cursor:
+            for start in range(0, len(external_ids), EXISTING_CHUNK):
+                chunk = external_ids[start : start + EXISTING_CHUNK]
+                cursor.execute(
+                    self.existing_sql.format(", ".join(["%s"] * len(chunk))),
+                    [organisation_id, *chunk],
+                )
+                found.update(cursor.fetchall())
+        return found
+
+    def insert(self, rows: Sequence[Sequence[Any]]) -> None:
+        if not rows:
+            return
+        with connection.cursor() as cursor:
+            if self.vendor == "postgresql":
+                copy_sql = "COPY {} ({}) FROM STDIN".format(
+                    self.table, ", ".join(self.insert_columns)
+                )
+                with cursor.cursor.copy(copy_sql) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                cursor.executemany(self.insert_sql, rows)
+
+    def update_derived(self, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            with connection.cursor() as cursor:
+                cursor.executemany(self.update_derived_sql, rows)
+
+    def update(self, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            with connection.cursor() as cursor:
+                cursor.executemany(self.update_sql, rows)
+
+
+def _column(name: str) -> str:
+    field = Interaction._meta.get_field(name)
+    return str(field.column)  # type: ignore[union-attr]
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
 def interactions_upsert(
-    *, organisation: Organisation, records: Sequence[InteractionData], import_job: ImportJob | None = None
+    *,
+    organisation: Organisation,
+    records: Sequence[InteractionData],
+    import_job: ImportJob | None = None,
+    calendar: BusinessCalendar | None = None,
 ) -> UpsertResult:
     """Insert or update (by external_id) `records` in one transaction, with derived columns.
 
-    Agents and teams named in the records are created when new. Returns how many rows were new
-    and how many existed already.
+    Agents (by key) and teams (by name) named in the records are created when new. Returns how
+    many rows were new and how many existed already (a record repeated within `records` counts
+    as an update; the last one wins). `calendar` saves reading the business hours again when
+    the caller has them.
     """
-    raise NotImplementedError
+    with transaction.atomic():
+        return InteractionWriter(organisation=organisation, calendar=calendar).write(
+            records, import_job=import_job
+        )
+
+
+def interaction_create(*, organisation: Organisation, data: InteractionData) -> Interaction:
+    """Write one interaction (the quick "log a visit" form, the API) and return it.
+
+    An existing interaction with the same external_id is updated instead.
+    """
+    interactions_upsert(organisation=organisation, records=[data])
+    return Interaction.objects.get(organisation=organisation, external_id=data.external_id)
+
+
+def interactions_recompute_derived(*, organisation: Organisation, batch_size: int = 2000) -> int:
+    """Recompute every interaction's derived columns (after a time-zone or hours change).
+
+    Works through the organisation's interactions in primary-key batches, each in its own
+    transaction. Returns the number of interactions updated.
+    """
+    derived = DerivedColumns(organisation=organisation)
+    inputs = (
+        "pk",
+        "channel",
+        "created_at",
+        "first_response_at",
+        "wait_seconds",
+        "status",
+        "resolved_at",
+        "arrived_at",
+        "fixed_at",
+    )
+    last_pk = 0
+    total = 0
+    while True:
+        rows = list(
+            Interaction.objects.filter(organisation=organisation, pk__gt=last_pk)
+            .order_by("pk")
+            .values_list(*inputs)[:batch_size]
+        )
+        if not rows:
+            return total
+        sql = _InteractionSQL.get()
+        updates = []
+        for pk, channel, created, first, wait, status, resolved, arrived, fixed in rows:
+            values = derived.compute(
+                channel=channel,
+                created_at=created,
+                first_response_at=first,
+                wait_seconds=wait,
+                status=status,
+                resolved_at=resolved,
+                arrived_at=arrived,
+                fixed_at=fixed,
+            )
+            updates.append((sql.adapt_date(values[0]), *values[1:], pk))
+        with transaction.atomic():
+            sql.update_derived(updates)
+        total += len(rows)
+        last_pk = rows[-1][0]
+
+
+def reviews_upsert(*, organisation: Organisation, records: Sequence[ReviewData]) -> UpsertResult:
+    """Insert or update (by external_id) online reviews in one transaction.
+
+    Returns how many were new and how many existed already (a repeated external_id counts as
+    an update; the last one wins).
+    """
+    latest: dict[str, ReviewData] = {}
+    for record in records:
+        latest[record.external_id] = record
+    repeated = len(records) - len(latest)
+    with transaction.atomic():
+        existing = dict(
+            Review.objects.filter(
+                organisation=organisation, external_id__in=list(latest)
+            ).values_list("external_id", "pk")
+        )
+        objs = [
+            Review(
+                pk=existing.get(r.external_id),
+                organisation=organisation,
+                external_id=r.external_id,
+                source=r.source,
+                date=r.date,
+                rating=r.rating,
+                text=r.text,
+                author=r.author,
+            )
+            for r in latest.values()
+        ]
+        new = [obj for obj in objs if obj.pk is None]
+        changed = [obj for obj in objs if obj.pk is not None]
+        Review.objects.bulk_create(new, batch_size=WRITE_BATCH_SIZE)
+        Review.objects.bulk_update(
+            changed, ["source", "date", "rating", "text", "author"], batch_size=WRITE_BATCH_SIZE
+        )
+    return UpsertResult(created=len(new), updated=len(changed) + repeated)

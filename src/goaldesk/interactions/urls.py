@@ -6,6 +6,6 @@ app_name = "interactions"
 
 urlpatterns = [
     path("interactions/", views.interaction_list, name="list"),
+    path("interactions/<int:pk>/", views.interaction_detail, name="detail"),
     path("log/", views.log_visit, name="log_visit"),
-    path("import/", views.import_start, name="import_start"),
 ]

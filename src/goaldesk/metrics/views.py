@@ -1,10 +1,355 @@
-from django.http import HttpRequest, HttpResponse
+"""The dashboard: KPI cards, charts, the full metric table and breakdowns (HTML and CSV)."""
+
+import csv
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language_bidi, gettext_lazy
+from django.utils.translation import gettext as _
 
 from goaldesk.accounts.access import org_view
-from goaldesk.accounts.models import Role
+from goaldesk.accounts.models import Organisation, Role, today_in
+from goaldesk.accounts.templatetags.goaldesk import duration, ldate, lnum
+from goaldesk.interactions.models import Agent, Channel, Team
+from goaldesk.metrics.catalogue import CATALOGUE, Metric, metric
+from goaldesk.metrics.commands import ArgumentProblem, parse_day
+from goaldesk.metrics.selectors import (
+    FILTER_NAMES,
+    GROUPINGS,
+    FilterError,
+    kpis_breakdown,
+    kpis_for_period,
+    kpis_trend,
+    resolve_filters,
+)
+
+PERIODS = (
+    ("today", gettext_lazy("Today")),
+    ("7", gettext_lazy("Last 7 days")),
+    ("30", gettext_lazy("Last 30 days")),
+    ("90", gettext_lazy("Last 90 days")),
+    ("month", gettext_lazy("This month")),
+    ("custom", gettext_lazy("Custom")),
+)
+DEFAULT_PERIOD = "30"
+#: The metrics shown as cards, in order.
+CARD_KEYS = (
+    "contacts",
+    "customers_helped_per_day",
+    "first_response_seconds",
+    "resolution_seconds",
+    "csat_pct",
+    "fcr_rate",
+    "service_level",
+    "nps",
+)
+#: Columns of the breakdown tables on the page (the CSV has every metric).
+BREAKDOWN_COLUMNS = (
+    "contacts",
+    "first_response_seconds",
+    "resolution_seconds",
+    "csat_pct",
+    "fcr_rate",
+    "success_rate",
+    "service_level",
+    "aht_seconds",
+)
+BREAKDOWN_TABS = (
+    ("channel", gettext_lazy("By channel")),
+    ("agent", gettext_lazy("By agent")),
+    ("team", gettext_lazy("By team")),
+    ("category", gettext_lazy("By category")),
+    ("day", gettext_lazy("By day")),
+)
+
+
+@dataclass
+class Scope:
+    """The period and filters of a page, read from its query string."""
+
+    period: str
+    date_from: dt.date
+    date_to: dt.date
+    filters: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def days(self) -> int:
+        return (self.date_to - self.date_from).days + 1
+
+    @property
+    def previous(self) -> tuple[dt.date, dt.date]:
+        """The period of the same length just before this one."""
+        last = self.date_from - dt.timedelta(days=1)
+        return last - dt.timedelta(days=self.days - 1), last
+
+    def query(self, **extra: Any) -> str:
+        """This scope as a query string (explicit dates, so links stay true tomorrow)."""
+        params: dict[str, Any] = {
+            "from": self.date_from.isoformat(),
+            "to": self.date_to.isoformat(),
+        }
+        params.update({k: v for k, v in self.filters.items() if v})
+        params.update({k: v for k, v in extra.items() if v not in (None, "")})
+        return urlencode(params)
+
+
+def scope_from_query(query: QueryDict, organisation: Organisation) -> Scope:
+    """The period (preset or from/to, in any digits, Jalali when the year is before 1700) and
+    the filters of a request; unusable values are reported in `problems` and left out."""
+    today = today_in(organisation)
+    problems: list[str] = []
+    period = query.get("period") or ("custom" if query.get("from") else DEFAULT_PERIOD)
+    if period not in dict(PERIODS):
+        problems.append(
+            _("Unknown period “%(value)s”; showing the last 30 days.") % {"value": period}
+        )
+        period = DEFAULT_PERIOD
+    date_from = date_to = today
+    if period == "custom":
+        try:
+            date_from = parse_day(query.get("from") or "", option=_("From"))
+            date_to = parse_day(query.get("to") or query.get("from") or "", option=_("To"))
+            if date_to < date_from:
+                raise ArgumentProblem(_("The end of the period is before its start."))
+        except ArgumentProblem as problem:
+            problems.append(str(problem))
+            period = DEFAULT_PERIOD
+    if period == "month":
+        date_from = today.replace(day=1)
+    elif period in ("7", "30", "90"):
+        date_from = today - dt.timedelta(days=int(period) - 1)
+    filters = {name: query.get(name, "").strip() for name in FILTER_NAMES}
+    filters = {k: v for k, v in filters.items() if v}
+    try:
+        resolve_filters(organisation=organisation, filters=filters)
+    except FilterError as problem:
+        problems.append(str(problem))
+        filters = {}
+    return Scope(period, date_from, date_to, filters, problems)
+
+
+def display(entry: Metric, value: Any) -> str:
+    """A metric value for a reader (durations show their median)."""
+    if isinstance(value, dict):
+        value = value.get("median")
+    if value is None:
+        return "—"
+    if entry.unit == "seconds":
+        return duration(value)
+    if entry.unit == "count":
+        return lnum(value)
+    if entry.unit == "percent":
+        return f"{lnum(value, 1)} %"
+    return lnum(value, 2 if entry.unit == "score" and entry.key != "nps" else 1)
+
+
+def _headline(value: Any) -> float | None:
+    if isinstance(value, dict):
+        return value.get("median")
+    return value
+
+
+def comparison(entry: Metric, current: Any, previous: Any) -> dict[str, str]:
+    """The change against the previous period: text and tone ("good", "bad" or "")."""
+    now, before = _headline(current), _headline(previous)
+    if now is None or before is None:
+        return {"text": "", "tone": ""}
+    difference = now - before
+    if entry.unit == "percent":
+        text = _("%(sign)s%(value)s pts") % {
+            "sign": "+" if difference > 0 else "",
+            "value": lnum(difference, 1),
+        }
+    elif before:
+        relative = 100 * difference / abs(before)
+        text = f"{'+' if relative > 0 else ''}{lnum(relative, 0)} %"
+    else:
+        text = ""
+    tone = ""
+    if difference and entry.better:
+        tone = "good" if (difference > 0) == (entry.better == "higher") else "bad"
+    return {"text": text, "tone": tone}
+
+
+def drilldown_url(
+    organisation: Organisation, scope: Scope, key: str | None = None, **narrow: Any
+) -> str | None:
+    """The interactions list behind a number (None for review metrics)."""
+    if key and metric(key).source != "interactions":
+        return None
+    base = reverse("interactions:list", args=[organisation.slug])
+    return f"{base}?{scope.query(metric=key, **narrow)}"
+
+
+def _group_narrowing(by: str, group: Any) -> dict[str, Any] | None:
+    """The extra filter that selects one breakdown group's interactions (None: not possible)."""
+    if group in (None, ""):
+        return None
+    if by == "day":
+        return {"from": group.isoformat(), "to": group.isoformat()}
+    return {by: group}
 
 
 @org_view(Role.VIEWER)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/organisations.html", {"nav": "dashboard"})
+    organisation = request.org  # type: ignore[attr-defined]
+    scope = scope_from_query(request.GET, organisation)
+    for problem in scope.problems:
+        messages.error(request, problem)
+    common = {"organisation": organisation, "filters": scope.filters}
+    current = kpis_for_period(date_from=scope.date_from, date_to=scope.date_to, **common)
+    previous_from, previous_to = scope.previous
+    previous = kpis_for_period(date_from=previous_from, date_to=previous_to, **common)
+    trend = kpis_trend(date_from=scope.date_from, date_to=scope.date_to, keys=CARD_KEYS, **common)
+
+    rows = []
+    for entry in CATALOGUE:
+        value = current[entry.key]
+        rows.append(
+            {
+                "metric": entry,
+                "value": value,
+                "display": display(entry, value),
+                "previous": display(entry, previous[entry.key]),
+                "change": comparison(entry, value, previous[entry.key]),
+                "aggregates": (
+                    [(name, duration(value[name])) for name in entry.aggregates]
+                    if isinstance(value, dict)
+                    else []
+                ),
+                "href": drilldown_url(organisation, scope, entry.key),
+            }
+        )
+    by_key = {row["metric"].key: row for row in rows}
+    cards = [by_key[key] for key in CARD_KEYS]
+
+    minutes = [
+        [None if v is None else round(v / 60, 2) for v in trend["series"][key]]
+        for key in ("first_response_seconds", "resolution_seconds")
+    ]
+    channel_names = dict(Channel.choices)
+    chart_data = {
+        "rtl": bool(get_language_bidi()),
+        "days": [ldate(day) for day in trend["days"]],
+        "channels": [
+            {"label": str(channel_names[c]), "data": data}
+            for c, data in trend["contacts_by_channel"].items()
+        ],
+        "firstResponse": minutes[0],
+        "resolution": minutes[1],
+        "csat": trend["series"]["csat_pct"],
+        "sparks": {key: trend["series"][key] for key in CARD_KEYS},
+        "text": {
+            "firstResponse": _("First response, median (minutes)"),
+            "resolution": _("Resolution, median (minutes)"),
+            "csat": _("CSAT (%)"),
+        },
+    }
+    context = {
+        "nav": "dashboard",
+        "scope": scope,
+        "periods": PERIODS,
+        "previous_from": previous_from,
+        "previous_to": previous_to,
+        "cards": cards,
+        "rows": rows,
+        "chart_data": chart_data,
+        "tabs": BREAKDOWN_TABS,
+        "channels": Channel.choices,
+        "teams": Team.objects.filter(organisation=organisation).order_by("name"),
+        "agents": Agent.objects.filter(organisation=organisation).order_by("name", "key"),
+        "interactions_url": drilldown_url(organisation, scope),
+    }
+    return render(request, "metrics/dashboard.html", context)
+
+
+def _csv_cells(value: Any, entry: Metric) -> list[Any]:
+    if entry.is_duration:
+        if value is None:
+            return [""] * (len(entry.aggregates) + 1)
+        return [_csv_number(value[name]) for name in entry.aggregates] + [value["count"]]
+    return [_csv_number(value)]
+
+
+def _csv_number(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.6g}" if abs(value) < 1e6 else f"{value:.1f}"
+    return value
+
+
+@org_view(Role.VIEWER)
+def breakdown(request: HttpRequest, by: str) -> HttpResponse:
+    """One breakdown as an HTML fragment (for the dashboard's tabs) or, with ?format=csv, a file."""
+    if by not in GROUPINGS:
+        raise Http404
+    organisation = request.org  # type: ignore[attr-defined]
+    scope = scope_from_query(request.GET, organisation)
+    groups = kpis_breakdown(
+        organisation=organisation,
+        date_from=scope.date_from,
+        date_to=scope.date_to,
+        by=by,
+        filters=scope.filters,
+    )
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        filename = f"{organisation.slug}-{by}-{scope.date_from}-{scope.date_to}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        writer = csv.writer(response)
+        header = ["group", "label"]
+        for entry in CATALOGUE:
+            if entry.is_duration:
+                header += [f"{entry.key}_{name}" for name in entry.aggregates]
+                header.append(f"{entry.key}_count")
+            else:
+                header.append(entry.key)
+        writer.writerow(header)
+        for group in groups:
+            group_value = group["group"]
+            cells: list[Any] = [
+                group_value.isoformat() if isinstance(group_value, dt.date) else group_value,
+                group["label"],
+            ]
+            for entry in CATALOGUE:
+                cells += _csv_cells(group[entry.key], entry)
+            writer.writerow(cells)
+        return response
+
+    columns = [metric(key) for key in BREAKDOWN_COLUMNS]
+    table = []
+    for group in groups:
+        narrow = _group_narrowing(by, group["group"])
+        label = ldate(group["group"]) if by == "day" else group["label"]
+        cells = []
+        for entry in columns:
+            href = None
+            if narrow is not None:
+                href = drilldown_url(organisation, _narrowed(scope, narrow), entry.key)
+            cells.append({"display": display(entry, group[entry.key]), "href": href})
+        table.append({"label": label, "cells": cells})
+    context = {
+        "by": by,
+        "columns": columns,
+        "table": table,
+        "csv_url": reverse("metrics:breakdown", args=[organisation.slug, by])
+        + f"?{scope.query(format='csv')}",
+    }
+    return render(request, "metrics/_breakdown.html", context)
+
+
+def _narrowed(scope: Scope, narrow: dict[str, Any]) -> Scope:
+    """The scope of one breakdown group: the same filters plus the group's own."""
+    date_from = dt.date.fromisoformat(narrow["from"]) if "from" in narrow else scope.date_from
+    date_to = dt.date.fromisoformat(narrow["to"]) if "to" in narrow else scope.date_to
+    filters = dict(scope.filters)
+    filters.update({k: str(v) for k, v in narrow.items() if k in FILTER_NAMES})
+    return Scope("custom", date_from, date_to, filters)

@@ -1,0 +1,453 @@
+"""Benchmark: every dashboard metric for a 90-day period over N interactions (default 1,000,000).
+
+Builds a deterministic organisation of N interactions over six months (or reuses it from the
+cache directory), then times, warm, each metric on its own, `kpis_for_period` as a whole, each
+breakdown and the daily trend; the two ways of finding first-contact resolution (correlated
+EXISTS, the one GoalDesk uses, against a window function); and the same definitions computed by
+a straightforward pandas script on the same rows (read into a DataFrame once, computation timed).
+Prints JSON: seconds per metric, the pandas seconds and the ratio, and whether they agree.
+
+    python bench/kpis.py [--rows N] [--cache-dir DIR] [--database-url postgres://…] [--repeat 3]
+"""
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import random
+import sys
+import time
+import zoneinfo
+from pathlib import Path
+
+ORG_SLUG = "bench"
+FIRST_DAY = dt.date(2025, 9, 1)
+DAYS = 181  # six months
+PERIOD_DAYS = 90
+TZ = "Europe/Berlin"
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--cache-dir", default=os.environ.get("GOALDESK_BENCH_DIR", "var/bench"))
+    parser.add_argument("--database-url", help="PostgreSQL URL (default: SQLite in the cache dir)")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs per item (best is kept)")
+    parser.add_argument("--no-pandas", action="store_true")
+    parser.add_argument("--seed", type=int, default=11)
+    return parser.parse_args()
+
+
+def setup_django(args: argparse.Namespace) -> str:
+    cache = Path(args.cache_dir).resolve()
+    cache.mkdir(parents=True, exist_ok=True)
+    os.environ["GOALDESK_DATA_DIR"] = str(cache)
+    url = args.database_url or f"sqlite:///{cache / f'kpis-{args.rows}.sqlite3'}"
+    os.environ["GOALDESK_DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "goaldesk.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return url
+
+
+# --- data ---------------------------------------------------------------------------------
+
+CHANNELS = (
+    ("phone", 40),
+    ("email", 25),
+    ("chat", 15),
+    ("walk_in", 8),
+    ("web", 6),
+    ("social", 4),
+    ("field", 2),
+)
+CATEGORIES = ("billing", "returns", "repair", "delivery", "account", "warranty", "complaint", "")
+LIVE = {"phone", "chat", "walk_in"}
+
+
+def build(rows: int, seed: int) -> float:
+    """Create the organisation and its interactions unless they exist; returns seconds spent."""
+    from django.db import transaction
+
+    from goaldesk.accounts.models import Organisation
+    from goaldesk.interactions.models import Agent, Interaction, Review, Team
+
+    org = Organisation.objects.filter(slug=ORG_SLUG).first()
+    if org is not None and Interaction.objects.filter(organisation=org).count() == rows:
+        return 0.0
+    started = time.perf_counter()
+    if org is not None:
+        org.delete()
+    org = Organisation.objects.create(name="Benchmark", slug=ORG_SLUG, timezone=TZ)
+    tz = zoneinfo.ZoneInfo(TZ)
+    teams = [Team.objects.create(organisation=org, name=f"Team {i}") for i in range(4)]
+    agents = [
+        Agent.objects.create(
+            organisation=org, key=f"agent{i}", name=f"Agent {i}", team=teams[i % 4]
+        )
+        for i in range(40)
+    ]
+    rng = random.Random(seed)
+    channels = [c for c, w in CHANNELS for _ in range(w)]
+    customers = max(1, rows // 4)
+    per_day = rows / DAYS
+    batch: list[Interaction] = []
+
+    def flush() -> None:
+        Interaction.objects.bulk_create(batch, batch_size=900)
+        batch.clear()
+
+    with transaction.atomic():
+        for n in range(rows):
+            day = FIRST_DAY + dt.timedelta(days=min(DAYS - 1, int(n / per_day)))
+            created = dt.datetime.combine(day, dt.time(8), tzinfo=tz) + dt.timedelta(
+                seconds=rng.randrange(12 * 3600)
+            )
+            channel = rng.choice(channels)
+            live = channel in LIVE
+            status = rng.choices(
+                ("resolved", "unresolved", "abandoned", "open"), (75, 10, 8 if live else 0, 7)
+            )[0]
+            agent = rng.choice(agents) if status != "abandoned" else None
+            wait = round(rng.expovariate(1 / 25), 1) if live else None
+            first = None if live or rng.random() < 0.1 else rng.expovariate(1 / 3600)
+            first_response = first if first is not None else wait
+            resolution = rng.expovariate(1 / 14400) if status == "resolved" else None
+            arrive = rng.expovariate(1 / 7200) if channel == "field" else None
+            csat = rng.choice((1, 2, 3, 4, 4, 5, 5, 5)) if rng.random() < 0.3 else None
+            batch.append(
+                Interaction(
+                    organisation=org,
+                    external_id=f"B{n}",
+                    channel=channel,
+                    created_at=created.astimezone(dt.UTC),
+                    customer_id=f"c{rng.randrange(customers)}" if rng.random() < 0.85 else "",
+                    agent=agent,
+                    team=agent.team if agent else None,
+                    category=rng.choice(CATEGORIES),
+                    status=status,
+                    outcome=rng.choice(("success", "success", "failure", "")),
+                    wait_seconds=wait,
+                    handle_seconds=rng.uniform(60, 900) if status != "abandoned" else None,
+                    csat=csat,
+                    nps=rng.randrange(11) if rng.random() < 0.15 else None,
+                    ces=rng.randrange(1, 8) if rng.random() < 0.1 else None,
+                    sentiment_start=rng.choice(("negative", "neutral", "positive", "", "")),
+                    sentiment_end=rng.choice(("negative", "neutral", "positive", "")),
+                    local_date=day,
+                    is_live=live,
+                    first_response_at=(created + dt.timedelta(seconds=first)) if first else None,
+                    resolved_at=(created + dt.timedelta(seconds=resolution))
+                    if resolution
+                    else None,
+                    first_response_seconds=first_response,
+                    first_response_business_seconds=(
+                        None if first_response is None else first_response * 0.6
+                    ),
+                    resolution_seconds=resolution,
+                    resolution_business_seconds=None if resolution is None else resolution * 0.5,
+                    time_to_arrive_seconds=arrive,
+                    time_to_fix_seconds=None if arrive is None else arrive + rng.uniform(600, 7200),
+                )
+            )
+            if len(batch) >= 9000:
+                flush()
+        flush()
+        Review.objects.bulk_create(
+            Review(
+                organisation=org,
+                external_id=f"R{i}",
+                source="maps",
+                date=FIRST_DAY + dt.timedelta(days=rng.randrange(DAYS)),
+                rating=rng.randrange(1, 6),
+            )
+            for i in range(max(10, rows // 500))
+        )
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return time.perf_counter() - started
+
+
+# --- timing -------------------------------------------------------------------------------
+
+
+def best_of(repeat: int, function):
+    function()  # warm
+    times = []
+    result = None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - started)
+    return min(times), result
+
+
+def fcr_window(org, date_from: dt.date, date_to: dt.date) -> float | None:
+    """First-contact resolution with a window function (for comparison with EXISTS)."""
+    from django.db import connection
+
+    vendor = connection.vendor
+    plus = (
+        "strftime('%%Y-%%m-%%d %%H:%%M:%%f', created_at, '+168 hours')"
+        if vendor == "sqlite"
+        else "created_at + interval '168 hours'"
+    )
+    # The next strictly later contact of the same customer and category (ties excluded).
+    sql = f"""
+        SELECT COUNT(*), SUM(CASE WHEN next_at IS NOT NULL AND next_at <= {plus} THEN 1 ELSE 0 END)
+        FROM (
+            SELECT local_date, status, customer_id, created_at,
+                   MIN(created_at) OVER (
+                       PARTITION BY customer_id, category ORDER BY created_at
+                       RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING EXCLUDE GROUP
+                   ) AS next_at
+            FROM interactions_interaction
+            WHERE organisation_id = %s AND customer_id <> '' AND local_date BETWEEN %s AND %s
+        ) AS w
+        WHERE status = 'resolved' AND local_date BETWEEN %s AND %s
+    """  # noqa: S608 - constant SQL
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [org.pk, date_from, date_to + dt.timedelta(days=8), date_from, date_to])
+        n, repeated = cursor.fetchone()
+    return None if not n else 100 * (n - (repeated or 0)) / n
+
+
+# --- pandas -------------------------------------------------------------------------------
+
+
+def load_frame(org):
+    import pandas as pd
+    from django.db import connection
+
+    sql = (
+        "SELECT channel, created_at, customer_id, agent_id, team_id, category, status, outcome, "
+        "wait_seconds, handle_seconds, csat, nps, ces, sentiment_start, sentiment_end, local_date, "
+        "is_live, first_response_seconds, first_response_business_seconds, resolution_seconds, "
+        "resolution_business_seconds, time_to_arrive_seconds, time_to_fix_seconds "
+        "FROM interactions_interaction WHERE organisation_id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [org.pk])
+        columns = [c[0] for c in cursor.description]
+        frame = pd.DataFrame(cursor.fetchall(), columns=columns)
+    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True, format="mixed")
+    frame["local_date"] = pd.to_datetime(frame["local_date"]).dt.date
+    frame["is_live"] = frame["is_live"].astype(bool)
+    for column in ("csat", "nps", "ces", "wait_seconds", "handle_seconds"):
+        frame[column] = pd.to_numeric(frame[column])
+    reviews_sql = "SELECT date, rating FROM interactions_review WHERE organisation_id = %s"
+    with connection.cursor() as cursor:
+        cursor.execute(reviews_sql, [org.pk])
+        reviews = pd.DataFrame(cursor.fetchall(), columns=["date", "rating"])
+    reviews["date"] = pd.to_datetime(reviews["date"]).dt.date
+    return frame, reviews
+
+
+def pandas_metrics(frame, reviews, date_from, date_to, open_days, target):
+    """Each metric's definition written directly in pandas: {key: function() → value}."""
+    import numpy as np
+    import pandas as pd
+
+    def period():
+        return frame[(frame["local_date"] >= date_from) & (frame["local_date"] <= date_to)]
+
+    def pct(num, den):
+        return None if not den else 100.0 * num / den
+
+    def duration(column):
+        def compute():
+            values = np.sort(period()[column].dropna().to_numpy())
+            n = len(values)
+            if not n:
+                return None
+            median = (values[(n - 1) // 2] + values[n // 2]) / 2
+            return {
+                "mean": float(values.mean()),
+                "median": float(median),
+                "p90": float(values[math.ceil(round(0.9 * n, 9)) - 1]),
+                "count": n,
+            }
+
+        return compute
+
+    def fcr():
+        cut = frame[
+            (frame["customer_id"] != "")
+            & (frame["local_date"] >= date_from)
+            & (frame["local_date"] <= date_to + dt.timedelta(days=8))
+        ]
+        distinct = (
+            cut[["customer_id", "category", "created_at"]]
+            .drop_duplicates()
+            .sort_values(["customer_id", "category", "created_at"])
+        )
+        distinct["next_at"] = distinct.groupby(["customer_id", "category"])["created_at"].shift(-1)
+        p = period()
+        base = p[(p["status"] == "resolved") & (p["customer_id"] != "")]
+        merged = base.merge(distinct, on=["customer_id", "category", "created_at"], how="left")
+        repeated = (
+            merged["next_at"].notna()
+            & (merged["next_at"] <= merged["created_at"] + pd.Timedelta(hours=168))
+        ).sum()
+        return pct(len(merged) - repeated, len(merged))
+
+    def returning():
+        p = period()
+        days = p[p["customer_id"] != ""].groupby("customer_id")["local_date"].nunique()
+        return pct(int((days >= 2).sum()), len(days))
+
+    def live_stats():
+        p = period()
+        live = p[p["is_live"]]
+        answered = live[live["status"] != "abandoned"]
+        return live, answered
+
+    def period_reviews():
+        return reviews[(reviews["date"] >= date_from) & (reviews["date"] <= date_to)]
+
+    def mean_or_none(series):
+        series = series.dropna()
+        return float(series.mean()) if len(series) else None
+
+    return {
+        "contacts": lambda: len(period()),
+        "contacts_per_open_day": lambda: len(period()) / open_days,
+        "customers_helped_per_day": lambda: (
+            int((period()["status"] == "resolved").sum()) / open_days
+        ),
+        "first_response_seconds": duration("first_response_seconds"),
+        "first_response_business_seconds": duration("first_response_business_seconds"),
+        "resolution_seconds": duration("resolution_seconds"),
+        "resolution_business_seconds": duration("resolution_business_seconds"),
+        "success_rate": lambda: (
+            lambda o: pct((o == "success").sum(), o.isin(["success", "failure"]).sum())
+        )(period()["outcome"]),
+        "fcr_rate": fcr,
+        "csat_pct": lambda: (lambda c: pct((c >= 4).sum(), len(c)))(period()["csat"].dropna()),
+        "csat_avg": lambda: mean_or_none(period()["csat"]),
+        "nps": lambda: (lambda s: pct((s >= 9).sum() - (s <= 6).sum(), len(s)))(
+            period()["nps"].dropna()
+        ),
+        "ces_avg": lambda: mean_or_none(period()["ces"]),
+        "recovery_rate": lambda: (
+            lambda neg: pct(
+                (
+                    (neg["sentiment_end"] == "positive")
+                    | ((neg["sentiment_end"] == "") & (neg["csat"] >= 4))
+                ).sum(),
+                len(neg),
+            )
+        )(period()[period()["sentiment_start"] == "negative"]),
+        "returning_customer_rate": returning,
+        "service_level": lambda: (
+            lambda la: pct((la[1]["wait_seconds"] <= target).sum(), len(la[0]))
+        )(live_stats()),
+        "abandon_rate": lambda: (lambda la: pct(len(la[0]) - len(la[1]), len(la[0])))(live_stats()),
+        "asa_seconds": lambda: mean_or_none(live_stats()[1]["wait_seconds"]),
+        "aht_seconds": lambda: mean_or_none(period()["handle_seconds"]),
+        "time_to_arrive_seconds": duration("time_to_arrive_seconds"),
+        "time_to_fix_seconds": duration("time_to_fix_seconds"),
+        "review_rating_avg": lambda: mean_or_none(period_reviews()["rating"].astype(float)),
+        "review_count": lambda: len(period_reviews()),
+    }
+
+
+def agree(a, b) -> bool:
+    if isinstance(a, dict) and isinstance(b, dict):
+        return all(agree(a[k], b[k]) for k in a)
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(float(a), float(b), rel_tol=1e-6, abs_tol=1e-6)
+
+
+def main() -> int:
+    args = parse_args()
+    url = setup_django(args)
+    build_seconds = build(args.rows, args.seed)
+
+    from django.db import connection
+
+    from goaldesk.accounts.models import Organisation
+    from goaldesk.accounts.selectors import business_calendar_for
+    from goaldesk.metrics.catalogue import KEYS
+    from goaldesk.metrics.selectors import (
+        GROUPINGS,
+        interactions_in_period,
+        kpis_breakdown,
+        kpis_for_period,
+        kpis_trend,
+    )
+
+    org = Organisation.objects.get(slug=ORG_SLUG)
+    date_to = FIRST_DAY + dt.timedelta(days=DAYS - 1)
+    date_from = date_to - dt.timedelta(days=PERIOD_DAYS - 1)
+    scope = {"organisation": org, "date_from": date_from, "date_to": date_to}
+    period_rows = interactions_in_period(**scope).count()
+
+    metrics: dict[str, dict] = {}
+    db_values = {}
+    for key in KEYS:
+        seconds, value = best_of(args.repeat, lambda k=key: kpis_for_period(**scope, keys=[k]))
+        metrics[key] = {"db_seconds": round(seconds, 4)}
+        db_values[key] = value[key]
+    whole, _ = best_of(args.repeat, lambda: kpis_for_period(**scope))
+    breakdowns = {}
+    for by in GROUPINGS:
+        seconds, _ = best_of(args.repeat, lambda b=by: kpis_breakdown(**scope, by=b))
+        breakdowns[by] = round(seconds, 4)
+    trend, _ = best_of(args.repeat, lambda: kpis_trend(**scope))
+    window_seconds, window_value = best_of(args.repeat, lambda: fcr_window(org, date_from, date_to))
+
+    pandas_report = {}
+    if not args.no_pandas:
+        started = time.perf_counter()
+        frame, reviews = load_frame(org)
+        load_seconds = time.perf_counter() - started
+        open_days = business_calendar_for(org).open_days(date_from, date_to)
+        computations = pandas_metrics(
+            frame, reviews, date_from, date_to, open_days, org.answer_target_seconds
+        )
+        for key, compute in computations.items():
+            seconds, value = best_of(args.repeat, compute)
+            metrics[key]["pandas_seconds"] = round(seconds, 4)
+            metrics[key]["ratio_db_to_pandas"] = round(metrics[key]["db_seconds"] / seconds, 2)
+            metrics[key]["agrees_with_pandas"] = agree(db_values[key], value)
+        pandas_report = {
+            "load_seconds": round(load_seconds, 2),
+            "all_metrics_seconds": round(sum(m["pandas_seconds"] for m in metrics.values()), 4),
+        }
+
+    report = {
+        "database": connection.vendor,
+        "database_url": url.split("@")[-1] if "@" in url else url,
+        "rows": args.rows,
+        "period": [date_from.isoformat(), date_to.isoformat()],
+        "period_rows": period_rows,
+        "build_seconds": round(build_seconds, 1),
+        "repeat": args.repeat,
+        "metrics": metrics,
+        "kpis_for_period_seconds": round(whole, 4),
+        "breakdown_seconds": breakdowns,
+        "trend_seconds": round(trend, 4),
+        "fcr_strategies": {
+            "exists_seconds": metrics["fcr_rate"]["db_seconds"],
+            "window_seconds": round(window_seconds, 4),
+            "agree": agree(db_values["fcr_rate"], window_value),
+        },
+        "slowest_metric": max(metrics, key=lambda k: metrics[k]["db_seconds"]),
+        "pandas": pandas_report,
+    }
+    print(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    sys.exit(main())

@@ -1,0 +1,362 @@
+"""Shift scheduling with OR-Tools CP-SAT.
+
+Model (all hard rules are constraints, never penalties):
+
+* x[a, t] — agent a works shift template t (only templates inside the opening hours, the
+  agent's availability and outside absences exist). At most one per local day.
+* Agents are grouped by the set of demanded skills they have. For a group g and template t,
+  n[g, t] = Σ x[a, t] over a in g, and break counts b[g, t, p] (agents of g on t taking their
+  break at position p) with Σ_p b[g, t, p] = n[g, t]. Agents of a group are interchangeable for
+  coverage, so any integer split is realised by giving the agents of g on t breaks in order —
+  exact, and far smaller than a break variable per agent.
+* Multi-skill coverage: served[g, s, i] agents of group g serve skill s in interval i, with
+  Σ_s served[g, s, i] ≤ on-duty agents of g in i and Σ_g served[g, s, i] ≤ required[s, i]. An
+  integer split per group is realised by individual agents, so this aggregate "flow" is exact
+  (the evaluator re-checks coverage with its own max flow).
+* under = Σ required − Σ served; over = on-duty agent-intervals − Σ served.
+* Rest: for each template t1, x[a, t1] + Σ x[a, t2] ≤ 1 over later templates t2 starting less
+  than the minimum rest after t1 ends (they are on other days, so at most one of them is worked).
+* Max consecutive days on every window of max+1 days; hours and days per 7-day week.
+* Objective: weights.under·under + weights.over·over + weights.preference·broken preferences
+  + weights.fairness·(largest number of unpopular shifts held by one agent).
+"""
+
+import bisect
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+
+from ortools.sat.python import cp_model
+
+from goaldesk.engine.rostering.evaluate import evaluate_schedule
+from goaldesk.engine.rostering.model import (
+    Agent,
+    Requirement,
+    Rules,
+    ScheduleResult,
+    Shift,
+    SolveProgress,
+)
+from goaldesk.engine.rostering.problem import Problem, build_problem
+
+ProgressCallback = Callable[[SolveProgress], None]
+
+_STATUS = {
+    cp_model.OPTIMAL: "optimal",
+    cp_model.FEASIBLE: "feasible",
+    cp_model.INFEASIBLE: "infeasible",
+    cp_model.UNKNOWN: "unknown",
+}
+
+
+class _Reporter(cp_model.CpSolverSolutionCallback):
+    def __init__(self, progress: ProgressCallback) -> None:
+        super().__init__()
+        self._progress = progress
+        self._solutions = 0
+
+    def on_solution_callback(self) -> None:
+        self._solutions += 1
+        self._progress(
+            SolveProgress(
+                solutions=self._solutions,
+                objective=self.objective_value,
+                best_bound=self.best_objective_bound,
+                wall_seconds=self.wall_time,
+            )
+        )
+
+
+def precheck(problem: Problem) -> list[str]:
+    """Contract minimums that availability alone makes impossible (plain English)."""
+    problems = []
+    for a, agent in enumerate(problem.agents):
+        if agent.min_hours_per_week <= 0:
+            continue
+        for week in range(problem.weeks):
+            if not problem.full_week(week):
+                continue
+            best_per_day: dict[int, int] = defaultdict(int)
+            for tid in problem.feasible[a]:
+                t = problem.templates[tid]
+                if t.day // 7 == week:
+                    best_per_day[t.day] = max(best_per_day[t.day], t.length_minutes)
+            longest = sorted(best_per_day.values(), reverse=True)[: agent.max_days_per_week]
+            reachable = min(sum(longest), agent.max_hours_per_week * 60)
+            if reachable < agent.min_hours_per_week * 60:
+                problems.append(
+                    f"{agent.id} cannot reach the minimum of {agent.min_hours_per_week:g} h in "
+                    f"week {week + 1}: availability, leave and allowed shifts give at most "
+                    f"{reachable / 60:g} h."
+                )
+    return problems
+
+
+class _Model:
+    """The CP-SAT model of one problem, with handles to read a solution back."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        rules = problem.rules
+        weights = rules.weights
+        step = problem.interval_minutes
+        templates = problem.templates
+        m = cp_model.CpModel()
+        self.model = m
+
+        demanded = set(problem.skills)
+        group_of: list[frozenset[str]] = [frozenset(a.skills & demanded) for a in problem.agents]
+        group_keys = sorted(set(group_of), key=lambda k: (len(k), sorted(k)))
+        self.group_keys = group_keys
+        members: dict[frozenset[str], list[int]] = defaultdict(list)
+        for a, key in enumerate(group_of):
+            members[key].append(a)
+        self.members = members
+
+        x: dict[tuple[int, int], cp_model.IntVar] = {}
+        for a, allowed in enumerate(problem.feasible):
+            for tid in allowed:
+                x[a, tid] = m.new_bool_var(f"x_{a}_{tid}")
+        self.x = x
+
+        # Per agent and day: at most one shift; `works` is that day's sum.
+        works: dict[tuple[int, int], cp_model.LinearExprT] = {}
+        for a, allowed in enumerate(problem.feasible):
+            by_day: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+            for tid in allowed:
+                by_day[templates[tid].day].append(x[a, tid])
+            for day, variables in by_day.items():
+                m.add_at_most_one(variables)
+                works[a, day] = sum(variables)
+
+        # Rest between shifts on different days.
+        # A later-day shift starting before t1 ends overlaps it, so it conflicts too. Later
+        # days' shifts start after t1 starts, so a slice of the start-sorted list suffices.
+        rest_intervals = -(-rules.min_rest_minutes // step)  # ceil
+        for a, allowed in enumerate(problem.feasible):
+            ordered = sorted(allowed, key=lambda tid: templates[tid].start)
+            starts = [templates[tid].start for tid in ordered]
+            for tid in allowed:
+                t1 = templates[tid]
+                lo = bisect.bisect_right(starts, t1.start)
+                hi = bisect.bisect_left(starts, t1.end + rest_intervals)
+                conflicts = [
+                    x[a, other] for other in ordered[lo:hi] if templates[other].day > t1.day
+                ]
+                if conflicts:
+                    m.add(x[a, tid] + sum(conflicts) <= 1)
+
+        days = len(problem.days)
+        for a, agent in enumerate(problem.agents):
+            day_work = [works.get((a, d), 0) for d in range(days)]
+            span = rules.max_consecutive_days + 1
+            for first in range(0, days - span + 1):
+                window = [day_work[d] for d in range(first, first + span)]
+                if any(not isinstance(w, int) for w in window):
+                    m.add(sum(window) <= rules.max_consecutive_days)
+            for week in range(problem.weeks):
+                week_days = range(week * 7, min(days, week * 7 + 7))
+                week_vars = [
+                    (x[a, tid], templates[tid].length_minutes)
+                    for tid in problem.feasible[a]
+                    if templates[tid].day in week_days
+                ]
+                minutes = sum(v * length for v, length in week_vars)
+                m.add(minutes <= int(agent.max_hours_per_week * 60))
+                if problem.full_week(week) and agent.min_hours_per_week > 0:
+                    m.add(minutes >= round(agent.min_hours_per_week * 60))
+                m.add(sum(day_work[d] for d in week_days) <= agent.max_days_per_week)
+
+        # Group counts and break placement.
+        covering: dict[frozenset[str], list[list[cp_model.LinearExprT]]] = {}
+        self.breaks: dict[tuple[frozenset[str], int], list[tuple[int, cp_model.IntVar]]] = {}
+        for key in group_keys:
+            on_duty: list[list[cp_model.LinearExprT]] = [[] for _ in range(problem.intervals)]
+            used: dict[int, list[int]] = defaultdict(list)
+            for a in members[key]:
+                for tid in problem.feasible[a]:
+                    used[tid].append(a)
+            for tid, agents_on in used.items():
+                t = templates[tid]
+                size = len(agents_on)
+                if size == 1:
+                    count: cp_model.LinearExprT = x[agents_on[0], tid]
+                else:
+                    count = m.new_int_var(0, size, f"n_{tid}")
+                    m.add(count == sum(x[a, tid] for a in agents_on))
+                for i in range(t.start, t.end):
+                    on_duty[i].append(count)
+                if t.break_length:
+                    options = []
+                    for p in t.break_starts:
+                        if size == 1:
+                            b = m.new_bool_var(f"b_{tid}_{p}")
+                        else:
+                            b = m.new_int_var(0, size, f"b_{tid}_{p}")
+                        options.append((p, b))
+                        for i in range(p, p + t.break_length):
+                            on_duty[i].append(-b)
+                    m.add(sum(b for _, b in options) == count)
+                    self.breaks[key, tid] = options
+            covering[key] = on_duty
+
+        served_total: list[cp_model.LinearExprT] = []
+        total_required = 0
+        for i in range(problem.intervals):
+            per_skill: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+            for key in group_keys:
+                terms = covering[key][i]
+                if not terms:
+                    continue
+                skills = [s for s in sorted(key) if problem.required[s][i] > 0]
+                if not skills:
+                    continue
+                cap = len(members[key])
+                served = []
+                for s in skills:
+                    v = m.new_int_var(0, min(cap, problem.required[s][i]), f"s_{i}_{s}")
+                    served.append(v)
+                    per_skill[s].append(v)
+                m.add(sum(served) <= sum(terms))
+            for s in problem.skills:
+                need = problem.required[s][i]
+                total_required += need
+                if per_skill[s]:
+                    m.add(sum(per_skill[s]) <= need)
+                    served_total.extend(per_skill[s])
+
+        served_sum = sum(served_total)
+        on_duty_intervals = sum(
+            x[a, tid] * (templates[tid].end - templates[tid].start - templates[tid].break_length)
+            for (a, tid) in x
+        )
+        preference = sum(
+            x[a, tid] * problem.penalty[a][tid] for (a, tid) in x if problem.penalty[a][tid]
+        )
+        most_unpopular = m.new_int_var(0, days, "most_unpopular")
+        for a, allowed in enumerate(problem.feasible):
+            unpopular = [x[a, tid] for tid in allowed if templates[tid].unpopular]
+            if unpopular:
+                m.add(sum(unpopular) <= most_unpopular)
+        self.under = total_required - served_sum
+        self.over = on_duty_intervals - served_sum
+        self.objective = (
+            weights.under * self.under
+            + weights.over * self.over
+            + weights.preference * preference
+            + weights.fairness * most_unpopular
+        )
+        m.minimize(self.objective)
+
+    def shifts(self, solver: cp_model.CpSolver) -> list[Shift]:
+        problem = self.problem
+        templates = problem.templates
+        group_of = {a: key for key, agents in self.members.items() for a in agents}
+        working: dict[tuple[frozenset[str], int], list[int]] = defaultdict(list)
+        chosen = []
+        for (a, tid), var in self.x.items():
+            if solver.boolean_value(var):
+                chosen.append((a, tid))
+                working[group_of[a], tid].append(a)
+        break_start: dict[tuple[int, int], int] = {}
+        for (key, tid), agents_on in working.items():
+            positions = []
+            for p, b in self.breaks.get((key, tid), []):
+                positions.extend([p] * solver.value(b))
+            for a, p in zip(sorted(agents_on), positions, strict=False):
+                break_start[a, tid] = p
+        out = []
+        for a, tid in sorted(chosen, key=lambda at: (templates[at[1]].start, at[0])):
+            t = templates[tid]
+            breaks = ()
+            if (a, tid) in break_start:
+                p = break_start[a, tid]
+                breaks = ((problem.moment(p), problem.moment(p + t.break_length)),)
+            out.append(
+                Shift(
+                    agent_id=problem.agents[a].id,
+                    start=problem.moment(t.start),
+                    end=problem.moment(t.end),
+                    breaks=breaks,
+                )
+            )
+        return out
+
+
+def solve_schedule(
+    requirements: Sequence[Requirement],
+    agents: Sequence[Agent],
+    rules: Rules,
+    *,
+    time_limit_seconds: float = 30.0,
+    progress: ProgressCallback | None = None,
+    num_workers: int = 2,
+    random_seed: int = 0,
+) -> ScheduleResult:
+    """The best schedule CP-SAT finds within the time limit, evaluated against the rules.
+
+    Returns shifts with breaks, the objective and the proven bound (weighted units, see
+    `ObjectiveWeights`), the relative gap, and an evaluation whose shortfalls name the short
+    intervals and skills and the rule that binds. When full coverage is impossible the best
+    partial schedule comes back (status "optimal" or "feasible" with shortfalls); only
+    contradictory hard rules (e.g. unreachable minimum hours) give status "infeasible".
+    """
+    started = time.monotonic()
+    problem = build_problem(requirements, agents, rules)
+    problems = precheck(problem)
+    if problems:
+        return ScheduleResult(
+            status="infeasible",
+            shifts=(),
+            objective=None,
+            best_bound=None,
+            gap=None,
+            wall_seconds=time.monotonic() - started,
+            evaluation=None,
+            infeasibility=tuple(problems),
+        )
+    built = _Model(problem)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(
+        0.01, time_limit_seconds - (time.monotonic() - started)
+    )
+    solver.parameters.num_workers = max(1, num_workers)
+    solver.parameters.random_seed = random_seed
+    reporter = _Reporter(progress) if progress is not None else None
+    code = solver.solve(built.model, reporter)
+    status = _STATUS.get(code)
+    if status is None:
+        raise RuntimeError(f"CP-SAT rejected the scheduling model: {solver.status_name(code)}.")
+    if status in ("infeasible", "unknown"):
+        why = (
+            (
+                "The hard rules contradict each other (minimum hours, rest, consecutive days and "
+                "days per week cannot all hold for some agent).",
+            )
+            if status == "infeasible"
+            else ("No schedule was found within the time limit.",)
+        )
+        return ScheduleResult(
+            status=status,
+            shifts=(),
+            objective=None,
+            best_bound=solver.best_objective_bound if status == "unknown" else None,
+            gap=None,
+            wall_seconds=time.monotonic() - started,
+            evaluation=None,
+            infeasibility=why,
+        )
+    shifts = built.shifts(solver)
+    objective = solver.objective_value
+    bound = solver.best_objective_bound
+    gap = 0.0 if objective == bound else (objective - bound) / max(abs(objective), 1e-9)
+    evaluation = evaluate_schedule(shifts, requirements, agents, rules, problem=problem)
+    return ScheduleResult(
+        status=status,
+        shifts=tuple(shifts),
+        objective=objective,
+        best_bound=bound,
+        gap=gap,
+        wall_seconds=time.monotonic() - started,
+        evaluation=evaluation,
+    )

@@ -1,0 +1,134 @@
+"""`goaldesk import interactions | reviews`: import a file in this process, with an ImportJob record.
+
+Exit codes: 0 every row accepted; 1 some rows rejected (listed); 2 unusable arguments, unknown
+organisation, unreadable file or a mapping that misses a required field.
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from goaldesk.accounts.models import Organisation
+from goaldesk.interactions.importing import (
+    ImportFileError,
+    check_mapping,
+    guess_mapping,
+    import_run,
+    load_preset,
+    mapping_for_job,
+    sample_rows,
+)
+from goaldesk.interactions.models import ImportJob
+
+#: Rejections printed in the human summary (the JSON lists them all).
+SHOWN_REJECTIONS = 20
+
+
+def cmd_import_interactions(args: argparse.Namespace) -> int:
+    return _import(args, kind=ImportJob.Kind.INTERACTIONS)
+
+
+def cmd_import_reviews(args: argparse.Namespace) -> int:
+    return _import(args, kind=ImportJob.Kind.REVIEWS)
+
+
+def _fail(message: str) -> int:
+    print(f"goaldesk import: {message}", file=sys.stderr)
+    return 2
+
+
+def _import(args: argparse.Namespace, *, kind: str) -> int:
+    organisation = Organisation.objects.filter(slug=args.org).first()
+    if organisation is None:
+        return _fail(_("There is no organisation “%(slug)s”.") % {"slug": args.org})
+    path = Path(args.file)
+    if not path.is_file():
+        return _fail(_("The file “%(name)s” does not exist.") % {"name": args.file})
+    try:
+        preset = load_preset(getattr(args, "mapping", None))
+        headers, _samples = sample_rows(path, count=1)
+        columns = guess_mapping(headers, preset, kind=kind)
+        check_mapping(columns, headers, kind=kind)
+    except ImportFileError as error:
+        return _fail(error.message)
+
+    job = ImportJob.objects.create(
+        organisation=organisation,
+        kind=kind,
+        original_name=str(path.resolve())[:255],
+        mapping=mapping_for_job(columns, preset=preset, headers=headers),
+        dry_run=bool(args.dry_run),
+    )
+    progress = _Progress()
+    try:
+        job = import_run(job.pk, source=path, progress=progress)
+    except ImportFileError as error:
+        progress.end()
+        return _fail(error.message)
+    progress.end()
+    return _report(job, as_json=bool(args.json))
+
+
+class _Progress:
+    """One updating line on stderr: rows done of the total."""
+
+    def __init__(self) -> None:
+        self.shown = False
+
+    def __call__(self, job: ImportJob) -> None:
+        total = job.rows_total or 0
+        percent = f" ({job.percent}%)" if total else ""
+        line = _("%(done)s of %(total)s rows%(percent)s") % {
+            "done": f"{job.rows_done:,}",
+            "total": f"{total:,}",
+            "percent": percent,
+        }
+        sys.stderr.write(f"\r{line}   ")
+        sys.stderr.flush()
+        self.shown = True
+
+    def end(self) -> None:
+        if self.shown:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def _report(job: ImportJob, *, as_json: bool) -> int:
+    rejections = [
+        {"row": r.row_number, "column": r.column, "reason": r.reason}
+        for r in job.rejections.order_by("row_number")
+    ]
+    result: dict[str, Any] = {
+        "job": job.pk,
+        "rows": job.rows_done,
+        "accepted": job.accepted,
+        "updated": job.updated,
+        "rejected": job.rejected,
+        "dry_run": job.dry_run,
+        "rejections": rejections,
+    }
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        if job.dry_run:
+            print(_("Dry run: nothing was written."))
+        print(
+            _("%(rows)s rows: %(accepted)s new, %(updated)s updated, %(rejected)s rejected.")
+            % {k: result[k] for k in ("rows", "accepted", "updated", "rejected")}
+        )
+        for rejection in rejections[:SHOWN_REJECTIONS]:
+            where = f" [{rejection['column']}]" if rejection["column"] else ""
+            print(
+                _("row %(row)s%(where)s: %(reason)s")
+                % {"row": rejection["row"], "where": where, "reason": rejection["reason"]}
+            )
+        if len(rejections) > SHOWN_REJECTIONS:
+            print(
+                _("… and %(count)s more (use --json for all).")
+                % {"count": len(rejections) - SHOWN_REJECTIONS}
+            )
+    return 1 if job.rejected else 0

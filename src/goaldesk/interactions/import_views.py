@@ -1,0 +1,230 @@
+"""The import pages: upload → mapping → dry run or import → progress → result (managers, owners)."""
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from goaldesk.accounts.access import org_view
+from goaldesk.accounts.models import Role
+from goaldesk.interactions.importing import (
+    PRESETS,
+    ImportFileError,
+    import_job_create,
+    import_job_repeat,
+    import_job_start,
+    import_jobs_recent,
+    import_rejected_rows_csv,
+    job_columns,
+    load_preset,
+    sample_rows,
+)
+from goaldesk.interactions.models import ImportJob
+from goaldesk.interactions.records import (
+    CANONICAL_FIELDS,
+    REQUIRED_FIELDS,
+    REVIEW_FIELDS,
+    REVIEW_REQUIRED_FIELDS,
+)
+
+REJECTIONS_PER_PAGE = 50
+
+#: What each canonical field holds, shown on the mapping page.
+FIELD_HELP = {
+    "external_id": gettext_lazy("The source system's id; importing it again updates the row."),
+    "channel": gettext_lazy("phone, email, chat, social, walk_in, web or field"),
+    "created_at": gettext_lazy("When the customer reached out or arrived"),
+    "customer_id": gettext_lazy("Stable customer key (empty for anonymous walk-ins)"),
+    "agent": gettext_lazy("Agent key (e-mail or code)"),
+    "team": gettext_lazy("Team name"),
+    "category": gettext_lazy("The situation type (returns, billing, repair, …)"),
+    "first_response_at": gettext_lazy("First reply by a person"),
+    "resolved_at": gettext_lazy("When it was resolved"),
+    "status": gettext_lazy("resolved, unresolved, abandoned or open"),
+    "outcome": gettext_lazy("success or failure"),
+    "wait_seconds": gettext_lazy("Queue wait before a person answered, in seconds"),
+    "handle_seconds": gettext_lazy("Talk or handle time, in seconds"),
+    "csat": gettext_lazy("Satisfaction answer, 1–5"),
+    "nps": gettext_lazy("Recommendation answer, 0–10"),
+    "ces": gettext_lazy("Effort answer, 1–7 (lower is better)"),
+    "sentiment_start": gettext_lazy("Mood on arrival: negative, neutral or positive"),
+    "sentiment_end": gettext_lazy("Mood on leaving: negative, neutral or positive"),
+    "arrived_at": gettext_lazy("Field service: technician on site"),
+    "fixed_at": gettext_lazy("Field service: fault repaired"),
+    "source": gettext_lazy("Where the review was posted"),
+    "date": gettext_lazy("The review's date"),
+    "rating": gettext_lazy("Stars, 1–5"),
+    "text": gettext_lazy("The review's text"),
+    "author": gettext_lazy("Who wrote it"),
+}
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("File (CSV or XLSX)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.tsv,.xlsx"}),
+    )
+    kind = forms.ChoiceField(
+        label=gettext_lazy("What the file holds"),
+        choices=ImportJob.Kind.choices,
+        initial=ImportJob.Kind.INTERACTIONS,
+    )
+    preset = forms.ChoiceField(
+        label=gettext_lazy("Columns as exported by"),
+        required=False,
+        choices=[("", gettext_lazy("Guess from the column names"))]
+        + [(name, preset.label) for name, preset in PRESETS.items()],
+    )
+
+
+def _job(request: HttpRequest, job_id: int) -> ImportJob:
+    """The job, only when it belongs to the request's organisation (else 404)."""
+    return get_object_or_404(
+        ImportJob.objects.select_related("organisation", "created_by"),
+        pk=job_id,
+        organisation=request.org,  # type: ignore[attr-defined]
+    )
+
+
+def _finished(job: ImportJob) -> bool:
+    return job.state in (ImportJob.State.DONE, ImportJob.State.FAILED)
+
+
+@org_view(Role.MANAGER)
+def import_start(request: HttpRequest) -> HttpResponse:
+    """Upload a file (and see the recent imports)."""
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = import_job_create(
+                organisation=request.org,  # type: ignore[attr-defined]
+                upload=form.cleaned_data["file"],
+                created_by=request.user,
+                preset=load_preset(form.cleaned_data["preset"] or None),
+                kind=form.cleaned_data["kind"],
+            )
+        except ImportFileError as error:
+            form.add_error("file", error.message)
+        else:
+            return redirect("imports:mapping", org_slug=request.org.slug, job_id=job.pk)  # type: ignore[attr-defined]
+    jobs = import_jobs_recent(organisation=request.org)  # type: ignore[attr-defined]
+    return render(
+        request, "interactions/import_start.html", {"nav": "import", "form": form, "jobs": jobs}
+    )
+
+
+@org_view(Role.MANAGER)
+def import_mapping(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Choose the file's column for each canonical field, then dry-run or import."""
+    job = _job(request, job_id)
+    if job.state != ImportJob.State.PENDING or job.rows_done:
+        return redirect("imports:job", org_slug=request.org.slug, job_id=job.pk)  # type: ignore[attr-defined]
+    try:
+        headers, samples = sample_rows(job.file.path, count=3)
+    except (ImportFileError, OSError, ValueError) as error:
+        messages.error(request, getattr(error, "message", str(error)))
+        return redirect("imports:start", org_slug=request.org.slug)  # type: ignore[attr-defined]
+    reviews = job.kind == ImportJob.Kind.REVIEWS
+    fields = REVIEW_FIELDS if reviews else CANONICAL_FIELDS
+    required = REVIEW_REQUIRED_FIELDS if reviews else REQUIRED_FIELDS
+    chosen = job_columns(job)
+    problem_text = ""
+    if request.method == "POST":
+        chosen = {f: request.POST.get(f"map_{f}", "") for f in fields}
+        chosen = {f: h for f, h in chosen.items() if h}
+        try:
+            import_job_start(
+                job=job, columns=chosen, dry_run=request.POST.get("action") == "dry_run"
+            )
+        except ImportFileError as problem:
+            problem_text = problem.message
+        else:
+            return redirect("imports:job", org_slug=request.org.slug, job_id=job.pk)  # type: ignore[attr-defined]
+    rows = [
+        {
+            "field": f,
+            "required": f in required,
+            "help": FIELD_HELP.get(f, ""),
+            "chosen": chosen.get(f, ""),
+            "samples": [_display(s.get(chosen[f])) for s in samples] if chosen.get(f) else [],
+        }
+        for f in fields
+    ]
+    preview = [[_display(s.get(h)) for h in headers] for s in samples]
+    return render(
+        request,
+        "interactions/import_mapping.html",
+        {
+            "nav": "import",
+            "job": job,
+            "rows": rows,
+            "headers": headers,
+            "preview": preview,
+            "error": problem_text,
+            "preset": (job.mapping or {}).get("_preset", ""),
+        },
+    )
+
+
+def _display(value: object) -> str:
+    if value is None:
+        return ""
+    return value.isoformat(sep=" ") if hasattr(value, "isoformat") else str(value)  # type: ignore[call-arg]
+
+
+@org_view(Role.MANAGER)
+def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Progress while the job runs; counts and rejected rows when it is done."""
+    job = _job(request, job_id)
+    page = Paginator(job.rejections.order_by("row_number"), REJECTIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "interactions/import_job.html",
+        {"nav": "import", "job": job, "page": page, "finished": _finished(job)},
+    )
+
+
+@org_view(Role.MANAGER)
+def import_progress(request: HttpRequest, job_id: int) -> HttpResponse:
+    """The progress bar (polled by htmx every second until the job is finished)."""
+    job = _job(request, job_id)
+    response = render(
+        request,
+        "interactions/import_progress.html",
+        {"job": job, "finished": _finished(job)},
+    )
+    if _finished(job) and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"  # show the full result page
+    return response
+
+
+@org_view(Role.MANAGER)  # type: ignore[arg-type]  # a streaming response
+def import_rejected_csv(request: HttpRequest, job_id: int) -> HttpResponseBase:
+    """The rejected rows as CSV: the file's own columns, then row, column and reason."""
+    job = _job(request, job_id)
+    name = slugify(job.original_name.rsplit("/", 1)[-1].rsplit(".", 1)[0]) or "import"
+    response = StreamingHttpResponse(
+        import_rejected_rows_csv(job), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}-rejected.csv"'
+    return response
+
+
+@org_view(Role.MANAGER)
+@require_POST
+def import_for_real(request: HttpRequest, job_id: int) -> HttpResponse:
+    """After a dry run: import the same file with the same mapping."""
+    job = _job(request, job_id)
+    if not job.dry_run or job.state != ImportJob.State.DONE:
+        messages.error(request, _("Only a finished dry run can be imported."))
+        return redirect("imports:job", org_slug=request.org.slug, job_id=job.pk)  # type: ignore[attr-defined]
+    new_job = import_job_repeat(job=job, created_by=request.user)
+    return redirect("imports:job", org_slug=request.org.slug, job_id=new_job.pk)  # type: ignore[attr-defined]

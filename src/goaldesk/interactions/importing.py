@@ -1,0 +1,1083 @@
+"""Bringing files in: reading CSV/XLSX as a stream, mapping their columns, running import jobs.
+
+Reading. `open_table` reads CSV (UTF-8, with or without a byte-order mark; the delimiter — comma,
+semicolon or tab — is taken from the header line) or XLSX (the first sheet). Rows are numbered
+from 1 = the first data row after the header; completely empty rows are skipped (they keep
+their number, so numbers match the file). A row with more values than the header has columns
+is rejected rather than cut.
+
+Mapping. A mapping is {canonical field: file header}. A preset gives the usual headers of one
+source, value translations and conversions; `guess_mapping` fills what a preset does not name
+from the canonical names and common synonyms (case-, space- and punctuation-insensitive).
+
+Presets:
+- `canonical`: the file uses METRICS.md's own column names.
+- `zendesk`: a Zendesk Support ticket export (the CSV export in Reporting, or an Explore
+  "Tickets" report with the same columns): Id → external_id; Via → channel (Mail/Email →
+  email; Web Form/Web/Web Service/API/Help Center/Mobile → web; Chat/Native Messaging/Web
+  Widget/Mobile SDK → chat; Voice/Phone → phone; Twitter/Facebook/Instagram/WhatsApp/
+  Messenger/LINE/WeChat/Telegram/Text → social); Created at → created_at; Requester id (else
+  Requester) → customer_id; Assignee → agent; Group → team; the first column whose name
+  contains "category" (a custom field such as "Category [list]") → category; "First reply time
+  in minutes" (calendar minutes) → first_response_at = created_at + those minutes; Solved at →
+  resolved_at; Status (New/Open/Pending/Hold → open, Solved/Closed → resolved) → status;
+  Satisfaction Score → csat with Good = 5 and Bad = 1 (Offered/Unoffered = no answer), so
+  csat_pct equals Zendesk's satisfaction rate; the mean CSAT of such data is only a rough
+  figure. A Via, Status or score outside these lists rejects its row with the value quoted.
+- A JSON file: {"columns": {field: header or [headers, first present wins]},
+  "values": {field: {"source value": "canonical value"}}, "minutes_after_created": [fields]}.
+
+Running. `import_run(job_id)` counts the file's lines (for the progress bar), then reads it in batches of
+BATCH_SIZE rows. Each batch is one transaction that writes its interactions, its rejected rows
+and the job's counters (rows_done, accepted, updated, rejected): a job stopped half-way resumes
+after the last committed batch with no duplicates and no half batch. A bad value rejects its
+row only. The same external_id twice in one file: the last row wins and each later occurrence
+counts as an update (exactly as importing the rows one after another would). A dry run checks
+every row and counts what would be created or updated, records the rejections, and writes no
+interaction (an interrupted dry run starts again from the top).
+
+The job's `mapping` JSON holds {canonical field: header} and, under keys starting with "_",
+the preset's name, value translations and the file's header row.
+"""
+
+import csv
+import datetime as dt
+import io
+import json
+import queue
+import re
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, cast
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from goaldesk.interactions.models import ImportJob, ImportRejection, Review
+from goaldesk.interactions.records import (
+    CANONICAL_FIELDS,
+    REQUIRED_FIELDS,
+    REVIEW_FIELDS,
+    REVIEW_REQUIRED_FIELDS,
+    InteractionData,
+    RecordError,
+    ReviewData,
+    parse_interaction,
+    parse_number,
+    parse_review,
+    parse_timestamp,
+)
+from goaldesk.interactions.services import InteractionWriter, reviews_upsert
+
+#: Rows per committed batch.
+BATCH_SIZE = 2000
+#: Write batches in a second thread while the next one is read (see _Committer.start).
+PIPELINE = True
+#: Longest CSV field accepted (a review text can be long; a runaway quote should not be).
+csv.field_size_limit(1_000_000)
+
+ProgressCallback = Callable[[ImportJob], None]
+
+
+class ImportFileError(Exception):
+    """The file cannot be used at all (unreadable, wrong format, unusable mapping)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# --- reading --------------------------------------------------------------------------------
+
+Source = str | Path | IO[bytes]
+
+
+@dataclass
+class Table:
+    """An open file: its header row and a stream of (row number, values) pairs."""
+
+    headers: list[str]
+    _rows: Iterator[tuple[int, list[Any]]]
+    _close: Callable[[], None] = lambda: None
+
+    def rows(self) -> Iterator[tuple[int, list[Any]]]:
+        """(row number, values in header order) for every non-empty row.
+
+        A row with more values than headers keeps the extra values at its end.
+        """
+        return self._rows
+
+    def dict_rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(row number, {header: value}) for every non-empty row."""
+        headers = self.headers
+        for number, values in self._rows:
+            yield number, dict(zip(headers, values, strict=False))
+
+    def close(self) -> None:
+        self._close()
+
+    def __enter__(self) -> "Table":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _clean_headers(raw: Sequence[Any]) -> list[str]:
+    headers: list[str] = []
+    for index, value in enumerate(raw, start=1):
+        name = "" if value is None else str(value).strip()
+        name = name or f"column_{index}"
+        base, n = name, 2
+        while name in headers:
+            name = f"{base} ({n})"
+            n += 1
+        headers.append(name)
+    return headers
+
+
+def _binary(source: Source) -> IO[bytes]:
+    if isinstance(source, str | Path):
+        try:
+            return open(source, "rb")
+        except OSError as error:
+            raise ImportFileError(
+                _("The file “%(name)s” cannot be read: %(error)s")
+                % {"name": source, "error": error.strerror or error}
+            ) from error
+    source.seek(0)
+    return source
+
+
+def open_table(source: Source) -> Table:
+    """Open a CSV or XLSX file (path or binary file object) for streaming.
+
+    Raises ImportFileError when the file is empty, not UTF-8 text, an old .xls workbook or
+    has no header row.
+    """
+    stream = _binary(source)
+    owned = isinstance(source, str | Path)  # a caller's file object stays open
+    head = stream.read(4)
+    stream.seek(0)
+    if head.startswith(b"PK\x03\x04"):
+        return _open_xlsx(stream, owned)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        _release(stream, owned)
+        raise ImportFileError(
+            _("This is an old Excel (.xls) workbook; save it as .xlsx or CSV and try again.")
+        )
+    return _open_csv(stream, owned)
+
+
+def _release(stream: IO[bytes], owned: bool) -> None:
+    if owned:
+        stream.close()
+
+
+def _decode_error() -> ImportFileError:
+    return ImportFileError(
+        _("The file is not UTF-8 text. Save it as “CSV UTF-8” (or as .xlsx) and try again.")
+    )
+
+
+def _open_csv(stream: IO[bytes], owned: bool) -> Table:
+    sample = stream.read(65536)
+    stream.seek(0)
+    try:
+        text = sample.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if error.start < len(sample) - 4:  # not just a character cut at the sample's end
+            _release(stream, owned)
+            raise _decode_error() from error
+        text = sample[: error.start].decode("utf-8-sig")
+    first_line = text.split("\n", 1)[0]
+    if not first_line.strip():
+        _release(stream, owned)
+        raise ImportFileError(_("The file is empty or its first line (the header) is blank."))
+    delimiter = max((",", ";", "\t"), key=lambda d: (first_line.count(d), d == ","))
+    wrapper = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")  # type: ignore[arg-type]
+    reader = csv.reader(wrapper, delimiter=delimiter)
+
+    def close() -> None:
+        if owned:
+            wrapper.close()
+        else:
+            wrapper.detach()
+
+    try:
+        headers = _clean_headers(next(reader))
+    except (csv.Error, UnicodeDecodeError, StopIteration) as error:
+        close()
+        raise (
+            _decode_error()
+            if isinstance(error, UnicodeDecodeError)
+            else ImportFileError(_("The header line cannot be read: %(error)s") % {"error": error})
+        ) from error
+
+    def rows() -> Iterator[tuple[int, list[Any]]]:
+        number = 0
+        width = len(headers)
+        try:
+            for values in reader:
+                number += 1
+                if not values or not "".join(values).strip():
+                    continue
+                if len(values) < width:
+                    values.extend([""] * (width - len(values)))
+                yield number, values
+        except UnicodeDecodeError as error:
+            raise ImportFileError(
+                _(
+                    "The file is not UTF-8 text (after row %(row)s). Save it as “CSV UTF-8” "
+                    "and try again."
+                )
+                % {"row": number}
+            ) from error
+        except csv.Error as error:
+            raise ImportFileError(
+                _("Row %(row)s cannot be read: %(error)s") % {"row": number + 1, "error": error}
+            ) from error
+
+    return Table(headers=headers, _rows=rows(), _close=close)
+
+
+def _open_xlsx(stream: IO[bytes], owned: bool) -> Table:
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        _release(stream, owned)
+        raise ImportFileError(
+            _("The workbook cannot be opened: %(error)s") % {"error": error}
+        ) from error
+    sheet = workbook.worksheets[0]
+    iterator = sheet.iter_rows(values_only=True)
+    first = next(iterator, None)
+    if first is None or all(v is None or str(v).strip() == "" for v in first):
+        workbook.close()
+        _release(stream, owned)
+        raise ImportFileError(_("The first sheet is empty or its first row (the header) is blank."))
+    headers = _clean_headers(first)
+    width = len(headers)
+
+    def rows() -> Iterator[tuple[int, list[Any]]]:
+        for number, cells in enumerate(iterator, start=1):
+            values = list(cells)
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                continue
+            while len(values) > width and values[-1] is None:
+                values.pop()  # formatted but empty cells beyond the header
+            if len(values) < width:
+                values.extend([None] * (width - len(values)))
+            yield number, values
+
+    def close() -> None:
+        workbook.close()
+        _release(stream, owned)
+
+    return Table(headers=headers, _rows=rows(), _close=close)
+
+
+def count_rows(source: Source) -> int:
+    """Number of non-empty data rows of a file (a pass over the whole file)."""
+    with open_table(source) as table:
+        return sum(1 for _row in table.rows())
+
+
+def estimate_rows(source: Source) -> int:
+    """The number of data rows, fast: exact for XLSX and for CSV without blank lines or
+    line breaks inside quoted values (which make it an overestimate)."""
+    stream = _binary(source)
+    try:
+        if stream.read(4).startswith(b"PK\x03\x04"):
+            stream.seek(0)
+            return count_rows(stream)
+        stream.seek(0)
+        lines = 0
+        last = b"\n"
+        while chunk := stream.read(1 << 20):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+        if last != b"\n":
+            lines += 1  # a last line without a line break
+        return max(lines - 1, 0)
+    finally:
+        _release(stream, isinstance(source, str | Path))
+
+
+def sample_rows(source: Source, count: int = 3) -> tuple[list[str], list[dict[str, Any]]]:
+    """The header row and the first `count` rows as {header: value}."""
+    with open_table(source) as table:
+        samples = []
+        for _number, row in table.dict_rows():
+            samples.append(row)
+            if len(samples) >= count:
+                break
+        return table.headers, samples
+
+
+# --- mapping and presets --------------------------------------------------------------------
+
+
+def normalize_header(name: str) -> str:
+    """'First reply time (min)' → 'first_reply_time_min': for matching, never for display."""
+    return re.sub(r"[^0-9a-z]+", "_", name.strip().lower()).strip("_")
+
+
+@dataclass(frozen=True)
+class Preset:
+    """Where a source system puts each canonical field, and how its values translate."""
+
+    name: str
+    label: Any  # text, possibly translated lazily
+    #: canonical field → candidate headers, the first one present in the file wins
+    columns: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    #: canonical field → {source value (any case) → canonical value}
+    values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    #: fields whose file value is a number of minutes after created_at
+    minutes_after_created: frozenset[str] = frozenset()
+
+    def transforms(self) -> dict[str, Any]:
+        return {
+            "values": {f: {k.lower(): v for k, v in m.items()} for f, m in self.values.items()},
+            "minutes_after_created": sorted(self.minutes_after_created),
+        }
+
+
+#: Common header names of each canonical field (compared after `normalize_header`).
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "external_id": (
+        "id",
+        "ticket_id",
+        "ticket",
+        "case_id",
+        "caseid",
+        "interaction_id",
+        "call_id",
+        "contact_id",
+        "reference",
+        "ref",
+        "ticket_number",
+    ),
+    "channel": ("via", "medium", "channel_type", "source_channel"),
+    "created_at": (
+        "created",
+        "created_date",
+        "creation_date",
+        "date_created",
+        "opened_at",
+        "start_time",
+        "started_at",
+        "timestamp",
+        "arrival_time",
+        "date_time",
+    ),
+    "customer_id": (
+        "customer",
+        "customer_key",
+        "customer_email",
+        "client",
+        "client_id",
+        "requester_id",
+        "requester",
+        "caller_id",
+        "caller",
+    ),
+    "agent": (
+        "agent_id",
+        "agent_key",
+        "agent_email",
+        "agent_name",
+        "assignee",
+        "assignee_email",
+        "handled_by",
+        "owner",
+    ),
+    "team": ("team_name", "group", "group_name", "queue", "department"),
+    "category": ("category_name", "topic", "reason", "contact_reason", "issue_type"),
+    "first_response_at": ("first_response", "first_reply_at", "first_responded_at", "answered_at"),
+    "resolved_at": ("resolved", "resolution_date", "resolved_date", "solved_at", "closed_at"),
+    "status": ("state", "ticket_status"),
+    "outcome": ("result",),
+    "wait_seconds": ("wait", "wait_time", "wait_sec", "queue_time", "queue_seconds"),
+    "handle_seconds": ("handle_time", "handling_time", "handle_sec", "aht", "talk_time"),
+    "csat": ("csat_score", "satisfaction"),
+    "nps": ("nps_score", "recommend"),
+    "ces": ("ces_score", "effort", "customer_effort"),
+    "sentiment_start": ("mood_start", "sentiment_before", "mood_on_arrival"),
+    "sentiment_end": ("mood_end", "sentiment_after", "mood_on_leaving"),
+    "arrived_at": ("on_site_at", "arrival_at", "technician_arrived_at"),
+    "fixed_at": ("repaired_at", "fixed", "repair_completed_at"),
+}
+REVIEW_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "external_id": ("id", "review_id"),
+    "source": ("site", "platform"),
+    "date": ("review_date", "created_at", "created", "published_at"),
+    "rating": ("stars", "score"),
+    "text": ("review", "comment", "body"),
+    "author": ("reviewer", "name", "user"),
+}
+
+_ZENDESK_CHANNELS = {
+    "mail": "email",
+    "email": "email",
+    "e-mail": "email",
+    "web form": "web",
+    "web": "web",
+    "web service": "web",
+    "api": "web",
+    "help center": "web",
+    "mobile": "web",
+    "any channel": "web",
+    "closed ticket": "web",
+    "chat": "chat",
+    "native messaging": "chat",
+    "messaging": "chat",
+    "web widget": "chat",
+    "mobile sdk": "chat",
+    "chat transcript": "chat",
+    "voice": "phone",
+    "phone": "phone",
+    "phone call (inbound)": "phone",
+    "phone call (outbound)": "phone",
+    "voicemail": "phone",
+    "twitter": "social",
+    "twitter dm": "social",
+    "facebook": "social",
+    "facebook post": "social",
+    "facebook private message": "social",
+    "instagram": "social",
+    "instagram direct": "social",
+    "whatsapp": "social",
+    "messenger": "social",
+    "line": "social",
+    "wechat": "social",
+    "telegram": "social",
+    "text": "social",
+    "sms": "social",
+}
+
+PRESETS: dict[str, Preset] = {
+    "canonical": Preset(
+        name="canonical",
+        label=gettext_lazy("GoalDesk columns (external_id, channel, created_at, …)"),
+        columns={f: (f,) for f in CANONICAL_FIELDS},
+    ),
+    "zendesk": Preset(
+        name="zendesk",
+        label=gettext_lazy("Zendesk ticket export"),
+        columns={
+            "external_id": ("Id", "Ticket ID"),
+            "channel": ("Via", "Ticket channel"),
+            "created_at": ("Created at", "Ticket created - Timestamp"),
+            "customer_id": ("Requester id", "Requester ID", "Requester"),
+            "agent": ("Assignee", "Assignee name"),
+            "team": ("Group", "Ticket group"),
+            "first_response_at": ("First reply time in minutes",),
+            "resolved_at": ("Solved at", "Ticket solved - Timestamp"),
+            "status": ("Status", "Ticket status"),
+            "csat": ("Satisfaction Score", "Ticket satisfaction rating"),
+        },
+        values={
+            "channel": _ZENDESK_CHANNELS,
+            "status": {
+                "new": "open",
+                "open": "open",
+                "pending": "open",
+                "hold": "open",
+                "on-hold": "open",
+                "on hold": "open",
+                "solved": "resolved",
+                "closed": "resolved",
+            },
+            "csat": {
+                "good": "5",
+                "bad": "1",
+                "offered": "",
+                "unoffered": "",
+                "not offered": "",
+            },
+        },
+        minutes_after_created=frozenset({"first_response_at"}),
+    ),
+}
+
+
+def load_preset(name_or_path: str | None) -> Preset:
+    """A built-in preset by name, or one read from a JSON file; ImportFileError if neither."""
+    if not name_or_path:
+        return Preset(name="", label="")
+    if name_or_path in PRESETS:
+        return PRESETS[name_or_path]
+    path = Path(name_or_path)
+    if not path.suffix.lower() == ".json" or not path.is_file():
+        raise ImportFileError(
+            _("“%(name)s” is neither a mapping preset (%(presets)s) nor a readable JSON file.")
+            % {"name": name_or_path, "presets": ", ".join(PRESETS)}
+        )
+    try:
+        spec = json.loads(path.read_text(encoding="utf-8"))
+        columns = {
+            f: (h,) if isinstance(h, str) else tuple(h) for f, h in spec.get("columns", {}).items()
+        }
+        values = {f: dict(m) for f, m in spec.get("values", {}).items()}
+        minutes = frozenset(spec.get("minutes_after_created", ()))
+    except (ValueError, TypeError, AttributeError) as error:
+        raise ImportFileError(
+            _("The mapping file “%(name)s” is not valid: %(error)s")
+            % {"name": name_or_path, "error": error}
+        ) from error
+    unknown = (set(columns) | set(values) | minutes) - set(CANONICAL_FIELDS)
+    if unknown:
+        raise ImportFileError(
+            _("The mapping file “%(name)s” names unknown fields: %(fields)s.")
+            % {"name": name_or_path, "fields": ", ".join(sorted(unknown))}
+        )
+    return Preset(
+        name=path.stem,
+        label=path.stem,
+        columns=columns,
+        values=values,
+        minutes_after_created=minutes,
+    )
+
+
+def guess_mapping(
+    headers: Sequence[str], preset: Preset | None = None, *, kind: str = "interactions"
+) -> dict[str, str]:
+    """{canonical field: header} from the preset's headers, then canonical names and synonyms."""
+    fields = REVIEW_FIELDS if kind == ImportJob.Kind.REVIEWS else CANONICAL_FIELDS
+    synonyms = REVIEW_SYNONYMS if kind == ImportJob.Kind.REVIEWS else SYNONYMS
+    by_name: dict[str, str] = {}
+    for header in headers:
+        by_name.setdefault(normalize_header(header), header)
+    mapping: dict[str, str] = {}
+    used: set[str] = set()
+
+    def take(field_name: str, header: str | None) -> bool:
+        if header is None or header in used or field_name in mapping:
+            return False
+        mapping[field_name] = header
+        used.add(header)
+        return True
+
+    if preset is not None:
+        for field_name, candidates in preset.columns.items():
+            for candidate in candidates:
+                if take(field_name, by_name.get(normalize_header(candidate))):
+                    break
+    for field_name in fields:
+        take(field_name, by_name.get(field_name))
+    for field_name in fields:
+        for synonym in synonyms.get(field_name, ()):
+            if take(field_name, by_name.get(synonym)):
+                break
+    if kind == ImportJob.Kind.INTERACTIONS and "category" not in mapping:
+        for header in headers:
+            if "category" in normalize_header(header) and take("category", header):
+                break
+    return mapping
+
+
+def missing_required(mapping: Mapping[str, str], *, kind: str = "interactions") -> list[str]:
+    required = REVIEW_REQUIRED_FIELDS if kind == ImportJob.Kind.REVIEWS else REQUIRED_FIELDS
+    return [f for f in required if not mapping.get(f)]
+
+
+def check_mapping(mapping: Mapping[str, str], headers: Sequence[str], *, kind: str) -> None:
+    """Raise ImportFileError when a required field is unmapped or a header is not in the file."""
+    missing = missing_required(mapping, kind=kind)
+    if missing:
+        raise ImportFileError(
+            _(
+                "No column is chosen for the required fields: %(fields)s. The file's columns: "
+                "%(headers)s."
+            )
+            % {"fields": ", ".join(missing), "headers": ", ".join(headers)}
+        )
+    absent = sorted({h for h in mapping.values() if h and h not in headers})
+    if absent:
+        raise ImportFileError(
+            _("The file has no column named %(columns)s. Its columns: %(headers)s.")
+            % {"columns": ", ".join(f"“{h}”" for h in absent), "headers": ", ".join(headers)}
+        )
+
+
+def job_columns(job: ImportJob) -> dict[str, str]:
+    """The job's {canonical field: header}, without its stored options."""
+    return {k: v for k, v in (job.mapping or {}).items() if not k.startswith("_") and v}
+
+
+def mapping_for_job(
+    columns: Mapping[str, str], *, preset: Preset, headers: Sequence[str]
+) -> dict[str, Any]:
+    """What ImportJob.mapping stores: the columns plus the preset's options and the header row."""
+    return {
+        **{k: v for k, v in columns.items() if v},
+        "_preset": preset.name,
+        "_transforms": preset.transforms(),
+        "_headers": list(headers),
+    }
+
+
+# --- rows → records -------------------------------------------------------------------------
+
+
+class RowConverter:
+    """Turns one file row (values in header order) into a record, or raises RecordError."""
+
+    def __init__(self, job: ImportJob, headers: Sequence[str]) -> None:
+        self.kind = job.kind
+        self.tz = job.organisation.tzinfo
+        columns = job_columns(job)
+        index = {header: i for i, header in enumerate(headers)}
+        self.columns = columns
+        self.positions = [(f, index[h]) for f, h in columns.items() if h in index]
+        transforms = (job.mapping or {}).get("_transforms") or {}
+        self.values = {
+            f: {str(k).strip().lower(): v for k, v in m.items()}
+            for f, m in (transforms.get("values") or {}).items()
+        }
+        self.minutes = tuple(transforms.get("minutes_after_created") or ())
+        self.width = len(headers)
+
+    def header_of(self, column: str) -> str:
+        return self.columns.get(column, column)
+
+    def convert(self, values: Sequence[Any]) -> InteractionData | ReviewData:
+        if len(values) > self.width:
+            raise RecordError(
+                "",
+                _(
+                    "This row has %(found)s values but the header has %(expected)s columns; "
+                    "check the delimiter and quotes."
+                )
+                % {"found": len(values), "expected": self.width},
+            )
+        raw: dict[str, Any] = {f: values[i] for f, i in self.positions}
+        for field_name, translation in self.values.items():
+            value = raw.get(field_name)
+            if isinstance(value, str):
+                key = value.strip().lower()
+                if key in translation:
+                    raw[field_name] = translation[key]
+        for field_name in self.minutes:
+            self._minutes_after_created(raw, field_name)
+        if self.kind == ImportJob.Kind.REVIEWS:
+            return parse_review(raw, tz=self.tz)
+        return parse_interaction(raw, tz=self.tz)
+
+    def _minutes_after_created(self, raw: dict[str, Any], field_name: str) -> None:
+        value = raw.get(field_name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return
+        minutes = parse_number(field_name, value)
+        if minutes is None:
+            return
+        if minutes < 0:
+            raise RecordError(
+                field_name,
+                _("“%(value)s” minutes is negative.") % {"value": value},
+            )
+        try:
+            created = parse_timestamp("created_at", raw.get("created_at"), self.tz)
+        except RecordError:
+            return  # parse_interaction reports the bad created_at
+        if created is not None:
+            raw[field_name] = created + dt.timedelta(minutes=minutes)
+
+
+def _raw_row(headers: Sequence[str], values: Sequence[Any]) -> dict[str, Any]:
+    """A row as JSON-safe {header: text}, for the rejected-rows table and download."""
+    row: dict[str, Any] = {}
+    for i, value in enumerate(values):
+        key = headers[i] if i < len(headers) else f"column_{i + 1}"
+        if value is None:
+            row[key] = ""
+        elif isinstance(value, dt.datetime | dt.date | dt.time):
+            row[key] = value.isoformat()
+        else:
+            row[key] = value if isinstance(value, str | int | float | bool) else str(value)
+    return row
+
+
+# --- jobs -----------------------------------------------------------------------------------
+
+
+def _enqueue(job: ImportJob) -> None:
+    from goaldesk.interactions.tasks import import_job_task
+
+    job_id = job.pk
+    transaction.on_commit(lambda: import_job_task.enqueue(job_id))
+
+
+@transaction.atomic
+def import_job_create(
+    *,
+    organisation: Any,
+    upload: Any,
+    created_by: Any = None,
+    preset: Preset | None = None,
+    kind: str = ImportJob.Kind.INTERACTIONS,
+) -> ImportJob:
+    """Store an uploaded file as a new (pending) job with a guessed mapping.
+
+    Raises ImportFileError (and keeps nothing) when the file cannot be read.
+    """
+    preset = preset or Preset(name="", label="")
+    job = ImportJob(
+        organisation=organisation,
+        kind=kind,
+        created_by=created_by,
+        original_name=Path(upload.name).name[:255],
+    )
+    job.file.save(Path(upload.name).name, upload, save=False)
+    try:
+        headers, _samples = sample_rows(job.file.path, count=1)
+    except ImportFileError:
+        job.file.delete(save=False)
+        raise
+    job.mapping = mapping_for_job(
+        guess_mapping(headers, preset, kind=kind), preset=preset, headers=headers
+    )
+    job.save()
+    return job
+
+
+@transaction.atomic
+def import_job_start(*, job: ImportJob, columns: Mapping[str, str], dry_run: bool) -> ImportJob:
+    """Fix the job's mapping and queue it for the worker (after this transaction commits).
+
+    Raises ImportFileError when the mapping misses a required field or names an absent header.
+    """
+    headers = (job.mapping or {}).get("_headers") or []
+    check_mapping(columns, headers, kind=job.kind)
+    options = {k: v for k, v in (job.mapping or {}).items() if k.startswith("_")}
+    job.mapping = {**{k: v for k, v in columns.items() if v}, **options}
+    job.dry_run = dry_run
+    job.state = ImportJob.State.PENDING
+    job.save(update_fields=["mapping", "dry_run", "state"])
+    _enqueue(job)
+    return job
+
+
+@transaction.atomic
+def import_job_repeat(*, job: ImportJob, created_by: Any = None) -> ImportJob:
+    """After a dry run: a new job importing the same file with the same mapping, queued."""
+    new_job = ImportJob.objects.create(
+        organisation=job.organisation,
+        kind=job.kind,
+        created_by=created_by,
+        file=job.file.name,
+        original_name=job.original_name,
+        mapping=job.mapping,
+        dry_run=False,
+    )
+    _enqueue(new_job)
+    return new_job
+
+
+def _job_source(job: ImportJob) -> Source:
+    try:
+        return job.file.path
+    except (NotImplementedError, ValueError):
+        return job.file.open("rb")
+
+
+def import_run(
+    job_id: int,
+    *,
+    progress: ProgressCallback | None = None,
+    source: Source | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ImportJob:
+    """Run (or resume) an import job; return it finished.
+
+    `source` overrides the job's stored file (the command line imports a file in place).
+    `progress(job)` is called after each committed batch. On an unreadable file the job is
+    marked failed and ImportFileError is raised; any other error marks it failed and propagates.
+    """
+    job = ImportJob.objects.select_related("organisation").get(pk=job_id)
+    if job.state == ImportJob.State.DONE:
+        return job
+    if source is None:
+        source = _job_source(job)
+    try:
+        _run(job, source=source, progress=progress, batch_size=batch_size)
+    except BaseException as error:
+        message = error.message if isinstance(error, ImportFileError) else repr(error)
+        ImportJob.objects.filter(pk=job.pk).update(
+            state=ImportJob.State.FAILED, error=message, finished_at=timezone.now()
+        )
+        job.state, job.error = ImportJob.State.FAILED, message
+        raise
+    return job
+
+
+def _run(
+    job: ImportJob, *, source: Source, progress: ProgressCallback | None, batch_size: int
+) -> None:
+    if job.dry_run and job.rows_done:
+        # A dry run keeps no interactions, so it cannot know what its earlier batches saw.
+        job.rejections.all().delete()
+        job.rows_done = job.accepted = job.updated = job.rejected = 0
+    if job.rows_total is None or job.rows_done == 0:
+        job.rows_total = estimate_rows(source)  # made exact when the job ends
+    job.state = ImportJob.State.RUNNING
+    job.error = ""
+    job.started_at = job.started_at or timezone.now()
+    job.save(
+        update_fields=[
+            "rows_total",
+            "state",
+            "error",
+            "started_at",
+            "rows_done",
+            "accepted",
+            "updated",
+            "rejected",
+        ]
+    )
+
+    with open_table(source) as table:
+        check_mapping(job_columns(job), table.headers, kind=job.kind)
+        converter = RowConverter(job, table.headers)
+        batch = _Batch(job, converter, table.headers)
+        rows = table.rows()
+        for _row in zip(range(job.rows_done), rows, strict=False):
+            pass  # committed by an earlier run
+        convert: Callable[[Sequence[Any]], Any] = converter.convert
+        if batch.writer is not None:
+            # Interactions are turned into rows of values here, in the reading thread.
+            parse, prepare = converter.convert, batch.writer.prepare
+
+            def convert(values: Sequence[Any]) -> Any:
+                return prepare(parse(values))  # type: ignore[arg-type]
+
+        committer = _Committer.start(job, progress)
+        try:
+            for number, values in rows:
+                try:
+                    batch.records.append(convert(values))
+                except RecordError as error:
+                    batch.reject(number, values, error)
+                batch.size += 1
+                if batch.size >= batch_size:
+                    committer.submit(batch)
+                    batch = batch.next()
+            if batch.size:
+                committer.submit(batch)
+        finally:
+            committer.finish()
+
+    job.state = ImportJob.State.DONE
+    job.rows_total = job.rows_done
+    job.finished_at = timezone.now()
+    job.save(update_fields=["state", "rows_total", "finished_at"])
+
+
+def _tune_connection() -> None:
+    """A larger page cache for this connection: a big import inserts into several indexes
+    whose pages SQLite would otherwise read again and again from disk (default: 2 MB)."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size = -131072")  # KiB: 128 MB
+
+
+class _Committer:
+    """Commits batches one after another, in this thread."""
+
+    def __init__(self, job: ImportJob, progress: ProgressCallback | None) -> None:
+        self.job = job
+        self.progress = progress
+
+    @staticmethod
+    def start(job: ImportJob, progress: ProgressCallback | None) -> "_Committer":
+        # Outside a transaction the batches are written by a second thread, on its own
+        # connection, while this one reads and checks the next batch: the database does its
+        # part (SQLite releases the GIL while it works) on the other core. Inside an outer
+        # transaction (tests, callers' atomic blocks) another connection could not see its
+        # uncommitted rows, so the batches are written here.
+        if PIPELINE and not connection.in_atomic_block:
+            return _ThreadedCommitter(job, progress)
+        _tune_connection()
+        return _Committer(job, progress)
+
+    def commit(self, batch: "_Batch") -> None:
+        _commit_batch(batch)
+        if self.progress is not None:
+            self.progress(self.job)
+
+    def submit(self, batch: "_Batch") -> None:
+        self.commit(batch)
+
+    def finish(self) -> None:
+        pass
+
+
+class _ThreadedCommitter(_Committer):
+    """Commits batches in a second thread; at most two batches wait in its queue."""
+
+    def __init__(self, job: ImportJob, progress: ProgressCallback | None) -> None:
+        super().__init__(job, progress)
+        self.queue: queue.Queue[_Batch | None] = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._work, name=f"import-{job.pk}", daemon=True)
+        self.thread.start()
+
+    def _work(self) -> None:
+        try:
+            _tune_connection()
+            while (batch := self.queue.get()) is not None:
+                if self.error is None:  # after an error, only drain the queue
+                    try:
+                        self.commit(batch)
+                    except BaseException as error:  # handed to the reading thread
+                        self.error = error
+        finally:
+            connection.close()
+
+    def submit(self, batch: "_Batch") -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put(batch)
+
+    def finish(self) -> None:
+        """Wait until every submitted batch is committed; raise the writer's error if any."""
+        if self.thread.is_alive():
+            self.queue.put(None)
+            self.thread.join()
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+
+
+class _Batch:
+    """The rows of one batch: their records and rejections, and what the job has seen before."""
+
+    def __init__(
+        self,
+        job: ImportJob,
+        converter: RowConverter,
+        headers: Sequence[str],
+        writer: InteractionWriter | None = None,
+        seen: set[str] | None = None,
+    ) -> None:
+        self.job = job
+        self.converter = converter
+        self.headers = headers
+        self.writer = writer or (
+            InteractionWriter(organisation=job.organisation)
+            if job.kind == ImportJob.Kind.INTERACTIONS
+            else None
+        )
+        #: external_ids a dry run would have created in earlier batches
+        self.seen: set[str] = seen if seen is not None else set()
+        self.records: list[Any] = []
+        self.rejections: list[ImportRejection] = []
+        self.size = 0
+
+    def next(self) -> "_Batch":
+        return _Batch(self.job, self.converter, self.headers, self.writer, self.seen)
+
+    def reject(self, number: int, values: Sequence[Any], error: RecordError) -> None:
+        column = self.converter.header_of(error.column) if error.column else ""
+        self.rejections.append(
+            ImportRejection(
+                job_id=self.job.pk,
+                row_number=number,
+                column=column[:100],
+                reason=error.reason,
+                raw=_raw_row(self.headers, values),
+            )
+        )
+
+    def dry_counts(self) -> tuple[int, int]:
+        if self.job.kind == ImportJob.Kind.REVIEWS:
+            ids = [r.external_id for r in self.records]
+        else:
+            ids = [row[1] for row in self.records]  # prepared rows: external_id second
+        if self.job.kind == ImportJob.Kind.REVIEWS:
+            existing = set(
+                Review.objects.filter(
+                    organisation=self.job.organisation, external_id__in=ids
+                ).values_list("external_id", flat=True)
+            )
+        else:
+            existing = set(cast(InteractionWriter, self.writer).existing_ids(ids))
+        created = 0
+        for external_id in ids:
+            if external_id not in existing and external_id not in self.seen:
+                self.seen.add(external_id)
+                created += 1
+        return created, len(ids) - created
+
+
+def _commit_batch(batch: _Batch) -> None:
+    """Write one batch, its rejections and the job's counters in one transaction."""
+    job = batch.job
+    with transaction.atomic():
+        if job.dry_run:
+            created, updated = batch.dry_counts()
+        elif job.kind == ImportJob.Kind.REVIEWS:
+            result = reviews_upsert(organisation=job.organisation, records=batch.records)
+            created, updated = result.created, result.updated
+        else:
+            writer = cast(InteractionWriter, batch.writer)
+            result = writer.write_prepared(batch.records, import_job=job)
+            created, updated = result.created, result.updated
+        if batch.rejections:
+            ImportRejection.objects.bulk_create(batch.rejections, batch_size=500)
+        job.rows_done += batch.size
+        job.accepted += created
+        job.updated += updated
+        job.rejected += len(batch.rejections)
+        ImportJob.objects.filter(pk=job.pk).update(
+            rows_done=job.rows_done,
+            accepted=job.accepted,
+            updated=job.updated,
+            rejected=job.rejected,
+        )
+
+
+# --- selectors for the pages ----------------------------------------------------------------
+
+
+def import_jobs_recent(*, organisation: Any, limit: int = 20) -> list[ImportJob]:
+    return list(
+        ImportJob.objects.filter(organisation=organisation)
+        .select_related("created_by")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def import_rejected_rows_csv(job: ImportJob) -> Iterator[str]:
+    """The rejected rows as CSV lines: the file's columns, then row, column, reason."""
+    headers = list((job.mapping or {}).get("_headers") or [])
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writerow([*headers, "row", "column", "reason"])
+    yield "\ufeff" + flush()  # a byte-order mark so spreadsheet programs read UTF-8
+    for rejection in job.rejections.order_by("row_number").iterator(chunk_size=2000):
+        raw = rejection.raw or {}
+        writer.writerow(
+            [
+                *(raw.get(h, "") for h in headers),
+                rejection.row_number,
+                rejection.column,
+                rejection.reason,
+            ]
+        )
+        yield flush()

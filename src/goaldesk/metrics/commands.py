@@ -1,0 +1,125 @@
+"""`goaldesk kpis`: every metric of the catalogue for a period, as a table or as JSON."""
+
+import argparse
+import datetime as dt
+import json
+import sys
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from goaldesk.engine import from_jalali, normalize_digits
+from goaldesk.metrics.catalogue import CATALOGUE, Metric
+
+
+class ArgumentProblem(ValueError):
+    """An argument that cannot be used; the message says which and why."""
+
+
+def parse_day(text: str, *, option: str) -> dt.date:
+    """A date written YYYY-MM-DD in any digits; a year before 1700 is read as Jalali."""
+    cleaned = normalize_digits(text.strip()).replace("/", "-")
+    try:
+        year, month, day = (int(part) for part in cleaned.split("-"))
+        return from_jalali(year, month, day) if year < 1700 else dt.date(year, month, day)
+    except ValueError:
+        raise ArgumentProblem(
+            _("%(option)s: “%(value)s” is not a date; write it as YYYY-MM-DD, e.g. 2026-03-01.")
+            % {"option": option, "value": text}
+        ) from None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return round(value, 6)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def format_value(entry: Metric, value: Any) -> str:
+    """A metric value as plain text for a terminal (no locale: scripts read it too)."""
+    if value is None:
+        return "—"
+    if isinstance(value, dict):
+        return (
+            "  ".join(f"{name} {format_value(entry, value[name])}" for name in entry.aggregates)
+            + f"  (n={value['count']})"
+        )
+    if entry.unit == "count":
+        return str(value)
+    if entry.unit == "seconds":
+        return f"{value:.1f} s"
+    if entry.unit == "percent":
+        return f"{value:.1f} %"
+    return f"{value:.2f}"
+
+
+def _table(kpis: dict[str, Any]) -> str:
+    width = max(len(str(m.name)) for m in CATALOGUE)
+    return "\n".join(
+        f"{m.name!s:<{width}}  {format_value(m, kpis[m.key])}" for m in CATALOGUE if m.key in kpis
+    )
+
+
+def cmd_kpis(args: argparse.Namespace) -> int:
+    from goaldesk.accounts.models import Organisation
+    from goaldesk.metrics.selectors import FilterError, kpis_breakdown, kpis_for_period
+
+    try:
+        date_from = parse_day(args.date_from, option="--from")
+        date_to = parse_day(args.date_to, option="--to")
+        if date_to < date_from:
+            raise ArgumentProblem(
+                _("--to (%(to)s) is before --from (%(from)s).")
+                % {"to": date_to.isoformat(), "from": date_from.isoformat()}
+            )
+        organisation = Organisation.objects.filter(slug=args.org).first()
+        if organisation is None:
+            raise ArgumentProblem(_("--org: no organisation “%(slug)s”.") % {"slug": args.org})
+        filters = {
+            name: getattr(args, name)
+            for name in ("channel", "team", "agent", "category")
+            if getattr(args, name, None)
+        }
+        scope = {
+            "organisation": organisation,
+            "date_from": date_from,
+            "date_to": date_to,
+            "filters": filters,
+        }
+        if args.by:
+            groups = kpis_breakdown(by=args.by, **scope)
+        else:
+            kpis = kpis_for_period(**scope)
+    except (ArgumentProblem, FilterError) as problem:
+        print(f"goaldesk kpis: {problem}", file=sys.stderr)
+        return 2
+
+    header = {
+        "organisation": organisation.slug,
+        "from": date_from.isoformat(),
+        "to": date_to.isoformat(),
+        "filters": filters,
+    }
+    if args.json:
+        if args.by:
+            payload = header | {"by": args.by, "groups": [_plain(g) for g in groups]}
+        else:
+            payload = header | {"kpis": _plain(kpis)}
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        return 0
+
+    print(f"{organisation.name}  {date_from.isoformat()} – {date_to.isoformat()}")
+    if filters:
+        print("  ".join(f"{k}={v}" for k, v in filters.items()))
+    if args.by:
+        for group in groups:
+            print(f"\n== {group['label']} ==")
+            print(_table(group))
+    else:
+        print()
+        print(_table(kpis))
+    return 0

@@ -1,0 +1,638 @@
+"""Every metric of the catalogue, computed by the database for a period, a scope and a grouping.
+
+The definitions are METRICS.md's (docs/metrics.md states them for users). Counts, sums and
+means are SQL aggregates over one scan of the period's interactions; a duration metric's
+mean, median and p90 come from its values, fetched once, with the engine's statistics;
+first-contact resolution finds later contacts with one window function (bench/kpis.py
+compares it with a correlated EXISTS).
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from django.db import connection
+from django.db.models import (
+    Avg,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    Func,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    ValueRange,
+    Window,
+    WindowFrameExclusion,
+)
+from django.utils.translation import gettext as _
+
+from goaldesk.accounts.models import Organisation
+from goaldesk.accounts.selectors import business_calendar_for
+from goaldesk.engine import stats
+from goaldesk.interactions.models import Agent, Channel, Interaction, Review, Team
+from goaldesk.metrics.catalogue import CATALOGUE, KEYS, metric
+
+#: A customer who comes back about the same category within this many hours was not helped
+#: on first contact.
+FCR_WINDOW_HOURS = 168
+#: How repeats are found: "window" (one window function) or "exists" (a correlated subquery).
+FCR_STRATEGY = "window"
+FILTER_NAMES = ("channel", "team", "agent", "category")
+GROUPINGS = ("channel", "agent", "team", "category", "day")
+DURATION_KEYS = tuple(m.key for m in CATALOGUE if m.is_duration)
+REVIEW_KEYS = tuple(m.key for m in CATALOGUE if m.source == "reviews")
+
+_GROUP_FIELD = {
+    "channel": "channel",
+    "agent": "agent_id",
+    "team": "team_id",
+    "category": "category",
+    "day": "local_date",
+}
+
+
+class FilterError(ValueError):
+    """A filter value that names nothing in the organisation (message is translated)."""
+
+
+# --- scope --------------------------------------------------------------------------------
+
+
+def resolve_filters(*, organisation: Organisation, filters: Mapping[str, Any] | None) -> Q:
+    """The filters (channel, team name or id, agent key or id, category) as one Q.
+
+    Raises FilterError naming the filter and the value when a channel, team or agent is unknown.
+    """
+    q = Q()
+    for name, raw in (filters or {}).items():
+        if raw in (None, ""):
+            continue
+        if name not in FILTER_NAMES:
+            raise FilterError(_("Unknown filter “%(name)s”.") % {"name": name})
+        value = str(raw).strip()
+        if name == "channel":
+            if value not in Channel.values:
+                raise FilterError(
+                    _("Unknown channel “%(value)s”; use one of: %(choices)s.")
+                    % {"value": value, "choices": ", ".join(Channel.values)}
+                )
+            q &= Q(channel=value)
+        elif name == "category":
+            q &= Q(category=value)
+        else:
+            model, key_field = (Team, "name") if name == "team" else (Agent, "key")
+            match = Q(**{key_field: value})
+            if value.isdigit():
+                match |= Q(pk=int(value))
+            ids = list(
+                model.objects.filter(match, organisation=organisation).values_list("pk", flat=True)
+            )
+            if not ids:
+                message = (
+                    _("No team “%(value)s” in this organisation.")
+                    if name == "team"
+                    else _("No agent “%(value)s” in this organisation.")
+                )
+                raise FilterError(message % {"value": value})
+            q &= Q(**{f"{name}_id__in": ids})
+    return q
+
+
+def interactions_in_period(
+    *,
+    organisation: Organisation,
+    date_from: dt.date,
+    date_to: dt.date,
+    filters: Mapping[str, Any] | None = None,
+) -> QuerySet[Interaction]:
+    """The organisation's interactions whose day (local_date) is in [date_from, date_to]."""
+    return Interaction.objects.filter(
+        resolve_filters(organisation=organisation, filters=filters),
+        organisation=organisation,
+        local_date__range=(date_from, date_to),
+    )
+
+
+# --- SQL helpers --------------------------------------------------------------------------
+
+
+class PlusHours(Func):
+    """A datetime expression shifted by a fixed number of hours, on SQLite and PostgreSQL."""
+
+    output_field = DateTimeField()
+
+    def __init__(self, expression: Any, hours: int) -> None:
+        super().__init__(expression)
+        self.hours = int(hours)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # Django stores "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC; keep the same text shape. The
+        # format's % signs are doubled twice: once for this template, once for the SQL text
+        # (which Django's SQLite cursor and query logging treat as a %-format string).
+        fmt = "%%%%Y-%%%%m-%%%%d %%%%H:%%%%M:%%%%f"
+        return self.as_sql(
+            compiler,
+            connection,
+            template=f"strftime('{fmt}', %(expressions)s, '+{self.hours} hours')",
+            **extra,
+        )
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template=f"(%(expressions)s + interval '{self.hours} hours')",
+            **extra,
+        )
+
+
+def _fetch(queryset: QuerySet) -> list[tuple]:
+    """Rows of a values_list queryset through the raw cursor (no per-row ORM overhead)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _ratio(numerator: float | None, denominator: float | None, scale: float = 1.0) -> float | None:
+    if not denominator or numerator is None:
+        return None
+    return scale * numerator / denominator
+
+
+def _later_contact() -> Exists:
+    """Whether the same customer came back about the same category within the FCR window."""
+    return Exists(
+        Interaction.objects.filter(
+            organisation_id=OuterRef("organisation_id"),
+            customer_id=OuterRef("customer_id"),
+            category=OuterRef("category"),
+            created_at__gt=OuterRef("created_at"),
+            created_at__lte=PlusHours(OuterRef("created_at"), FCR_WINDOW_HOURS),
+        )
+    )
+
+
+def _repeated_contacts(
+    organisation: Organisation, date_from: dt.date, date_to: dt.date
+) -> QuerySet[Interaction]:
+    """Ids of the interactions with a customer whose customer came back about the same
+    category within the FCR window (strictly later, at most 168 h), of any channel, team or agent.
+
+    One window function over the period and the eight days after it (a later contact may fall
+    after the period; 168 h plus any time-zone offset stays within 8 local days): the first
+    strictly later contact of the same customer and category is the minimum created_at over the
+    rows after this one, its ties excluded.
+    """
+    next_contact = Window(
+        Min("created_at"),
+        partition_by=[F("customer_id"), F("category")],
+        order_by=F("created_at").asc(),
+        frame=ValueRange(start=0, end=None, exclusion=WindowFrameExclusion.GROUP),
+    )
+    return (
+        Interaction.objects.filter(
+            organisation=organisation,
+            local_date__range=(date_from, date_to + dt.timedelta(days=8)),
+        )
+        .exclude(customer_id="")
+        .annotate(next_contact_at=next_contact)
+        .filter(next_contact_at__lte=PlusHours(F("created_at"), FCR_WINDOW_HOURS))
+        .values("pk")
+    )
+
+
+def _fcr_aggregates(
+    organisation: Organisation, date_from: dt.date, date_to: dt.date, strategy: str = ""
+) -> dict[str, Any]:
+    """Aggregates {"n", "repeated"} over the FCR candidates (resolved, with a customer).
+
+    "window" (the default) marks repeats with one window function; "exists" asks a correlated
+    EXISTS per candidate. Both give the same numbers; bench/kpis.py measures which is faster.
+    """
+    strategy = strategy or FCR_STRATEGY
+    if strategy == "exists":
+        repeated = Q(_later_contact())
+    else:
+        repeated = Q(pk__in=_repeated_contacts(organisation, date_from, date_to))
+    return {"n": Count("pk"), "repeated": Count("pk", filter=repeated)}
+
+
+# --- which aggregates each metric needs ---------------------------------------------------
+
+
+def _aggregates(keys: Iterable[str], *, answer_target_seconds: float) -> dict[str, Any]:
+    """SQL aggregates (name → expression) for the scalar parts of `keys`."""
+    resolved = Q(status="resolved")
+    negative = Q(sentiment_start="negative")
+    live = Q(is_live=True)
+    answered = live & ~Q(status="abandoned")
+    wanted: dict[str, Any] = {}
+    for key in keys:
+        if key in ("contacts", "contacts_per_open_day"):
+            wanted["contacts"] = Count("pk")
+        elif key == "customers_helped_per_day":
+            wanted["resolved"] = Count("pk", filter=resolved)
+        elif key == "success_rate":
+            wanted["success"] = Count("pk", filter=Q(outcome="success"))
+            wanted["outcome_known"] = Count("pk", filter=Q(outcome__in=("success", "failure")))
+        elif key in ("csat_pct", "csat_avg"):
+            wanted["csat_n"] = Count("csat")
+            wanted["csat_good"] = Count("pk", filter=Q(csat__gte=4))
+            wanted["csat_avg"] = Avg("csat")
+        elif key == "nps":
+            wanted["nps_n"] = Count("nps")
+            wanted["nps_promoters"] = Count("pk", filter=Q(nps__gte=9))
+            wanted["nps_detractors"] = Count("pk", filter=Q(nps__lte=6))
+        elif key == "ces_avg":
+            wanted["ces_avg"] = Avg("ces")
+        elif key == "recovery_rate":
+            wanted["negative"] = Count("pk", filter=negative)
+            wanted["recovered"] = Count(
+                "pk",
+                filter=negative
+                & (Q(sentiment_end="positive") | (Q(sentiment_end="") & Q(csat__gte=4))),
+            )
+        elif key in ("service_level", "abandon_rate"):
+            wanted["live"] = Count("pk", filter=live)
+            wanted["live_in_time"] = Count(
+                "pk", filter=answered & Q(wait_seconds__lte=answer_target_seconds)
+            )
+            wanted["live_abandoned"] = Count("pk", filter=live & Q(status="abandoned"))
+        elif key == "asa_seconds":
+            wanted["asa_seconds"] = Avg("wait_seconds", filter=answered)
+        elif key == "aht_seconds":
+            wanted["aht_seconds"] = Avg("handle_seconds")
+    return wanted
+
+
+def _scalar_values(
+    keys: Iterable[str], row: Mapping[str, Any], *, open_days: int | None
+) -> dict[str, Any]:
+    """Metric values from one row of aggregates (see `_aggregates`)."""
+    out: dict[str, Any] = {}
+    for key in keys:
+        if key == "contacts":
+            out[key] = row["contacts"] or 0
+        elif key == "contacts_per_open_day":
+            out[key] = _ratio(row["contacts"] or 0, open_days)
+        elif key == "customers_helped_per_day":
+            out[key] = _ratio(row["resolved"] or 0, open_days)
+        elif key == "success_rate":
+            out[key] = _ratio(row["success"], row["outcome_known"], 100)
+        elif key == "csat_pct":
+            out[key] = _ratio(row["csat_good"], row["csat_n"], 100)
+        elif key == "csat_avg":
+            out[key] = row["csat_avg"]
+        elif key == "nps":
+            n = row["nps_n"]
+            out[key] = _ratio((row["nps_promoters"] or 0) - (row["nps_detractors"] or 0), n, 100)
+        elif key == "recovery_rate":
+            out[key] = _ratio(row["recovered"], row["negative"], 100)
+        elif key == "service_level":
+            out[key] = _ratio(row["live_in_time"], row["live"], 100)
+        elif key == "abandon_rate":
+            out[key] = _ratio(row["live_abandoned"], row["live"], 100)
+        elif key in ("ces_avg", "asa_seconds", "aht_seconds"):
+            out[key] = row[key]
+    return out
+
+
+def _duration(values: list[float]) -> dict[str, Any]:
+    """{"mean", "median", "p90", "count"} of `values` by the engine's definitions; with no
+    values the three statistics are None and the count 0 (as engine.metrics reports it)."""
+    values.sort()  # the engine sorts again; Timsort on sorted data is a single linear pass
+    return dict(stats.summary(values))
+
+
+def _check_keys(keys: Sequence[str] | None) -> tuple[str, ...]:
+    if keys is None:
+        return KEYS
+    for key in keys:
+        metric(key)  # raises KeyError for an unknown key
+    return tuple(k for k in KEYS if k in keys)
+
+
+# --- one period ---------------------------------------------------------------------------
+
+
+def kpis_for_period(
+    *,
+    organisation: Organisation,
+    date_from: dt.date,
+    date_to: dt.date,
+    filters: Mapping[str, Any] | None = None,
+    keys: Sequence[str] | None = None,
+    fcr_strategy: str = "",
+) -> dict[str, Any]:
+    """Every metric (or those in `keys`) for the days date_from..date_to, both included.
+
+    Returns {key: value} in catalogue order. Rates are percentages (0–100), times are seconds,
+    `*_per_day` are per open day; duration metrics are {"mean", "median", "p90", "count"}.
+    A metric with no data is None (a duration metric's statistics are None, its count 0);
+    the counts `contacts` and `review_count` are 0. Review metrics are None when a filter is set (reviews have
+    no channel, team, agent or category).
+    """
+    keys = _check_keys(keys)
+    qs = interactions_in_period(
+        organisation=organisation, date_from=date_from, date_to=date_to, filters=filters
+    )
+    result: dict[str, Any] = {}
+    # Durations: mean, median and p90 all come from the one fetch of the sorted values.
+
+    open_days = None
+    if {"contacts_per_open_day", "customers_helped_per_day"} & set(keys):
+        open_days = business_calendar_for(organisation).open_days(date_from, date_to)
+
+    aggregates = _aggregates(keys, answer_target_seconds=organisation.answer_target_seconds)
+    if aggregates:
+        row = qs.order_by().aggregate(**aggregates)
+        result.update(_scalar_values(keys, row, open_days=open_days))
+
+    for key in DURATION_KEYS:
+        if key in keys and key not in result:
+            rows = _fetch(qs.filter(**{f"{key}__isnull": False}).order_by().values_list(key))
+            result[key] = _duration([r[0] for r in rows])
+
+    if "fcr_rate" in keys:
+        row = (
+            qs.filter(status="resolved")
+            .exclude(customer_id="")
+            .order_by()
+            .aggregate(**_fcr_aggregates(organisation, date_from, date_to, fcr_strategy))
+        )
+        result["fcr_rate"] = _ratio(row["n"] - row["repeated"], row["n"], 100)
+
+    if "returning_customer_rate" in keys:
+        row = (
+            qs.exclude(customer_id="")
+            .order_by()
+            .values("customer_id")
+            .annotate(first_day=Min("local_date"), last_day=Max("local_date"))
+            .aggregate(
+                customers=Count("customer_id"),
+                returning=Count("customer_id", filter=Q(first_day__lt=F("last_day"))),
+            )
+        )
+        result["returning_customer_rate"] = _ratio(row["returning"], row["customers"], 100)
+
+    if set(REVIEW_KEYS) & set(keys):
+        if any(v not in (None, "") for v in (filters or {}).values()):
+            row = {"n": None, "avg": None}
+        else:
+            row = Review.objects.filter(
+                organisation=organisation, date__range=(date_from, date_to)
+            ).aggregate(n=Count("pk"), avg=Avg("rating"))
+        if "review_rating_avg" in keys:
+            result["review_rating_avg"] = row["avg"]
+        if "review_count" in keys:
+            result["review_count"] = row["n"]
+
+    return {key: result.get(key) for key in keys}
+
+
+# --- breakdowns ---------------------------------------------------------------------------
+
+
+def _labels(organisation: Organisation, by: str, groups: Iterable[Any]) -> dict[Any, str]:
+    groups = list(groups)
+    if by == "channel":
+        names = dict(Channel.choices)
+        return {g: str(names.get(g, g)) for g in groups}
+    if by == "agent":
+        agents = Agent.objects.filter(organisation=organisation, pk__in=[g for g in groups if g])
+        names = {a.pk: str(a) for a in agents}
+        return {g: names.get(g, _("(no agent)")) if g else _("(no agent)") for g in groups}
+    if by == "team":
+        names = dict(
+            Team.objects.filter(
+                organisation=organisation, pk__in=[g for g in groups if g]
+            ).values_list("pk", "name")
+        )
+        return {g: names.get(g, _("(no team)")) if g else _("(no team)") for g in groups}
+    if by == "category":
+        return {g: g or _("(no category)") for g in groups}
+    return {g: g.isoformat() for g in groups}
+
+
+def _days(date_from: dt.date, date_to: dt.date) -> list[dt.date]:
+    return [date_from + dt.timedelta(days=i) for i in range((date_to - date_from).days + 1)]
+
+
+def kpis_breakdown(
+    *,
+    organisation: Organisation,
+    date_from: dt.date,
+    date_to: dt.date,
+    by: str,
+    filters: Mapping[str, Any] | None = None,
+    keys: Sequence[str] | None = None,
+) -> list[dict[str, Any]]:
+    """The metrics per channel, agent, team, category or day: [{"group", "label", key: value}].
+
+    Grouped with GROUP BY (one query per kind of aggregate, not one per group). `group` is the
+    channel code, agent id, team id, category text or date; `label` is what a reader sees.
+    Days list every day of the period (in order); other groupings only groups with contacts,
+    most contacts first. Per-day rates of open days use 1 open day or none.
+    """
+    if by not in GROUPINGS:
+        raise ValueError(f"unknown grouping {by!r}; use one of {', '.join(GROUPINGS)}")
+    keys = _check_keys(keys)
+    group_field = _GROUP_FIELD[by]
+    qs = interactions_in_period(
+        organisation=organisation, date_from=date_from, date_to=date_to, filters=filters
+    ).order_by()
+    per_group: dict[Any, dict[str, Any]] = defaultdict(dict)
+    calendar = business_calendar_for(organisation)
+    period_open_days = (
+        calendar.open_days(date_from, date_to)
+        if {"contacts_per_open_day", "customers_helped_per_day"} & set(keys)
+        else None
+    )
+
+    aggregates = _aggregates(keys, answer_target_seconds=organisation.answer_target_seconds)
+    aggregates.setdefault("contacts", Count("pk"))
+    for row in qs.values(group_field).annotate(**aggregates):
+        group = row[group_field]
+        open_days = period_open_days
+        if by == "day" and open_days is not None:
+            open_days = 1 if calendar.is_open_day(group) else 0
+        per_group[group]["__contacts"] = row["contacts"]
+        per_group[group].update(_scalar_values(keys, row, open_days=open_days))
+
+    for key in DURATION_KEYS:
+        if key not in keys:
+            continue
+        buckets: dict[Any, list[float]] = defaultdict(list)
+        for group, value in _fetch(
+            qs.filter(**{f"{key}__isnull": False}).values_list(group_field, key)
+        ):
+            buckets[group].append(value)
+        for group in per_group:
+            per_group[group][key] = _duration(buckets.get(group, []))
+
+    if "fcr_rate" in keys:
+        for row in (
+            qs.filter(status="resolved")
+            .exclude(customer_id="")
+            .values(group_field)
+            .annotate(**_fcr_aggregates(organisation, date_from, date_to))
+        ):
+            per_group[row[group_field]]["fcr_rate"] = _ratio(
+                row["n"] - row["repeated"], row["n"], 100
+            )
+
+    if "returning_customer_rate" in keys:
+        inner = (
+            qs.exclude(customer_id="")
+            .annotate(g=F(group_field))
+            .values("g", "customer_id")
+            .annotate(d0=Min("local_date"), d1=Max("local_date"))
+            .values_list("g", "d0", "d1")
+        )
+        sql, params = inner.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT g, COUNT(*), SUM(CASE WHEN d0 < d1 THEN 1 ELSE 0 END) "  # noqa: S608 - our own ORM SQL
+                f"FROM ({sql}) AS customer_days GROUP BY g",
+                params,
+            )
+            for group, customers, returning in cursor.fetchall():
+                if by == "day":
+                    group = _as_date(group)
+                per_group[group]["returning_customer_rate"] = _ratio(returning, customers, 100)
+
+    filtered = any(v not in (None, "") for v in (filters or {}).values())
+    reviews: dict[Any, dict[str, Any]] = {}
+    if by == "day" and set(REVIEW_KEYS) & set(keys) and not filtered:
+        for row in (
+            Review.objects.filter(organisation=organisation, date__range=(date_from, date_to))
+            .values("date")
+            .annotate(n=Count("pk"), avg=Avg("rating"))
+            .order_by()
+        ):
+            reviews[row["date"]] = row
+
+    if by == "day":
+        groups = _days(date_from, date_to)
+        for day in groups:
+            if day not in per_group:
+                open_days = 1 if calendar.is_open_day(day) else 0
+                per_group[day].update(
+                    _scalar_values(keys, _empty_row(keys, organisation), open_days=open_days)
+                )
+                per_group[day]["__contacts"] = 0
+    else:
+        groups = sorted(per_group, key=lambda g: (-per_group[g]["__contacts"], str(g)))
+
+    # Reviews have no channel, team, agent or category: only days (unfiltered) have them.
+    reviews_apply = by == "day" and not filtered
+    labels = _labels(organisation, by, groups)
+    out = []
+    for group in groups:
+        values = per_group[group]
+        entry: dict[str, Any] = {"group": group, "label": labels[group]}
+        for key in keys:
+            if key == "review_count":
+                entry[key] = reviews.get(group, {}).get("n", 0) if reviews_apply else None
+            elif key == "review_rating_avg":
+                entry[key] = reviews.get(group, {}).get("avg") if reviews_apply else None
+            elif key in DURATION_KEYS:
+                entry[key] = values.get(key) or _duration([])
+            else:
+                entry[key] = values.get(key)
+        out.append(entry)
+    return out
+
+
+def _as_date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def _empty_row(keys: Iterable[str], organisation: Organisation) -> dict[str, Any]:
+    return dict.fromkeys(
+        _aggregates(keys, answer_target_seconds=organisation.answer_target_seconds), None
+    ) | {"contacts": 0}
+
+
+# --- daily series -------------------------------------------------------------------------
+
+
+def kpis_trend(
+    *,
+    organisation: Organisation,
+    date_from: dt.date,
+    date_to: dt.date,
+    filters: Mapping[str, Any] | None = None,
+    keys: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """Daily series for charts and sparklines.
+
+    Returns {"days": [date, …], "contacts_by_channel": {channel: [count per day]},
+    "series": {key: [value per day]}} where a duration metric's series is its daily median.
+    """
+    days = _days(date_from, date_to)
+    index = {day: i for i, day in enumerate(days)}
+    by_channel: dict[str, list[int]] = {}
+    qs = interactions_in_period(
+        organisation=organisation, date_from=date_from, date_to=date_to, filters=filters
+    ).order_by()
+    for day, channel, n in _fetch(
+        qs.values("local_date", "channel")
+        .annotate(n=Count("pk"))
+        .values_list("local_date", "channel", "n")
+    ):
+        by_channel.setdefault(channel, [0] * len(days))[index[_as_date(day)]] = n
+    keys = _check_keys(
+        keys
+        if keys is not None
+        else ("contacts", "first_response_seconds", "resolution_seconds", "csat_pct")
+    )
+    rows = kpis_breakdown(
+        organisation=organisation,
+        date_from=date_from,
+        date_to=date_to,
+        by="day",
+        filters=filters,
+        keys=keys,
+    )
+    series: dict[str, list[Any]] = {}
+    for key in keys:
+        if key in DURATION_KEYS:
+            series[key] = [row[key]["median"] for row in rows]
+        else:
+            series[key] = [row[key] for row in rows]
+    ordered = {c: by_channel[c] for c in Channel.values if c in by_channel}
+    return {"days": days, "contacts_by_channel": ordered, "series": series}
+
+
+# --- the interactions behind a number -----------------------------------------------------
+
+
+def interactions_drilldown(
+    *,
+    organisation: Organisation,
+    date_from: dt.date,
+    date_to: dt.date,
+    filters: Mapping[str, Any] | None = None,
+    status: str = "",
+    metric_key: str = "",
+) -> QuerySet[Interaction]:
+    """The interactions of a period and scope that a metric is computed from, newest first.
+
+    `metric_key` narrows to the metric's own interactions (e.g. "csat_pct": those with a CSAT
+    answer); an unknown key raises KeyError.
+    """
+    qs = interactions_in_period(
+        organisation=organisation, date_from=date_from, date_to=date_to, filters=filters
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if metric_key:
+        qs = qs.filter(metric(metric_key).drilldown_q())
+    return qs.select_related("agent", "team").order_by("-created_at", "-pk")

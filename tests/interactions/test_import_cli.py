@@ -1,0 +1,133 @@
+"""`goaldesk import interactions | reviews`: output and exit codes, run in-process."""
+
+import json
+
+import pytest
+
+from goaldesk.cli import main
+from goaldesk.interactions.models import ImportJob, Interaction, Review
+
+GOOD = "external_id,channel,created_at,csat\nA,phone,2026-03-02 09:00,5\nB,chat,2026-03-02 10:00,\n"
+
+
+@pytest.fixture
+def csv_file(tmp_path):
+    def make(text: str, name: str = "in.csv"):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return str(path)
+
+    return make
+
+
+def test_all_accepted_exits_0_with_json(org, csv_file, capsys):
+    code = main(["import", "interactions", csv_file(GOOD), "--org", org.slug, "--json"])
+    assert code == 0
+    out = json.loads(capsys.readouterr().out)
+    assert {k: out[k] for k in ("rows", "accepted", "updated", "rejected", "dry_run")} == {
+        "rows": 2, "accepted": 2, "updated": 0, "rejected": 0, "dry_run": False,
+    }  # fmt: skip
+    assert out["rejections"] == []
+    assert Interaction.objects.filter(organisation=org).count() == 2
+    job = ImportJob.objects.get(pk=out["job"])
+    assert job.organisation == org and job.state == ImportJob.State.DONE
+
+
+def test_some_rejected_exits_1_and_lists_them(org, csv_file, capsys):
+    text = GOOD + "C,fax,2026-03-02 11:00,\nD,chat,2026-03-02 11:00,9\n"
+    code = main(["import", "interactions", csv_file(text), "--org", org.slug, "--json"])
+    assert code == 1
+    out = json.loads(capsys.readouterr().out)
+    assert (out["accepted"], out["rejected"]) == (2, 2)
+    assert [(r["row"], r["column"]) for r in out["rejections"]] == [(3, "channel"), (4, "csat")]
+    assert "fax" in out["rejections"][0]["reason"]
+
+
+def test_human_summary_and_progress_on_stderr(org, csv_file, capsys):
+    code = main(["import", "interactions", csv_file(GOOD + "C,fax,2026-03-02 11:00,\n"),
+                 "--org", org.slug])  # fmt: skip
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "3 rows: 2 new, 0 updated, 1 rejected." in captured.out
+    assert "row 3 [channel]" in captured.out
+    assert "3 of 3 rows" in captured.err
+
+
+def test_dry_run_writes_nothing(org, csv_file, capsys):
+    code = main(["import", "interactions", csv_file(GOOD), "--org", org.slug, "--dry-run",
+                 "--json"])  # fmt: skip
+    assert code == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["dry_run"] is True and out["accepted"] == 2
+    assert Interaction.objects.count() == 0
+
+
+def test_reimport_counts_updates(org, csv_file, capsys):
+    path = csv_file(GOOD)
+    main(["import", "interactions", path, "--org", org.slug, "--json"])
+    capsys.readouterr()
+    assert main(["import", "interactions", path, "--org", org.slug, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["accepted"], out["updated"]) == (0, 2)
+    assert Interaction.objects.count() == 2
+
+
+def test_zendesk_mapping_by_name(org, csv_file, capsys):
+    text = "Id,Via,Created at,Status,Satisfaction Score\n7,Mail,2026-03-02 09:00,Solved,Good\n"
+    code = main(["import", "interactions", csv_file(text), "--org", org.slug,
+                 "--mapping", "zendesk", "--json"])  # fmt: skip
+    assert code == 0
+    row = Interaction.objects.get(external_id="7")
+    assert (row.channel, row.status, row.csat) == ("email", "resolved", 5)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--org", "nowhere"], "nowhere"),
+        (["--org", "tehran", "--mapping", "freshdesk"], "freshdesk"),
+    ],
+)
+def test_unusable_arguments_exit_2(org, csv_file, capsys, args, message):
+    code = main(["import", "interactions", csv_file(GOOD), *args])
+    assert code == 2
+    assert message in capsys.readouterr().err
+    assert ImportJob.objects.count() == 0
+
+
+def test_missing_file_exits_2(org, tmp_path, capsys):
+    code = main(["import", "interactions", str(tmp_path / "nope.csv"), "--org", org.slug])
+    assert code == 2
+    assert "nope.csv" in capsys.readouterr().err
+
+
+def test_unreadable_file_exits_2(org, tmp_path, capsys):
+    path = tmp_path / "latin.csv"
+    path.write_bytes("external_id,channel,created_at\nÄ,chat,2026-03-02 09:00\n".encode("cp1252"))
+    assert main(["import", "interactions", str(path), "--org", org.slug]) == 2
+    assert "UTF-8" in capsys.readouterr().err
+
+
+def test_missing_required_column_exits_2(org, csv_file, capsys):
+    code = main(["import", "interactions", csv_file("external_id,channel\nA,chat\n"),
+                 "--org", org.slug])  # fmt: skip
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "created_at" in err and "external_id, channel" in err
+
+
+def test_missing_org_option_is_an_argparse_error(capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["import", "interactions", "file.csv"])
+    assert caught.value.code == 2
+
+
+def test_import_reviews(org, csv_file, capsys):
+    text = ("external_id,source,date,rating,text,author\n"
+            "G1,Google,2026-03-02,5,Great,Mina\nG2,Google,2026-03-02,0,Bad,Ali\n")  # fmt: skip
+    code = main(["import", "reviews", csv_file(text), "--org", org.slug, "--json"])
+    assert code == 1
+    out = json.loads(capsys.readouterr().out)
+    assert (out["accepted"], out["rejected"]) == (1, 1)
+    assert out["rejections"][0]["column"] == "rating"
+    assert Review.objects.get(organisation=org).external_id == "G1"

@@ -1,0 +1,174 @@
+"""The catalogue against METRICS.md and docs/metrics.md; the `goaldesk kpis` command."""
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from goaldesk.cli import main
+from goaldesk.metrics.catalogue import CATALOGUE, KEYS, metric
+from tests.metrics.conftest import at, make_interaction
+
+ROOT = Path(__file__).resolve().parents[2]
+# The keys of METRICS.md's metric table, in its order (a copy: the project ships without ../shared).
+METRICS_MD_KEYS = (
+    "contacts",
+    "contacts_per_open_day",
+    "customers_helped_per_day",
+    "first_response_seconds",
+    "first_response_business_seconds",
+    "resolution_seconds",
+    "resolution_business_seconds",
+    "success_rate",
+    "fcr_rate",
+    "csat_pct",
+    "csat_avg",
+    "nps",
+    "ces_avg",
+    "recovery_rate",
+    "returning_customer_rate",
+    "service_level",
+    "abandon_rate",
+    "asa_seconds",
+    "aht_seconds",
+    "time_to_arrive_seconds",
+    "time_to_fix_seconds",
+    "review_rating_avg",
+    "review_count",
+)
+
+
+def test_catalogue_has_exactly_the_contract_keys_in_order():
+    assert KEYS == METRICS_MD_KEYS
+
+
+def test_catalogue_entries_are_well_formed():
+    for entry in CATALOGUE:
+        assert entry.unit in ("count", "per_day", "seconds", "percent", "score")
+        assert entry.better in ("higher", "lower", None)
+        assert str(entry.description).endswith(".")
+        assert entry.aggregates in ((), ("mean", "median", "p90"))
+    durations = {m.key for m in CATALOGUE if m.is_duration}
+    assert durations == {
+        "first_response_seconds",
+        "first_response_business_seconds",
+        "resolution_seconds",
+        "resolution_business_seconds",
+        "time_to_arrive_seconds",
+        "time_to_fix_seconds",
+    }
+    assert metric("ces_avg").better == "lower"
+    with pytest.raises(KeyError, match="nope"):
+        metric("nope")
+
+
+def test_docs_define_every_metric():
+    text = (ROOT / "docs" / "metrics.md").read_text()
+    documented = set(re.findall(r"^\| `([a-z_]+)` \|", text, re.MULTILINE))
+    assert documented == set(KEYS)
+
+
+@pytest.fixture
+def cli_org(desk):
+    t = at("2026-03-03", "10:00")
+    make_interaction(
+        desk,
+        external_id="1",
+        channel="phone",
+        created_at=t,
+        wait_seconds=10,
+        csat=5,
+        resolved_at=t + dt.timedelta(minutes=5),
+    )
+    make_interaction(
+        desk,
+        external_id="2",
+        channel="email",
+        created_at=at("2026-03-04"),
+        csat=2,
+        first_response_at=at("2026-03-04", "10:00"),
+    )
+    return desk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_kpis_json(cli_org, capsys):
+    assert (
+        main(["kpis", "--org", "desk", "--from", "2026-03-01", "--to", "2026-03-07", "--json"]) == 0
+    )
+    out = json.loads(capsys.readouterr().out)
+    assert out["from"] == "2026-03-01" and out["to"] == "2026-03-07"
+    assert list(out["kpis"]) == list(KEYS)
+    assert out["kpis"]["contacts"] == 2
+    assert out["kpis"]["csat_pct"] == 50.0
+    assert out["kpis"]["first_response_seconds"] == {
+        "mean": 1805.0,
+        "median": 1805.0,
+        "p90": 3600.0,
+        "count": 2,
+    }  # 10 s wait, 1 h reply
+    assert out["kpis"]["service_level"] == 100.0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_kpis_by_channel_with_persian_digits(cli_org, capsys):
+    args = [
+        "kpis",
+        "--org",
+        "desk",
+        "--from",
+        "۲۰۲۶-۰۳-۰۱",
+        "--to",
+        "۱۴۰۴/۱۲/۱۶",  # 7 March
+        "--by",
+        "channel",
+        "--json",
+    ]
+    assert main(args) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["to"] == "2026-03-07"
+    groups = {g["group"]: g for g in out["groups"]}
+    assert groups["email"]["csat_avg"] == 2.0
+    assert groups["phone"]["label"] == "Phone"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_kpis_text_table(cli_org, capsys):
+    assert (
+        main(
+            [
+                "kpis",
+                "--org",
+                "desk",
+                "--from",
+                "2026-03-01",
+                "--to",
+                "2026-03-07",
+                "--channel",
+                "phone",
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert re.search(r"Contacts\s+1\n", out)
+    assert re.search(r"Service level\s+100\.0 %", out)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--org", "nowhere", "--from", "2026-03-01", "--to", "2026-03-02"], "nowhere"),
+        (["--org", "desk", "--from", "2026-02-30", "--to", "2026-03-02"], "--from"),
+        (["--org", "desk", "--from", "2026-03-05", "--to", "2026-03-02"], "before"),
+        (["--org", "desk", "--from", "2026-03-01", "--to", "2026-03-02", "--agent", "zed"], "zed"),
+    ],
+)
+def test_kpis_bad_arguments_exit_2(cli_org, capsys, args, message):
+    assert main(["kpis", *args]) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err
+    assert "Traceback" not in captured.err

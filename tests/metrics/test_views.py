@@ -1,0 +1,209 @@
+"""The dashboard, its breakdowns (HTML and CSV), the interactions list and detail pages."""
+
+import csv
+import datetime as dt
+import io
+import json
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from django.urls import reverse
+
+from goaldesk.accounts.models import Role
+from goaldesk.metrics.views import PERIODS
+from tests.factories import AgentFactory, TeamFactory
+from tests.metrics.conftest import at, make_interaction
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def filled(org):
+    """org (Asia/Tehran) with a few interactions on 3 and 4 March 2026."""
+    for n in range(3):
+        t = at("2026-03-03", f"1{n}:00", "Asia/Tehran")
+        make_interaction(
+            org,
+            external_id=f"P{n}",
+            channel="phone",
+            created_at=t,
+            wait_seconds=5 * n,
+            csat=n + 3,
+            resolved_at=t + dt.timedelta(minutes=10),
+        )
+    make_interaction(
+        org,
+        external_id="E1",
+        channel="email",
+        created_at=at("2026-03-04", "09:00", "Asia/Tehran"),
+        category="billing",
+        csat=1,
+    )
+    return org
+
+
+def dash(org):
+    return reverse("metrics:dashboard", args=[org.slug])
+
+
+def test_anonymous_is_sent_to_sign_in(client, org):
+    for url in (
+        dash(org),
+        reverse("interactions:list", args=[org.slug]),
+        reverse("metrics:breakdown", args=[org.slug, "channel"]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert reverse("accounts:login") in response["Location"]
+
+
+def test_other_organisation_gets_404(outsider_client, filled):
+    interaction = filled.interactions.first()
+    for url in (
+        dash(filled),
+        reverse("interactions:list", args=[filled.slug]),
+        reverse("metrics:breakdown", args=[filled.slug, "agent"]),
+        reverse("interactions:detail", args=[filled.slug, interaction.pk]),
+    ):
+        assert outsider_client.get(url).status_code == 404
+
+
+def test_detail_of_another_organisations_interaction_is_404(client_as, filled, other_org):
+    foreign = make_interaction(other_org, external_id="F", created_at=at("2026-03-03"))
+    client = client_as(Role.VIEWER)
+    assert (
+        client.get(reverse("interactions:detail", args=[filled.slug, foreign.pk])).status_code
+        == 404
+    )
+    own = filled.interactions.get(external_id="E1")
+    page = client.get(reverse("interactions:detail", args=[filled.slug, own.pk]))
+    assert page.status_code == 200
+    assert "billing" in page.content.decode()
+
+
+@pytest.mark.parametrize("period", [value for value, _ in PERIODS if value != "custom"])
+def test_dashboard_renders_for_every_period(client_as, filled, period):
+    response = client_as(Role.VIEWER).get(dash(filled), {"period": period})
+    assert response.status_code == 200
+    scope = response.context["scope"]
+    days = {"today": 1, "7": 7, "30": 30, "90": 90}.get(period)
+    if days:
+        assert scope.days == days
+    previous_from, previous_to = scope.previous
+    assert previous_to == scope.date_from - dt.timedelta(days=1)
+    assert (previous_to - previous_from).days + 1 == scope.days
+
+
+def test_dashboard_custom_period_numbers_and_chart_data(client_as, filled):
+    response = client_as(Role.VIEWER).get(dash(filled), {"from": "2026-03-03", "to": "2026-03-04"})
+    assert response.status_code == 200
+    rows = {row["metric"].key: row for row in response.context["rows"]}
+    assert rows["contacts"]["display"] == "4"
+    assert rows["csat_pct"]["display"] == "50.0 %"  # 4 and 5 of 3, 4, 5, 1
+    data = json.loads(response.context["chart_data"] and json.dumps(response.context["chart_data"]))
+    assert data["channels"][0]["data"] == [3, 0]  # phone on 3 March
+    html = response.content.decode()
+    assert 'id="dashboard-data"' in html
+    assert "goaldesk/dashboard.js" in html
+
+
+def test_dashboard_accepts_persian_digits_and_jalali_dates(client_as, filled):
+    # ۱۴۰۴/۱۲/۱۲ is 3 March 2026.
+    response = client_as(Role.VIEWER).get(dash(filled), {"from": "۱۴۰۴/۱۲/۱۲", "to": "۲۰۲۶-۰۳-۰۳"})
+    assert response.context["scope"].date_from == dt.date(2026, 3, 3)
+    assert response.context["rows"][0]["display"] == "3"
+
+
+def test_bad_dates_are_explained(client_as, filled):
+    response = client_as(Role.VIEWER).get(dash(filled), {"from": "yesterday"})
+    assert response.status_code == 200
+    assert "is not a date" in response.content.decode()
+
+
+def test_previous_period_change_is_coloured_by_direction(client_as, filled):
+    response = client_as(Role.VIEWER).get(dash(filled), {"from": "2026-03-04", "to": "2026-03-04"})
+    rows = {row["metric"].key: row for row in response.context["rows"]}
+    # CSAT fell from 66.7 % (3 March) to 0 % (4 March): a bad change.
+    assert rows["csat_pct"]["change"]["tone"] == "bad"
+    assert rows["contacts"]["change"]["tone"] == ""  # neither direction is better
+
+
+def test_drilldown_links_show_the_interactions_behind_a_number(client_as, filled):
+    client = client_as(Role.VIEWER)
+    response = client.get(
+        dash(filled), {"from": "2026-03-03", "to": "2026-03-04", "channel": "phone"}
+    )
+    rows = {row["metric"].key: row for row in response.context["rows"]}
+    href = rows["csat_pct"]["href"]
+    query = parse_qs(urlparse(href).query)
+    assert query == {
+        "from": ["2026-03-03"],
+        "to": ["2026-03-04"],
+        "channel": ["phone"],
+        "metric": ["csat_pct"],
+    }
+    listing = client.get(href)
+    assert listing.status_code == 200
+    shown = {i.external_id for i in listing.context["page"].object_list}
+    assert shown == {"P0", "P1", "P2"}
+    assert rows["review_count"]["href"] is None
+
+
+def test_interactions_list_filters_and_paginates_without_n_plus_one(
+    client_as, filled, django_assert_max_num_queries
+):
+    team = TeamFactory(organisation=filled)
+    for n in range(60):
+        agent = AgentFactory(organisation=filled, team=team)
+        make_interaction(
+            filled,
+            external_id=f"M{n}",
+            created_at=at("2026-03-05", "10:00"),
+            status="open",
+            agent=agent,
+            team=team,
+        )
+    client = client_as(Role.VIEWER)
+    url = reverse("interactions:list", args=[filled.slug])
+    with django_assert_max_num_queries(15):  # 50 rows with agent and team: no N+1
+        page = client.get(url, {"from": "2026-03-01", "to": "2026-03-31"})
+    assert page.context["page"].paginator.count == 64
+    assert len(page.context["page"].object_list) == 50
+    second = client.get(url, {"from": "2026-03-01", "to": "2026-03-31", "page": 2})
+    assert len(second.context["page"].object_list) == 14
+    resolved = client.get(url, {"from": "2026-03-01", "to": "2026-03-31", "status": "resolved"})
+    assert resolved.context["page"].paginator.count == 3
+    billing = client.get(url, {"from": "2026-03-01", "to": "2026-03-31", "category": "billing"})
+    assert [i.external_id for i in billing.context["page"].object_list] == ["E1"]
+
+
+def test_breakdown_fragment_and_csv(client_as, filled):
+    client = client_as(Role.VIEWER)
+    params = {"from": "2026-03-03", "to": "2026-03-04"}
+    fragment = client.get(reverse("metrics:breakdown", args=[filled.slug, "channel"]), params)
+    assert fragment.status_code == 200
+    html = fragment.content.decode()
+    assert "Phone" in html and "E-mail" in html
+    assert "channel=phone" in html  # each number links to its interactions
+    response = client.get(
+        reverse("metrics:breakdown", args=[filled.slug, "channel"]), params | {"format": "csv"}
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    by = {row["group"]: row for row in rows}
+    assert by["phone"]["contacts"] == "3"
+    assert float(by["phone"]["csat_avg"]) == pytest.approx(4.0)
+    assert float(by["phone"]["first_response_seconds_median"]) == pytest.approx(5.0)
+    assert by["phone"]["first_response_seconds_count"] == "3"
+    assert by["email"]["first_response_seconds_mean"] == ""
+    day = client.get(
+        reverse("metrics:breakdown", args=[filled.slug, "day"]), params | {"format": "csv"}
+    )
+    assert [r["contacts"] for r in csv.DictReader(io.StringIO(day.content.decode()))] == ["3", "1"]
+
+
+def test_unknown_breakdown_is_404(client_as, filled):
+    assert (
+        client_as().get(reverse("metrics:breakdown", args=[filled.slug, "moon"])).status_code == 404
+    )
