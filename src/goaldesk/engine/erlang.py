@@ -224,9 +224,7 @@ def erlang_a(
 
     # Answered within t: regularised incomplete beta I_p(j+1, x+1) = 1 - NB-cdf(j; x+1, p).
     theta_t = target_seconds / patience_seconds
-    if n == 0:
-        within = np.zeros_like(j)
-    elif theta_t == 0:
+    if n == 0 or theta_t == 0:
         within = np.zeros_like(j)
     else:
         b = x + 1.0
@@ -310,7 +308,9 @@ def required_agents(
     Erlang C by default; Erlang A when `patience_seconds` is given; chat slots when
     `concurrency` > 1 (each agent handles that many contacts at once; Erlang C on slots).
     """
-    traffic = offered_load(volume=volume, interval_minutes=interval_minutes, aht_seconds=aht_seconds)
+    traffic = offered_load(
+        volume=volume, interval_minutes=interval_minutes, aht_seconds=aht_seconds
+    )
     _check_targets(target_sl, target_seconds, max_occupancy, shrinkage)
     if patience_seconds is not None:
         _check_positive(patience_seconds, "patience_seconds")
@@ -437,7 +437,9 @@ def requirements_for_intervals(
     bad = np.flatnonzero(~np.isfinite(volume_arr) | (volume_arr < 0))
     if bad.size:
         i = int(bad[0])
-        raise ValueError(f"Interval {i + 1}: volume must be zero or positive, got {volume_arr[i]!r}.")
+        raise ValueError(
+            f"Interval {i + 1}: volume must be zero or positive, got {volume_arr[i]!r}."
+        )
     bad = np.flatnonzero(~np.isfinite(aht_arr) | (aht_arr <= 0))
     if bad.size:
         i = int(bad[0])
@@ -462,7 +464,9 @@ def requirements_for_intervals(
         ]
         return IntervalRequirements(
             agents=np.array([r.agents for r in results], dtype=np.int64),
-            agents_with_shrinkage=np.array([r.agents_with_shrinkage for r in results], dtype=np.int64),
+            agents_with_shrinkage=np.array(
+                [r.agents_with_shrinkage for r in results], dtype=np.int64
+            ),
             offered_load=traffic,
             service_level=np.array([r.service_level for r in results]),
             asa_seconds=np.array([r.asa_seconds for r in results]),
@@ -560,7 +564,9 @@ def deferred_requirements(
     bad = np.flatnonzero(~np.isfinite(volume_arr) | (volume_arr < 0))
     if bad.size:
         i = int(bad[0])
-        raise ValueError(f"Interval {i + 1}: volume must be zero or positive, got {volume_arr[i]!r}.")
+        raise ValueError(
+            f"Interval {i + 1}: volume must be zero or positive, got {volume_arr[i]!r}."
+        )
     size = volume_arr.size
     is_open = (
         np.ones(size, dtype=bool)
@@ -576,13 +582,17 @@ def deferred_requirements(
     open_positions = np.flatnonzero(is_open)
     if open_positions.size == 0 and workload.sum() > 0:
         raise ValueError("There is deferred work but no open interval to do it in.")
-    for i in np.flatnonzero(workload > 0):
+    for i in np.flatnonzero(workload > 0).tolist():
         # Open intervals at or after i whose start is within the response window.
         first = int(np.searchsorted(open_positions, i))
         targets = open_positions[first:]
         targets = targets[targets < i + window] if targets.size else targets
         if targets.size == 0:
-            targets = open_positions[first : first + 1] if first < open_positions.size else open_positions[-1:]
+            targets = (
+                open_positions[first : first + 1]
+                if first < open_positions.size
+                else open_positions[-1:]
+            )
         assigned[targets] += workload[i] / targets.size
     capacity = interval_seconds * max_occupancy
     agents = np.ceil(assigned / capacity - 1e-9).astype(np.int64)
@@ -609,7 +619,9 @@ def deferred_agents(
     shrinkage: float = 0.0,
 ) -> StaffingResult:
     """Agents to clear one interval's deferred work within that interval, by workload."""
-    traffic = offered_load(volume=volume, interval_minutes=interval_minutes, aht_seconds=aht_seconds)
+    traffic = offered_load(
+        volume=volume, interval_minutes=interval_minutes, aht_seconds=aht_seconds
+    )
     _check_fraction(max_occupancy, "max_occupancy", allow_zero=False, allow_one=True)
     agents = math.ceil(traffic / max_occupancy - 1e-9)
     occ = traffic / agents if agents else 0.0
