@@ -53,6 +53,8 @@ MATRIX = {
     "accounts:agent_create": (M, M),
     "accounts:agent_edit": (M, M),
     "accounts:agent_set_active": (None, M),
+    "goals:list": (V, None),
+    "workforce:home": (V, None),
 }
 
 

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "goaldesk.accounts",
     "goaldesk.interactions",
     "goaldesk.metrics",
+    "goaldesk.goals",
+    "goaldesk.workforce",
     "goaldesk.api",
     "ninja",  # serves the API docs page and its assets itself (no CDN)
 ]

@@ -7,5 +7,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("goaldesk.interactions.urls")),
     path("o/<slug:org_slug>/", include("goaldesk.interactions.import_urls")),
     path("o/<slug:org_slug>/", include("goaldesk.metrics.urls")),
+    path("o/<slug:org_slug>/", include("goaldesk.goals.urls")),
+    path("o/<slug:org_slug>/", include("goaldesk.workforce.urls")),
     path("api/", api.urls),
 ]

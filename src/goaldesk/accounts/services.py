@@ -119,26 +119,12 @@ _FIELDS_THAT_CHANGE_DERIVED = ("timezone", "weekend_days")
 
 
 def _derived_recompute_later(*, organisation: Organisation) -> None:
-    """After the current transaction commits, recompute the organisation's derived columns.
+    """After the current transaction commits, queue the recomputation of derived columns."""
+    from goaldesk.interactions.tasks import interactions_recompute_derived_task
 
-    Enqueued as a background task when the interactions app offers one, else run in-process.
-    """
-
-    def run() -> None:
-        try:
-            from goaldesk.interactions import tasks
-        except ImportError:
-            tasks = None  # type: ignore[assignment]
-        task = getattr(tasks, "interactions_recompute_derived_task", None) if tasks else None
-        if task is not None:
-            task.enqueue(organisation_id=organisation.pk)
-            return
-        from goaldesk.interactions.services import interactions_recompute_derived
-
-        interactions_recompute_derived(organisation=organisation)
-
-    # robust: the settings are saved whatever happens; a failed recomputation is logged.
-    transaction.on_commit(run, robust=True)
+    transaction.on_commit(
+        lambda: interactions_recompute_derived_task.enqueue(organisation_id=organisation.pk)
+    )
 
 
 @transaction.atomic

@@ -15,3 +15,13 @@ def import_job_task(job_id: int) -> dict[str, int]:
         "updated": job.updated,
         "rejected": job.rejected,
     }
+
+
+@task()
+def interactions_recompute_derived_task(organisation_id: int) -> int:
+    """Recompute an organisation's derived columns after its time zone or hours changed."""
+    from goaldesk.accounts.models import Organisation
+    from goaldesk.interactions.services import interactions_recompute_derived
+
+    organisation = Organisation.objects.get(pk=organisation_id)
+    return interactions_recompute_derived(organisation=organisation)
