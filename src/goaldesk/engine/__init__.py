@@ -1,4 +1,5 @@
-"""The pure engine: business hours, metric maths, calendars.
+"""The pure engine: business hours, metric maths, calendars, SMART and level rules, goal progress,
+Erlang staffing and demand forecasting.
 
 Takes plain data and returns plain data; never imports Django (a test enforces it).
 """
@@ -6,6 +7,38 @@ Takes plain data and returns plain data; never imports Django (a test enforces i
 from goaldesk.engine.business_hours import BusinessCalendar
 from goaldesk.engine.calendars import GREGORIAN, JALALI, format_date, from_jalali, to_jalali
 from goaldesk.engine.digits import localize_digits, normalize_digits
+from goaldesk.engine.erlang import (
+    IntervalRequirements,
+    QueueMetrics,
+    StaffingResult,
+    deferred_agents,
+    deferred_requirements,
+    erlang_a,
+    erlang_b,
+    erlang_c,
+    offered_load,
+    required_agents,
+    requirements_for_intervals,
+    with_shrinkage,
+)
+from goaldesk.engine.forecast import (
+    BacktestResult,
+    DemandHistory,
+    Forecast,
+    Forecaster,
+    ForecastPoint,
+    RobustSeasonalModel,
+    SeasonalNaive,
+    WeekdayIntervalMean,
+    backtest,
+    compare_methods,
+    default_forecasters,
+    mase,
+    select_best,
+    wape,
+    weekly_origins,
+)
+from goaldesk.engine.levels import LEVELS, LevelThresholds, LevelVerdict, judge_level
 from goaldesk.engine.metrics import (
     METRIC_KEYS,
     SUMMARY_METRICS,
@@ -13,25 +46,65 @@ from goaldesk.engine.metrics import (
     compute_metrics,
     make_record,
 )
+from goaldesk.engine.progress import ProgressReport, goal_progress, planned_path
+from goaldesk.engine.smart import GoalDraft, SmartReport, SmartThresholds, check_smart
 from goaldesk.engine.stats import Summary, mean, median, p90, summary
 
 __all__ = [
     "GREGORIAN",
     "JALALI",
+    "LEVELS",
     "METRIC_KEYS",
     "SUMMARY_METRICS",
+    "BacktestResult",
     "BusinessCalendar",
+    "DemandHistory",
+    "Forecast",
+    "ForecastPoint",
+    "Forecaster",
+    "GoalDraft",
+    "IntervalRequirements",
+    "LevelThresholds",
+    "LevelVerdict",
     "MetricRecord",
+    "ProgressReport",
+    "QueueMetrics",
+    "RobustSeasonalModel",
+    "SeasonalNaive",
+    "SmartReport",
+    "SmartThresholds",
+    "StaffingResult",
     "Summary",
+    "WeekdayIntervalMean",
+    "backtest",
+    "check_smart",
+    "compare_methods",
     "compute_metrics",
+    "default_forecasters",
+    "deferred_agents",
+    "deferred_requirements",
+    "erlang_a",
+    "erlang_b",
+    "erlang_c",
     "format_date",
     "from_jalali",
+    "goal_progress",
+    "judge_level",
     "localize_digits",
     "make_record",
+    "mase",
     "mean",
     "median",
     "normalize_digits",
+    "offered_load",
     "p90",
+    "planned_path",
+    "required_agents",
+    "requirements_for_intervals",
+    "select_best",
     "summary",
     "to_jalali",
+    "wape",
+    "weekly_origins",
+    "with_shrinkage",
 ]
