@@ -2,8 +2,8 @@
 
 Builds a deterministic organisation of N interactions over six months (or reuses it from the
 cache directory), then times, warm, each metric on its own, `kpis_for_period` as a whole, each
-breakdown and the daily trend; the two ways of finding first-contact resolution (correlated
-EXISTS, the one GoalDesk uses, against a window function); and the same definitions computed by
+breakdown and the daily trend; the two ways of finding first-contact resolution (one window
+function against a correlated EXISTS per candidate); and the same definitions computed by
 a straightforward pandas script on the same rows (read into a DataFrame once, computation timed).
 Prints JSON: seconds per metric, the pandas seconds and the ratio, and whether they agree.
 
@@ -187,36 +187,6 @@ def best_of(repeat: int, function):
         result = function()
         times.append(time.perf_counter() - started)
     return min(times), result
-
-
-def fcr_window(org, date_from: dt.date, date_to: dt.date) -> float | None:
-    """First-contact resolution with a window function (for comparison with EXISTS)."""
-    from django.db import connection
-
-    vendor = connection.vendor
-    plus = (
-        "strftime('%%Y-%%m-%%d %%H:%%M:%%f', created_at, '+168 hours')"
-        if vendor == "sqlite"
-        else "created_at + interval '168 hours'"
-    )
-    # The next strictly later contact of the same customer and category (ties excluded).
-    sql = f"""
-        SELECT COUNT(*), SUM(CASE WHEN next_at IS NOT NULL AND next_at <= {plus} THEN 1 ELSE 0 END)
-        FROM (
-            SELECT local_date, status, customer_id, created_at,
-                   MIN(created_at) OVER (
-                       PARTITION BY customer_id, category ORDER BY created_at
-                       RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING EXCLUDE GROUP
-                   ) AS next_at
-            FROM interactions_interaction
-            WHERE organisation_id = %s AND customer_id <> '' AND local_date BETWEEN %s AND %s
-        ) AS w
-        WHERE status = 'resolved' AND local_date BETWEEN %s AND %s
-    """  # noqa: S608 - constant SQL
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [org.pk, date_from, date_to + dt.timedelta(days=8), date_from, date_to])
-        n, repeated = cursor.fetchone()
-    return None if not n else 100 * (n - (repeated or 0)) / n
 
 
 # --- pandas -------------------------------------------------------------------------------
@@ -403,7 +373,13 @@ def main() -> int:
         seconds, _ = best_of(args.repeat, lambda b=by: kpis_breakdown(**scope, by=b))
         breakdowns[by] = round(seconds, 4)
     trend, _ = best_of(args.repeat, lambda: kpis_trend(**scope))
-    window_seconds, window_value = best_of(args.repeat, lambda: fcr_window(org, date_from, date_to))
+    strategies = {}
+    for strategy in ("window", "exists"):
+        seconds, value = best_of(
+            args.repeat,
+            lambda st=strategy: kpis_for_period(**scope, keys=["fcr_rate"], fcr_strategy=st),
+        )
+        strategies[strategy] = {"seconds": round(seconds, 4), "value": value["fcr_rate"]}
 
     pandas_report = {}
     if not args.no_pandas:
@@ -436,11 +412,7 @@ def main() -> int:
         "kpis_for_period_seconds": round(whole, 4),
         "breakdown_seconds": breakdowns,
         "trend_seconds": round(trend, 4),
-        "fcr_strategies": {
-            "exists_seconds": metrics["fcr_rate"]["db_seconds"],
-            "window_seconds": round(window_seconds, 4),
-            "agree": agree(db_values["fcr_rate"], window_value),
-        },
+        "fcr_strategies": strategies,
         "slowest_metric": max(metrics, key=lambda k: metrics[k]["db_seconds"]),
         "pandas": pandas_report,
     }

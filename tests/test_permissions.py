@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from goaldesk.accounts.models import ROLE_RANK, ApiToken, Holiday, Membership, Role, hash_token
 from goaldesk.interactions.models import ImportJob
+from goaldesk.workforce.models import ForecastRun
 from tests.factories import (
     AgentFactory,
     InteractionFactory,
@@ -55,6 +56,13 @@ MATRIX = {
     "accounts:agent_set_active": (None, M),
     "goals:list": (V, None),
     "workforce:home": (V, None),
+    "workforce:forecast_start": (None, M),
+    "workforce:run": (V, None),
+    "workforce:run_progress": (V, None),
+    "workforce:upload": (M, M),
+    "workforce:peaks": (V, None),
+    "workforce:staffing": (V, M),
+    "workforce:staffing_preview": (V, None),
 }
 
 
@@ -97,6 +105,7 @@ def objects(org):
         "pk": InteractionFactory(organisation=org).pk,
         "job_id": job.pk,
         "by": "channel",
+        "run_id": ForecastRun.objects.create(organisation=org).pk,
     }
 
 
@@ -160,6 +169,7 @@ def test_an_object_of_another_organisation_is_not_found_through_ones_own(
         "pk": InteractionFactory(organisation=other_org).pk,
         "job_id": ImportJob.objects.create(organisation=other_org, original_name="y.csv").pk,
         "by": "channel",
+        "run_id": ForecastRun.objects.create(organisation=other_org).pk,
     }
     url = _url(name, org, foreign)
     client.force_login(member(O))

@@ -295,10 +295,21 @@ def test_fcr_window_is_168_hours_inclusive(desk, strategy):
     )
     # B6 and B7 are simultaneous: neither is the other's repeat.
     for external_id in ("B6", "B7"):
-        make_interaction(desk, external_id=external_id, created_at=u, customer_id="t",
-                         category="x", resolved_at=u + dt.timedelta(hours=1))
-    kpis = kpis_for_period(organisation=desk, date_from=MON, date_to=MON + dt.timedelta(days=1),
-                           keys=["fcr_rate"], fcr_strategy=strategy)
+        make_interaction(
+            desk,
+            external_id=external_id,
+            created_at=u,
+            customer_id="t",
+            category="x",
+            resolved_at=u + dt.timedelta(hours=1),
+        )
+    kpis = kpis_for_period(
+        organisation=desk,
+        date_from=MON,
+        date_to=MON + dt.timedelta(days=1),
+        keys=["fcr_rate"],
+        fcr_strategy=strategy,
+    )
     # B1 came back; B3's return was too late; B5 has another category; B6, B7 tie.
     assert kpis["fcr_rate"] == pytest.approx(80.0)
 

@@ -44,6 +44,7 @@ from goaldesk.demo.generator import (
     generate_interactions,
     generate_reviews,
 )
+from goaldesk.goals.demo import goals_demo_build
 from goaldesk.interactions.models import Agent, Interaction, Review
 from goaldesk.interactions.records import InteractionData, ReviewData
 from goaldesk.interactions.services import interactions_upsert, reviews_upsert
@@ -268,6 +269,8 @@ def demo_build(
             size=None if size is None else max(size // 6, 1), progress=progress,
         )  # fmt: skip
         _members_add()
+        demo_org = Organisation.objects.get(slug=DEMO_SLUG)
+        goals_demo_build(organisation=demo_org, today=today_in(demo_org))
         _token_create()
     return {
         "built": built,

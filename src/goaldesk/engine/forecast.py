@@ -538,6 +538,8 @@ class RobustSeasonalModel(Forecaster):
             and learnable[r][usually_open[history.weekdays[r]]].all()
         ]
         totals = np.array([np.nansum(values[r]) for r in complete])
+        if not (totals > 0).any():  # no demand at all: there is no level to learn
+            complete, totals = [], np.zeros(0)
         weekdays = history.weekdays[complete] if complete else np.zeros(0, dtype=np.int64)
         weekday_factor = np.ones(7)
         if totals.size:

@@ -25,9 +25,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    ValueRange,
-    Window,
-    WindowFrameExclusion,
 )
 from django.utils.translation import gettext as _
 
@@ -40,8 +37,11 @@ from goaldesk.metrics.catalogue import CATALOGUE, KEYS, metric
 #: A customer who comes back about the same category within this many hours was not helped
 #: on first contact.
 FCR_WINDOW_HOURS = 168
-#: How repeats are found: "window" (one window function) or "exists" (a correlated subquery).
-FCR_STRATEGY = "window"
+#: How repeat contacts are found: "window" (one window function over the period; only when no
+#: channel, team or agent filter is set), "exists" (a correlated EXISTS per candidate on the
+#: (organisation, customer, category, created_at) index), or "auto": the faster one measured
+#: on the database in use.
+FCR_STRATEGY = "auto"
 FILTER_NAMES = ("channel", "team", "agent", "category")
 GROUPINGS = ("channel", "agent", "team", "category", "day")
 DURATION_KEYS = tuple(m.key for m in CATALOGUE if m.is_duration)
@@ -178,49 +178,65 @@ def _later_contact() -> Exists:
     )
 
 
-def _repeated_contacts(
-    organisation: Organisation, date_from: dt.date, date_to: dt.date
-) -> QuerySet[Interaction]:
-    """Ids of the interactions with a customer whose customer came back about the same
-    category within the FCR window (strictly later, at most 168 h), of any channel, team or agent.
+def _fcr_counts_window(
+    organisation: Organisation,
+    date_from: dt.date,
+    date_to: dt.date,
+    *,
+    category: str | None = None,
+    group_field: str | None = None,
+) -> dict[Any, tuple[int, int]]:
+    """{group: (candidates, repeated)} for first-contact resolution in one pass.
 
-    One window function over the period and the eight days after it (a later contact may fall
-    after the period; 168 h plus any time-zone offset stays within 8 local days): the first
-    strictly later contact of the same customer and category is the minimum created_at over the
-    rows after this one, its ties excluded.
+    A window function gives every interaction with a customer the first strictly later
+    contact of the same customer and category (the minimum created_at over the rows after it,
+    its ties excluded), over the period and the eight days after it (168 h plus any time-zone
+    offset stays within 8 local days). Only a category filter can be applied here, since a
+    channel, team or agent filter must not hide the later contacts; `group_field` groups by a
+    column (None: one group, keyed None).
     """
-    next_contact = Window(
-        Min("created_at"),
-        partition_by=[F("customer_id"), F("category")],
-        order_by=F("created_at").asc(),
-        frame=ValueRange(start=0, end=None, exclusion=WindowFrameExclusion.GROUP),
-    )
-    return (
-        Interaction.objects.filter(
-            organisation=organisation,
-            local_date__range=(date_from, date_to + dt.timedelta(days=8)),
-        )
-        .exclude(customer_id="")
-        .annotate(next_contact_at=next_contact)
-        .filter(next_contact_at__lte=PlusHours(F("created_at"), FCR_WINDOW_HOURS))
-        .values("pk")
-    )
-
-
-def _fcr_aggregates(
-    organisation: Organisation, date_from: dt.date, date_to: dt.date, strategy: str = ""
-) -> dict[str, Any]:
-    """Aggregates {"n", "repeated"} over the FCR candidates (resolved, with a customer).
-
-    "window" (the default) marks repeats with one window function; "exists" asks a correlated
-    EXISTS per candidate. Both give the same numbers; bench/kpis.py measures which is faster.
-    """
-    strategy = strategy or FCR_STRATEGY
-    if strategy == "exists":
-        repeated = Q(_later_contact())
+    table = Interaction._meta.db_table
+    if connection.vendor == "sqlite":
+        limit = "strftime('%%Y-%%m-%%d %%H:%%M:%%f', created_at, '+168 hours')"
     else:
-        repeated = Q(pk__in=_repeated_contacts(organisation, date_from, date_to))
-    return {"n": Count("pk"), "repeated": Count("pk", filter=repeated)}
+        limit = "created_at + interval '168 hours'"
+    group = f"{group_field}" if group_field else "NULL"
+    params: list[Any] = [organisation.pk, date_from, date_to + dt.timedelta(days=8)]
+    outer_params: list[Any] = [date_from, date_to]
+    category_sql = ""
+    if category is not None:
+        category_sql = " AND category = %s"
+        outer_params.append(category)
+    sql = f"""
+        SELECT g, COUNT(*), SUM(CASE WHEN next_at <= {limit} THEN 1 ELSE 0 END)
+        FROM (
+            SELECT {group} AS g, local_date, status, category, created_at,
+                   MIN(created_at) OVER (
+                       PARTITION BY customer_id, category ORDER BY created_at
+                       RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING EXCLUDE GROUP
+                   ) AS next_at
+            FROM {table}
+            WHERE organisation_id = %s AND customer_id <> '' AND local_date BETWEEN %s AND %s
+        ) AS w
+        WHERE status = 'resolved' AND local_date BETWEEN %s AND %s{category_sql}
+        GROUP BY g
+    """  # noqa: S608 - table and column names are ours, values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params + outer_params)
+        return {g: (n, repeated or 0) for g, n, repeated in cursor.fetchall()}
+
+
+def _fcr_strategy(filters: Mapping[str, Any] | None, strategy: str) -> str:
+    """The strategy to use: "window" only when at most a category filter is set."""
+    strategy = strategy or FCR_STRATEGY
+    if strategy == "auto":
+        # Measured at 1M rows (bench/kpis.py): the window is faster on SQLite, EXISTS on PostgreSQL.
+        strategy = "window" if connection.vendor == "sqlite" else "exists"
+    narrowed = {k for k, v in (filters or {}).items() if v not in (None, "")}
+    if strategy == "window" and not narrowed <= {"category"}:
+        # A channel, team or agent filter would hide later contacts from the window.
+        return "exists"
+    return strategy
 
 
 # --- which aggregates each metric needs ---------------------------------------------------
@@ -303,6 +319,32 @@ def _scalar_values(
     return out
 
 
+def _duration_values(
+    qs: QuerySet[Interaction], keys: Sequence[str], *, group_field: str | None = None
+) -> dict[Any, dict[str, list[float]]]:
+    """{group: {key: [values]}} of duration columns, read in one scan (group None: no grouping).
+
+    One query for all of them: each further duration costs a column, not another scan.
+    """
+    present = Q()
+    for key in keys:
+        present |= Q(**{f"{key}__isnull": False})
+    columns = ([group_field] if group_field else []) + list(keys)
+    rows = _fetch(qs.filter(present).order_by().values_list(*columns))
+    if not group_field:
+        return {
+            None: {
+                key: [row[i] for row in rows if row[i] is not None] for i, key in enumerate(keys)
+            }
+        }
+    out: dict[Any, dict[str, list[float]]] = defaultdict(lambda: {key: [] for key in keys})
+    for i, key in enumerate(keys, start=1):
+        for row in rows:
+            if row[i] is not None:
+                out[row[0]][key].append(row[i])
+    return out
+
+
 def _duration(values: list[float]) -> dict[str, Any]:
     """{"mean", "median", "p90", "count"} of `values` by the engine's definitions; with no
     values the three statistics are None and the count 0 (as engine.metrics reports it)."""
@@ -354,19 +396,27 @@ def kpis_for_period(
         row = qs.order_by().aggregate(**aggregates)
         result.update(_scalar_values(keys, row, open_days=open_days))
 
-    for key in DURATION_KEYS:
-        if key in keys and key not in result:
-            rows = _fetch(qs.filter(**{f"{key}__isnull": False}).order_by().values_list(key))
-            result[key] = _duration([r[0] for r in rows])
+    durations = [key for key in DURATION_KEYS if key in keys]
+    if durations:
+        values = _duration_values(qs, durations)
+        for key in durations:
+            result[key] = _duration(values[None][key])
 
     if "fcr_rate" in keys:
-        row = (
-            qs.filter(status="resolved")
-            .exclude(customer_id="")
-            .order_by()
-            .aggregate(**_fcr_aggregates(organisation, date_from, date_to, fcr_strategy))
-        )
-        result["fcr_rate"] = _ratio(row["n"] - row["repeated"], row["n"], 100)
+        if _fcr_strategy(filters, fcr_strategy) == "window":
+            counts = _fcr_counts_window(
+                organisation, date_from, date_to, category=(filters or {}).get("category") or None
+            )
+            n, repeated = counts.get(None, (0, 0))
+        else:
+            row = (
+                qs.filter(status="resolved")
+                .exclude(customer_id="")
+                .order_by()
+                .aggregate(n=Count("pk"), repeated=Count("pk", filter=Q(_later_contact())))
+            )
+            n, repeated = row["n"], row["repeated"]
+        result["fcr_rate"] = _ratio(n - repeated, n, 100)
 
     if "returning_customer_rate" in keys:
         row = (
@@ -432,6 +482,7 @@ def kpis_breakdown(
     by: str,
     filters: Mapping[str, Any] | None = None,
     keys: Sequence[str] | None = None,
+    fcr_strategy: str = "",
 ) -> list[dict[str, Any]]:
     """The metrics per channel, agent, team, category or day: [{"group", "label", key: value}].
 
@@ -465,24 +516,34 @@ def kpis_breakdown(
         per_group[group]["__contacts"] = row["contacts"]
         per_group[group].update(_scalar_values(keys, row, open_days=open_days))
 
-    for key in DURATION_KEYS:
-        if key not in keys:
-            continue
-        buckets: dict[Any, list[float]] = defaultdict(list)
-        for group, value in _fetch(
-            qs.filter(**{f"{key}__isnull": False}).values_list(group_field, key)
-        ):
-            buckets[group].append(value)
+    durations = [key for key in DURATION_KEYS if key in keys]
+    if durations:
+        values = _duration_values(qs, durations, group_field=group_field)
         for group in per_group:
-            per_group[group][key] = _duration(buckets.get(group, []))
+            for key in durations:
+                per_group[group][key] = _duration(values.get(group, {}).get(key, []))
 
     if "fcr_rate" in keys:
-        for row in (
-            qs.filter(status="resolved")
-            .exclude(customer_id="")
-            .values(group_field)
-            .annotate(**_fcr_aggregates(organisation, date_from, date_to))
-        ):
+        if _fcr_strategy(filters, fcr_strategy) == "window":
+            counts = _fcr_counts_window(
+                organisation,
+                date_from,
+                date_to,
+                category=(filters or {}).get("category") or None,
+                group_field=group_field,
+            )
+            fcr_rows = [
+                {group_field: _as_date(g) if by == "day" else g, "n": n, "repeated": r}
+                for g, (n, r) in counts.items()
+            ]
+        else:
+            fcr_rows = list(
+                qs.filter(status="resolved")
+                .exclude(customer_id="")
+                .values(group_field)
+                .annotate(n=Count("pk"), repeated=Count("pk", filter=Q(_later_contact())))
+            )
+        for row in fcr_rows:
             per_group[row[group_field]]["fcr_rate"] = _ratio(
                 row["n"] - row["repeated"], row["n"], 100
             )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from goaldesk.accounts.access import org_view
 from goaldesk.accounts.models import Organisation, Role, today_in
 from goaldesk.accounts.templatetags.goaldesk import duration, ldate, lnum
+from goaldesk.goals.presenters import dashboard_panel as goals_dashboard_panel
 from goaldesk.interactions.models import Agent, Channel, Team
 from goaldesk.metrics.catalogue import CATALOGUE, Metric, metric
 from goaldesk.metrics.commands import ArgumentProblem, parse_day
@@ -267,6 +268,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "agents": Agent.objects.filter(organisation=organisation).order_by("name", "key"),
         "interactions_url": drilldown_url(organisation, scope),
     }
+    context.update(
+        goals_dashboard_panel(
+            organisation=organisation,
+            membership=request.membership,  # type: ignore[attr-defined]
+            date_from=scope.date_from,
+            date_to=scope.date_to,
+        )
+    )
     return render(request, "metrics/dashboard.html", context)
 
 
@@ -293,14 +302,16 @@ def breakdown(request: HttpRequest, by: str) -> HttpResponse:
         raise Http404
     organisation = request.org  # type: ignore[attr-defined]
     scope = scope_from_query(request.GET, organisation)
+    as_csv = request.GET.get("format") == "csv"
     groups = kpis_breakdown(
         organisation=organisation,
         date_from=scope.date_from,
         date_to=scope.date_to,
         by=by,
         filters=scope.filters,
+        keys=None if as_csv else BREAKDOWN_COLUMNS,  # the page shows these; the file has all
     )
-    if request.GET.get("format") == "csv":
+    if as_csv:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         filename = f"{organisation.slug}-{by}-{scope.date_from}-{scope.date_to}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -310,7 +310,9 @@ def _preferences(
     return checks
 
 
-def _on_duty(problem: Problem, placed: dict[str, list[_Worked]], agents: dict[str, Agent]):
+def _on_duty(
+    problem: Problem, placed: dict[str, list[_Worked]], agents: dict[str, Agent]
+) -> tuple[list[Counter[frozenset[str]]], list[int], list[set[str]], list[set[str]]]:
     """Per interval: Counter of skill sets on duty, and agents on break."""
     n = problem.intervals
     step = problem.interval_minutes

@@ -213,10 +213,10 @@ def build_problem(
             )
         if length > 24 * 60:
             raise ValueError(f"Shift length {length} minutes is longer than a day.")
-    for rule in rules.breaks:
-        if rule.length_minutes <= 0 or rule.length_minutes % step:
+    for break_rule in rules.breaks:
+        if break_rule.length_minutes <= 0 or break_rule.length_minutes % step:
             raise ValueError(
-                f"Break length {rule.length_minutes} minutes is not a positive multiple of the "
+                f"Break length {break_rule.length_minutes} minutes is not a positive multiple of the "
                 f"{step}-minute interval."
             )
 

@@ -22,6 +22,7 @@ Model (all hard rules are constraints, never penalties):
 """
 
 import bisect
+import datetime as dt
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -29,6 +30,7 @@ from collections.abc import Callable, Sequence
 from ortools.sat.python import cp_model
 
 from goaldesk.engine.rostering.evaluate import evaluate_schedule
+from goaldesk.engine.rostering.greedy import greedy_schedule
 from goaldesk.engine.rostering.model import (
     Agent,
     Requirement,
@@ -170,6 +172,8 @@ class _Model:
         # Group counts and break placement.
         covering: dict[frozenset[str], list[list[cp_model.LinearExprT]]] = {}
         self.breaks: dict[tuple[frozenset[str], int], list[tuple[int, cp_model.IntVar]]] = {}
+        self.counts: dict[tuple[frozenset[str], int], tuple[cp_model.IntVar, list[int]]] = {}
+        self.served: dict[tuple[int, frozenset[str]], list[tuple[str, cp_model.IntVar]]] = {}
         for key in group_keys:
             on_duty: list[list[cp_model.LinearExprT]] = [[] for _ in range(problem.intervals)]
             used: dict[int, list[int]] = defaultdict(list)
@@ -184,6 +188,7 @@ class _Model:
                 else:
                     count = m.new_int_var(0, size, f"n_{tid}")
                     m.add(count == sum(x[a, tid] for a in agents_on))
+                    self.counts[key, tid] = (count, agents_on)
                 for i in range(t.start, t.end):
                     on_duty[i].append(count)
                 if t.break_length:
@@ -217,6 +222,7 @@ class _Model:
                     v = m.new_int_var(0, min(cap, problem.required[s][i]), f"s_{i}_{s}")
                     served.append(v)
                     per_skill[s].append(v)
+                    self.served.setdefault((i, key), []).append((s, v))
                 m.add(sum(served) <= sum(terms))
             for s in problem.skills:
                 need = problem.required[s][i]
@@ -225,7 +231,7 @@ class _Model:
                     m.add(sum(per_skill[s]) <= need)
                     served_total.extend(per_skill[s])
 
-        served_sum = sum(served_total)
+        served_sum = cp_model.LinearExpr.sum(served_total)
         on_duty_intervals = sum(
             x[a, tid] * (templates[tid].end - templates[tid].start - templates[tid].break_length)
             for (a, tid) in x
@@ -234,6 +240,7 @@ class _Model:
             x[a, tid] * problem.penalty[a][tid] for (a, tid) in x if problem.penalty[a][tid]
         )
         most_unpopular = m.new_int_var(0, days, "most_unpopular")
+        self.most_unpopular = most_unpopular
         for a, allowed in enumerate(problem.feasible):
             unpopular = [x[a, tid] for tid in allowed if templates[tid].unpopular]
             if unpopular:
@@ -247,6 +254,52 @@ class _Model:
             + weights.fairness * most_unpopular
         )
         m.minimize(self.objective)
+
+    def add_hint(self, plan: list[tuple[int, int, int | None]]) -> None:
+        """Hint a complete schedule (agent, template, break start) to the solver."""
+        chosen = {(a, tid) for a, tid, _ in plan}
+        for pair, var in self.x.items():
+            self.model.add_hint(var, pair in chosen)
+        group_of = {a: key for key, agents in self.members.items() for a in agents}
+        counts: dict[tuple[frozenset[str], int, int], int] = defaultdict(int)
+        for a, tid, brk in plan:
+            if brk is not None:
+                counts[group_of[a], tid, brk] += 1
+        for (key, tid), options in self.breaks.items():
+            for p, b in options:
+                self.model.add_hint(b, counts.get((key, tid, p), 0))
+        for (_, tid), (count, agents_on) in self.counts.items():
+            self.model.add_hint(count, sum((a, tid) in chosen for a in agents_on))
+        # On-duty agents per group and interval, then a simple feasible skill assignment:
+        # each group's agents go to the skills with the most unmet demand.
+        templates = self.problem.templates
+        on_duty: dict[tuple[int, frozenset[str]], int] = defaultdict(int)
+        unpopular: dict[int, int] = defaultdict(int)
+        for a, tid, brk in plan:
+            t = templates[tid]
+            unpopular[a] += t.unpopular
+            for i in range(t.start, t.end):
+                if brk is None or not brk <= i < brk + t.break_length:
+                    on_duty[i, group_of[a]] += 1
+        self.model.add_hint(self.most_unpopular, max(unpopular.values(), default=0))
+        left: dict[tuple[int, str], int] = {}
+        for (i, key), served in sorted(
+            self.served.items(), key=lambda kv: (kv[0][0], len(kv[0][1]))
+        ):
+            free = on_duty.get((i, key), 0)
+            for s, var in sorted(
+                served, key=lambda sv: -left.get((i, sv[0]), self.problem.required[sv[0]][i])
+            ):
+                room = left.get((i, s), self.problem.required[s][i])
+                take = min(free, room, self._upper(var))
+                self.model.add_hint(var, take)
+                left[i, s] = room - take
+                free -= take
+
+    @staticmethod
+    def _upper(var: cp_model.IntVar) -> int:
+        domain = list(var.proto.domain)  # the proto container has no negative indexing
+        return int(domain[-1])
 
     def shifts(self, solver: cp_model.CpSolver) -> list[Shift]:
         problem = self.problem
@@ -268,7 +321,7 @@ class _Model:
         out = []
         for a, tid in sorted(chosen, key=lambda at: (templates[at[1]].start, at[0])):
             t = templates[tid]
-            breaks = ()
+            breaks: tuple[tuple[dt.datetime, dt.datetime], ...] = ()
             if (a, tid) in break_start:
                 p = break_start[a, tid]
                 breaks = ((problem.moment(p), problem.moment(p + t.break_length)),)
@@ -292,6 +345,7 @@ def solve_schedule(
     progress: ProgressCallback | None = None,
     num_workers: int = 2,
     random_seed: int = 0,
+    use_hint: bool = True,
 ) -> ScheduleResult:
     """The best schedule CP-SAT finds within the time limit, evaluated against the rules.
 
@@ -316,6 +370,8 @@ def solve_schedule(
             infeasibility=tuple(problems),
         )
     built = _Model(problem)
+    if use_hint:
+        built.add_hint(greedy_schedule(problem))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(
         0.01, time_limit_seconds - (time.monotonic() - started)
