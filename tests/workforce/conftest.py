@@ -56,7 +56,7 @@ def planned_org(org):
         day = today - dt.timedelta(days=back)
         if day.isoweekday() == 5 or day == holiday:
             continue
-        at = lambda h, m: dt.datetime(day.year, day.month, day.day, h, m, tzinfo=tz)  # noqa: E731
+        at = lambda h, m, day=day: dt.datetime(day.year, day.month, day.day, h, m, tzinfo=tz)  # noqa: E731
         moments += [at(9, 5 * i) for i in range(6)] + [at(10, 10 * i) for i in range(3)]
         moments.append(at(16, 45))
     add_interactions(org, moments, handle_seconds=180)

@@ -64,7 +64,7 @@ class TestForecastRun:
         assert all(start.tzinfo is not None for start in starts)
         first_09 = next(item for item in week if item[0].strftime("%H:%M") == "09:00")
         # 6 calls in 30 min at 180 s: 0.6 Erlangs. Erlang C, 80% in 20 s: 2 agents
-        # (1 agent: P(wait) 0.6, SL = 1 - 0.6·e^(-0.4·20/180) = 42.6%; 2 agents: 94.9%).
+        # (1 agent: P(wait) 0.6, SL = 1 - 0.6·e^(-0.4·20/180) = 42.6%; 2 agents: C = 0.1385, SL = 1 - 0.1385·e^(-1.4·20/180) = 88.1%).
         # With the default 30% shrinkage: ceil(2 / 0.7) = 3 people to schedule.
         assert first_09[1:] == ("phone", 3)
         net = requirement_for_week(

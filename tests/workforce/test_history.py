@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 from django.urls import reverse
 
+from goaldesk.accounts.selectors import business_calendar_for
 from goaldesk.workforce.history_csv import HistoryFileError
 from goaldesk.workforce.models import HistoryPoint, HistoryUpload
 from goaldesk.workforce.selectors import history_from_interactions, history_from_upload
 from goaldesk.workforce.services import history_upload_create
-from goaldesk.accounts.selectors import business_calendar_for
 from tests.workforce.conftest import add_interactions, open_weekdays
 
 

@@ -62,7 +62,7 @@ class TestPages:
         assert 'data-testid="peak">2<' in base
         # AHT 900 s: A = 6·900/1800 = 3 Erlangs. 4 agents: C = 0.509, SL = 1 − C·e^(−20/900) =
         # 50.2 %; 5 agents: C = 0.236, SL = 1 − 0.236·e^(−40/900) = 77.4 %; 6 agents:
-        # C = 0.099, SL = 90.5 % — 6 agents.
+        # C = 0.099, SL = 90.7 % — 6 agents.
         longer = client.get(url, {**params, "aht_seconds": "۹۰۰"}).content.decode()
         assert 'data-testid="peak">6<' in longer
         assert not StaffingInputs.objects.exists()

@@ -124,7 +124,9 @@ def _business_goal(organisation: Organisation, value: int | str | None) -> Busin
     if value in (None, ""):
         return None
     qs = BusinessGoal.objects.filter(organisation=organisation)
-    found = qs.filter(pk=value).first() if isinstance(value, int) else qs.filter(title=value).first()
+    found = (
+        qs.filter(pk=value).first() if isinstance(value, int) else qs.filter(title=value).first()
+    )
     if found is None:
         raise FieldInvalid(
             "business_goal", _("No business goal “%(value)s” here.") % {"value": value}
@@ -140,8 +142,17 @@ def _data(organisation: Organisation, payload: GoalIn, goal: Goal | None) -> ser
         return given[name] if name in given and given[name] is not None else current
 
     if goal is None:
-        for name in ("title", "metric", "baseline_from", "baseline_to", "target", "start",
-                     "deadline", "business_goal", "reason"):  # fmt: skip
+        for name in (
+            "title",
+            "metric",
+            "baseline_from",
+            "baseline_to",
+            "target",
+            "start",
+            "deadline",
+            "business_goal",
+            "reason",
+        ):
             if given.get(name) in (None, ""):
                 raise FieldInvalid(name, _("This field is required."))
     milestones = (
@@ -207,7 +218,9 @@ def _warning_detail(result: selectors.SmartResult) -> list[dict[str, str]]:
     ]
 
 
-@router.get("/v1/orgs/{slug}/goals", response={200: list[dict[str, Any]], **_ERRORS}, summary="Goals")
+@router.get(
+    "/v1/orgs/{slug}/goals", response={200: list[dict[str, Any]], **_ERRORS}, summary="Goals"
+)
 def goals_list(request: HttpRequest, slug: str, outcome: str = ""):
     """Every goal with its status and progress (`outcome`: active, achieved, missed, no_data)."""
     organisation = organisation_for(request, slug)
@@ -228,9 +241,11 @@ def goal_create(request: HttpRequest, slug: str, payload: GoalIn):
     caller: Caller = request.auth  # type: ignore[attr-defined]
     result = _save(
         lambda: services.goal_create(
-            organisation=organisation, data=data, user=caller.user,
+            organisation=organisation,
+            data=data,
+            user=caller.user,
             confirm_warnings=payload.confirm_warnings,
-        )  # fmt: skip
+        )
     )
     if isinstance(result, Status):
         return result
@@ -255,9 +270,12 @@ def goal_update(request: HttpRequest, slug: str, goal_id: int, payload: GoalIn):
     caller: Caller = request.auth  # type: ignore[attr-defined]
     result = _save(
         lambda: services.goal_update(
-            goal=goal, data=data, user=caller.user, reason=payload.revision_reason or "",
+            goal=goal,
+            data=data,
+            user=caller.user,
+            reason=payload.revision_reason or "",
             confirm_warnings=payload.confirm_warnings,
-        )  # fmt: skip
+        )
     )
     if isinstance(result, Status):
         return result
@@ -318,7 +336,9 @@ def objective_create(request: HttpRequest, slug: str, goal_id: int, payload: Obj
     return Status(201, _objective_dict(result))
 
 
-@router.patch("/v1/orgs/{slug}/objectives/{objective_id}", response={200: dict[str, Any], **_ERRORS})
+@router.patch(
+    "/v1/orgs/{slug}/objectives/{objective_id}", response={200: dict[str, Any], **_ERRORS}
+)
 def objective_update(request: HttpRequest, slug: str, objective_id: int, payload: ObjectiveIn):
     """Update an objective. Agents (signed in) may only set `done` and `notes` on their own."""
     organisation = organisation_for(request, slug)
@@ -332,9 +352,9 @@ def objective_update(request: HttpRequest, slug: str, objective_id: int, payload
     given = payload.model_dump(exclude_unset=True)
     caller: Caller = request.auth  # type: ignore[attr-defined]
     membership = _membership(request, organisation)
-    is_manager = (caller.token is not None and Membership(role=caller.token.role).allows(Role.MANAGER)) or (
-        membership is not None and membership.allows(Role.MANAGER)
-    )
+    is_manager = (
+        caller.token is not None and Membership(role=caller.token.role).allows(Role.MANAGER)
+    ) or (membership is not None and membership.allows(Role.MANAGER))
     if not is_manager:
         own = membership is not None and services.objective_can_tick(
             objective=objective, membership=membership
@@ -344,13 +364,18 @@ def objective_update(request: HttpRequest, slug: str, objective_id: int, payload
                 403, _("Only managers edit objectives; agents may tick their own as done.")
             )
     if set(given) - {"done", "notes"}:
-        owner = _member(organisation, given["owner"], "owner") if "owner" in given else objective.owner
+        owner = (
+            _member(organisation, given["owner"], "owner") if "owner" in given else objective.owner
+        )
         due = parse_date(given["due"], "due") if "due" in given else objective.due
         result = _save(
             lambda: services.objective_update(
-                objective=objective, title=given.get("title") or objective.title, owner=owner,
-                due=due, notes=given.get("notes", objective.notes) or "",
-            )  # fmt: skip
+                objective=objective,
+                title=given.get("title") or objective.title,
+                owner=owner,
+                due=due,
+                notes=given.get("notes", objective.notes) or "",
+            )
         )
         if isinstance(result, Status):
             return result
@@ -375,7 +400,9 @@ def confidence_rate(request: HttpRequest, slug: str, goal_id: int, payload: Conf
     goal = _goal(organisation, goal_id)
     membership = _membership(request, organisation)
     if membership is None or not membership.allows(Role.AGENT):
-        raise HttpError(403, _("Team members (agent and above) rate goals, signed in as themselves."))
+        raise HttpError(
+            403, _("Team members (agent and above) rate goals, signed in as themselves.")
+        )
     result = _save(
         lambda: services.confidence_set(
             goal=goal, user=membership.user, rating=payload.rating, comment=payload.comment
@@ -387,7 +414,9 @@ def confidence_rate(request: HttpRequest, slug: str, goal_id: int, payload: Conf
     return {"average": average, "votes": votes}
 
 
-@router.get("/v1/orgs/{slug}/level", response={200: dict[str, Any], **_ERRORS}, summary="Service level")
+@router.get(
+    "/v1/orgs/{slug}/level", response={200: dict[str, Any], **_ERRORS}, summary="Service level"
+)
 def level(
     request: HttpRequest,
     slug: str,

@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from goaldesk.accounts.models import today_in
 from goaldesk.api.auth import organisation_for
@@ -90,7 +90,7 @@ def forecast_start(request: HttpRequest, slug: str, body: ForecastIn):
         created_by=getattr(request.auth, "user", None),  # type: ignore[attr-defined]
     )
     run.refresh_from_db()
-    return 202, _run_out(run)
+    return Status(202, _run_out(run))
 
 
 @router.get(
@@ -144,9 +144,7 @@ def forecast_latest(request: HttpRequest, slug: str, channel: str = ""):
     response={200: dict[str, Any], **_ERRORS},
     summary="Agents needed per interval",
 )
-def requirements(
-    request: HttpRequest, slug: str, week_start: str | None = None, channel: str = ""
-):
+def requirements(request: HttpRequest, slug: str, week_start: str | None = None, channel: str = ""):
     """The latest plan's requirement for the 7 days from `week_start` (default: the forecast's
     first day): per interval and channel the agents needed, with shrinkage, and the expected
     service level, ASA (seconds), occupancy and P(wait) (fractions) with that many."""
@@ -218,10 +216,14 @@ def peaks(
         "weekday_order": list(report.weekday_order),
         "heatmap": [[round(v, 3) for v in row] for row in report.heatmap.tolist()],
         "weekdays": [
-            {"weekday": w.weekday, "mean_per_day": round(w.volume, 3), "days": w.days,
-             "weekend": w.is_weekend}
+            {
+                "weekday": w.weekday,
+                "mean_per_day": round(w.volume, 3),
+                "days": w.days,
+                "weekend": w.is_weekend,
+            }
             for w in report.weekdays
-        ],  # fmt: skip
+        ],
         "peak_hours": [
             {"weekday": c.weekday, "hour": c.hour, "mean": round(c.volume, 3)}
             for c in report.peak_cells

@@ -227,7 +227,9 @@ def _z(value: float, median: float, scale: float) -> float:
     return 0.0 if value == median else float(np.sign(value - median)) * float("inf")
 
 
-def _special(day: dt.date, volume: float, expected: float, z: float, *, holiday: bool) -> SpecialDay:
+def _special(
+    day: dt.date, volume: float, expected: float, z: float, *, holiday: bool
+) -> SpecialDay:
     return SpecialDay(
         day=day,
         volume=float(volume),

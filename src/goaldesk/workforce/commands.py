@@ -109,9 +109,7 @@ def _forecast(args: argparse.Namespace) -> int:
         raise _Unusable(
             _("--timezone: “%(value)s” is not a known time zone.") % {"value": args.timezone}
         ) from error
-    parsed = parse_history(
-        _read(args.history), timezone=args.timezone, known_channels_only=False
-    )
+    parsed = parse_history(_read(args.history), timezone=args.timezone, known_channels_only=False)
     _check_parsed(parsed, args.history)
     rows: list[list[Any]] = []
     channels: list[dict[str, Any]] = []
@@ -199,7 +197,9 @@ def _check_staffing_args(args: argparse.Namespace) -> None:
     fraction("--shrinkage", args.shrinkage, allow_zero=True, allow_one=False)
     fraction("--max-occupancy", args.max_occupancy, allow_zero=False, allow_one=True)
     if not (math.isfinite(args.aht) and args.aht > 0):
-        raise _Unusable(_("--aht must be a positive number of seconds, got %(v)s.") % {"v": args.aht})
+        raise _Unusable(
+            _("--aht must be a positive number of seconds, got %(v)s.") % {"v": args.aht}
+        )
     if not (math.isfinite(args.target_seconds) and args.target_seconds >= 0):
         raise _Unusable(
             _("--target-seconds must be zero or more, got %(v)s.") % {"v": args.target_seconds}
@@ -320,7 +320,14 @@ def _staffing_file(args: argparse.Namespace) -> int:
                 for v in volumes
             ]
             table = [
-                (r.agents, r.agents_with_shrinkage, r.service_level, r.asa_seconds, r.occupancy, r.p_wait)
+                (
+                    r.agents,
+                    r.agents_with_shrinkage,
+                    r.service_level,
+                    r.asa_seconds,
+                    r.occupancy,
+                    r.p_wait,
+                )
                 for r in results
             ]
         else:

@@ -85,6 +85,5 @@ class StaffingInputsForm(DigitsFormMixin, forms.ModelForm):
             "response_hours",
         ]
         widgets = {
-            name: forms.TextInput(attrs={"inputmode": "decimal", "size": 8})
-            for name in fields
+            name: forms.TextInput(attrs={"inputmode": "decimal", "size": 8}) for name in fields
         }

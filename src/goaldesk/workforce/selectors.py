@@ -327,7 +327,8 @@ def forecast_chart(
     organisation = run.organisation
     tz = organisation.tzinfo
     first = run.first_day
-    assert first is not None
+    if first is None:
+        raise ValueError("The forecast has not finished.")
     future_days = min(future_days, run.horizon_days)
     past_first = first - dt.timedelta(days=past_days)
     hours = interval_starts(past_first, past_days + future_days, 60, tz)
@@ -384,7 +385,8 @@ def forecast_totals_by_day(*, run: ForecastRun, channel: str) -> list[tuple[dt.d
         "start", "forecast"
     ):
         totals[start.astimezone(tz).date()] += value
-    assert run.first_day is not None
+    if run.first_day is None:
+        raise ValueError("The forecast has not finished.")
     return [
         (day, totals.get(day, 0.0))
         for day in (run.first_day + dt.timedelta(days=d) for d in range(run.horizon_days))
@@ -421,7 +423,19 @@ def peaks_for(
     last_day: dt.date,
     channel: str | None = None,
 ) -> PeakReport:
-    """Heatmap, peak days and hours and special days of the interactions in the period."""
+    """Heatmap, peak days and hours and special days of the interactions in the period.
+
+    The period starts no earlier than the first interaction in it: days before the
+    organisation's data begins are not days without demand.
+    """
+    rows = Interaction.objects.filter(
+        organisation=organisation, local_date__gte=first_day, local_date__lte=last_day
+    )
+    if channel:
+        rows = rows.filter(channel=channel)
+    first_data = rows.aggregate(first=Min("local_date"))["first"]
+    if first_data is not None:
+        first_day = max(first_day, first_data)
     counts = interaction_counts(
         organisation=organisation,
         channel=channel,

@@ -22,8 +22,8 @@ from goaldesk.engine import (
     backtest,
     default_forecasters,
     deferred_requirements,
-    requirements_for_intervals,
     required_agents,
+    requirements_for_intervals,
     select_best,
     weekly_origins,
 )
@@ -75,9 +75,7 @@ def history_upload_create(
 
     Raises HistoryFileError when the file is unusable or no row is good.
     """
-    parsed = parse_history(
-        content, timezone=organisation.timezone, default_channel=default_channel
-    )
+    parsed = parse_history(content, timezone=organisation.timezone, default_channel=default_channel)
     if not parsed.points:
         if parsed.errors:
             raise HistoryFileError(
@@ -258,7 +256,9 @@ def _execute(run: ForecastRun) -> None:
         }
     if not channels:
         raise ValueError(
-            _("There is no demand history to forecast from: no interactions in the last %(weeks)s weeks.")
+            _(
+                "There is no demand history to forecast from: no interactions in the last %(weeks)s weeks."
+            )
             % {"weeks": run.history_weeks}
         )
     methods_per_channel = len(default_forecasters())
@@ -320,7 +320,7 @@ def _execute(run: ForecastRun) -> None:
                 "note": note,
             }
         )
-        done += 1
+        done += 1  # noqa: SIM113 - also advanced by each method's step
         _progress(run, done, channel)
     with transaction.atomic():
         ForecastInterval.objects.bulk_create(new_intervals, batch_size=_BATCH)
@@ -426,7 +426,9 @@ def compute_requirements(
     )
 
 
-def open_mask_for(organisation: Organisation, starts: Sequence[dt.datetime], minutes: int) -> list[bool]:
+def open_mask_for(
+    organisation: Organisation, starts: Sequence[dt.datetime], minutes: int
+) -> list[bool]:
     is_open = interval_is_open(business_calendar_for(organisation), minutes)
     return [True] * len(starts) if is_open is None else [is_open(s) for s in starts]
 
@@ -437,7 +439,8 @@ def requirements_compute(*, run: ForecastRun, channels: Sequence[str] | None = N
     Returns the number of rows written.
     """
     organisation = run.organisation
-    assert run.first_day is not None
+    if run.first_day is None:
+        raise ValueError("The forecast has not finished.")
     written = 0
     mask: list[bool] | None = None
     with transaction.atomic():

@@ -124,7 +124,9 @@ def planning_home(request: HttpRequest) -> HttpResponse:
         series = forecast_chart(run=run, channel=channel)
         context["chart_data"] = {
             "rtl": bool(get_language_bidi()),
-            "labels": [f"{_weekday(h.isoweekday(), True)} {ldate(h)} {_hm(h)}" for h in series.labels],
+            "labels": [
+                f"{_weekday(h.isoweekday(), True)} {ldate(h)} {_hm(h)}" for h in series.labels
+            ],
             "actual": series.actual,
             "forecast": series.forecast,
             "lower": series.lower,
@@ -301,7 +303,12 @@ def peaks(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "hours": [localize_digits(f"{h:02d}", request_language()) for h in range(24)],
         "weekdays": [
-            {"name": _weekday(w.weekday), "volume": w.volume, "days": w.days, "weekend": w.is_weekend}
+            {
+                "name": _weekday(w.weekday),
+                "volume": w.volume,
+                "days": w.days,
+                "weekend": w.is_weekend,
+            }
             for w in report.weekdays
         ],
         "peak_cells": [
@@ -329,9 +336,11 @@ def peaks(request: HttpRequest) -> HttpResponse:
 
 
 def _weeks(run: ForecastRun) -> list[tuple[int, dt.date]]:
-    assert run.first_day is not None
+    if run.first_day is None:
+        raise ValueError("The forecast has not finished.")
     return [
-        (i, run.first_day + dt.timedelta(days=7 * i)) for i in range(math.ceil(run.horizon_days / 7))
+        (i, run.first_day + dt.timedelta(days=7 * i))
+        for i in range(math.ceil(run.horizon_days / 7))
     ]
 
 
@@ -438,9 +447,7 @@ def staffing(request: HttpRequest) -> HttpResponse:
     org = request.org  # type: ignore[attr-defined]
     run = forecast_run_latest(organisation=org)
     channels = [c["channel"] for c in run.channels] if run else []
-    channel = _channel_choice(
-        request if request.method == "GET" else _PostAsGet(request), channels
-    )
+    channel = _channel_choice(request if request.method == "GET" else _PostAsGet(request), channels)
     context: dict[str, Any] = {
         "nav": "planning",
         "run": run,
