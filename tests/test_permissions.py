@@ -22,6 +22,7 @@ from tests.factories import (
     TeamFactory,
     UserFactory,
 )
+from tests.goals.factories import goal_make, objective_make
 
 V, A, M, O = Role.VIEWER, Role.AGENT, Role.MANAGER, Role.OWNER  # noqa: E741
 
@@ -55,6 +56,18 @@ MATRIX = {
     "accounts:agent_edit": (M, M),
     "accounts:agent_set_active": (None, M),
     "goals:list": (V, None),
+    "goals:new": (M, M),
+    "goals:check": (None, M),
+    "goals:strategy": (V, M),
+    "goals:business_goal_edit": (M, M),
+    "goals:level": (V, None),
+    "goals:level_thresholds": (O, O),
+    "goals:detail": (V, None),
+    "goals:edit": (M, M),
+    "goals:objective_add": (None, M),
+    "goals:confidence": (None, A),
+    "goals:objective_edit": (M, M),
+    "goals:objective_toggle": (None, M),  # agents: only their own (tests/goals/test_views.py)
     "workforce:home": (V, None),
     "workforce:forecast_start": (None, M),
     "workforce:run": (V, None),
@@ -87,6 +100,15 @@ def test_every_organisation_url_is_in_the_matrix():
     assert set(_organisation_routes()) == set(MATRIX)
 
 
+def _goal_objects(organisation):
+    goal = goal_make(organisation)
+    return {
+        "goal_id": goal.pk,
+        "objective_id": objective_make(goal).pk,
+        "business_goal_id": goal.business_goal_id,
+    }
+
+
 @pytest.fixture
 def objects(org):
     """One object of each kind the URLs point at, in `org`."""
@@ -106,6 +128,7 @@ def objects(org):
         "job_id": job.pk,
         "by": "channel",
         "run_id": ForecastRun.objects.create(organisation=org).pk,
+        **_goal_objects(org),
     }
 
 
@@ -170,6 +193,7 @@ def test_an_object_of_another_organisation_is_not_found_through_ones_own(
         "job_id": ImportJob.objects.create(organisation=other_org, original_name="y.csv").pk,
         "by": "channel",
         "run_id": ForecastRun.objects.create(organisation=other_org).pk,
+        **_goal_objects(other_org),
     }
     url = _url(name, org, foreign)
     client.force_login(member(O))

@@ -134,9 +134,7 @@ def goal_payload(goal: Any, *, full: bool) -> dict[str, Any]:
     if full:
         from goaldesk.goals.selectors import draft_from_goal, smart_check
 
-        result = smart_check(
-            organisation=goal.organisation, draft=draft_from_goal(goal), goal=goal
-        )
+        result = smart_check(organisation=goal.organisation, draft=draft_from_goal(goal), goal=goal)
         data["smart"] = result.report.as_dict()
         data["objective_list"] = [
             {

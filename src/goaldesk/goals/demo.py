@@ -47,11 +47,15 @@ def _pick_target(
         target = baseline + sign * scale * 0.01 * step
         middle = start + (deadline - start) / 2
         report = goal_progress(
-            baseline=baseline, target=target, start=start, deadline=deadline,
+            baseline=baseline,
+            target=target,
+            start=start,
+            deadline=deadline,
             better=better,  # type: ignore[arg-type]
-            series=series, as_of=today,
+            series=series,
+            as_of=today,
             milestones=[(middle, baseline + (target - baseline) / 2)],
-        )  # fmt: skip
+        )
         if report.status in wanted:
             # Prefer the first wanted state, then a target not reached yet (a real goal).
             reached = report.progress is not None and report.progress >= 1
@@ -87,9 +91,12 @@ def _create(
     first = min(starts)
     full = dict(
         selectors.window_series(
-            organisation=organisation, metric_key=metric_key,
-            days=_days(first, today - dt.timedelta(days=1)), window_days=window, scope=scope,
-        )  # fmt: skip
+            organisation=organisation,
+            metric_key=metric_key,
+            days=_days(first, today - dt.timedelta(days=1)),
+            window_days=window,
+            scope=scope,
+        )
     )
     chosen = None
     rank: tuple[int, bool] | None = None
@@ -98,9 +105,12 @@ def _create(
         baseline_to = start - dt.timedelta(days=1)
         baseline_from = baseline_to - dt.timedelta(days=27)
         baseline, _sample = selectors.baseline_for(
-            organisation=organisation, metric_key=metric_key, date_from=baseline_from,
-            date_to=baseline_to, scope=scope,
-        )  # fmt: skip
+            organisation=organisation,
+            metric_key=metric_key,
+            date_from=baseline_from,
+            date_to=baseline_to,
+            scope=scope,
+        )
         if baseline is None:
             continue
         last = min(deadline, today - dt.timedelta(days=1))
@@ -110,9 +120,14 @@ def _create(
             chosen = (start, deadline, baseline_from, baseline_to, baseline, final * final_factor)
             break
         picked = _pick_target(
-            baseline=baseline, series=series, better=better, start=start, deadline=deadline,
-            today=today, wanted=wanted or ("on_track",),
-        )  # fmt: skip
+            baseline=baseline,
+            series=series,
+            better=better,
+            start=start,
+            deadline=deadline,
+            today=today,
+            wanted=wanted or ("on_track",),
+        )
         if picked is not None and (rank is None or picked[1] < rank):
             rank = picked[1]
             chosen = (start, deadline, baseline_from, baseline_to, baseline, picked[0])
@@ -123,12 +138,23 @@ def _create(
     start, deadline, baseline_from, baseline_to, baseline, target = chosen
     middle = start + (deadline - start) / 2
     data = services.GoalData(
-        title=title, goal_type=goal_type, metric_key=metric_key, scope=scope,
-        baseline_from=baseline_from, baseline_to=baseline_to, target=target, start=start,
-        deadline=deadline, milestones=[(middle, baseline + (target - baseline) / 2)],
-        tracking_window_days=window, business_goal=business_goal, reason=reason, owner=owner,
-        value_unit=value_unit, template=template,
-    )  # fmt: skip
+        title=title,
+        goal_type=goal_type,
+        metric_key=metric_key,
+        scope=scope,
+        baseline_from=baseline_from,
+        baseline_to=baseline_to,
+        target=target,
+        start=start,
+        deadline=deadline,
+        milestones=[(middle, baseline + (target - baseline) / 2)],
+        tracking_window_days=window,
+        business_goal=business_goal,
+        reason=reason,
+        owner=owner,
+        value_unit=value_unit,
+        template=template,
+    )
     if revision is None:
         return services.goal_create(
             organisation=organisation, data=data, user=owner, confirm_warnings=True
@@ -139,14 +165,15 @@ def _create(
     goal = services.goal_create(
         organisation=organisation, data=first, user=owner, confirm_warnings=True
     )
-    return services.goal_update(
-        goal=goal, data=data, user=owner, reason=why, confirm_warnings=True
-    )
+    return services.goal_update(goal=goal, data=data, user=owner, reason=why, confirm_warnings=True)
 
 
 def goals_demo_build(*, organisation: Organisation, today: dt.date) -> dict[str, int]:
     """Build the demo's strategy, business goals and goals; return how many of each."""
-    users = {u.username: u for u in get_user_model().objects.filter(memberships__organisation=organisation)}
+    users = {
+        u.username: u
+        for u in get_user_model().objects.filter(memberships__organisation=organisation)
+    }
     owner = users.get("demo") or next(iter(users.values()), None)
     manager = users.get("demo-manager") or owner
     agent = users.get("demo-agent")
@@ -159,66 +186,112 @@ def goals_demo_build(*, organisation: Organisation, today: dt.date) -> dict[str,
         user=owner,
     )
     revenue = services.business_goal_create(
-        organisation=organisation, kind=BusinessGoalKind.INCREASE_REVENUE,
+        organisation=organisation,
+        kind=BusinessGoalKind.INCREASE_REVENUE,
         title="Increase in-store revenue",
         description="More customers helped on the shop floor turn into sales.",
-    )  # fmt: skip
+    )
     costs = services.business_goal_create(
-        organisation=organisation, kind=BusinessGoalKind.REDUCE_COSTS,
+        organisation=organisation,
+        kind=BusinessGoalKind.REDUCE_COSTS,
         title="Reduce the cost of returns",
-    )  # fmt: skip
+    )
     brand = services.business_goal_create(
-        organisation=organisation, kind=BusinessGoalKind.STRENGTHEN_BRAND,
+        organisation=organisation,
+        kind=BusinessGoalKind.STRENGTHEN_BRAND,
         title="Be known for friendly service",
-    )  # fmt: skip
+    )
     services.business_goal_create(
-        organisation=organisation, kind=BusinessGoalKind.CUSTOMER_EXPERIENCE,
+        organisation=organisation,
+        kind=BusinessGoalKind.CUSTOMER_EXPERIENCE,
         title="Improve the customer experience",
-    )  # fmt: skip
+    )
 
     desk = PRESETS_BY_KEY["desk_customers"]
     goals = []
     on_track = _create(
-        organisation, owner=manager, title="Help more customers a day at the service desk",
-        goal_type=GoalType.PRODUCTIVITY, metric_key="customers_helped_per_day",
-        scope={"channel": "walk_in"}, starts=_back(today, 30, 90), days=150, today=today, window=7, business_goal=revenue,
-        reason=str(desk.reason), wanted=("on_track",), template=desk.key,
+        organisation,
+        owner=manager,
+        title="Help more customers a day at the service desk",
+        goal_type=GoalType.PRODUCTIVITY,
+        metric_key="customers_helped_per_day",
+        scope={"channel": "walk_in"},
+        starts=_back(today, 30, 90),
+        days=150,
+        today=today,
+        window=7,
+        business_goal=revenue,
+        reason=str(desk.reason),
+        wanted=("on_track",),
+        template=desk.key,
         revision=(10, "The extra desk employee starts ten days later than planned."),
-    )  # fmt: skip
+    )
     goals.append(on_track)
     behind = _create(
-        organisation, owner=manager, title="Answer the phone within 20 seconds",
-        goal_type=GoalType.RESPONSIVENESS, metric_key="service_level",
-        scope={"channel": "phone"}, starts=_back(today, 40, 120), days=90, today=today, window=7, business_goal=brand,
-        reason="Callers who wait hang up and tell others.", wanted=("behind", "at_risk"),
-    )  # fmt: skip
+        organisation,
+        owner=manager,
+        title="Answer the phone within 20 seconds",
+        goal_type=GoalType.RESPONSIVENESS,
+        metric_key="service_level",
+        scope={"channel": "phone"},
+        starts=_back(today, 40, 120),
+        days=90,
+        today=today,
+        window=7,
+        business_goal=brand,
+        reason="Callers who wait hang up and tell others.",
+        wanted=("behind", "at_risk"),
+    )
     goals.append(behind)
     achieved = _create(
-        organisation, owner=owner, title="Raise chat satisfaction",
-        goal_type=GoalType.SATISFACTION, metric_key="csat_pct", scope={"channel": "chat"},
-        starts=[today - dt.timedelta(days=140)], days=90, today=today, window=14, business_goal=brand,
-        reason="Chat is where new customers try us first.", final_factor=0.99,
-    )  # fmt: skip
+        organisation,
+        owner=owner,
+        title="Raise chat satisfaction",
+        goal_type=GoalType.SATISFACTION,
+        metric_key="csat_pct",
+        scope={"channel": "chat"},
+        starts=[today - dt.timedelta(days=140)],
+        days=90,
+        today=today,
+        window=14,
+        business_goal=brand,
+        reason="Chat is where new customers try us first.",
+        final_factor=0.99,
+    )
     goals.append(achieved)
     missed = _create(
-        organisation, owner=manager, title="Returns resolved within a day",
-        goal_type=GoalType.RESOLUTION, metric_key="resolution_seconds",
-        scope={"category": "returns"}, starts=[today - dt.timedelta(days=130)], days=90,
-        today=today, window=14, business_goal=costs,
-        reason=str(PRESETS_BY_KEY["returns_week"].reason), final_factor=0.5, value_unit="days",
-    )  # fmt: skip
+        organisation,
+        owner=manager,
+        title="Returns resolved within a day",
+        goal_type=GoalType.RESOLUTION,
+        metric_key="resolution_seconds",
+        scope={"category": "returns"},
+        starts=[today - dt.timedelta(days=130)],
+        days=90,
+        today=today,
+        window=14,
+        business_goal=costs,
+        reason=str(PRESETS_BY_KEY["returns_week"].reason),
+        final_factor=0.5,
+        value_unit="days",
+    )
     goals.append(missed)
     goals = [g for g in goals if g is not None]
 
     if on_track is not None:
         first = services.objective_create(
-            goal=on_track, title=str(desk.objectives[0]), owner=agent,
+            goal=on_track,
+            title=str(desk.objectives[0]),
+            owner=agent,
             due=today + dt.timedelta(days=7),
-        )  # fmt: skip
+        )
         services.objective_create(
-            goal=on_track, title=str(desk.objectives[1]), owner=manager,
-            due=today + dt.timedelta(days=14), notes="Ask HR for a part-time hire.",
-        )  # fmt: skip
+            goal=on_track,
+            title=str(desk.objectives[1]),
+            owner=manager,
+            due=today + dt.timedelta(days=14),
+            notes="Ask HR for a part-time hire.",
+        )
         services.objective_set_done(objective=first, done=True, user=agent)
         for username, rating, comment in (
             ("demo-agent", 4, "Walking the floor works on weekends."),
@@ -231,8 +304,10 @@ def goals_demo_build(*, organisation: Organisation, today: dt.date) -> dict[str,
                 )
     if behind is not None:
         services.objective_create(
-            goal=behind, title="Move one chat agent to the phones from 10:00 to 14:00",
-            owner=manager, due=today + dt.timedelta(days=5),
-        )  # fmt: skip
+            goal=behind,
+            title="Move one chat agent to the phones from 10:00 to 14:00",
+            owner=manager,
+            due=today + dt.timedelta(days=5),
+        )
     closed = services.goals_close_due(organisation=organisation, today=today)
     return {"goals": len(goals), "closed": closed}

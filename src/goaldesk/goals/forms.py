@@ -50,8 +50,8 @@ class NumberField(forms.FloatField):
 
 
 def member_choices(organisation: Organisation) -> list[tuple[str, str]]:
-    users = get_user_model().objects.filter(memberships__organisation=organisation).order_by(
-        "username"
+    users = (
+        get_user_model().objects.filter(memberships__organisation=organisation).order_by("username")
     )
     return [("", "—")] + [(str(u.pk), u.get_full_name() or u.get_username()) for u in users]
 
@@ -59,9 +59,7 @@ def member_choices(organisation: Organisation) -> list[tuple[str, str]]:
 def _member(organisation: Organisation, value: str) -> Any:
     if not value:
         return None
-    return (
-        get_user_model().objects.filter(memberships__organisation=organisation, pk=value).first()
-    )
+    return get_user_model().objects.filter(memberships__organisation=organisation, pk=value).first()
 
 
 class GoalForm(forms.Form):
@@ -259,7 +257,9 @@ def goal_initial(goal: Goal) -> dict[str, Any]:
         initial[f"scope_{dim}"] = value
     for i, m in enumerate(goal.milestones.all(), start=1):
         initial[f"milestone_date_{i}"] = m.date
-        initial[f"milestone_value_{i}"] = _round(selectors.to_display(goal, goal.metric_key, m.value))
+        initial[f"milestone_value_{i}"] = _round(
+            selectors.to_display(goal, goal.metric_key, m.value)
+        )
     return initial
 
 

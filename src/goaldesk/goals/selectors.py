@@ -40,7 +40,13 @@ GOAL_METRIC_KEYS = tuple(k for k in KEYS if metric(k).better)
 HISTORY_SAMPLES = 60
 HISTORY_DAYS = 365
 #: Level criteria measured for the whole organisation, and per channel for the gaps.
-LEVEL_KEYS = ("csat_pct", "service_level", "abandon_rate", "returning_customer_rate", "recovery_rate")
+LEVEL_KEYS = (
+    "csat_pct",
+    "service_level",
+    "abandon_rate",
+    "returning_customer_rate",
+    "recovery_rate",
+)
 #: A channel takes part in a channel-gap comparison only with this many answers / cases.
 LEVEL_MIN_CHANNEL_SAMPLE = 30
 
@@ -124,13 +130,20 @@ def baseline_for(
 ) -> tuple[float | None, int]:
     """(value, sample size) of the metric in the baseline period."""
     value = metric_value(
-        organisation=organisation, metric_key=metric_key, date_from=date_from, date_to=date_to,
-        scope=scope, statistic=statistic,
-    )  # fmt: skip
-    sample = metric_sample(
-        organisation=organisation, metric_key=metric_key, date_from=date_from, date_to=date_to,
+        organisation=organisation,
+        metric_key=metric_key,
+        date_from=date_from,
+        date_to=date_to,
         scope=scope,
-    )  # fmt: skip
+        statistic=statistic,
+    )
+    sample = metric_sample(
+        organisation=organisation,
+        metric_key=metric_key,
+        date_from=date_from,
+        date_to=date_to,
+        scope=scope,
+    )
     return value, sample
 
 
@@ -149,9 +162,13 @@ def window_series(
         (
             day,
             metric_value(
-                organisation=organisation, metric_key=metric_key, date_from=day - span,
-                date_to=day, scope=scope, statistic=statistic,
-            ),  # fmt: skip
+                organisation=organisation,
+                metric_key=metric_key,
+                date_from=day - span,
+                date_to=day,
+                scope=scope,
+                statistic=statistic,
+            ),
         )
         for day in days
     ]
@@ -189,9 +206,13 @@ def history_for(
     else:
         days = []
     return window_series(
-        organisation=organisation, metric_key=metric_key, days=sorted(days),
-        window_days=window_days, scope=scope, statistic=statistic,
-    )  # fmt: skip
+        organisation=organisation,
+        metric_key=metric_key,
+        days=sorted(days),
+        window_days=window_days,
+        scope=scope,
+        statistic=statistic,
+    )
 
 
 def capacity_for(
@@ -287,20 +308,30 @@ def smart_check(
     history: list[tuple[dt.date, float | None]] = []
     if entry is not None and draft.baseline_from and draft.baseline_to:
         baseline, sample = baseline_for(
-            organisation=organisation, metric_key=entry.key, date_from=draft.baseline_from,
-            date_to=draft.baseline_to, scope=draft.scope, statistic=draft.statistic,
-        )  # fmt: skip
+            organisation=organisation,
+            metric_key=entry.key,
+            date_from=draft.baseline_from,
+            date_to=draft.baseline_to,
+            scope=draft.scope,
+            statistic=draft.statistic,
+        )
         capacity = capacity_for(
-            organisation=organisation, metric_key=entry.key, date_from=draft.baseline_from,
-            date_to=draft.baseline_to, scope=draft.scope,
-        )  # fmt: skip
+            organisation=organisation,
+            metric_key=entry.key,
+            date_from=draft.baseline_from,
+            date_to=draft.baseline_to,
+            scope=draft.scope,
+        )
         if draft.start and draft.deadline and draft.deadline > draft.start:
             history = history_for(
-                organisation=organisation, metric_key=entry.key,
-                span_days=(draft.deadline - draft.start).days, window_days=draft.window_days,
+                organisation=organisation,
+                metric_key=entry.key,
+                span_days=(draft.deadline - draft.start).days,
+                window_days=draft.window_days,
                 before=min(draft.baseline_to, today_in(organisation) - dt.timedelta(days=1)),
-                scope=draft.scope, statistic=draft.statistic,
-            )  # fmt: skip
+                scope=draft.scope,
+                statistic=draft.statistic,
+            )
     average, votes = confidence_summary(goal)
     report = check_smart(
         GoalDraft(
@@ -361,9 +392,13 @@ def goal_series(
     if recent_only is not None:
         first = max(first, last - dt.timedelta(days=recent_only - 1))
     return window_series(
-        organisation=goal.organisation, metric_key=goal.metric_key, days=_days(first, last),
-        window_days=goal.tracking_window_days, scope=goal.scope, statistic=goal.statistic,
-    )  # fmt: skip
+        organisation=goal.organisation,
+        metric_key=goal.metric_key,
+        days=_days(first, last),
+        window_days=goal.tracking_window_days,
+        scope=goal.scope,
+        statistic=goal.statistic,
+    )
 
 
 @dataclass
@@ -480,9 +515,12 @@ def _channel_metrics(
     }
     out: dict[str, dict[str, float | None]] = {}
     for row in kpis_breakdown(
-        organisation=organisation, date_from=date_from, date_to=date_to, by="channel",
+        organisation=organisation,
+        date_from=date_from,
+        date_to=date_to,
+        by="channel",
         keys=["csat_pct", "fcr_rate"],
-    ):  # fmt: skip
+    ):
         n = counts.get(row["group"], {})
         values = {
             "csat_pct": row["csat_pct"]

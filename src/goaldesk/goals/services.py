@@ -385,9 +385,10 @@ def goals_close_due(*, organisation: Organisation, today: dt.date | None = None)
 
 
 def _check_member(organisation: Organisation, user: Any, field_name: str) -> None:
-    if user is not None and not Membership.objects.filter(
-        organisation=organisation, user=user
-    ).exists():
+    if (
+        user is not None
+        and not Membership.objects.filter(organisation=organisation, user=user).exists()
+    ):
         raise ValidationError({field_name: _("The owner must be a member of this organisation.")})
 
 
@@ -532,8 +533,6 @@ def goals_digest_send(
                 "organisation": organisation.name
             }
             body = render_to_string("goals/digest.txt", context)
-        send_mail(
-            subject, body, getattr(settings, "DEFAULT_FROM_EMAIL", None), [user.email]
-        )
+        send_mail(subject, body, getattr(settings, "DEFAULT_FROM_EMAIL", None), [user.email])
         sent += 1
     return sent

@@ -20,9 +20,7 @@ urlpatterns = [
     path("goals/<int:goal_id>/edit/", views.goal_edit, name="edit"),
     path("goals/<int:goal_id>/objectives/", views.objective_add, name="objective_add"),
     path("goals/<int:goal_id>/confidence/", views.confidence_rate, name="confidence"),
-    path(
-        "goals/objectives/<int:objective_id>/edit/", views.objective_edit, name="objective_edit"
-    ),
+    path("goals/objectives/<int:objective_id>/edit/", views.objective_edit, name="objective_edit"),
     path(
         "goals/objectives/<int:objective_id>/done/",
         views.objective_toggle,

@@ -105,9 +105,13 @@ def _new_initial(request: HttpRequest) -> dict[str, Any]:
     preset = PRESETS_BY_KEY.get(request.GET.get("template", ""))
     if preset is not None:
         baseline, _sample = selectors.baseline_for(
-            organisation=org, metric_key=preset.metric_key, date_from=baseline_from,
-            date_to=baseline_to, scope=preset.scope, statistic=preset.statistic,
-        )  # fmt: skip
+            organisation=org,
+            metric_key=preset.metric_key,
+            date_from=baseline_from,
+            date_to=baseline_to,
+            scope=preset.scope,
+            statistic=preset.statistic,
+        )
         values = preset_values(preset, start=today, baseline=baseline)
         unit = preset.value_unit
 
@@ -149,9 +153,7 @@ def _new_initial(request: HttpRequest) -> dict[str, Any]:
                 target = None
             unit = "hours"
             initial["target"] = (
-                None
-                if target is None
-                else round(selectors.to_display(unit, key, target) or 0.0, 2)
+                None if target is None else round(selectors.to_display(unit, key, target) or 0.0, 2)
             )
             scoped = False
             for dim in ("channel", "team", "agent", "category"):
@@ -287,7 +289,9 @@ def goal_detail(request: HttpRequest, goal_id: int) -> HttpResponse:
     goal = _goal_or_404(request, goal_id)
     services.goal_close(goal=goal)
     progress = selectors.progress_for(goal)
-    result = selectors.smart_check(organisation=org, draft=selectors.draft_from_goal(goal), goal=goal)
+    result = selectors.smart_check(
+        organisation=org, draft=selectors.draft_from_goal(goal), goal=goal
+    )
     average, votes = selectors.confidence_summary(goal)
     objectives = list(goal.objectives.select_related("owner"))
     my_vote = goal.confidence_votes.filter(user=request.user).first()
@@ -309,7 +313,9 @@ def goal_detail(request: HttpRequest, goal_id: int) -> HttpResponse:
         "report": report,
         "status_name": STATUS_NAMES.get(progress.status, progress.status),
         "tone": STATUS_TONE.get(progress.status, ""),
-        "current": value(goal.final_value if not goal.is_active else (report.current_value if report else None)),
+        "current": value(
+            goal.final_value if not goal.is_active else (report.current_value if report else None)
+        ),
         "planned": value(report.planned_value if report else None),
         "projection": value(report.projection if report else None),
         "metric_name": metric_name(goal.metric_key),
@@ -463,7 +469,9 @@ def objective_toggle(request: HttpRequest, objective_id: int) -> HttpResponse:
     services.objective_set_done(objective=objective, done=done, user=request.user, notes=notes)
     if request.headers.get("HX-Request"):
         objective.can_tick = True  # type: ignore[attr-defined]
-        return render(request, "goals/_objective.html", {"objective": objective, "goal": objective.goal})
+        return render(
+            request, "goals/_objective.html", {"objective": objective, "goal": objective.goal}
+        )
     return redirect("goals:detail", org_slug=org.slug, goal_id=objective.goal_id)
 
 
@@ -616,6 +624,4 @@ def level_thresholds(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("The service-level thresholds were saved."))
                 return redirect("goals:level", org_slug=org.slug)
-    return render(
-        request, "goals/thresholds.html", {"nav": "goals", "form": form}
-    )
+    return render(request, "goals/thresholds.html", {"nav": "goals", "form": form})

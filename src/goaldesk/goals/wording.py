@@ -93,8 +93,7 @@ SMART_SENTENCES: dict[str, Any] = {
         "better."
     ),
     "scope_missing": gettext_lazy(
-        "Say where the goal applies: a channel, team, agent or category, or the whole "
-        "organisation."
+        "Say where the goal applies: a channel, team, agent or category, or the whole organisation."
     ),
     "scope_unknown_dimension": gettext_lazy(
         "“%(dimension)s” is not a scope GoalDesk knows; use one of: %(allowed)s."
@@ -181,10 +180,10 @@ SMART_SENTENCES: dict[str, Any] = {
 }
 
 LEVEL_SENTENCES: dict[str, Any] = {
-    "criterion_holds_level_down": gettext_lazy("%(metric)s is %(value)s; %(next_level)s needs %(needed)s."),
-    "criterion_not_judged": gettext_lazy(
-        "%(metric)s was not judged: no data / fewer than two channels with data."
+    "criterion_holds_level_down": gettext_lazy(
+        "%(metric)s is %(value)s; %(next_level)s needs %(needed)s."
     ),
+    "criterion_not_judged": gettext_lazy("%(metric)s was not judged: no data."),
     "all_criteria_met": gettext_lazy("Every criterion meets the highest level."),
     "next_level_lacks_data": gettext_lazy(
         "Nothing measured yet shows whether %(next_level)s is reached."
@@ -289,9 +288,7 @@ def smart_sentence(
                 shown[name] = value(raw)
             else:
                 shown[name] = lnum(raw, 1)
-        elif name == "average":
-            shown[name] = lnum(raw, 1)
-        elif name == "low_below":
+        elif name in ("average", "low_below"):
             shown[name] = lnum(raw, 1)
         elif name == "metric":
             shown[name] = metric_name(raw)
@@ -327,7 +324,9 @@ def level_sentence(code: str, params: Mapping[str, Any]) -> str:
         elif name in ("level", "next_level", "lower_level"):
             shown[name] = str(LEVEL_NAMES.get(raw, raw))
         elif name in ("value", "needed", "lower_value"):
-            shown[name] = format_value(params.get("metric"), raw) if "metric" in params else lnum(raw, 1)
+            shown[name] = (
+                format_value(params.get("metric"), raw) if "metric" in params else lnum(raw, 1)
+            )
         else:
             shown[name] = raw
     if code == "criterion_not_judged":
