@@ -310,9 +310,9 @@ t1 = time.monotonic()
 out = {"scheduling_status": solution["status"], "scheduling_seconds": t1 - t0,
        "cost": solution.get("cost"), "resources_shifts": solution.get("resources_shifts", [])}
 if data["roster"] and solution["status"] in ("OPTIMAL", "FEASIBLE"):
-    required = [[0] * len(data["shift_names"]) for _ in range(data["num_days"])]
+    required = {name: [0] * data["num_days"] for name in data["shift_names"]}
     for row in solution["resources_shifts"]:
-        required[row["day"]][data["shift_names"].index(row["shift"])] = row["resources"]
+        required[row["shift"]][row["day"]] = row["resources"]
     roster = MinHoursRoster(num_days=data["num_days"], resources=data["resources"],
         shifts=data["shift_names"], shifts_hours=data["shift_hours"],
         min_working_hours=data["min_working_hours"], banned_shifts=data["banned_shifts"],
