@@ -345,7 +345,7 @@ def run_pyworkforce(requirements, agents, rules, time_limit, workers, python) ->
             mask = [1 if first <= p < first + length // INTERVAL else 0 for p in range(periods)]
             shift_names.append(name)
             coverage[name] = mask
-            hours.append(length / 60)
+            hours.append(length // 60)  # pyworkforce wants whole hours
     # Late-then-early pairs that break the 11-hour rest.
     non_sequential = []
     for a in shift_names:
@@ -355,17 +355,10 @@ def run_pyworkforce(requirements, agents, rules, time_limit, workers, python) ->
             sb = b.split("_")[0]
             if int(sb[:2]) * 60 + int(sb[2:]) + 24 * 60 - end_a < rules.min_rest_minutes:
                 non_sequential.append({"origin": a, "destination": b})
-    weekends = [d for d in range(num_days) if (FIRST_DAY + dt.timedelta(days=d)).isoweekday() >= 6]
-    # Shifts that run past closing on weekends (20:00) are banned there, as GoalDesk's
-    # opening hours ban them.
-    banned = []
-    for name in shift_names:
-        s, length = name.split("_")
-        end = int(s[:2]) * 60 + int(s[2:]) + int(length)
-        if end > 20 * 60:
-            banned.extend(
-                {"resource": a.id, "shift": name, "day": d} for a in agents for d in weekends
-            )
+    # pyworkforce uses the same shifts every day, so weekend opening hours (08:00–20:00)
+    # cannot be expressed: MinAbsDifference may staff 07:00 shifts on Saturday, and banning them
+    # in MinHoursRoster then makes it infeasible. No bans; the violations are counted below.
+    banned: list[dict] = []
     data = {
         "num_days": num_days,
         "periods": periods,
@@ -373,7 +366,7 @@ def run_pyworkforce(requirements, agents, rules, time_limit, workers, python) ->
         "required": required,
         "max_period_concurrency": len(agents),
         "max_shift_concurrency": len(agents),
-        "time_limit": time_limit,
+        "time_limit": float(time_limit),
         "workers": workers,
         "roster": True,
         "shift_names": shift_names,
@@ -382,7 +375,11 @@ def run_pyworkforce(requirements, agents, rules, time_limit, workers, python) ->
         "min_working_hours": 0,
         "banned_shifts": banned,
         "max_resting": 2 * (num_days // 7),
-        "non_sequential_shifts": non_sequential,
+        # pyworkforce adds x[d][s]·M[s][j] once per forbidden successor j, so a shift with two
+        # or more forbidden successors can never be worked: the rest rule is left out on its
+        # side, and its rest violations are counted below instead.
+        "non_sequential_shifts": [],
+        "rest_pairs_left_out": len(non_sequential),
     }
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump(data, handle)
@@ -398,7 +395,7 @@ def run_pyworkforce(requirements, agents, rules, time_limit, workers, python) ->
     finally:
         os.unlink(path)
     if completed.returncode != 0:
-        return {"error": completed.stderr.strip().splitlines()[-1:]}
+        return {"error": completed.stderr.strip()[-300:]}
     out = json.loads(completed.stdout)
 
     # Coverage of pyworkforce's plan, counted by GoalDesk's evaluator on the single-skill view.
@@ -409,7 +406,8 @@ def run_pyworkforce(requirements, agents, rules, time_limit, workers, python) ->
     ]
     single_rules = Rules(**{**rules.__dict__, "breaks": ()})
     pw_shifts = []
-    if out.get("roster"):
+    rostered = out.get("roster_status") in ("OPTIMAL", "FEASIBLE")
+    if rostered:
         for row in out["roster"]:
             s, length = row["shift"].split("_")
             day = FIRST_DAY + dt.timedelta(days=row["day"])
@@ -423,6 +421,8 @@ def run_pyworkforce(requirements, agents, rules, time_limit, workers, python) ->
             )
     else:
         for row in out.get("resources_shifts", []):
+            if "_" not in row["shift"]:
+                continue  # pyworkforce's placeholder row when no solution was found
             s, length = row["shift"].split("_")
             day = FIRST_DAY + dt.timedelta(days=row["day"])
             start = dt.datetime.combine(day, dt.time(int(s[:2]), int(s[2:])), tzinfo=tz)
@@ -434,7 +434,15 @@ def run_pyworkforce(requirements, agents, rules, time_limit, workers, python) ->
                         end=start + dt.timedelta(minutes=int(length)),
                     )
                 )
-    pw_eval = evaluate_schedule(pw_shifts, single, single_agents, single_rules)
+    known = {a.id for a in single_agents}
+    extra = [
+        Agent(
+            id=sh.agent_id, skills=frozenset({"any"}), max_hours_per_week=168, max_days_per_week=7
+        )
+        for sh in pw_shifts
+        if sh.agent_id not in known
+    ]
+    pw_eval = evaluate_schedule(pw_shifts, single, single_agents + extra, single_rules)
     mine = solve_schedule(
         single, single_agents, single_rules, time_limit_seconds=time_limit, num_workers=workers
     )
@@ -447,9 +455,11 @@ def run_pyworkforce(requirements, agents, rules, time_limit, workers, python) ->
             "scheduling_seconds": round(out["scheduling_seconds"], 2),
             "roster_status": out.get("roster_status"),
             "roster_seconds": round(out.get("roster_seconds", 0.0), 2),
+            "coverage_counted_from": "roster" if rostered else "shift counts (roster failed)",
             "shifts": len(pw_shifts),
             "under_coverage": pw_eval.under_coverage,
             "over_coverage": pw_eval.over_coverage,
+            "rule_violations": _count(v.code for v in pw_eval.violations),
         },
         "goaldesk": {
             "status": mine.status,
@@ -457,6 +467,7 @@ def run_pyworkforce(requirements, agents, rules, time_limit, workers, python) ->
             "shifts": len(mine.shifts),
             "under_coverage": mine.evaluation.under_coverage,
             "over_coverage": mine.evaluation.over_coverage,
+            "rule_violations": _count(v.code for v in mine.evaluation.violations),
         },
     }
 

@@ -253,3 +253,99 @@ def test_reviews_upsert(org):
     assert (result.created, result.updated) == (0, 1)
     assert Review.objects.get(organisation=org, external_id="G2").rating == 4
     assert Review.objects.filter(organisation=org).count() == 2
+
+
+# --- next_contact_at: the same customer's next interaction in the same category -----------
+
+
+def next_contacts(org) -> dict[str, dt.datetime | None]:
+    return dict(
+        Interaction.objects.filter(organisation=org).values_list("external_id", "next_contact_at")
+    )
+
+
+def test_next_contact_is_the_first_strictly_later_one_of_the_same_customer_and_category(org):
+    t = dt.datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    hour = dt.timedelta(hours=1)
+    interactions_upsert(
+        organisation=org,
+        records=[
+            record("A", customer_id="k", category="billing", created_at=t),
+            # B and C at the same moment: neither is the other's next contact.
+            record("B", customer_id="k", category="billing", created_at=t + hour),
+            record("C", customer_id="k", category="billing", created_at=t + hour, channel="phone"),
+            record("D", customer_id="k", category="billing", created_at=t + 400 * hour),
+            record("E", customer_id="k", category="repair", created_at=t + 2 * hour),
+            record("F", customer_id="m", category="billing", created_at=t + 3 * hour),
+            record("G", customer_id="", category="billing", created_at=t + 4 * hour),
+        ],
+    )
+    assert next_contacts(org) == {
+        "A": t + hour,
+        "B": t + 400 * hour,
+        "C": t + 400 * hour,
+        "D": None,
+        "E": None,
+        "F": None,
+        "G": None,  # no customer: never a first-contact candidate
+    }
+
+
+def test_next_contact_follows_later_batches_and_moves(org, other_org):
+    t = dt.datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    day = dt.timedelta(days=1)
+    interactions_upsert(
+        organisation=org,
+        records=[
+            record("A", customer_id="k", created_at=t),
+            record("B", customer_id="k", created_at=t + 5 * day),
+        ],
+    )
+    # Another organisation's customer with the same key changes nothing here.
+    interactions_upsert(
+        organisation=other_org, records=[record("Z", customer_id="k", created_at=t + day)]
+    )
+    assert next_contacts(org) == {"A": t + 5 * day, "B": None}
+    # A later batch puts a contact between them.
+    interactions_upsert(organisation=org, records=[record("C", customer_id="k", created_at=t + day)])
+    assert next_contacts(org) == {"A": t + day, "B": None, "C": t + 5 * day}
+    # Re-importing C for another customer takes it out of k's sequence; C's own value follows.
+    interactions_upsert(organisation=org, records=[record("C", customer_id="m", created_at=t + day)])
+    assert next_contacts(org) == {"A": t + 5 * day, "B": None, "C": None}
+    # Moving B earlier than A reverses their order.
+    interactions_upsert(
+        organisation=org, records=[record("B", customer_id="k", created_at=t - day)]
+    )
+    assert next_contacts(org) == {"A": None, "B": t, "C": None}
+    # A row that loses its customer keeps no next contact.
+    interactions_upsert(organisation=org, records=[record("B", customer_id="", created_at=t - day)])
+    interactions_upsert(organisation=org, records=[record("D", customer_id="", created_at=t)])
+    assert next_contacts(org) == {"A": None, "B": None, "C": None, "D": None}
+    assert next_contacts(other_org) == {"Z": None}
+
+
+def test_interaction_create_sets_the_earlier_contacts_next_contact(org):
+    t = dt.datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    interaction_create(
+        organisation=org, data=record("A", customer_id="k", category="x", created_at=t)
+    )
+    later = t + dt.timedelta(hours=2)
+    interaction_create(
+        organisation=org,
+        data=record("W", channel="walk_in", customer_id="k", category="x", created_at=later),
+    )
+    assert next_contacts(org) == {"A": later, "W": None}
+
+
+def test_recompute_derived_repairs_next_contact(org):
+    t = dt.datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    interactions_upsert(
+        organisation=org,
+        records=[
+            record("A", customer_id="k", created_at=t),
+            record("B", customer_id="k", created_at=t + dt.timedelta(hours=3)),
+        ],
+    )
+    Interaction.objects.filter(organisation=org).update(next_contact_at=None)  # bulk-loaded
+    interactions_recompute_derived(organisation=org)
+    assert next_contacts(org) == {"A": t + dt.timedelta(hours=3), "B": None}

@@ -9,6 +9,7 @@ import zoneinfo
 
 import pytest
 
+from goaldesk.interactions.models import Interaction
 from tests.factories import InteractionFactory, OrganisationFactory
 
 LIVE = {"phone", "chat", "walk_in"}
@@ -42,7 +43,24 @@ def make_interaction(organisation, **fields):
     fields.setdefault("resolution_business_seconds", resolution)
     fields.setdefault("time_to_arrive_seconds", span("arrived_at"))
     fields.setdefault("time_to_fix_seconds", span("fixed_at"))
-    return InteractionFactory(organisation=organisation, **fields)
+    row = InteractionFactory(organisation=organisation, **fields)
+    if row.customer_id:
+        _set_next_contacts(organisation, row.customer_id, row.category)
+    return row
+
+
+def _set_next_contacts(organisation, customer_id, category):
+    """next_contact_at of every row of this customer and category, worked out here in Python:
+    the earliest created_at of the same customer and category that is strictly later."""
+    same = list(
+        Interaction.objects.filter(
+            organisation=organisation, customer_id=customer_id, category=category
+        )
+    )
+    for row in same:
+        later = [other.created_at for other in same if other.created_at > row.created_at]
+        row.next_contact_at = min(later, default=None)
+        row.save(update_fields=["next_contact_at"])
 
 
 @pytest.fixture

@@ -13,6 +13,8 @@ import pytest
 from goaldesk.accounts.selectors import business_calendar_for
 from goaldesk.engine.metrics import compute_metrics, make_record
 from goaldesk.interactions.models import Review
+from goaldesk.interactions.records import InteractionData
+from goaldesk.interactions.services import interactions_upsert
 from goaldesk.metrics.catalogue import KEYS
 from goaldesk.metrics.selectors import kpis_breakdown, kpis_for_period
 from tests.factories import AgentFactory, TeamFactory
@@ -147,3 +149,50 @@ def test_breakdown_groups_match_the_reference(desk):
         theirs = reference(desk, records, calendar, row["group"], row["group"])
         for key in KEYS:
             assert same(row[key], theirs[key]), (row["group"], key, row[key], theirs[key])
+
+
+def test_fcr_written_through_the_upsert_matches_the_reference(desk):
+    """next_contact_at kept by interactions_upsert (batches in any order, re-imports that move
+    interactions to another customer, category or time) gives the reference's fcr_rate."""
+    rng = random.Random(5)
+    raws = {}
+    for i in range(300):
+        raws[f"U{i}"] = {
+            "external_id": f"U{i}",
+            "channel": rng.choice(CHANNELS),
+            "created_at": START + dt.timedelta(hours=rng.randrange(0, 24 * 30, 6)),
+            "customer_id": rng.choice(("", "k1", "k2", "k3", "k4")),
+            "category": rng.choice(("", "billing", "repair")),
+            "status": rng.choice(("resolved", "resolved", "open")),
+        }
+    order = list(raws)
+    rng.shuffle(order)
+    for start in range(0, len(order), 100):
+        interactions_upsert(
+            organisation=desk,
+            records=[InteractionData(**raws[key]) for key in order[start : start + 100]],
+        )
+    moved = rng.sample(order, 60)
+    for key in moved:
+        raws[key] |= {
+            "customer_id": rng.choice(("", "k1", "k5")),
+            "category": rng.choice(("billing", "returns")),
+            "created_at": raws[key]["created_at"] + dt.timedelta(hours=rng.choice((-48, 6, 90))),
+        }
+    interactions_upsert(
+        organisation=desk, records=[InteractionData(**raws[key]) for key in moved]
+    )
+    calendar = business_calendar_for(desk)
+    records = [make_record(raw, calendar=calendar) for raw in raws.values()]
+    for first, last in ((START.date(), START.date() + dt.timedelta(days=29)),
+                        (START.date() + dt.timedelta(days=3), START.date() + dt.timedelta(days=9))):  # fmt: skip
+        ours = kpis_for_period(organisation=desk, date_from=first, date_to=last, keys=["fcr_rate"])
+        theirs = reference(desk, records, calendar, first, last)
+        assert same(ours["fcr_rate"], theirs["fcr_rate"]), (first, last)
+        for row in kpis_breakdown(
+            organisation=desk, date_from=first, date_to=last, by="channel", keys=["fcr_rate"]
+        ):
+            theirs = reference(
+                desk, records, calendar, first, last, keep=lambda r, c=row["group"]: r.channel == c
+            )
+            assert same(row["fcr_rate"], theirs["fcr_rate"]), (row["group"], first, last)

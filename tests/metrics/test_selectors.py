@@ -251,7 +251,7 @@ def test_another_organisations_interactions_do_not_count(week, other_org):
     assert kpis["csat_avg"] == pytest.approx(3.5)
 
 
-@pytest.mark.parametrize("strategy", ["window", "exists"])
+@pytest.mark.parametrize("strategy", ["column", "window", "exists"])
 def test_fcr_window_is_168_hours_inclusive(desk, strategy):
     t = at("2026-03-02", "09:00")
     make_interaction(
@@ -312,6 +312,29 @@ def test_fcr_window_is_168_hours_inclusive(desk, strategy):
     )
     # B1 came back; B3's return was too late; B5 has another category; B6, B7 tie.
     assert kpis["fcr_rate"] == pytest.approx(80.0)
+
+
+@pytest.mark.parametrize("strategy", ["column", "window", "exists"])
+def test_fcr_window_edge_is_exact_to_the_microsecond(desk, strategy):
+    t = at("2026-03-02", "09:00:00.999999")
+    week = dt.timedelta(hours=168)
+    for customer, gap in (("k", week), ("m", week + dt.timedelta(microseconds=1))):
+        make_interaction(
+            desk,
+            external_id=f"{customer}1",
+            created_at=t,
+            customer_id=customer,
+            category="x",
+            resolved_at=t + dt.timedelta(hours=1),
+        )
+        make_interaction(
+            desk, external_id=f"{customer}2", created_at=t + gap, customer_id=customer, category="x"
+        )
+    kpis = kpis_for_period(
+        organisation=desk, date_from=MON, date_to=MON, keys=["fcr_rate"], fcr_strategy=strategy
+    )
+    # k came back exactly 168 h later (a repeat); m one microsecond after that (not one).
+    assert kpis["fcr_rate"] == pytest.approx(50.0)
 
 
 def test_breakdown_by_channel(week):

@@ -3,7 +3,8 @@
 The canonical record and every field's meaning are in docs/metrics.md (METRICS.md). Columns
 under "derived" are computed from the others by `interactions.services` when a row is written
 (and recomputed when the organisation's time zone or business hours change), so the metric
-queries are plain aggregates.
+queries are plain aggregates. `next_contact_at` also depends on the customer's other
+interactions and is refreshed for every (customer, category) that a write touches.
 """
 
 from django.conf import settings
@@ -140,6 +141,11 @@ class Interaction(models.Model):
     resolution_business_seconds = models.FloatField(null=True, blank=True)
     time_to_arrive_seconds = models.FloatField(null=True, blank=True)
     time_to_fix_seconds = models.FloatField(null=True, blank=True)
+    #: created_at of the same customer's next interaction in the same category (strictly
+    #: later, any channel or status; None: none yet, or no customer). Unlike the columns
+    #: above it depends on other rows: `interactions.services` refreshes it for every
+    #: (customer, category) a write touches, so first-contact resolution is a plain aggregate.
+    next_contact_at = models.DateTimeField(null=True, blank=True)
 
     imported_by = models.ForeignKey(
         "ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

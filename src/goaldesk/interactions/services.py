@@ -1,8 +1,12 @@
 """Writes of interactions, agents, teams and reviews.
 
-Every write of an interaction goes through `interactions_upsert` (import, API, quick log), which
-also fills the derived columns (`local_date`, `is_live`, first response / resolution / field
-times in calendar and business seconds) so the metric queries are plain aggregates.
+Every write of an interaction goes through `InteractionWriter` (`interactions_upsert`,
+`interaction_create`, the import, the API, the quick log, the demo), which also fills the
+derived columns (`local_date`, `is_live`, first response / resolution / field times in calendar
+and business seconds) so the metric queries are plain aggregates. `next_contact_at` (the
+created_at of the same customer's next interaction in the same category) depends on other rows:
+after each batch one set-based UPDATE refreshes it for every (customer_id, category) the batch
+wrote or moved away from.
 
 Within one call, several records with the same external_id are applied in order: the last one
 wins, and each earlier occurrence counts as an update of the row it created (as if the records
@@ -67,9 +71,12 @@ DERIVED_FIELDS = (
     "time_to_fix_seconds",
 )
 #: Positions in a prepared row (organisation_id first, then DATA_FIELDS, …).
-_EXTERNAL_ID, _AGENT, _TEAM = 1, 5, 6
+_EXTERNAL_ID, _CUSTOMER, _AGENT, _TEAM, _CATEGORY = 1, 4, 5, 6, 7
 #: external_ids per lookup query (well inside every database's parameter limit).
 EXISTING_CHUNK = 2000
+#: (customer_id, category) keys per next_contact_at refresh statement (two parameters each;
+#: an import batch of 2,000 rows needs one statement).
+REFRESH_CHUNK = 5000
 _LIVE = frozenset(str(channel) for channel in LIVE_CHANNELS)
 
 
@@ -151,7 +158,8 @@ class InteractionWriter:
 
     def existing_ids(self, external_ids: Iterable[str]) -> dict[str, int]:
         """external_id → primary key of those that exist already (one query per 2,000 ids)."""
-        return _InteractionSQL.get().existing(self.organisation.pk, list(external_ids))
+        found = self.sql.existing(self.organisation.pk, list(external_ids))
+        return {external_id: row[0] for external_id, row in found.items()}
 
     def agent_ids(self, wanted: dict[str, str]) -> dict[str, int]:
         """Agent key → primary key, creating missing agents (wanted: key → first team name)."""
@@ -260,7 +268,8 @@ class InteractionWriter:
         for row in rows:
             latest[row[_EXTERNAL_ID]] = row
         repeated = len(rows) - len(latest)
-        existing = self.existing_ids(latest)
+        # external_id → (pk, customer_id, category) as stored before this batch.
+        existing = self.sql.existing(self.organisation.pk, list(latest))
         wanted_agents: dict[str, str] = {}
         teams: set[str] = set()
         for row in latest.values():
@@ -276,18 +285,26 @@ class InteractionWriter:
         job_id = import_job.pk if import_job is not None else None
         new: list[list] = []
         changed: list[list] = []
+        # The (customer_id, category) whose next_contact_at may change: every key written,
+        # and the old key of a row that moved to another customer or category.
+        keys: set[tuple[str, str]] = set()
         for external_id, row in latest.items():
             row[_AGENT] = agent_ids.get(row[_AGENT]) if row[_AGENT] else None
             row[_TEAM] = team_ids.get(row[_TEAM]) if row[_TEAM] else None
             row[-2] = job_id
             row[-1] = now
-            pk = existing.get(external_id)
-            if pk is None:
+            if row[_CUSTOMER]:
+                keys.add((row[_CUSTOMER], row[_CATEGORY]))
+            before = existing.get(external_id)
+            if before is None:
                 new.append(row)
             else:
-                changed.append([*row, pk])
+                changed.append([*row, before[0]])
+                if before[1]:
+                    keys.add((before[1], before[2]))
         self.sql.insert(new)
         self.sql.update(changed)
+        self.sql.refresh_next_contact(self.organisation.pk, keys)
         return UpsertResult(created=len(new), updated=len(changed) + repeated)
 
 
@@ -314,18 +331,46 @@ class _InteractionSQL:
         self.insert_sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
             self.table, ", ".join(self.insert_columns), ", ".join(["%s"] * len(self.insert_columns))
         )
-        self.update_sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608
+        next_contact = quote(_column("next_contact_at"))
+        # An updated row's next_contact_at is recomputed with its key's (see write_prepared);
+        # emptied here so that a row which lost its customer keeps no stale value.
+        self.update_sql = "UPDATE {} SET {}, {} = NULL WHERE {} = %s".format(  # noqa: S608
             self.table,
             ", ".join(f"{c} = %s" for c in self.insert_columns),
+            next_contact,
             quote(meta.pk.column),
+        )
+        organisation, customer, category, created = (
+            quote(_column(name))
+            for name in ("organisation", "customer_id", "category", "created_at")
+        )
+        # The first strictly later created_at of the same organisation, customer and category:
+        # one seek on the (organisation, customer_id, category, created_at) index per row.
+        # Outer columns are named with the table, the inner ones with the alias.
+        table = self.table
+        self.refresh_sql = (
+            f"UPDATE {table} SET {next_contact} = ("  # noqa: S608 - names from the model
+            f"SELECT MIN(later.{created}) FROM {table} AS later"
+            f" WHERE later.{organisation} = {table}.{organisation}"
+            f" AND later.{customer} = {table}.{customer}"
+            f" AND later.{category} = {table}.{category}"
+            f" AND later.{created} > {table}.{created}"
+            f") WHERE {organisation} = %s AND {customer} <> ''"
+        )
+        # As a subquery of a VALUES list (not `IN (VALUES …)`), SQLite seeks each key in the
+        # index instead of scanning the organisation's rows; PostgreSQL joins it the same way.
+        self.refresh_keys_sql = self.refresh_sql + (
+            f" AND ({customer}, {category}) IN"
+            " (SELECT keys.column1, keys.column2 FROM (VALUES {}) AS keys)"
         )
         self.update_derived_sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608
             self.table,
             ", ".join(f"{quote(_column(name))} = %s" for name in DERIVED_FIELDS),
             quote(meta.pk.column),
         )
-        self.existing_sql = "SELECT {}, {} FROM {} WHERE {} = %s AND {} IN ({{}})".format(  # noqa: S608
-            quote(_column("external_id")), quote(meta.pk.column), self.table,
+        self.existing_sql = "SELECT {}, {}, {}, {} FROM {} WHERE {} = %s AND {} IN ({{}})".format(  # noqa: S608
+            quote(_column("external_id")), quote(meta.pk.column), quote(_column("customer_id")),
+            quote(_column("category")), self.table,
             quote(_column("organisation")), quote(_column("external_id")),
         )  # fmt: skip
         if self.vendor == "sqlite":
@@ -346,8 +391,11 @@ class _InteractionSQL:
             cls._cache[key] = cls()
         return cls._cache[key]
 
-    def existing(self, organisation_id: int, external_ids: list[str]) -> dict[str, int]:
-        found: dict[str, int] = {}
+    def existing(
+        self, organisation_id: int, external_ids: list[str]
+    ) -> dict[str, tuple[int, str, str]]:
+        """external_id → (pk, customer_id, category) of the rows that exist already."""
+        found: dict[str, tuple[int, str, str]] = {}
         with connection.cursor() as cursor:
             for start in range(0, len(external_ids), EXISTING_CHUNK):
                 chunk = external_ids[start : start + EXISTING_CHUNK]
@@ -355,8 +403,28 @@ class _InteractionSQL:
                     self.existing_sql.format(", ".join(["%s"] * len(chunk))),
                     [organisation_id, *chunk],
                 )
-                found.update(cursor.fetchall())
+                for external_id, pk, customer_id, category in cursor.fetchall():
+                    found[external_id] = (pk, customer_id, category)
         return found
+
+    def refresh_next_contact(
+        self, organisation_id: int, keys: Iterable[tuple[str, str]] | None
+    ) -> None:
+        """Recompute next_contact_at of every row with one of `keys` (customer_id, category);
+        keys None: of every row of the organisation."""
+        with connection.cursor() as cursor:
+            if keys is None:
+                cursor.execute(self.refresh_sql, [organisation_id])
+                return
+            pending = sorted(keys)
+            for start in range(0, len(pending), REFRESH_CHUNK):
+                chunk = pending[start : start + REFRESH_CHUNK]
+                params: list[Any] = [organisation_id]
+                for customer_id, category in chunk:
+                    params += (customer_id, category)
+                cursor.execute(
+                    self.refresh_keys_sql.format(", ".join(["(%s, %s)"] * len(chunk))), params
+                )
 
     def insert(self, rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
@@ -421,11 +489,19 @@ def interaction_create(*, organisation: Organisation, data: InteractionData) -> 
     return Interaction.objects.get(organisation=organisation, external_id=data.external_id)
 
 
+def interactions_refresh_next_contact(*, organisation: Organisation) -> None:
+    """Recompute next_contact_at of all the organisation's interactions (one UPDATE; for rows
+    written around `InteractionWriter`, e.g. bulk-loaded test or benchmark data)."""
+    with transaction.atomic():
+        _InteractionSQL.get().refresh_next_contact(organisation.pk, None)
+
+
 def interactions_recompute_derived(*, organisation: Organisation, batch_size: int = 2000) -> int:
     """Recompute every interaction's derived columns (after a time-zone or hours change).
 
     Works through the organisation's interactions in primary-key batches, each in its own
-    transaction. Returns the number of interactions updated.
+    transaction, then refreshes next_contact_at in one statement. Returns the number of
+    interactions updated.
     """
     derived = DerivedColumns(organisation=organisation)
     inputs = (
@@ -448,6 +524,7 @@ def interactions_recompute_derived(*, organisation: Organisation, batch_size: in
             .values_list(*inputs)[:batch_size]
         )
         if not rows:
+            interactions_refresh_next_contact(organisation=organisation)
             return total
         sql = _InteractionSQL.get()
         updates = []

@@ -3,8 +3,10 @@
 The definitions are METRICS.md's (docs/metrics.md states them for users). Counts, sums and
 means are SQL aggregates over one scan of the period's interactions; a duration metric's
 mean, median and p90 come from its values, fetched once, with the engine's statistics;
-first-contact resolution finds later contacts with one window function (bench/kpis.py
-compares it with a correlated EXISTS).
+first-contact resolution compares each interaction's stored `next_contact_at` (the same
+customer's next interaction in the same category, kept by interactions.services) with its
+created_at, so it is one more conditional count in the same scan (bench/kpis.py compares it
+with a window function and a correlated EXISTS, which find the later contacts at query time).
 """
 
 import datetime as dt
@@ -37,9 +39,10 @@ from goaldesk.metrics.catalogue import CATALOGUE, KEYS, metric
 #: A customer who comes back about the same category within this many hours was not helped
 #: on first contact.
 FCR_WINDOW_HOURS = 168
-#: How repeat contacts are found: "window" (one window function over the period; only when no
-#: channel, team or agent filter is set), "exists" (a correlated EXISTS per candidate on the
-#: (organisation, customer, category, created_at) index), or "auto": the window when it can.
+#: How repeat contacts are found: "column" (the stored next_contact_at: a plain aggregate),
+#: "window" (one window function over the period; only when no channel, team or agent filter
+#: is set), "exists" (a correlated EXISTS per candidate on the (organisation, customer,
+#: category, created_at) index), or "auto": the column.
 FCR_STRATEGY = "auto"
 FILTER_NAMES = ("channel", "team", "agent", "category")
 GROUPINGS = ("channel", "agent", "team", "category", "day")
@@ -130,16 +133,11 @@ class PlusHours(Func):
         self.hours = int(hours)
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        # Django stores "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC; keep the same text shape. The
-        # format's % signs are doubled twice: once for this template, once for the SQL text
-        # (which Django's SQLite cursor and query logging treat as a %-format string).
-        fmt = "%%%%Y-%%%%m-%%%%d %%%%H:%%%%M:%%%%f"
-        return self.as_sql(
-            compiler,
-            connection,
-            template=f"strftime('{fmt}', %(expressions)s, '+{self.hours} hours')",
-            **extra,
-        )
+        # Django stores "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC, so text comparison orders it.
+        # SQLite's date functions round to milliseconds: shift the whole seconds and keep the
+        # stored fraction as it is, so the result has the same shape and is exact.
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        return sqlite_plus_hours(sql, self.hours), [*params, *params]
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         return self.as_sql(
@@ -148,6 +146,17 @@ class PlusHours(Func):
             template=f"(%(expressions)s + interval '{self.hours} hours')",
             **extra,
         )
+
+
+def sqlite_plus_hours(sql: str, hours: int) -> str:
+    """SQL text (for SQLite) of the stored datetime `sql` shifted by whole `hours`, exactly.
+
+    The % signs are doubled: Django's SQLite cursor treats the SQL as a %-format string.
+    """
+    return (
+        f"(strftime('%%Y-%%m-%%d %%H:%%M:%%S', substr({sql}, 1, 19), '+{int(hours)} hours')"
+        f" || substr({sql}, 20))"
+    )
 
 
 def _fetch(queryset: QuerySet) -> list[tuple]:
@@ -196,7 +205,7 @@ def _fcr_counts_window(
     """
     table = Interaction._meta.db_table
     if connection.vendor == "sqlite":
-        limit = "strftime('%%Y-%%m-%%d %%H:%%M:%%f', created_at, '+168 hours')"
+        limit = sqlite_plus_hours("created_at", FCR_WINDOW_HOURS)
     else:
         limit = "created_at + interval '168 hours'"
     group = f"{group_field}" if group_field else "NULL"
@@ -229,9 +238,10 @@ def _fcr_strategy(filters: Mapping[str, Any] | None, strategy: str) -> str:
     """The strategy to use: "window" only when at most a category filter is set."""
     strategy = strategy or FCR_STRATEGY
     if strategy == "auto":
-        # bench/kpis.py at 1M rows: the window was as fast or faster in three runs of four
-        # (SQLite 1.2–1.5 s against 1.5–1.9 s; PostgreSQL 0.9–1.1 s against 0.7–1.8 s).
-        strategy = "window"
+        # bench/kpis.py at 1M rows: the stored column makes fcr_rate a count in the scan the
+        # other metrics make anyway; the window (1.2–1.5 s) and EXISTS (0.7–1.9 s) search
+        # the later contacts at query time.
+        strategy = "column"
     narrowed = {k for k, v in (filters or {}).items() if v not in (None, "")}
     if strategy == "window" and not narrowed <= {"category"}:
         # A channel, team or agent filter would hide later contacts from the window.
@@ -242,8 +252,11 @@ def _fcr_strategy(filters: Mapping[str, Any] | None, strategy: str) -> str:
 # --- which aggregates each metric needs ---------------------------------------------------
 
 
-def _aggregates(keys: Iterable[str], *, answer_target_seconds: float) -> dict[str, Any]:
-    """SQL aggregates (name → expression) for the scalar parts of `keys`."""
+def _aggregates(
+    keys: Iterable[str], *, answer_target_seconds: float, fcr_column: bool = True
+) -> dict[str, Any]:
+    """SQL aggregates (name → expression) for the scalar parts of `keys` (fcr_rate too when
+    `fcr_column`: from the stored next_contact_at)."""
     resolved = Q(status="resolved")
     negative = Q(sentiment_start="negative")
     live = Q(is_live=True)
@@ -284,6 +297,14 @@ def _aggregates(keys: Iterable[str], *, answer_target_seconds: float) -> dict[st
             wanted["asa_seconds"] = Avg("wait_seconds", filter=answered)
         elif key == "aht_seconds":
             wanted["aht_seconds"] = Avg("handle_seconds")
+        elif key == "fcr_rate" and fcr_column:
+            candidate = resolved & ~Q(customer_id="")
+            wanted["fcr_n"] = Count("pk", filter=candidate)
+            wanted["fcr_repeated"] = Count(
+                "pk",
+                filter=candidate
+                & Q(next_contact_at__lte=PlusHours(F("created_at"), FCR_WINDOW_HOURS)),
+            )
     return wanted
 
 
@@ -316,6 +337,9 @@ def _scalar_values(
             out[key] = _ratio(row["live_abandoned"], row["live"], 100)
         elif key in ("ces_avg", "asa_seconds", "aht_seconds"):
             out[key] = row[key]
+        elif key == "fcr_rate" and "fcr_n" in row:
+            n = row["fcr_n"] or 0
+            out[key] = _ratio(n - (row["fcr_repeated"] or 0), n, 100)
     return out
 
 
@@ -391,7 +415,12 @@ def kpis_for_period(
     if {"contacts_per_open_day", "customers_helped_per_day"} & set(keys):
         open_days = business_calendar_for(organisation).open_days(date_from, date_to)
 
-    aggregates = _aggregates(keys, answer_target_seconds=organisation.answer_target_seconds)
+    fcr_strategy = _fcr_strategy(filters, fcr_strategy)
+    aggregates = _aggregates(
+        keys,
+        answer_target_seconds=organisation.answer_target_seconds,
+        fcr_column=fcr_strategy == "column",
+    )
     if aggregates:
         row = qs.order_by().aggregate(**aggregates)
         result.update(_scalar_values(keys, row, open_days=open_days))
@@ -402,8 +431,8 @@ def kpis_for_period(
         for key in durations:
             result[key] = _duration(values[None][key])
 
-    if "fcr_rate" in keys:
-        if _fcr_strategy(filters, fcr_strategy) == "window":
+    if "fcr_rate" in keys and fcr_strategy != "column":
+        if fcr_strategy == "window":
             counts = _fcr_counts_window(
                 organisation, date_from, date_to, category=(filters or {}).get("category") or None
             )
@@ -506,7 +535,12 @@ def kpis_breakdown(
         else None
     )
 
-    aggregates = _aggregates(keys, answer_target_seconds=organisation.answer_target_seconds)
+    fcr_strategy = _fcr_strategy(filters, fcr_strategy)
+    aggregates = _aggregates(
+        keys,
+        answer_target_seconds=organisation.answer_target_seconds,
+        fcr_column=fcr_strategy == "column",
+    )
     aggregates.setdefault("contacts", Count("pk"))
     for row in qs.values(group_field).annotate(**aggregates):
         group = row[group_field]
@@ -523,8 +557,8 @@ def kpis_breakdown(
             for key in durations:
                 per_group[group][key] = _duration(values.get(group, {}).get(key, []))
 
-    if "fcr_rate" in keys:
-        if _fcr_strategy(filters, fcr_strategy) == "window":
+    if "fcr_rate" in keys and fcr_strategy != "column":
+        if fcr_strategy == "window":
             counts = _fcr_counts_window(
                 organisation,
                 date_from,
