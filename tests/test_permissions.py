@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from goaldesk.accounts.models import ROLE_RANK, ApiToken, Holiday, Membership, Role, hash_token
 from goaldesk.interactions.models import ImportJob
-from goaldesk.workforce.models import ForecastRun
+from goaldesk.workforce.models import ForecastRun, Schedule, ScheduledShift, ShiftSwap
 from tests.factories import (
     AgentFactory,
     InteractionFactory,
@@ -76,6 +76,23 @@ MATRIX = {
     "workforce:peaks": (V, None),
     "workforce:staffing": (V, M),
     "workforce:staffing_preview": (V, None),
+    "workforce:schedule_home": (V, M),
+    "workforce:schedule_detail": (V, None),
+    "workforce:schedule_progress": (V, None),
+    "workforce:schedule_shift_add": (None, M),
+    "workforce:schedule_shift_edit": (None, M),
+    "workforce:schedule_publish": (None, M),
+    "workforce:schedule_export": (V, None),
+    "workforce:swap_decide": (None, M),
+    "workforce:schedule_profiles": (M, None),
+    "workforce:schedule_profile": (M, M),
+    "workforce:schedule_rules": (M, M),
+    # Any member may ask; only a member linked to an agent record gets shifts (else a message).
+    "workforce:my_shifts": (V, None),
+    "workforce:my_feed_revoke": (None, V),
+    "workforce:swap_offer": (None, V),
+    "workforce:swap_take": (None, V),
+    "workforce:swap_withdraw": (None, V),
 }
 
 
@@ -129,7 +146,22 @@ def objects(org):
         "by": "channel",
         "run_id": ForecastRun.objects.create(organisation=org).pk,
         **_goal_objects(org),
+        **_schedule_objects(org),
     }
+
+
+def _schedule_objects(organisation):
+    """A finished schedule with one shift offered for a swap (ids for the scheduling URLs)."""
+    schedule = Schedule.objects.create(
+        organisation=organisation, week_start=dt.date(2026, 3, 7), state=Schedule.State.DONE
+    )
+    agent = AgentFactory(organisation=organisation)
+    start = dt.datetime(2026, 3, 7, 9, tzinfo=dt.UTC)
+    shift = ScheduledShift.objects.create(
+        schedule=schedule, agent=agent, start=start, end=start + dt.timedelta(hours=8)
+    )
+    swap = ShiftSwap.objects.create(shift=shift, offered_by=agent)
+    return {"schedule_id": schedule.pk, "shift_id": shift.pk, "swap_id": swap.pk}
 
 
 def _url(name, org, objects):
@@ -194,6 +226,7 @@ def test_an_object_of_another_organisation_is_not_found_through_ones_own(
         "by": "channel",
         "run_id": ForecastRun.objects.create(organisation=other_org).pk,
         **_goal_objects(other_org),
+        **_schedule_objects(other_org),
     }
     url = _url(name, org, foreign)
     client.force_login(member(O))

@@ -9,5 +9,6 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("goaldesk.metrics.urls")),
     path("o/<slug:org_slug>/", include("goaldesk.goals.urls")),
     path("o/<slug:org_slug>/", include("goaldesk.workforce.urls")),
+    path("", include("goaldesk.workforce.feed_urls")),
     path("api/", api.urls),
 ]

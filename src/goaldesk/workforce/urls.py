@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from goaldesk.workforce import views
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("planning/peaks/", views.peaks, name="peaks"),
     path("planning/staffing/", views.staffing, name="staffing"),
     path("planning/staffing/what-if/", views.staffing_preview, name="staffing_preview"),
+    path("", include("goaldesk.workforce.schedule_urls")),
 ]

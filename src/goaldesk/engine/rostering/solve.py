@@ -23,6 +23,7 @@ Model (all hard rules are constraints, never penalties):
 
 import bisect
 import datetime as dt
+import math
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -403,8 +404,9 @@ def solve_schedule(
             infeasibility=why,
         )
     shifts = built.shifts(solver)
-    objective = solver.objective_value
-    bound = solver.best_objective_bound
+    # The weights are integers: the objective is an integer and the bound may be rounded up.
+    objective = float(round(solver.objective_value))
+    bound = float(math.ceil(solver.best_objective_bound - 1e-6))
     gap = 0.0 if objective == bound else (objective - bound) / max(abs(objective), 1e-9)
     evaluation = evaluate_schedule(shifts, requirements, agents, rules, problem=problem)
     return ScheduleResult(
