@@ -347,15 +347,20 @@ class _InteractionSQL:
         # The first strictly later created_at of the same organisation, customer and category:
         # one seek on the (organisation, customer_id, category, created_at) index per row.
         # Outer columns are named with the table, the inner ones with the alias.
+        # Rows whose value stays (most of them) are not written again.
         table = self.table
-        self.refresh_sql = (
-            f"UPDATE {table} SET {next_contact} = ("  # noqa: S608 - names from the model
-            f"SELECT MIN(later.{created}) FROM {table} AS later"
+        following = (
+            f"(SELECT MIN(later.{created}) FROM {table} AS later"  # noqa: S608 - model names
             f" WHERE later.{organisation} = {table}.{organisation}"
             f" AND later.{customer} = {table}.{customer}"
             f" AND later.{category} = {table}.{category}"
-            f" AND later.{created} > {table}.{created}"
-            f") WHERE {organisation} = %s AND {customer} <> ''"
+            f" AND later.{created} > {table}.{created})"
+        )
+        differs = "IS NOT" if self.vendor == "sqlite" else "IS DISTINCT FROM"
+        self.refresh_sql = (
+            f"UPDATE {table} SET {next_contact} = {following}"  # noqa: S608 - model names
+            f" WHERE {organisation} = %s AND {customer} <> ''"
+            f" AND {next_contact} {differs} {following}"
         )
         # As a subquery of a VALUES list (not `IN (VALUES …)`), SQLite seeks each key in the
         # index instead of scanning the organisation's rows; PostgreSQL joins it the same way.

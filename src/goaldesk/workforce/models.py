@@ -250,7 +250,9 @@ class SchedulingRules(models.Model):
     )
     shift_lengths_minutes = models.JSONField(_("allowed shift lengths"), default=list)
     start_times = models.JSONField(_("allowed start times"), default=list, blank=True)
-    within_opening_hours = models.BooleanField(_("shifts lie inside the opening hours"), default=True)
+    within_opening_hours = models.BooleanField(
+        _("shifts lie inside the opening hours"), default=True
+    )
     break_minutes = models.PositiveSmallIntegerField(_("break length (minutes)"), default=30)
     break_after_minutes = models.PositiveSmallIntegerField(
         _("shifts longer than this get a break (minutes)"), default=360
@@ -392,6 +394,10 @@ class Schedule(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def gap_percent(self) -> float | None:
+        return None if self.gap is None else 100 * self.gap
 
     @property
     def percent(self) -> int:

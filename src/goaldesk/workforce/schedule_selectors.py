@@ -68,6 +68,13 @@ def engine_rules(*, organisation: Organisation) -> Rules:
     if saved.within_opening_hours:
         for span in organisation.business_hours.all():
             opening[span.weekday].append((span.opens, span.closes))
+        # A lunch closure does not split the working day: shifts may run from the day's first
+        # opening to its last closing (spans past midnight are kept as they are).
+        for weekday, spans in opening.items():
+            same_day = [s for s in spans if s[1] > s[0]]
+            if len(same_day) > 1:
+                merged = (min(s[0] for s in same_day), max(s[1] for s in same_day))
+                opening[weekday] = [merged] + [s for s in spans if s[1] <= s[0]]
     evening = saved.evening_after
     if isinstance(evening, str):
         evening = _time(evening)
@@ -318,10 +325,10 @@ def shortfall_text(shortfall: Shortfall, *, organisation: Organisation) -> str:
     if reason == "skills_compete":
         return gettext("The agents with %(skill)s on duty are needed for other skills.") % base
     if reason == "solver_stopped":
-        return (
-            gettext("Free agents could cover it: the solver stopped before finding that schedule.")
-            % base
-        )
+        return gettext(
+            "%(free)s available agents could cover it: a better schedule exists (the solver "
+            "stopped early, or the schedule was edited)."
+        ) % {**base, "free": shortfall.binding.get("free", 0)}
     words = ", ".join(
         f"{BINDING_NAMES.get(k, k)} ({n})"
         for k, n in sorted(shortfall.binding.items(), key=lambda kv: -kv[1])

@@ -316,6 +316,7 @@ def schedule_detail(request: HttpRequest, schedule_id: int) -> HttpResponse:
         "nav": "planning",
         "schedule": schedule,
         "can_edit": _is_manager(request),
+        "gap_percent": None if schedule.gap is None else 100 * schedule.gap,
         **_progress_context(schedule),
     }
     if schedule.state == Schedule.State.DONE:

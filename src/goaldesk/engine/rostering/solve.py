@@ -406,7 +406,9 @@ def solve_schedule(
     shifts = built.shifts(solver)
     # The weights are integers: the objective is an integer and the bound may be rounded up.
     objective = float(round(solver.objective_value))
-    bound = float(math.ceil(solver.best_objective_bound - 1e-6))
+    # Every term of the objective is non-negative, so 0 is a bound too (CP-SAT stopped early
+    # may report a negative one, which made the gap of an objective of 0 astronomical).
+    bound = max(0.0, float(math.ceil(solver.best_objective_bound - 1e-6)))
     gap = 0.0 if objective == bound else (objective - bound) / max(abs(objective), 1e-9)
     evaluation = evaluate_schedule(shifts, requirements, agents, rules, problem=problem)
     return ScheduleResult(
