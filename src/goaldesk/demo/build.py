@@ -48,6 +48,7 @@ from goaldesk.goals.demo import goals_demo_build
 from goaldesk.interactions.models import Agent, Interaction, Review
 from goaldesk.interactions.records import InteractionData, ReviewData
 from goaldesk.interactions.services import interactions_upsert, reviews_upsert
+from goaldesk.workforce.schedule_services import schedule_demo_build
 
 DEMO_SLUG = "demo"
 DEMO_FA_SLUG = "demo-fa"
@@ -271,6 +272,9 @@ def demo_build(
         _members_add()
         demo_org = Organisation.objects.get(slug=DEMO_SLUG)
         goals_demo_build(organisation=demo_org, today=today_in(demo_org))
+        for org in Organisation.objects.filter(slug__in=(DEMO_SLUG, DEMO_FA_SLUG)):
+            progress(f"{org.slug}: forecast and this week's schedule")
+            schedule_demo_build(organisation=org, today=today_in(org))
         _token_create()
     return {
         "built": built,
