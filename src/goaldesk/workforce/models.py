@@ -258,9 +258,11 @@ class SchedulingRules(models.Model):
         _("shifts longer than this get a break (minutes)"), default=360
     )
     break_window_start_percent = models.PositiveSmallIntegerField(
+        # xgettext:no-python-format
         _("break window starts at (% of the shift)"), default=33
     )
     break_window_end_percent = models.PositiveSmallIntegerField(
+        # xgettext:no-python-format
         _("break window ends at (% of the shift)"), default=67
     )
     min_rest_hours = models.FloatField(_("minimum rest between shifts (hours)"), default=11.0)

@@ -204,9 +204,11 @@ class SchedulingRulesForm(forms.Form):
         label=_("Shifts longer than this get a break (hours)"), min_value=0, max_value=24
     )
     break_window_start_percent = LocalIntegerField(
+        # xgettext:no-python-format
         label=_("Break window starts at (% of the shift)"), min_value=0, max_value=99
     )
     break_window_end_percent = LocalIntegerField(
+        # xgettext:no-python-format
         label=_("Break window ends at (% of the shift)"), min_value=1, max_value=100
     )
     min_rest_hours = LocalFloatField(
