@@ -216,9 +216,7 @@ def page_timings(org, date_from, date_to, repeat: int) -> dict[str, float]:
         if response.status_code != 200:
             raise SystemExit(f"{url} answered {response.status_code}")
 
-    return {
-        name: round(best_of(repeat, lambda u=url: get(u))[0], 4) for name, url in pages.items()
-    }
+    return {name: round(best_of(repeat, lambda u=url: get(u))[0], 4) for name, url in pages.items()}
 
 
 # --- pandas -------------------------------------------------------------------------------

@@ -307,10 +307,14 @@ def test_next_contact_follows_later_batches_and_moves(org, other_org):
     )
     assert next_contacts(org) == {"A": t + 5 * day, "B": None}
     # A later batch puts a contact between them.
-    interactions_upsert(organisation=org, records=[record("C", customer_id="k", created_at=t + day)])
+    interactions_upsert(
+        organisation=org, records=[record("C", customer_id="k", created_at=t + day)]
+    )
     assert next_contacts(org) == {"A": t + day, "B": None, "C": t + 5 * day}
     # Re-importing C for another customer takes it out of k's sequence; C's own value follows.
-    interactions_upsert(organisation=org, records=[record("C", customer_id="m", created_at=t + day)])
+    interactions_upsert(
+        organisation=org, records=[record("C", customer_id="m", created_at=t + day)]
+    )
     assert next_contacts(org) == {"A": t + 5 * day, "B": None, "C": None}
     # Moving B earlier than A reverses their order.
     interactions_upsert(

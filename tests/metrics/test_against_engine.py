@@ -179,9 +179,7 @@ def test_fcr_written_through_the_upsert_matches_the_reference(desk):
             "category": rng.choice(("billing", "returns")),
             "created_at": raws[key]["created_at"] + dt.timedelta(hours=rng.choice((-48, 6, 90))),
         }
-    interactions_upsert(
-        organisation=desk, records=[InteractionData(**raws[key]) for key in moved]
-    )
+    interactions_upsert(organisation=desk, records=[InteractionData(**raws[key]) for key in moved])
     calendar = business_calendar_for(desk)
     records = [make_record(raw, calendar=calendar) for raw in raws.values()]
     for first, last in ((START.date(), START.date() + dt.timedelta(days=29)),

@@ -402,3 +402,34 @@ def test_both_fcr_strategies_agree_and_survive_query_logging(week, strategy, mar
         )
     assert kpis["fcr_rate"] == pytest.approx(50.0)
     assert any(marker in q["sql"] for q in queries.captured_queries)
+
+
+def test_parallel_reads_give_the_same_figures(transactional_db, week, monkeypatch):
+    """Outside a transaction kpis_for_periods and kpis_breakdown read on two connections."""
+    from goaldesk.metrics import selectors
+
+    def figures():
+        periods = selectors.kpis_for_periods(
+            organisation=week, periods=[(MON, SUN), (MON, MON)], trend_keys=["contacts"]
+        )
+        by_channel = kpis_breakdown(organisation=week, date_from=MON, date_to=SUN, by="channel")
+        return periods, by_channel
+
+    threads = []
+    real_both = selectors._both
+
+    def counting_both(first, second):
+        threads.append(not selectors.connection.in_atomic_block)
+        return real_both(first, second)
+
+    monkeypatch.setattr(selectors, "_both", counting_both)
+    parallel = figures()
+    monkeypatch.setattr(selectors, "PARALLEL", False)
+    assert figures() == parallel
+    assert threads[0] is True  # the first run did use a second connection
+    week_figures = parallel[0].periods[0]
+    assert week_figures["contacts"] == 7
+    assert week_figures["csat_avg"] == pytest.approx(3.5)
+    assert week_figures["returning_customer_rate"] == pytest.approx(25.0)
+    assert parallel[0].periods[1]["contacts"] == 3
+    assert parallel[0].trend["series"]["contacts"] == [3, 1, 1, 1, 1, 0, 0]

@@ -18,7 +18,14 @@ What a user will notice in the data:
 * a **staff shortage week** (two call-centre agents away): long waits, more abandoned calls,
   slower e-mail replies, lower satisfaction — see `demo_events`;
 * a **product recall** (two weeks): a spike of returns, angrier customers on arrival;
-* recent contacts still open, a few unresolved ones, field visits with arrival and fix times.
+* recent contacts still open, a few unresolved ones, field visits with arrival and fix times;
+* the stories behind the demo's goals (see `Improvements`), counted in days before the last day
+  of the period so they sit at the same place whatever day the period ends:
+  returned items took two to three weeks to be back on the shelves and, since an extra
+  employee joined the service desk four months ago, have been getting faster, towards a week;
+  customers at the desk wait less and less since then too; the phones are answered faster only
+  for the last four weeks (a lunchtime shift); chat satisfaction rose in the second and third
+  month.
 
 Timestamps are aware datetimes in the requested time zone, whole seconds.
 """
@@ -291,6 +298,41 @@ class DemoEvent:
     last_day: dt.date
 
 
+@dataclass(frozen=True)
+class Improvements:
+    """What the organisation changed, as factors for one day `age` days before the period's last.
+
+    * `returns_days`: median days until a returned item is resolved (back on the shelf):
+      16.5 until 120 days before the end (an extra employee joins the desk), then falling
+      steadily to 9 on the last day.
+    * `desk_wait`: factor on waits at the service desk: 1 until 120 days before the end, then
+      falling steadily to 0.45 on the last day.
+    * `phone_wait`: factor on phone queue waits: 1 until 28 days before the end (a lunchtime
+      shift starts then), falling steadily to 0.35 on the last day.
+    * `chat_quality`: satisfaction bonus for chats (about +0.4 CSAT points when complete): 0
+      until 150 days before the end (chat training), rising to full by 110 days before it.
+    """
+
+    returns_days: float
+    desk_wait: float
+    phone_wait: float
+    chat_quality: float
+
+    @classmethod
+    def on(cls, age: int) -> "Improvements":
+        def ramp(first_age: int, last_age: int, before: float, after: float) -> float:
+            # `before` at first_age and earlier, `after` at last_age and later, linear between.
+            share = min(1.0, max(0.0, (first_age - age) / (first_age - last_age)))
+            return before + (after - before) * share
+
+        return cls(
+            returns_days=ramp(120, 0, 16.5, 9.0),
+            desk_wait=ramp(120, 0, 1.0, 0.45),
+            phone_wait=ramp(28, 0, 1.0, 0.35),
+            chat_quality=ramp(150, 110, 0.0, 0.4),
+        )
+
+
 def demo_events(
     *, start: dt.date, days: int = 182, profile: DemoProfile = DUBAI
 ) -> tuple[DemoEvent, DemoEvent]:
@@ -531,6 +573,7 @@ def generate_interactions(
         if n == 0:
             continue
         in_shortage = shortage.first_day <= day <= shortage.last_day
+        better = Improvements.on(days - 1 - d)
         in_recall = recall.first_day <= day <= recall.last_day
         channel_index, slot_index = np.nonzero(counts[d])
         repeats = counts[d][channel_index, slot_index]
@@ -567,8 +610,12 @@ def generate_interactions(
         live = _LIVE[ch]
         wait_mean = _WAIT_MEAN[ch] * pressure[slot] * (4.0 if in_shortage else 1.0)
         wait_mean *= 1 + 0.8 * recall_extra[d]
+        wait_mean *= np.where(ch == PHONE, better.phone_wait, 1.0)
+        wait_mean *= np.where(ch == WALK_IN, better.desk_wait, 1.0)
         at_once = rng.random(n) < _ANSWERED_AT_ONCE[ch]
-        wait = np.where(at_once, rng.exponential(3.0, n), rng.exponential(1.0, n) * wait_mean)
+        # A desk calls tickets in turn: its waits vary less than a phone queue's.
+        spread = np.where(ch == WALK_IN, rng.gamma(4.0, 0.25, n), rng.exponential(1.0, n))
+        wait = np.where(at_once, rng.exponential(3.0, n), spread * wait_mean)
         patience = rng.exponential(1.0, n) * _PATIENCE_MEAN[ch]
         abandoned = live & (patience < wait)
         wait = np.where(abandoned, patience, wait)
@@ -587,8 +634,16 @@ def generate_interactions(
         first_response[abandoned] = np.nan
 
         # Resolution: at once, or later (repairs take longer), replies land in opening hours.
-        solved_at_once = rng.random(n) < _SOLVED_AT_ONCE[ch]
-        later = _lognormal(rng, _LATER_MEDIAN[ch], 1.0) * np.where(category == REPAIR, 3.0, 1.0)
+        # A returned item is resolved when it is checked and back on the shelf: days to weeks,
+        # only a few are swapped on the spot.
+        is_return = category == RETURNS
+        solved_at_once = rng.random(n) < np.where(is_return, 0.08, _SOLVED_AT_ONCE[ch])
+        spread = np.exp(np.where(is_return, 0.3, 1.0) * rng.standard_normal(n))
+        later = spread * np.where(
+            is_return,
+            better.returns_days * _DAY,
+            _LATER_MEDIAN[ch] * np.where(category == REPAIR, 3.0, 1.0),
+        )
         later_at = cal.next_open(first_response + np.nan_to_num(handle) + later)
         later_at += (later_at > first_response + np.nan_to_num(handle) + later) * jitter
         resolved = np.where(
@@ -637,6 +692,7 @@ def generate_interactions(
             - 0.8 * np.minimum(1, np.nan_to_num(wait) / 300) * live
             - 0.5 * (took > 3 * _DAY)
             - (0.6 if in_shortage else 0.0)
+            + better.chat_quality * (ch == CHAT)
             - 0.3 * (in_recall & (category == RETURNS))
         )
         surveyed = (is_resolved | unresolved) & (rng.random(n) < _SURVEY_SHARE[ch])

@@ -364,8 +364,8 @@ class _InteractionSQL:
         )
         # As a subquery of a VALUES list (not `IN (VALUES …)`), SQLite seeks each key in the
         # index instead of scanning the organisation's rows; PostgreSQL joins it the same way.
-        self.refresh_keys_sql = self.refresh_sql + (
-            f" AND ({customer}, {category}) IN"
+        self.refresh_keys_sql = (
+            f"{self.refresh_sql} AND ({customer}, {category}) IN"  # noqa: S608 - model names
             " (SELECT keys.column1, keys.column2 FROM (VALUES {}) AS keys)"
         )
         self.update_derived_sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608

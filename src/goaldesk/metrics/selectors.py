@@ -10,29 +10,36 @@ with a window function and a correlated EXISTS, which find the later contacts at
 """
 
 import datetime as dt
+import math
+import threading
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from django.db import connection
+import numpy as np
+from django.db import connection, connections
 from django.db.models import (
     Avg,
+    Case,
     Count,
     DateTimeField,
     Exists,
     F,
     Func,
+    IntegerField,
     Max,
     Min,
     OuterRef,
     Q,
     QuerySet,
+    Sum,
+    When,
 )
 from django.utils.translation import gettext as _
 
 from goaldesk.accounts.models import Organisation
 from goaldesk.accounts.selectors import business_calendar_for
-from goaldesk.engine import stats
 from goaldesk.interactions.models import Agent, Channel, Interaction, Review, Team
 from goaldesk.metrics.catalogue import CATALOGUE, KEYS, metric
 
@@ -44,6 +51,8 @@ FCR_WINDOW_HOURS = 168
 #: is set), "exists" (a correlated EXISTS per candidate on the (organisation, customer,
 #: category, created_at) index), or "auto": the column.
 FCR_STRATEGY = "auto"
+#: Run a period's aggregate queries and its duration fetch on two connections at once.
+PARALLEL = True
 FILTER_NAMES = ("channel", "team", "agent", "category")
 GROUPINGS = ("channel", "agent", "team", "category", "day")
 DURATION_KEYS = tuple(m.key for m in CATALOGUE if m.is_duration)
@@ -56,6 +65,10 @@ _GROUP_FIELD = {
     "category": "category",
     "day": "local_date",
 }
+
+
+A = TypeVar("A")
+B = TypeVar("B")
 
 
 class FilterError(ValueError):
@@ -148,6 +161,27 @@ class PlusHours(Func):
         )
 
 
+class DayNumber(Func):
+    """A date column as its proleptic Gregorian ordinal (Python's date.toordinal()), a plain
+    integer on every database: reading it is cheaper than reading a date."""
+
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # julianday('0001-01-01') is 1721425.5, the ordinal 1.
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) - 1721424.5 AS INTEGER)",
+            **extra,
+        )
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, template="((%(expressions)s - DATE '0001-01-01') + 1)", **extra
+        )
+
+
 def sqlite_plus_hours(sql: str, hours: int) -> str:
     """SQL text (for SQLite) of the stored datetime `sql` shifted by whole `hours`, exactly.
 
@@ -165,6 +199,34 @@ def _fetch(queryset: QuerySet) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def _both(first: Callable[[], A], second: Callable[[], B]) -> tuple[A, B]:
+    """first() and second() at the same time: second in a thread with its own database
+    connection (SQLite and psycopg let other threads run while the database works), so two
+    scans of a period use both cores. Inside a transaction another connection would not see
+    its rows, so there (and with PARALLEL off) they run one after the other."""
+    if not PARALLEL or connection.in_atomic_block:
+        return first(), second()
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["value"] = second()
+        except BaseException as error:  # handed to the calling thread
+            box["error"] = error
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run, name="kpis")
+    thread.start()
+    try:
+        value = first()
+    finally:
+        thread.join()
+    if "error" in box:
+        raise box["error"]
+    return value, box["value"]
 
 
 def _ratio(numerator: float | None, denominator: float | None, scale: float = 1.0) -> float | None:
@@ -256,7 +318,11 @@ def _aggregates(
     keys: Iterable[str], *, answer_target_seconds: float, fcr_column: bool = True
 ) -> dict[str, Any]:
     """SQL aggregates (name → expression) for the scalar parts of `keys` (fcr_rate too when
-    `fcr_column`: from the stored next_contact_at)."""
+    `fcr_column`: from the stored next_contact_at).
+
+    Every one is a count or a sum, so the rows of several days (or groups) add up: a mean is
+    a sum and a count.
+    """
     resolved = Q(status="resolved")
     negative = Q(sentiment_start="negative")
     live = Q(is_live=True)
@@ -273,13 +339,14 @@ def _aggregates(
         elif key in ("csat_pct", "csat_avg"):
             wanted["csat_n"] = Count("csat")
             wanted["csat_good"] = Count("pk", filter=Q(csat__gte=4))
-            wanted["csat_avg"] = Avg("csat")
+            wanted["csat_sum"] = Sum("csat")
         elif key == "nps":
             wanted["nps_n"] = Count("nps")
             wanted["nps_promoters"] = Count("pk", filter=Q(nps__gte=9))
             wanted["nps_detractors"] = Count("pk", filter=Q(nps__lte=6))
         elif key == "ces_avg":
-            wanted["ces_avg"] = Avg("ces")
+            wanted["ces_n"] = Count("ces")
+            wanted["ces_sum"] = Sum("ces")
         elif key == "recovery_rate":
             wanted["negative"] = Count("pk", filter=negative)
             wanted["recovered"] = Count(
@@ -294,9 +361,11 @@ def _aggregates(
             )
             wanted["live_abandoned"] = Count("pk", filter=live & Q(status="abandoned"))
         elif key == "asa_seconds":
-            wanted["asa_seconds"] = Avg("wait_seconds", filter=answered)
+            wanted["asa_n"] = Count("wait_seconds", filter=answered)
+            wanted["asa_sum"] = Sum("wait_seconds", filter=answered)
         elif key == "aht_seconds":
-            wanted["aht_seconds"] = Avg("handle_seconds")
+            wanted["aht_n"] = Count("handle_seconds")
+            wanted["aht_sum"] = Sum("handle_seconds")
         elif key == "fcr_rate" and fcr_column:
             candidate = resolved & ~Q(customer_id="")
             wanted["fcr_n"] = Count("pk", filter=candidate)
@@ -306,6 +375,15 @@ def _aggregates(
                 & Q(next_contact_at__lte=PlusHours(F("created_at"), FCR_WINDOW_HOURS)),
             )
     return wanted
+
+
+#: The mean metrics: key → (sum, count) aggregate names.
+_MEANS = {
+    "csat_avg": ("csat_sum", "csat_n"),
+    "ces_avg": ("ces_sum", "ces_n"),
+    "asa_seconds": ("asa_sum", "asa_n"),
+    "aht_seconds": ("aht_sum", "aht_n"),
+}
 
 
 def _scalar_values(
@@ -324,8 +402,9 @@ def _scalar_values(
             out[key] = _ratio(row["success"], row["outcome_known"], 100)
         elif key == "csat_pct":
             out[key] = _ratio(row["csat_good"], row["csat_n"], 100)
-        elif key == "csat_avg":
-            out[key] = row["csat_avg"]
+        elif key in _MEANS:
+            total, n = _MEANS[key]
+            out[key] = _ratio(row[total], row[n])
         elif key == "nps":
             n = row["nps_n"]
             out[key] = _ratio((row["nps_promoters"] or 0) - (row["nps_detractors"] or 0), n, 100)
@@ -335,45 +414,103 @@ def _scalar_values(
             out[key] = _ratio(row["live_in_time"], row["live"], 100)
         elif key == "abandon_rate":
             out[key] = _ratio(row["live_abandoned"], row["live"], 100)
-        elif key in ("ces_avg", "asa_seconds", "aht_seconds"):
-            out[key] = row[key]
         elif key == "fcr_rate" and "fcr_n" in row:
             n = row["fcr_n"] or 0
             out[key] = _ratio(n - (row["fcr_repeated"] or 0), n, 100)
     return out
 
 
-def _duration_values(
-    qs: QuerySet[Interaction], keys: Sequence[str], *, group_field: str | None = None
-) -> dict[Any, dict[str, list[float]]]:
-    """{group: {key: [values]}} of duration columns, read in one scan (group None: no grouping).
-
-    One query for all of them: each further duration costs a column, not another scan.
-    """
-    present = Q()
-    for key in keys:
-        present |= Q(**{f"{key}__isnull": False})
-    columns = ([group_field] if group_field else []) + list(keys)
-    rows = _fetch(qs.filter(present).order_by().values_list(*columns))
-    if not group_field:
-        return {
-            None: {
-                key: [row[i] for row in rows if row[i] is not None] for i, key in enumerate(keys)
-            }
-        }
-    out: dict[Any, dict[str, list[float]]] = defaultdict(lambda: {key: [] for key in keys})
-    for i, key in enumerate(keys, start=1):
-        for row in rows:
-            if row[i] is not None:
-                out[row[0]][key].append(row[i])
+def _added(rows: Sequence[Mapping[str, Any]], names: Iterable[str]) -> dict[str, Any]:
+    """Rows of aggregates added up (a name none of them has a value for stays None)."""
+    out: dict[str, Any] = {}
+    for name in names:
+        values = [row[name] for row in rows if row.get(name) is not None]
+        if not values:
+            out[name] = None
+        elif all(isinstance(v, int) for v in values):
+            out[name] = sum(values)
+        else:
+            out[name] = math.fsum(values)
     return out
 
 
+# --- duration values ------------------------------------------------------------------------
+
+
+class _Durations:
+    """The values of duration columns, read in one fetch and sorted by a group (a day, a channel,
+    …), as float arrays: each group's values, or a run of groups', are one slice."""
+
+    def __init__(
+        self, rows: list[tuple], keys: Sequence[str], order: dict[Any, int] | None
+    ) -> None:
+        # rows: (group, *values of keys); order: group value → its sort position (new groups
+        # are added in the order met), or None when the group is its own position (a day
+        # number).
+        self.keys = list(keys)
+        table = np.empty((len(rows), len(keys) + 1))
+        if rows:
+            if order is None:
+                table = np.array(rows, dtype=float)  # None becomes NaN
+            else:
+                table[:, 0] = [order.setdefault(row[0], len(order)) for row in rows]
+                table[:, 1:] = np.array([row[1:] for row in rows], dtype=float)
+        codes = table[:, 0].astype(np.int64)
+        sort = np.argsort(codes, kind="stable")
+        self.codes = codes[sort]
+        self.values = {key: table[sort, i] for i, key in enumerate(keys, start=1)}
+
+    def summary(self, key: str, first: int | None, last: int | None) -> dict[str, Any]:
+        """The statistics of `key` over the groups whose sort positions are first..last."""
+        if first is None or last is None:
+            return _summary(np.empty(0))
+        lo = int(np.searchsorted(self.codes, first, side="left"))
+        hi = int(np.searchsorted(self.codes, last, side="right"))
+        values = self.values[key][lo:hi]
+        return _summary(values[~np.isnan(values)])
+
+
+def _durations(
+    qs: QuerySet[Interaction],
+    keys: Sequence[str],
+    group_field: str,
+    order: dict[Any, int] | None = None,
+) -> _Durations:
+    """The duration columns `keys` of `qs` (rows with at least one), by `group_field`; without
+    `order` the group is the day, sorted by its number (see DayNumber)."""
+    present = Q()
+    for key in keys:
+        present |= Q(**{f"{key}__isnull": False})
+    qs = qs.filter(present).order_by()
+    if order is None:
+        qs = qs.annotate(day_number=DayNumber(group_field))
+        group_field = "day_number"
+    return _Durations(_fetch(qs.values_list(group_field, *keys)), keys, order)
+
+
+def _summary(values: np.ndarray) -> dict[str, Any]:
+    """{"mean", "median", "p90", "count"} by engine.stats' definitions (the mean of the two
+    middle values for an even count, the nearest-rank p90); None for no values, count 0.
+
+    np.partition finds the three order statistics without sorting everything."""
+    n = int(values.size)
+    if not n:
+        return {"mean": None, "median": None, "p90": None, "count": 0}
+    low, high = (n - 1) // 2, n // 2
+    rank = max(math.ceil(round(90 * n / 100, 9)), 1)  # as engine.stats.percentile_nearest_rank
+    part = np.partition(values, sorted({low, high, rank - 1}))
+    median = float(part[high]) if n % 2 else (float(part[low]) + float(part[high])) / 2
+    return {
+        "mean": math.fsum(values.tolist()) / n,
+        "median": median,
+        "p90": float(part[rank - 1]),
+        "count": n,
+    }
+
+
 def _duration(values: list[float]) -> dict[str, Any]:
-    """{"mean", "median", "p90", "count"} of `values` by the engine's definitions; with no
-    values the three statistics are None and the count 0 (as engine.metrics reports it)."""
-    values.sort()  # the engine sorts again; Timsort on sorted data is a single linear pass
-    return dict(stats.summary(values))
+    """_summary of a list."""
+    return _summary(np.array(values, dtype=float))
 
 
 def _check_keys(keys: Sequence[str] | None) -> tuple[str, ...]:
@@ -384,7 +521,7 @@ def _check_keys(keys: Sequence[str] | None) -> tuple[str, ...]:
     return tuple(k for k in KEYS if k in keys)
 
 
-# --- one period ---------------------------------------------------------------------------
+# --- periods --------------------------------------------------------------------------------
 
 
 def kpis_for_period(
@@ -404,75 +541,202 @@ def kpis_for_period(
     the counts `contacts` and `review_count` are 0. Review metrics are None when a filter is set (reviews have
     no channel, team, agent or category).
     """
+    return kpis_for_periods(
+        organisation=organisation,
+        periods=[(date_from, date_to)],
+        filters=filters,
+        keys=keys,
+        fcr_strategy=fcr_strategy,
+    ).periods[0]
+
+
+@dataclass
+class PeriodsResult:
+    """What `kpis_for_periods` returns: one {key: value} per period, and the daily trend of the
+    first period when asked for (as `kpis_trend` returns it)."""
+
+    periods: list[dict[str, Any]]
+    trend: dict[str, Any] | None = None
+
+
+def kpis_for_periods(
+    *,
+    organisation: Organisation,
+    periods: Sequence[tuple[dt.date, dt.date]],
+    filters: Mapping[str, Any] | None = None,
+    keys: Sequence[str] | None = None,
+    trend_keys: Sequence[str] | None = None,
+    fcr_strategy: str = "",
+) -> PeriodsResult:
+    """The metrics of several periods (the dashboard's current and previous one) and, with
+    `trend_keys`, the daily series of the first, from one pass over the days they span.
+
+    The counts and sums behind every scalar metric are aggregated per day in one GROUP BY
+    (they add up to any period's), the duration values are fetched once and sorted by day
+    (a period's are a slice), returning customers take one query for all periods, reviews
+    one small query each. Each period's values are those `kpis_for_period` gives.
+    """
     keys = _check_keys(keys)
+    trend = _check_keys(trend_keys) if trend_keys is not None else ()
+    first = min(a for a, _b in periods)
+    last = max(b for _a, b in periods)
     qs = interactions_in_period(
-        organisation=organisation, date_from=date_from, date_to=date_to, filters=filters
-    )
-    result: dict[str, Any] = {}
-    # Durations: mean, median and p90 all come from the one fetch of the sorted values.
-
-    open_days = None
-    if {"contacts_per_open_day", "customers_helped_per_day"} & set(keys):
-        open_days = business_calendar_for(organisation).open_days(date_from, date_to)
-
-    fcr_strategy = _fcr_strategy(filters, fcr_strategy)
+        organisation=organisation, date_from=first, date_to=last, filters=filters
+    ).order_by()
+    strategy = _fcr_strategy(filters, fcr_strategy)
     aggregates = _aggregates(
-        keys,
+        (*keys, *trend),
         answer_target_seconds=organisation.answer_target_seconds,
-        fcr_column=fcr_strategy == "column",
+        fcr_column=strategy == "column",
     )
-    if aggregates:
-        row = qs.order_by().aggregate(**aggregates)
-        result.update(_scalar_values(keys, row, open_days=open_days))
-
-    durations = [key for key in DURATION_KEYS if key in keys]
-    if durations:
-        values = _duration_values(qs, durations)
-        for key in durations:
-            result[key] = _duration(values[None][key])
-
-    if "fcr_rate" in keys and fcr_strategy != "column":
-        if fcr_strategy == "window":
-            counts = _fcr_counts_window(
-                organisation, date_from, date_to, category=(filters or {}).get("category") or None
-            )
-            n, repeated = counts.get(None, (0, 0))
-        else:
-            row = (
-                qs.filter(status="resolved")
-                .exclude(customer_id="")
-                .order_by()
-                .aggregate(n=Count("pk"), repeated=Count("pk", filter=Q(_later_contact())))
-            )
-            n, repeated = row["n"], row["repeated"]
-        result["fcr_rate"] = _ratio(n - repeated, n, 100)
-
-    if "returning_customer_rate" in keys:
-        row = (
-            qs.exclude(customer_id="")
-            .order_by()
-            .values("customer_id")
-            .annotate(first_day=Min("local_date"), last_day=Max("local_date"))
-            .aggregate(
-                customers=Count("customer_id"),
-                returning=Count("customer_id", filter=Q(first_day__lt=F("last_day"))),
-            )
+    if trend:
+        aggregates.update(
+            {f"channel:{c}": Count("pk", filter=Q(channel=c)) for c in Channel.values}
         )
-        result["returning_customer_rate"] = _ratio(row["returning"], row["customers"], 100)
+    duration_keys = [k for k in DURATION_KEYS if k in keys or k in trend]
 
-    if set(REVIEW_KEYS) & set(keys):
-        if any(v not in (None, "") for v in (filters or {}).values()):
-            row = {"n": None, "avg": None}
-        else:
-            row = Review.objects.filter(
-                organisation=organisation, date__range=(date_from, date_to)
-            ).aggregate(n=Count("pk"), avg=Avg("rating"))
-        if "review_rating_avg" in keys:
-            result["review_rating_avg"] = row["avg"]
-        if "review_count" in keys:
-            result["review_count"] = row["n"]
+    def read_durations() -> _Durations | None:
+        return _durations(qs, duration_keys, "local_date") if duration_keys else None
 
-    return {key: result.get(key) for key in keys}
+    def read_aggregates() -> tuple[dict[dt.date, dict[str, Any]], list[float | None]]:
+        daily: dict[dt.date, dict[str, Any]] = {}
+        if aggregates:
+            for row in qs.values("local_date").annotate(**aggregates):
+                daily[_as_date(row.pop("local_date"))] = row
+        returning: list[float | None] = []
+        if "returning_customer_rate" in keys:
+            returning = _returning_rates(qs, periods)
+        return daily, returning
+
+    durations, (daily, returning) = _both(read_durations, read_aggregates)
+
+    calendar = None
+    if {"contacts_per_open_day", "customers_helped_per_day"} & {*keys, *trend}:
+        calendar = business_calendar_for(organisation)
+
+    filtered = any(v not in (None, "") for v in (filters or {}).values())
+    results: list[dict[str, Any]] = []
+    for date_from, date_to in periods:
+        result: dict[str, Any] = {}
+        row = _added([r for d, r in daily.items() if date_from <= d <= date_to], aggregates)
+        open_days = calendar.open_days(date_from, date_to) if calendar is not None else None
+        result.update(_scalar_values(keys, row, open_days=open_days))
+        if durations is not None:
+            for key in duration_keys:
+                if key in keys:
+                    result[key] = durations.summary(key, date_from.toordinal(), date_to.toordinal())
+        if "fcr_rate" in keys and strategy != "column":
+            result["fcr_rate"] = _fcr_other(
+                organisation, date_from, date_to, filters=filters, strategy=strategy
+            )
+        if set(REVIEW_KEYS) & set(keys):
+            if filtered:
+                reviews: dict[str, Any] = {"n": None, "avg": None}
+            else:
+                reviews = Review.objects.filter(
+                    organisation=organisation, date__range=(date_from, date_to)
+                ).aggregate(n=Count("pk"), avg=Avg("rating"))
+            result["review_rating_avg"] = reviews["avg"]
+            result["review_count"] = reviews["n"]
+        results.append(result)
+
+    for result, rate in zip(results, returning, strict=False):
+        result["returning_customer_rate"] = rate
+
+    trend_out = None
+    if trend:
+        trend_out = _trend(periods[0], trend, daily, aggregates, durations, calendar)
+    return PeriodsResult(
+        periods=[{key: result.get(key) for key in keys} for result in results], trend=trend_out
+    )
+
+
+def _fcr_other(
+    organisation: Organisation,
+    date_from: dt.date,
+    date_to: dt.date,
+    *,
+    filters: Mapping[str, Any] | None,
+    strategy: str,
+) -> float | None:
+    """fcr_rate found at query time ("window" or "exists"; bench/kpis.py compares them)."""
+    if strategy == "window":
+        counts = _fcr_counts_window(
+            organisation, date_from, date_to, category=(filters or {}).get("category") or None
+        )
+        n, repeated = counts.get(None, (0, 0))
+    else:
+        row = (
+            interactions_in_period(
+                organisation=organisation, date_from=date_from, date_to=date_to, filters=filters
+            )
+            .filter(status="resolved")
+            .exclude(customer_id="")
+            .order_by()
+            .aggregate(n=Count("pk"), repeated=Count("pk", filter=Q(_later_contact())))
+        )
+        n, repeated = row["n"], row["repeated"]
+    return _ratio(n - repeated, n, 100)
+
+
+def _returning_rates(
+    qs: QuerySet[Interaction], periods: Sequence[tuple[dt.date, dt.date]]
+) -> list[float | None]:
+    """returning_customer_rate of each period, from one GROUP BY customer over all of them:
+    per customer, the first and last day with a contact inside each period."""
+    spans: dict[str, Any] = {}
+    for i, (date_from, date_to) in enumerate(periods):
+        day: Any = F("local_date")
+        if len(periods) > 1:
+            day = Case(When(local_date__range=(date_from, date_to), then=F("local_date")))
+        spans[f"d{i}_first"] = Min(day)
+        spans[f"d{i}_last"] = Max(day)
+    inner = qs.exclude(customer_id="").values("customer_id").annotate(**spans)
+    sql, params = inner.values_list(*spans).query.sql_with_params()
+    columns = ", ".join(
+        f"COUNT(d{i}_first), SUM(CASE WHEN d{i}_first < d{i}_last THEN 1 ELSE 0 END)"
+        for i in range(len(periods))
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM ({sql}) AS customer_days", params)  # noqa: S608 - our own ORM SQL
+        row = cursor.fetchone()
+    return [_ratio(row[2 * i + 1], row[2 * i], 100) for i in range(len(periods))]
+
+
+def _trend(
+    period: tuple[dt.date, dt.date],
+    keys: Sequence[str],
+    daily: Mapping[dt.date, Mapping[str, Any]],
+    aggregates: Iterable[str],
+    durations: "_Durations | None",
+    calendar: Any,
+) -> dict[str, Any]:
+    """kpis_trend's answer from the daily rows and duration values of kpis_for_periods."""
+    days = _days(*period)
+    names = [f"channel:{c}" for c in Channel.values]
+    empty = _added([], aggregates)
+    by_channel: dict[str, list[int]] = {}
+    series: dict[str, list[Any]] = {key: [] for key in keys}
+    for day in days:
+        row = daily.get(day, empty)
+        for name in names:
+            if row.get(name):
+                by_channel.setdefault(name.split(":", 1)[1], [0] * len(days))[
+                    (day - period[0]).days
+                ] = row[name]
+        open_days = (1 if calendar.is_open_day(day) else 0) if calendar is not None else None
+        values = _scalar_values(keys, row, open_days=open_days)
+        for key in keys:
+            if key in DURATION_KEYS:
+                ordinal = day.toordinal()
+                median = None
+                if durations is not None:
+                    median = durations.summary(key, ordinal, ordinal)["median"]
+                series[key].append(median)
+            else:
+                series[key].append(values.get(key))
+    ordered = {c: by_channel[c] for c in Channel.values if c in by_channel}
+    return {"days": days, "contacts_by_channel": ordered, "series": series}
 
 
 # --- breakdowns ---------------------------------------------------------------------------
@@ -542,20 +806,38 @@ def kpis_breakdown(
         fcr_column=fcr_strategy == "column",
     )
     aggregates.setdefault("contacts", Count("pk"))
-    for row in qs.values(group_field).annotate(**aggregates):
+    durations = [key for key in DURATION_KEYS if key in keys]
+    # Each group's sort position among the duration values: a day's number, another group's
+    # place in the order met.
+    order: dict[Any, int] | None = None if by == "day" else {}
+
+    def read_durations() -> _Durations | None:
+        return _durations(qs, durations, group_field, order) if durations else None
+
+    def read_aggregates() -> tuple[list[dict[str, Any]], list[tuple]]:
+        rows = list(qs.values(group_field).annotate(**aggregates))
+        returning = []
+        if "returning_customer_rate" in keys:
+            returning = _returning_by_group(qs, group_field)
+        return rows, returning
+
+    values, (rows, returning) = _both(read_durations, read_aggregates)
+    for row in rows:
         group = row[group_field]
         open_days = period_open_days
         if by == "day" and open_days is not None:
             open_days = 1 if calendar.is_open_day(group) else 0
         per_group[group]["__contacts"] = row["contacts"]
         per_group[group].update(_scalar_values(keys, row, open_days=open_days))
-
-    durations = [key for key in DURATION_KEYS if key in keys]
-    if durations:
-        values = _duration_values(qs, durations, group_field=group_field)
+    if values is not None:
         for group in per_group:
+            position = group.toordinal() if order is None else order.get(group)
             for key in durations:
-                per_group[group][key] = _duration(values.get(group, {}).get(key, []))
+                per_group[group][key] = values.summary(key, position, position)
+    for group, customers, returning_customers in returning:
+        if by == "day":
+            group = _as_date(group)
+        per_group[group]["returning_customer_rate"] = _ratio(returning_customers, customers, 100)
 
     if "fcr_rate" in keys and fcr_strategy != "column":
         if fcr_strategy == "window":
@@ -581,26 +863,6 @@ def kpis_breakdown(
             per_group[row[group_field]]["fcr_rate"] = _ratio(
                 row["n"] - row["repeated"], row["n"], 100
             )
-
-    if "returning_customer_rate" in keys:
-        inner = (
-            qs.exclude(customer_id="")
-            .annotate(g=F(group_field))
-            .values("g", "customer_id")
-            .annotate(d0=Min("local_date"), d1=Max("local_date"))
-            .values_list("g", "d0", "d1")
-        )
-        sql, params = inner.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT g, COUNT(*), SUM(CASE WHEN d0 < d1 THEN 1 ELSE 0 END) "  # noqa: S608 - our own ORM SQL
-                f"FROM ({sql}) AS customer_days GROUP BY g",
-                params,
-            )
-            for group, customers, returning in cursor.fetchall():
-                if by == "day":
-                    group = _as_date(group)
-                per_group[group]["returning_customer_rate"] = _ratio(returning, customers, 100)
 
     filtered = any(v not in (None, "") for v in (filters or {}).values())
     reviews: dict[Any, dict[str, Any]] = {}
@@ -645,6 +907,26 @@ def kpis_breakdown(
     return out
 
 
+def _returning_by_group(qs: QuerySet[Interaction], group_field: str) -> list[tuple]:
+    """[(group, customers, returning customers)]: per group, the customers with a contact and
+    those with contacts on two or more days."""
+    inner = (
+        qs.exclude(customer_id="")
+        .annotate(g=F(group_field))
+        .values("g", "customer_id")
+        .annotate(d0=Min("local_date"), d1=Max("local_date"))
+        .values_list("g", "d0", "d1")
+    )
+    sql, params = inner.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT g, COUNT(*), SUM(CASE WHEN d0 < d1 THEN 1 ELSE 0 END) "  # noqa: S608 - our own ORM SQL
+            f"FROM ({sql}) AS customer_days GROUP BY g",
+            params,
+        )
+        return cursor.fetchall()
+
+
 def _as_date(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
@@ -671,39 +953,18 @@ def kpis_trend(
     Returns {"days": [date, …], "contacts_by_channel": {channel: [count per day]},
     "series": {key: [value per day]}} where a duration metric's series is its daily median.
     """
-    days = _days(date_from, date_to)
-    index = {day: i for i, day in enumerate(days)}
-    by_channel: dict[str, list[int]] = {}
-    qs = interactions_in_period(
-        organisation=organisation, date_from=date_from, date_to=date_to, filters=filters
-    ).order_by()
-    for day, channel, n in _fetch(
-        qs.values("local_date", "channel")
-        .annotate(n=Count("pk"))
-        .values_list("local_date", "channel", "n")
-    ):
-        by_channel.setdefault(channel, [0] * len(days))[index[_as_date(day)]] = n
-    keys = _check_keys(
-        keys
-        if keys is not None
-        else ("contacts", "first_response_seconds", "resolution_seconds", "csat_pct")
-    )
-    rows = kpis_breakdown(
+    trend = kpis_for_periods(
         organisation=organisation,
-        date_from=date_from,
-        date_to=date_to,
-        by="day",
+        periods=[(date_from, date_to)],
         filters=filters,
-        keys=keys,
-    )
-    series: dict[str, list[Any]] = {}
-    for key in keys:
-        if key in DURATION_KEYS:
-            series[key] = [row[key]["median"] for row in rows]
-        else:
-            series[key] = [row[key] for row in rows]
-    ordered = {c: by_channel[c] for c in Channel.values if c in by_channel}
-    return {"days": days, "contacts_by_channel": ordered, "series": series}
+        keys=(),
+        trend_keys=(
+            keys
+            if keys is not None
+            else ("contacts", "first_response_seconds", "resolution_seconds", "csat_pct")
+        ),
+    ).trend
+    return trend or {}
 
 
 # --- the interactions behind a number -----------------------------------------------------

@@ -25,8 +25,7 @@ from goaldesk.metrics.selectors import (
     GROUPINGS,
     FilterError,
     kpis_breakdown,
-    kpis_for_period,
-    kpis_trend,
+    kpis_for_periods,
     resolve_filters,
 )
 
@@ -204,11 +203,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     scope = scope_from_query(request.GET, organisation)
     for problem in scope.problems:
         messages.error(request, problem)
-    common = {"organisation": organisation, "filters": scope.filters}
-    current = kpis_for_period(date_from=scope.date_from, date_to=scope.date_to, **common)
     previous_from, previous_to = scope.previous
-    previous = kpis_for_period(date_from=previous_from, date_to=previous_to, **common)
-    trend = kpis_trend(date_from=scope.date_from, date_to=scope.date_to, keys=CARD_KEYS, **common)
+    # The period, the one before and the cards' daily trend from one pass over their days.
+    figures = kpis_for_periods(
+        organisation=organisation,
+        periods=[(scope.date_from, scope.date_to), (previous_from, previous_to)],
+        filters=scope.filters,
+        trend_keys=CARD_KEYS,
+    )
+    current, previous = figures.periods
+    trend = figures.trend or {}
 
     rows = []
     for entry in CATALOGUE:

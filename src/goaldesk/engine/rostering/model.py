@@ -268,6 +268,9 @@ class ScheduleResult:
     status: "optimal", "feasible" (time limit hit), "infeasible" (the hard rules contradict each
     other, e.g. minimum hours that availability cannot reach; `infeasibility` says why) or
     "unknown" (no schedule found in time). `gap` is (objective − best_bound) / objective.
+    `under_coverage_bound` is a lower bound on the under-coverage of any schedule (the LP
+    relaxation's or CP-SAT's), so `evaluation.under_coverage − under_coverage_bound` is how far
+    the coverage can at most be from the best possible.
     """
 
     status: str
@@ -278,6 +281,10 @@ class ScheduleResult:
     wall_seconds: float
     evaluation: ScheduleEvaluation | None
     infeasibility: tuple[str, ...] = ()
+    #: A lower bound on the under-coverage (agent-intervals) of every schedule.
+    under_coverage_bound: float | None = None
+    #: Seconds spent minimising under-coverage alone (lexicographic solves).
+    phase_one_seconds: float | None = None
 
     @property
     def shortfalls(self) -> tuple[Shortfall, ...]:

@@ -246,6 +246,8 @@ class _Model:
             unpopular = [x[a, tid] for tid in allowed if templates[tid].unpopular]
             if unpopular:
                 m.add(sum(unpopular) <= most_unpopular)
+        self.total_required = total_required
+        self.weights = weights
         self.under = total_required - served_sum
         self.over = on_duty_intervals - served_sum
         self.objective = (
@@ -337,6 +339,172 @@ class _Model:
         return out
 
 
+class _Relaxation:
+    """The LP relaxation of a CP-SAT model built only of linear and at-most-one constraints."""
+
+    def __init__(self, value: float, values: list[float]) -> None:
+        self.value = value
+        self.values = values
+
+
+def lp_relaxation(model: cp_model.CpModel, time_limit_seconds: float) -> _Relaxation | None:
+    """Solve the LP relaxation of `model` (its objective, every constraint, integrality dropped).
+
+    Its optimum is a lower bound on the model's optimum. GLOP (OR-Tools' simplex) solves it;
+    None when the model holds another kind of constraint or GLOP does not finish in time.
+    """
+    return _linear_solve(model, time_limit_seconds, "GLOP")
+
+
+def _linear_solve(
+    model: cp_model.CpModel, time_limit_seconds: float, backend: str
+) -> _Relaxation | None:
+    """`model` solved by an OR-Tools linear solver: GLOP for the LP, SCIP as a MIP."""
+    from ortools.linear_solver import pywraplp
+
+    proto = model.proto
+    lp = pywraplp.Solver.CreateSolver(backend)
+    if lp is None or time_limit_seconds <= 0:
+        return None
+    integer = backend != "GLOP"
+    inf = lp.infinity()
+    big = 2**62
+
+    def side(value: int) -> float:
+        return inf if value > big else -inf if value < -big else float(value)
+
+    cols = []
+    for k, variable in enumerate(proto.variables):
+        domain = list(variable.domain)
+        make = lp.IntVar if integer else lp.NumVar
+        cols.append(make(float(domain[0]), float(domain[-1]), f"v{k}"))
+    for constraint in proto.constraints:
+        if len(constraint.enforcement_literal):
+            return None
+        if constraint.has_linear():
+            linear = constraint.linear
+            domain = list(linear.domain)
+            row = lp.Constraint(side(domain[0]), side(domain[-1]))
+            for var, coeff in zip(linear.vars, linear.coeffs, strict=True):
+                row.SetCoefficient(cols[var], row.GetCoefficient(cols[var]) + coeff)
+        elif constraint.has_at_most_one():
+            row = lp.Constraint(-inf, 1)
+            for literal in constraint.at_most_one.literals:
+                if literal < 0:
+                    return None
+                row.SetCoefficient(cols[literal], 1)
+        else:
+            return None
+    objective = lp.Objective()
+    for var, coeff in zip(proto.objective.vars, proto.objective.coeffs, strict=True):
+        objective.SetCoefficient(cols[var], coeff)
+    objective.SetOffset(proto.objective.offset)
+    objective.SetMinimization()
+    lp.SetTimeLimit(max(1, int(time_limit_seconds * 1000)))
+    code = lp.Solve()
+    if code != pywraplp.Solver.OPTIMAL and not (integer and code == pywraplp.Solver.FEASIBLE):
+        return None
+    return _Relaxation(objective.Value(), [c.solution_value() for c in cols])
+
+
+class _Run:
+    """CP-SAT solves of one model in phases, reporting only overall improvements."""
+
+    def __init__(
+        self,
+        built: _Model,
+        progress: ProgressCallback | None,
+        num_workers: int,
+        random_seed: int,
+        started: float,
+    ) -> None:
+        self.built = built
+        self.progress = progress
+        self.num_workers = max(1, num_workers)
+        self.random_seed = random_seed
+        self.started = started
+        self.solutions = 0
+        self.best_reported: float | None = None
+
+    def report(self, objective: float, bound: float) -> None:
+        if self.progress is None:
+            return
+        if self.best_reported is not None and objective >= self.best_reported:
+            return
+        self.best_reported = objective
+        self.solutions += 1
+        self.progress(
+            SolveProgress(
+                solutions=self.solutions,
+                objective=objective,
+                best_bound=bound,
+                wall_seconds=time.monotonic() - self.started,
+            )
+        )
+
+    def solve(
+        self, model: cp_model.CpModel, seconds: float, *, phase_one: bool, target: float = -math.inf
+    ) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
+        """Solve for `seconds`; stop early once the objective reaches `target` (a known bound)."""
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.01, seconds)
+        solver.parameters.num_workers = self.num_workers
+        solver.parameters.random_seed = self.random_seed
+        if phase_one:
+            # Phase one is a covering problem whose LP is strong: more LP in the search pays.
+            solver.parameters.linearization_level = 2
+        callback = None
+        if self.progress is not None or target > -math.inf:
+            callback = _PhaseReporter(self, phase_one, target)
+        code = solver.solve(model, callback)
+        return solver, code
+
+
+class _PhaseReporter(cp_model.CpSolverSolutionCallback):
+    def __init__(self, run: _Run, phase_one: bool, target: float) -> None:
+        super().__init__()
+        self._run = run
+        self._phase_one = phase_one
+        self._target = target
+
+    def on_solution_callback(self) -> None:
+        if self.objective_value <= self._target + 1e-6:
+            self.stop_search()
+        built = self._run.built
+        if self._phase_one:
+            # Phase one minimises under-coverage; report the full weighted objective, and
+            # the under-coverage bound times its weight (every other term is non-negative).
+            objective = float(self.value(built.objective))
+            bound = float(built.weights.under * math.ceil(self.best_objective_bound - 1e-6))
+        else:
+            objective = self.objective_value
+            bound = self.best_objective_bound
+        self._run.report(objective, float(bound))
+
+
+def _hint_solution(model: cp_model.CpModel, values: Sequence[int]) -> None:
+    model.clear_hints()
+    hint = model.proto.solution_hint
+    hint.vars.extend(range(len(values)))
+    hint.values.extend(int(v) for v in values)
+
+
+def _fixed_where_integral(
+    model: cp_model.CpModel, built: _Model, relaxation: _Relaxation
+) -> tuple[cp_model.CpModel, int]:
+    """A copy of `model` with each shift variable the LP sets to 0 or 1 fixed there (RENS)."""
+    copy = model.clone()
+    free = 0
+    for var in built.x.values():
+        value = relaxation.values[var.index]
+        if value < 1e-6 or value > 1 - 1e-6:
+            domain = copy.proto.variables[var.index].domain
+            domain[0] = domain[1] = round(value)
+        else:
+            free += 1
+    return copy, free
+
+
 def solve_schedule(
     requirements: Sequence[Requirement],
     agents: Sequence[Agent],
@@ -347,6 +515,7 @@ def solve_schedule(
     num_workers: int = 2,
     random_seed: int = 0,
     use_hint: bool = True,
+    lexicographic: bool = True,
 ) -> ScheduleResult:
     """The best schedule CP-SAT finds within the time limit, evaluated against the rules.
 
@@ -355,8 +524,17 @@ def solve_schedule(
     intervals and skills and the rule that binds. When full coverage is impossible the best
     partial schedule comes back (status "optimal" or "feasible" with shortfalls); only
     contradictory hard rules (e.g. unreachable minimum hours) give status "infeasible".
+
+    `lexicographic` (the default) minimises in order of weight: phase one minimises
+    under-coverage alone, starting from the LP relaxation (its optimum bounds under-coverage;
+    SCIP searches the shifts it leaves fractional with the others fixed, then CP-SAT the whole
+    model); phase two minimises the whole weighted objective starting from phase one's
+    schedule, so `best_bound` stays a bound for every schedule. `under_coverage_bound` is a
+    lower bound on any schedule's under-coverage. With `lexicographic=False` one CP-SAT solve
+    of the weighted objective starts from the greedy schedule.
     """
     started = time.monotonic()
+    deadline = started + time_limit_seconds
     problem = build_problem(requirements, agents, rules)
     problems = precheck(problem)
     if problems:
@@ -373,44 +551,38 @@ def solve_schedule(
     built = _Model(problem)
     if use_hint:
         built.add_hint(greedy_schedule(problem))
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(
-        0.01, time_limit_seconds - (time.monotonic() - started)
-    )
-    solver.parameters.num_workers = max(1, num_workers)
-    solver.parameters.random_seed = random_seed
-    reporter = _Reporter(progress) if progress is not None else None
-    code = solver.solve(built.model, reporter)
+    run = _Run(built, progress, num_workers, random_seed, started)
+    model = built.model
+    under_bound: float | None = None
+    phase_one_status: str | None = None
+    phase_one_seconds = 0.0
+    if lexicographic and built.total_required > 0 and rules.weights.under > 0:
+        model.minimize(built.under)
+        phase_one = _phase_one(run, deadline)
+        if phase_one is None:
+            return _failed("infeasible", None, started)
+        phase_one_status, _, under_bound, values = phase_one
+        phase_one_seconds = time.monotonic() - started
+        if values is not None:
+            _hint_solution(model, values)
+        # Phase two: the whole weighted objective (so its bound is valid for every schedule),
+        # started from phase one's schedule; under-coverage's weight keeps coverage first.
+        model.minimize(built.objective)
+    solver, code = run.solve(model, deadline - time.monotonic(), phase_one=False)
     status = _STATUS.get(code)
     if status is None:
         raise RuntimeError(f"CP-SAT rejected the scheduling model: {solver.status_name(code)}.")
     if status in ("infeasible", "unknown"):
-        why = (
-            (
-                "The hard rules contradict each other (minimum hours, rest, consecutive days and "
-                "days per week cannot all hold for some agent).",
-            )
-            if status == "infeasible"
-            else ("No schedule was found within the time limit.",)
-        )
-        return ScheduleResult(
-            status=status,
-            shifts=(),
-            objective=None,
-            best_bound=solver.best_objective_bound if status == "unknown" else None,
-            gap=None,
-            wall_seconds=time.monotonic() - started,
-            evaluation=None,
-            infeasibility=why,
-        )
+        return _failed(status, solver.best_objective_bound, started)
     shifts = built.shifts(solver)
     # The weights are integers: the objective is an integer and the bound may be rounded up.
     objective = float(round(solver.objective_value))
-    # Every term of the objective is non-negative, so 0 is a bound too (CP-SAT stopped early
-    # may report a negative one, which made the gap of an objective of 0 astronomical).
-    bound = max(0.0, float(math.ceil(solver.best_objective_bound - 1e-6)))
+    bound = float(math.ceil(solver.best_objective_bound - 1e-6))
     gap = 0.0 if objective == bound else (objective - bound) / max(abs(objective), 1e-9)
     evaluation = evaluate_schedule(shifts, requirements, agents, rules, problem=problem)
+    if under_bound is None:
+        under_bound = bound / rules.weights.under if rules.weights.under > 0 else 0.0
+        under_bound = float(max(0, math.ceil(under_bound - 1e-6)))
     return ScheduleResult(
         status=status,
         shifts=tuple(shifts),
@@ -419,4 +591,65 @@ def solve_schedule(
         gap=gap,
         wall_seconds=time.monotonic() - started,
         evaluation=evaluation,
+        under_coverage_bound=under_bound,
+        phase_one_seconds=round(phase_one_seconds, 3) if phase_one_status else None,
     )
+
+
+def _failed(status: str, bound: float | None, started: float) -> ScheduleResult:
+    why = (
+        (
+            "The hard rules contradict each other (minimum hours, rest, consecutive days and "
+            "days per week cannot all hold for some agent).",
+        )
+        if status == "infeasible"
+        else ("No schedule was found within the time limit.",)
+    )
+    return ScheduleResult(
+        status=status,
+        shifts=(),
+        objective=None,
+        best_bound=bound if status == "unknown" else None,
+        gap=None,
+        wall_seconds=time.monotonic() - started,
+        evaluation=None,
+        infeasibility=why,
+    )
+
+
+#: Shares of the time limit: the LP relaxation, the search around its fractional shifts, and
+#: phase one as a whole (the rest goes to phase two; phase one ends early when it is optimal).
+_LP_SHARE = 0.25
+_RENS_SHARE = 0.2
+_PHASE_ONE_SHARE = 0.6
+
+
+def _phase_one(run: _Run, deadline: float) -> tuple[str, int, float, list[int] | None] | None:
+    """Minimise under-coverage alone: (status, best found, lower bound, solution) or None.
+
+    None means the hard rules are infeasible. The solution is None when none was found in time.
+    """
+    built = run.built
+    model = built.model
+    total = deadline - time.monotonic()
+    phase_end = time.monotonic() + _PHASE_ONE_SHARE * total
+    lp_bound = 0
+    relaxation = lp_relaxation(model, _LP_SHARE * total)
+    if relaxation is not None:
+        lp_bound = max(0, math.ceil(relaxation.value - 1e-6))
+        fixed, free = _fixed_where_integral(model, built, relaxation)
+        if free:
+            # SCIP finds good solutions of this small MIP faster than CP-SAT's search.
+            seconds = min(_RENS_SHARE * total, phase_end - time.monotonic())
+            rens = _linear_solve(fixed, seconds, "SCIP")
+            if rens is not None:
+                _hint_solution(model, [round(v) for v in rens.values])
+    solver, code = run.solve(model, phase_end - time.monotonic(), phase_one=True, target=lp_bound)
+    if code == cp_model.INFEASIBLE:
+        return None
+    bound = float(max(lp_bound, math.ceil(solver.best_objective_bound - 1e-6)))
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return "unknown", 0, bound, None
+    found = round(solver.objective_value)
+    status = "optimal" if code == cp_model.OPTIMAL or found <= bound else "feasible"
+    return status, found, bound, list(solver.response_proto.solution)
