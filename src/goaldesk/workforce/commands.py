@@ -374,7 +374,7 @@ def _staffing_file(args: argparse.Namespace) -> int:
     if args.out or not args.json:
         _write_or_print(buffer.getvalue(), args.out)
     if args.json:
-        agents = [r["agents"] for r in intervals]
+        agents_per_interval = [r["agents"] for r in intervals]
         body = {
             "model": _model_name(args),
             "interval_minutes": args.interval_minutes,
@@ -386,11 +386,11 @@ def _staffing_file(args: argparse.Namespace) -> int:
             "out": args.out,
             "summary": {
                 "intervals": len(intervals),
-                "peak_agents": max(agents, default=0),
+                "peak_agents": max(agents_per_interval, default=0),
                 "peak_agents_with_shrinkage": max(
                     (r["agents_with_shrinkage"] for r in intervals), default=0
                 ),
-                "agent_hours": round(sum(agents) * args.interval_minutes / 60, 2),
+                "agent_hours": round(sum(agents_per_interval) * args.interval_minutes / 60, 2),
             },
             "intervals": intervals,
         }

@@ -1,6 +1,6 @@
 """Forms of the planning pages. Typed numbers may use Persian or Arabic-Indic digits."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -52,9 +52,9 @@ class ForecastForm(DigitsFormMixin, forms.Form):
 
     def __init__(self, *args: Any, uploads: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["upload"].choices = [("", _("The organisation’s interactions"))] + [
-            (u.pk, _("Uploaded file: %(name)s") % {"name": u.original_name}) for u in uploads
-        ]
+        cast(forms.ChoiceField, self.fields["upload"]).choices = [
+            ("", _("The organisation’s interactions"))
+        ] + [(u.pk, _("Uploaded file: %(name)s") % {"name": u.original_name}) for u in uploads]
 
 
 class HistoryUploadForm(forms.Form):

@@ -258,12 +258,10 @@ class SchedulingRules(models.Model):
         _("shifts longer than this get a break (minutes)"), default=360
     )
     break_window_start_percent = models.PositiveSmallIntegerField(
-        # xgettext:no-python-format
-        _("break window starts at (% of the shift)"), default=33
+        _("break window starts at (percent of the shift)"), default=33
     )
     break_window_end_percent = models.PositiveSmallIntegerField(
-        # xgettext:no-python-format
-        _("break window ends at (% of the shift)"), default=67
+        _("break window ends at (percent of the shift)"), default=67
     )
     min_rest_hours = models.FloatField(_("minimum rest between shifts (hours)"), default=11.0)
     max_consecutive_days = models.PositiveSmallIntegerField(

@@ -2,7 +2,7 @@
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -22,7 +22,7 @@ _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 class LocalFloatField(forms.FloatField):
     widget = forms.TextInput(attrs={"inputmode": "decimal", "size": 6})
 
-    def to_python(self, value: Any) -> float | None:
+    def to_python(self, value: Any) -> float | None:  # type: ignore[override]  # django-stubs types FloatField.to_python as IntegerField's (int)
         return super().to_python(
             normalize_digits(value).strip() if isinstance(value, str) else value
         )
@@ -204,12 +204,14 @@ class SchedulingRulesForm(forms.Form):
         label=_("Shifts longer than this get a break (hours)"), min_value=0, max_value=24
     )
     break_window_start_percent = LocalIntegerField(
-        # xgettext:no-python-format
-        label=_("Break window starts at (% of the shift)"), min_value=0, max_value=99
+        label=_("Break window starts at (percent of the shift)"),
+        min_value=0,
+        max_value=99,
     )
     break_window_end_percent = LocalIntegerField(
-        # xgettext:no-python-format
-        label=_("Break window ends at (% of the shift)"), min_value=1, max_value=100
+        label=_("Break window ends at (percent of the shift)"),
+        min_value=1,
+        max_value=100,
     )
     min_rest_hours = LocalFloatField(
         label=_("Minimum rest between shifts (hours)"), min_value=0, max_value=48
@@ -331,5 +333,5 @@ class ShiftForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agent"].choices = list(agents)
-        self.fields["day"].choices = list(days)
+        cast(forms.ChoiceField, self.fields["agent"]).choices = list(agents)
+        cast(forms.ChoiceField, self.fields["day"]).choices = list(days)

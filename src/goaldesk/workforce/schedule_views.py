@@ -649,7 +649,11 @@ def my_shifts(request: HttpRequest) -> HttpResponse:
                     "shift": s,
                     "from": _hm(s.start),
                     "to": _hm(s.end),
-                    "break": f"{_hm(s.break_start)}–{_hm(s.break_end)}" if s.break_start else "",
+                    "break": (
+                        f"{_hm(s.break_start)}–{_hm(s.break_end)}"
+                        if s.break_start and s.break_end
+                        else ""
+                    ),
                     "past": s.start <= timezone.now(),
                     "swap": offered.get(s.pk),
                 }

@@ -41,7 +41,7 @@ METHOD_NAMES = {
 }
 
 #: Per-channel defaults: (concurrency, response-time target in hours).
-_CHANNEL_DEFAULTS = {
+_CHANNEL_DEFAULTS: dict[str, tuple[int, float]] = {
     Channel.PHONE: (1, 4.0),
     Channel.WALK_IN: (1, 4.0),
     Channel.CHAT: (2, 4.0),

@@ -4,6 +4,7 @@ import datetime as dt
 import logging
 import math
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -221,14 +222,14 @@ def _execute(run: ForecastRun) -> None:
     calendar = business_calendar_for(organisation)
     if run.upload is not None:
         channels = list(run.upload.channels)
+        # Read one channel at a time, when its turn comes.
         histories: dict[str, Callable[[], DemandHistory]] = {
-            c: (
-                lambda c=c: history_from_upload(
-                    upload=run.upload,  # type: ignore[arg-type]
-                    channel=c,
-                    interval_minutes=run.interval_minutes,
-                    calendar=calendar,
-                )
+            c: partial(
+                history_from_upload,
+                upload=run.upload,
+                channel=c,
+                interval_minutes=run.interval_minutes,
+                calendar=calendar,
             )
             for c in channels
         }
@@ -242,15 +243,14 @@ def _execute(run: ForecastRun) -> None:
         # Each channel's history starts on its first day with contacts: the weeks before the
         # organisation used GoalDesk are not weeks without demand.
         histories = {
-            c: (
-                lambda c=c: history_from_interactions(
-                    organisation=organisation,
-                    channel=c,
-                    interval_minutes=run.interval_minutes,
-                    first_day=starts[c],
-                    last_day=last_day,
-                    calendar=calendar,
-                )
+            c: partial(
+                history_from_interactions,
+                organisation=organisation,
+                channel=c,
+                interval_minutes=run.interval_minutes,
+                first_day=starts[c],
+                last_day=last_day,
+                calendar=calendar,
             )
             for c in channels
         }

@@ -87,7 +87,7 @@ def _method_rows(summary: dict[str, Any] | None) -> list[dict[str, Any]]:
     ]
 
 
-def _channel_choice(request: HttpRequest, channels: list[str]) -> str | None:
+def _channel_choice(request: "HttpRequest | _PostAsGet", channels: list[str]) -> str | None:
     wanted = request.GET.get("channel", "")
     if wanted in channels:
         return wanted
@@ -116,8 +116,8 @@ def planning_home(request: HttpRequest) -> HttpResponse:
     if context["can_edit"]:
         uploads = HistoryUpload.objects.filter(organisation=org)[:10]
         context["form"] = ForecastForm(uploads=uploads)
-    if run and channel:
-        summary = run_channel_summary(run, channel)
+    summary = run_channel_summary(run, channel) if run and channel else None
+    if run and channel and summary is not None:
         context["summary"] = summary
         context["methods"] = _method_rows(summary)
         context["chosen_name"] = METHOD_NAMES.get(summary["method"], summary["method"])
@@ -155,7 +155,7 @@ def forecast_start(request: HttpRequest) -> HttpResponse:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
             for error in errors:
-                messages.error(request, f"{label}: {error}" if label else error)
+                messages.error(request, f"{label}: {error}" if label else str(error))
         return redirect("workforce:home", org_slug=org.slug)
     upload = None
     if form.cleaned_data["upload"]:
@@ -370,7 +370,7 @@ def _requirement_context(
     for i, start in enumerate(starts):
         per_day[start.astimezone(tz).date()].append(i)
     deferred = model == StaffingModel.DEFERRED
-    day_rows = []
+    day_rows: list[dict[str, Any]] = []
     for day, indexes in per_day.items():
         active = [i for i in indexes if volumes[i] > 0 or result.agents[i] > 0]
         peak = max(active, key=lambda i: (result.agents[i], -i), default=None)
