@@ -84,16 +84,18 @@ def cmd_kpis(args: argparse.Namespace) -> int:
             for name in ("channel", "team", "agent", "category")
             if getattr(args, name, None)
         }
-        scope = {
-            "organisation": organisation,
-            "date_from": date_from,
-            "date_to": date_to,
-            "filters": filters,
-        }
         if args.by:
-            groups = kpis_breakdown(by=args.by, **scope)
+            groups = kpis_breakdown(
+                organisation=organisation,
+                date_from=date_from,
+                date_to=date_to,
+                filters=filters,
+                by=args.by,
+            )
         else:
-            kpis = kpis_for_period(**scope)
+            kpis = kpis_for_period(
+                organisation=organisation, date_from=date_from, date_to=date_to, filters=filters
+            )
     except (ArgumentProblem, FilterError) as problem:
         print(f"goaldesk kpis: {problem}", file=sys.stderr)
         return 2
