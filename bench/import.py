@@ -7,9 +7,12 @@
 
 Each run uses a fresh data directory (a temporary one unless --data-dir is given), so SQLite
 starts empty; with --database-url the database is created when missing and its
-organisation "bench" is emptied first. Prints {"rows", "seconds", "rows_per_second",
-"peak_rss_mb", ...}: `seconds` covers the whole import (counting rows, parsing, writing),
-`peak_rss_mb` the process's peak resident memory.
+organisation "bench" is emptied first (use a fresh database name for a clean run). Prints
+{"rows", "seconds", "rows_per_second", "peak_rss_mb", "cpu_seconds", "rows_per_cpu_second",
+"load_average", ...}: `seconds` covers the whole import (counting rows, parsing, writing;
+generating the CSV is not timed), `peak_rss_mb` the process's peak resident memory;
+`cpu_seconds` is this process's (on SQLite that includes the database's work, on PostgreSQL
+not), which depends much less than wall time on what else the machine is running.
 """
 
 import argparse
@@ -187,6 +190,7 @@ def main() -> int:
         "updated": job.updated,
         "rejected": job.rejected,
         "database": "postgresql" if args.database_url else "sqlite",
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "file_mb": round(path.stat().st_size / 2**20, 1),
     }
     print(json.dumps(result))

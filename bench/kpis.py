@@ -1,13 +1,19 @@
 """Benchmark: every dashboard metric for a 90-day period over N interactions (default 1,000,000).
 
-Builds a deterministic organisation of N interactions over six months (or reuses it from the
-cache directory), then times, warm, each metric on its own, `kpis_for_period` as a whole, each
-breakdown and the daily trend; the two ways of finding first-contact resolution (one window
-function against a correlated EXISTS per candidate); and the same definitions computed by
-a straightforward pandas script on the same rows (read into a DataFrame once, computation timed).
-Prints JSON: seconds per metric, the pandas seconds and the ratio, and whether they agree.
+    .venv/bin/python bench/kpis.py                           # SQLite in var/bench (built once)
+    .venv/bin/python bench/kpis.py --cache-dir /tmp/gd-bench --rows 20000 --repeat 1
+    .venv/bin/python bench/kpis.py --database-url postgres://postgres@127.0.0.1:54330/gd_bench
 
-    python bench/kpis.py [--rows N] [--cache-dir DIR] [--database-url postgres://…] [--repeat 3]
+Builds a deterministic organisation of N interactions over six months (or reuses it: the
+SQLite file in --cache-dir, or the organisation "bench" in the PostgreSQL database, which
+must exist; either is migrated first; building 1,000,000 rows takes a few minutes), then times,
+warm (best of --repeat after one untimed run): each metric on its own, `kpis_for_period` for
+all of them, each breakdown, the daily trend, the dashboard page and one breakdown tab as a
+signed-in viewer gets them; the three ways of finding first-contact resolution (the stored
+next_contact_at column, a window function, a correlated EXISTS); and the same definitions
+computed by a straightforward pandas script on the same rows (read into a DataFrame once,
+computation timed; --no-pandas skips it). Prints JSON: seconds per metric, the pandas
+seconds and the ratio, whether they agree, and the machine's load average.
 """
 
 import argparse
@@ -432,6 +438,7 @@ def main() -> int:
         }
 
     report = {
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "database": connection.vendor,
         "database_url": url.split("@")[-1] if "@" in url else url,
         "rows": args.rows,

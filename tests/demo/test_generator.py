@@ -284,3 +284,42 @@ def test_reviews_are_deterministic_valid_and_worse_in_bad_weeks():
     good = [r["rating"] for r in reviews if not troubled(r["date"])]
     assert len(bad) > 10
     assert statistics.mean(bad) < statistics.mean(good) - 0.5
+
+
+def test_returns_took_two_to_three_weeks_and_get_faster_towards_a_week(half_year):
+    end = START + dt.timedelta(days=181)
+
+    def median_days(oldest, newest):  # returns created `oldest`..`newest` days before the end
+        spans = [
+            (r["resolved_at"] - r["created_at"]).total_seconds() / 86_400
+            for r in half_year
+            if r["category"] == "returns"
+            and r["status"] == "resolved"
+            and newest <= (end - r["created_at"].date()).days <= oldest
+        ]
+        return statistics.median(spans)
+
+    # Before the extra desk employee (ages over 120 days, the staff shortage left out).
+    assert 14 <= median_days(181, 135) <= 21
+    # A month or two ago: faster, still more than a week (all of these are resolved by now).
+    recent = median_days(75, 45)
+    assert 8 < recent < median_days(181, 135) - 3
+
+
+def test_desk_and_phone_waits_fall_late_in_the_period(half_year):
+    end = START + dt.timedelta(days=181)
+
+    def mean_wait(channel, oldest, newest):
+        waits = [
+            r["wait_seconds"]
+            for r in half_year
+            if r["channel"] == channel
+            and r["status"] != "abandoned"
+            and newest <= (end - r["created_at"].date()).days <= oldest
+        ]
+        return statistics.mean(waits)
+
+    # The desk: a steady fall over four months; the phones: only in the last four weeks.
+    assert mean_wait("walk_in", 20, 0) < 0.7 * mean_wait("walk_in", 181, 135)
+    assert mean_wait("phone", 14, 0) < 0.75 * mean_wait("phone", 100, 40)
+    assert mean_wait("phone", 100, 40) > 0.85 * mean_wait("phone", 181, 135)

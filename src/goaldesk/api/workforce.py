@@ -154,6 +154,8 @@ def requirements(request: HttpRequest, slug: str, week_start: str | None = None,
     if run is None:
         return {"run": None, "interval_minutes": None, "intervals": []}
     first_day = parse_date(week_start, "week_start") or run.first_day
+    if first_day is None:  # a run that forecast nothing has no first day
+        return {"run": run.pk, "interval_minutes": run.interval_minutes, "intervals": []}
     tz = organisation.tzinfo
     start = dt.datetime(first_day.year, first_day.month, first_day.day, tzinfo=tz)
     end_day = first_day + dt.timedelta(days=7)

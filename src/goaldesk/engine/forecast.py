@@ -547,7 +547,12 @@ class RobustSeasonalModel(Forecaster):
                 sel = totals[weekdays == weekday][-8:]
                 weekday_factor[weekday] = float(np.median(sel)) if sel.size else 0.0
             active = weekday_factor > 0
-            weekday_factor = np.where(active, weekday_factor / weekday_factor[active].mean(), 1.0)
+            if active.any():
+                weekday_factor = np.where(
+                    active, weekday_factor / weekday_factor[active].mean(), 1.0
+                )
+            else:  # no weekday with demand in its recent complete days: no weekly pattern
+                weekday_factor = np.ones(7)
         # Level per row: Huber-clipped exponential smoothing of weekday-adjusted daily totals.
         level_by_row = np.full(history.days, np.nan)
         if totals.size:
@@ -574,7 +579,10 @@ class RobustSeasonalModel(Forecaster):
         else:
             level_by_row[:] = 1.0
             self.level_ = 1.0
-        ratios = values / level_by_row[:, None]
+        # A day whose level is still 0 (no demand learnt yet) says nothing about the shape of
+        # a day: its ratios stay unknown instead of becoming infinite.
+        row_level = level_by_row[:, None]
+        ratios = np.divide(values, row_level, out=np.full_like(values, np.nan), where=row_level > 0)
         index = np.zeros((7, history.slots_per_day))
         for weekday in range(7):
             sel = _same_weekday_rows(history, weekday)[-self.weeks :]

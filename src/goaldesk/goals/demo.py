@@ -358,7 +358,7 @@ def goals_demo_build(*, organisation: Organisation, today: dt.date) -> dict[str,
         scope={"channel": "chat"},
         window=14,
         # Five months ago for two months, as the chat team was trained.
-        shapes=_shapes((150, 145), (60, 70), (88.0, 86.0, 85.0, 84.0, 82.0, 80.0)),
+        shapes=_shapes((150, 145), (60, 70), (90.0, 88.0, 86.0, 85.0, 84.0, 82.0, 80.0)),
         title=lambda target: f"Raise chat satisfaction to {_percent(target)}",
         goal_type=GoalType.SATISFACTION,
         owner=owner,

@@ -2,7 +2,7 @@
 numbers in any digits too. Values of time metrics are typed in the goal's unit (hours, days …)."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -43,7 +43,7 @@ class DayField(forms.DateField):
 class NumberField(forms.FloatField):
     widget = forms.TextInput(attrs={"inputmode": "decimal"})
 
-    def to_python(self, value: Any) -> float | None:
+    def to_python(self, value: Any) -> float | None:  # type: ignore[override]  # django-stubs types FloatField.to_python as IntegerField's (int)
         if isinstance(value, str):
             value = normalize_digits(value.strip()).replace("٫", ".").replace(",", ".")
         return super().to_python(value)
@@ -112,20 +112,23 @@ class GoalForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        self.fields["metric_key"].choices = [
+        cast(forms.ChoiceField, self.fields["metric_key"]).choices = [
             (key, metric_name(key)) for key in selectors.GOAL_METRIC_KEYS
         ]
-        self.fields["scope_channel"].choices = [("", "—"), *Channel.choices]
-        self.fields["scope_team"].choices = [("", "—")] + [
+        cast(forms.ChoiceField, self.fields["scope_channel"]).choices = [
+            ("", "—"),
+            *Channel.choices,
+        ]
+        cast(forms.ChoiceField, self.fields["scope_team"]).choices = [("", "—")] + [
             (t.name, t.name) for t in Team.objects.filter(organisation=organisation)
         ]
-        self.fields["scope_agent"].choices = [("", "—")] + [
+        cast(forms.ChoiceField, self.fields["scope_agent"]).choices = [("", "—")] + [
             (a.key, str(a)) for a in Agent.objects.filter(organisation=organisation, active=True)
         ]
-        self.fields["business_goal"].queryset = BusinessGoal.objects.filter(
-            organisation=organisation
-        )
-        self.fields["owner"].choices = member_choices(organisation)
+        cast(
+            forms.ModelChoiceField, self.fields["business_goal"]
+        ).queryset = BusinessGoal.objects.filter(organisation=organisation)
+        cast(forms.ChoiceField, self.fields["owner"]).choices = member_choices(organisation)
         for i in range(1, MILESTONE_ROWS + 1):
             self.fields[f"milestone_date_{i}"] = DayField(
                 label=_("Milestone %(n)s: date") % {"n": i}, required=False
@@ -151,7 +154,8 @@ class GoalForm(forms.Form):
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for i in range(1, MILESTONE_ROWS + 1):
             day, value = data.get(f"milestone_date_{i}"), data.get(f"milestone_value_{i}")
             if (day is None) != (value is None) and not self.errors.get(f"milestone_date_{i}"):
@@ -278,7 +282,7 @@ class ObjectiveForm(forms.Form):
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        self.fields["owner"].choices = member_choices(organisation)
+        cast(forms.ChoiceField, self.fields["owner"]).choices = member_choices(organisation)
 
     def owner_user(self) -> Any:
         return _member(self.organisation, self.cleaned_data.get("owner") or "")

@@ -438,7 +438,7 @@ def progress_for(
         milestones=[(m.date, m.value) for m in goal.milestones.all()],
         trend_points=trend_points,
     )
-    status = report.status
+    status: str = report.status
     if goal.outcome != Outcome.ACTIVE:
         status = goal.outcome
     return GoalProgress(goal, report, series, status)

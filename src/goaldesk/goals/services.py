@@ -506,7 +506,8 @@ def goals_digest_send(
     goals_close_due(organisation=organisation, today=today)
     by_owner: dict[int, list[Goal]] = {}
     for goal in selectors.active_goals(organisation=organisation).exclude(owner__isnull=True):
-        by_owner.setdefault(goal.owner_id, []).append(goal)
+        if goal.owner_id is not None:
+            by_owner.setdefault(goal.owner_id, []).append(goal)
     sent = 0
     users = get_user_model().objects.in_bulk(list(by_owner))
     for owner_id, goals in by_owner.items():

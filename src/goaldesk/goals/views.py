@@ -157,9 +157,9 @@ def _new_initial(request: HttpRequest) -> dict[str, Any]:
             )
             scoped = False
             for dim in ("channel", "team", "agent", "category"):
-                value = request.GET.get(f"scope_{dim}")
-                if value:
-                    initial[f"scope_{dim}"] = value
+                scope_value = request.GET.get(f"scope_{dim}")
+                if scope_value:
+                    initial[f"scope_{dim}"] = scope_value
                     scoped = True
             initial["whole_organisation"] = not scoped
             initial["from_level"] = request.GET.get("from_level", "")
@@ -412,7 +412,8 @@ def objective_add(request: HttpRequest, goal_id: int) -> HttpResponse:
     else:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+            text = " ".join(str(error) for error in errors)
+            messages.error(request, f"{label}: {text}" if label else text)
     return redirect("goals:detail", org_slug=org.slug, goal_id=goal.pk)
 
 

@@ -24,6 +24,8 @@ Model (all hard rules are constraints, never penalties):
 import bisect
 import datetime as dt
 import math
+import queue
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -425,15 +427,17 @@ class _Run:
         self.started = started
         self.solutions = 0
         self.best_reported: float | None = None
+        self.reports: queue.Queue[SolveProgress] = queue.Queue()
 
     def report(self, objective: float, bound: float) -> None:
+        """Queue an improvement (called on CP-SAT's thread); `progress` runs on the caller's."""
         if self.progress is None:
             return
         if self.best_reported is not None and objective >= self.best_reported:
             return
         self.best_reported = objective
         self.solutions += 1
-        self.progress(
+        self.reports.put(
             SolveProgress(
                 solutions=self.solutions,
                 objective=objective,
@@ -456,8 +460,25 @@ class _Run:
         callback = None
         if self.progress is not None or target > -math.inf:
             callback = _PhaseReporter(self, phase_one, target)
-        code = solver.solve(model, callback)
-        return solver, code
+        if self.progress is None:
+            return solver, solver.solve(model, callback)
+        # CP-SAT calls back on its own threads; the caller's `progress` (which may write to a
+        # database connection bound to its thread) runs here, on the calling thread.
+        codes: list[cp_model.CpSolverStatus] = []
+        worker = threading.Thread(target=lambda: codes.append(solver.solve(model, callback)))
+        worker.start()
+        try:
+            while worker.is_alive() or not self.reports.empty():
+                try:
+                    self.progress(self.reports.get(timeout=0.05))
+                except queue.Empty:
+                    pass
+        except BaseException:
+            solver.stop_search()
+            raise
+        finally:
+            worker.join()
+        return solver, codes[0]
 
 
 class _PhaseReporter(cp_model.CpSolverSolutionCallback):
@@ -580,9 +601,10 @@ def solve_schedule(
     bound = float(math.ceil(solver.best_objective_bound - 1e-6))
     gap = 0.0 if objective == bound else (objective - bound) / max(abs(objective), 1e-9)
     evaluation = evaluate_schedule(shifts, requirements, agents, rules, problem=problem)
-    if under_bound is None:
-        under_bound = bound / rules.weights.under if rules.weights.under > 0 else 0.0
-        under_bound = float(max(0, math.ceil(under_bound - 1e-6)))
+    if under_bound is None and built.total_required == 0:
+        under_bound = 0.0
+    # Without phase one there is no bound on under-coverage alone: the weighted bound mixes
+    # it with the other terms, so it stays None.
     return ScheduleResult(
         status=status,
         shifts=tuple(shifts),

@@ -1,0 +1,88 @@
+"""The demo organisation shows goals in every state, each with believable figures."""
+
+from unittest import mock
+
+import pytest
+
+from goaldesk.accounts.models import Organisation
+from goaldesk.demo import build
+from goaldesk.engine.progress import meets_target
+from goaldesk.goals import selectors
+from goaldesk.goals.models import Goal
+from goaldesk.metrics.catalogue import metric
+
+pytestmark = pytest.mark.django_db
+
+DAY = 86_400
+
+
+@pytest.fixture(scope="module")
+def demo_goals(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo at its natural volume (the states need it), built once for this module;
+    without this week's forecast and schedule, which the goals do not read."""
+    from django.conf import settings
+
+    with django_db_blocker.unblock(), mock.patch.object(build, "schedule_demo_build"):
+        old_dir, old_hashers = settings.DATA_DIR, settings.PASSWORD_HASHERS
+        settings.DATA_DIR = tmp_path_factory.mktemp("demo")
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        try:
+            build.demo_build(seed=7)
+            org = Organisation.objects.get(slug="demo")
+            yield {
+                goal.title: (goal, selectors.progress_for(goal))
+                for goal in Goal.objects.filter(organisation=org).prefetch_related("milestones")
+            }
+        finally:
+            Organisation.objects.filter(slug__startswith="demo").delete()
+            settings.DATA_DIR, settings.PASSWORD_HASHERS = old_dir, old_hashers
+
+
+def better(goal):
+    return metric(goal.metric_key).better
+
+
+def test_the_demo_has_goals_on_track_behind_achieved_and_missed(demo_goals):
+    statuses = {progress.status for _goal, progress in demo_goals.values()}
+    assert {"on_track", "behind", "achieved", "missed"} <= statuses
+
+
+def test_every_target_asks_for_better_than_the_baseline(demo_goals):
+    for goal, _progress in demo_goals.values():
+        improves = goal.target > goal.baseline_value
+        assert improves == (better(goal) == "higher"), goal.title
+
+
+def test_active_goals_have_not_reached_their_target_yet(demo_goals):
+    for goal, progress in demo_goals.values():
+        if progress.status in ("on_track", "behind"):
+            current = progress.report.current_value
+            assert not meets_target(value=current, target=goal.target, better=better(goal))
+            assert 0 < progress.report.progress < 1, goal.title
+
+
+def test_the_behind_goal_is_behind_its_plan_but_heading_for_its_target(demo_goals):
+    [(goal, progress)] = [(g, p) for g, p in demo_goals.values() if p.status == "behind"]
+    tolerance = 0.1 * abs(goal.target - goal.baseline_value)
+    report = progress.report
+    # Higher is better here (a service level): worse than plan means lower.
+    assert better(goal) == "higher"
+    assert report.current_value < report.planned_value - tolerance
+    assert report.projection >= goal.target - tolerance
+
+
+def test_archived_goals_were_decided_by_their_final_value(demo_goals):
+    for goal, progress in demo_goals.values():
+        if progress.status in ("achieved", "missed"):
+            reached = meets_target(value=goal.final_value, target=goal.target, better=better(goal))
+            assert reached == (progress.status == "achieved"), goal.title
+
+
+def test_returns_took_two_to_three_weeks_and_the_week_goal_was_missed(demo_goals):
+    goal, progress = demo_goals["Returned items back on the shelves within a week"]
+    assert progress.status == "missed"
+    assert goal.value_unit == "days"
+    assert goal.target == 7 * DAY
+    assert 14 * DAY <= goal.baseline_value <= 21 * DAY
+    # Faster than at the start, still well over a week at the deadline.
+    assert 8 * DAY < goal.final_value < goal.baseline_value - 2 * DAY
