@@ -5,6 +5,7 @@ agent-hours; expected values are worked out by hand in the comments.
 """
 
 import datetime as dt
+import threading
 
 import pytest
 from ortools.sat.python import cp_model
@@ -106,3 +107,18 @@ def test_the_lp_relaxation_declines_a_model_it_cannot_linearise():
     model.add_multiplication_equality(y, [x, x])
     model.minimize(y)
     assert lp_relaxation(model, 5) is None
+
+
+def test_progress_is_reported_on_the_calling_thread():
+    # The web layer writes progress to its database connection, which belongs to its thread.
+    reqs = demand(2, {"phone": [(d, 9, 17, 1) for d in range(2)]})
+    threads = set()
+    result = solve_schedule(
+        reqs,
+        [agent("ann"), agent("bob")],
+        rules(shift_start_times=(dt.time(8), dt.time(9))),
+        time_limit_seconds=10,
+        progress=lambda _: threads.add(threading.get_ident()),
+    )
+    assert result.status == "optimal"
+    assert threads == {threading.get_ident()}

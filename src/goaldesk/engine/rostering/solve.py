@@ -22,6 +22,7 @@ Model (all hard rules are constraints, never penalties):
 """
 
 import bisect
+import contextlib
 import datetime as dt
 import math
 import queue
@@ -469,10 +470,8 @@ class _Run:
         worker.start()
         try:
             while worker.is_alive() or not self.reports.empty():
-                try:
+                with contextlib.suppress(queue.Empty):
                     self.progress(self.reports.get(timeout=0.05))
-                except queue.Empty:
-                    pass
         except BaseException:
             solver.stop_search()
             raise
