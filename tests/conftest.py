@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import Client
+from django.utils import timezone, translation
 
 from goaldesk.accounts.models import Role
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
@@ -14,6 +15,16 @@ PASSWORD = "correct horse battery staple"
 def _fast_password_hashing(settings):
     """Real hashing is slow on purpose; tests check behaviour, not the hash's cost."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english_and_utc():
+    """Each test starts in English and UTC, whatever an earlier page or command activated."""
+    translation.activate("en")
+    timezone.deactivate()
+    yield
+    translation.deactivate()
+    timezone.deactivate()
 
 
 @pytest.fixture(autouse=True)

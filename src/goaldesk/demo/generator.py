@@ -38,6 +38,8 @@ from typing import Any
 
 import numpy as np
 
+from goaldesk.engine.canonical import CANONICAL_FIELDS
+
 CHANNELS = ("phone", "email", "chat", "social", "walk_in", "web", "field")
 PHONE, EMAIL, CHAT, SOCIAL, WALK_IN, WEB, FIELD = range(len(CHANNELS))
 LIVE_CHANNELS = ("phone", "chat", "walk_in")
@@ -54,29 +56,8 @@ CATEGORIES = (
 )
 RETURNS, BILLING, REPAIR = 0, 1, 2
 
-#: The canonical columns (METRICS.md), in order; every generated row has exactly these keys.
-FIELDS = (
-    "external_id",
-    "channel",
-    "created_at",
-    "customer_id",
-    "agent",
-    "team",
-    "category",
-    "first_response_at",
-    "resolved_at",
-    "status",
-    "outcome",
-    "wait_seconds",
-    "handle_seconds",
-    "csat",
-    "nps",
-    "ces",
-    "sentiment_start",
-    "sentiment_end",
-    "arrived_at",
-    "fixed_at",
-)
+#: Every generated row has exactly the canonical columns (METRICS.md), in order.
+FIELDS = CANONICAL_FIELDS
 REVIEW_FIELDS = ("external_id", "source", "date", "rating", "text", "author")
 
 _SLOT_SECONDS = 900

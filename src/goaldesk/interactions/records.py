@@ -28,32 +28,9 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from goaldesk.engine import normalize_digits
+from goaldesk.engine.canonical import CANONICAL_FIELDS as CANONICAL_FIELDS  # re-exported
+from goaldesk.engine.canonical import REQUIRED_FIELDS as REQUIRED_FIELDS  # re-exported
 
-#: The canonical columns of METRICS.md, in order.
-CANONICAL_FIELDS = (
-    "external_id",
-    "channel",
-    "created_at",
-    "customer_id",
-    "agent",
-    "team",
-    "category",
-    "first_response_at",
-    "resolved_at",
-    "status",
-    "outcome",
-    "wait_seconds",
-    "handle_seconds",
-    "csat",
-    "nps",
-    "ces",
-    "sentiment_start",
-    "sentiment_end",
-    "arrived_at",
-    "fixed_at",
-)
-REQUIRED_FIELDS = ("external_id", "channel", "created_at")
-TIMESTAMP_FIELDS = ("created_at", "first_response_at", "resolved_at", "arrived_at", "fixed_at")
 #: Timestamps that must not come before created_at.
 LATER_FIELDS = ("first_response_at", "resolved_at", "arrived_at", "fixed_at")
 
