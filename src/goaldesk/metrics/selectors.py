@@ -403,8 +403,8 @@ def _scalar_values(
         elif key == "csat_pct":
             out[key] = _ratio(row["csat_good"], row["csat_n"], 100)
         elif key in _MEANS:
-            total, n = _MEANS[key]
-            out[key] = _ratio(row[total], row[n])
+            total, count = _MEANS[key]
+            out[key] = _ratio(row[total], row[count])
         elif key == "nps":
             n = row["nps_n"]
             out[key] = _ratio((row["nps_promoters"] or 0) - (row["nps_detractors"] or 0), n, 100)
@@ -744,9 +744,10 @@ def _trend(
 
 def _labels(organisation: Organisation, by: str, groups: Iterable[Any]) -> dict[Any, str]:
     groups = list(groups)
+    names: dict[Any, str]
     if by == "channel":
-        names = dict(Channel.choices)
-        return {g: str(names.get(g, g)) for g in groups}
+        names = {value: str(label) for value, label in Channel.choices}
+        return {g: names.get(g, g) for g in groups}
     if by == "agent":
         agents = Agent.objects.filter(organisation=organisation, pk__in=[g for g in groups if g])
         names = {a.pk: str(a) for a in agents}
@@ -821,7 +822,7 @@ def kpis_breakdown(
             returning = _returning_by_group(qs, group_field)
         return rows, returning
 
-    values, (rows, returning) = _both(read_durations, read_aggregates)
+    duration_values, (rows, returning) = _both(read_durations, read_aggregates)
     for row in rows:
         group = row[group_field]
         open_days = period_open_days
@@ -829,11 +830,11 @@ def kpis_breakdown(
             open_days = 1 if calendar.is_open_day(group) else 0
         per_group[group]["__contacts"] = row["contacts"]
         per_group[group].update(_scalar_values(keys, row, open_days=open_days))
-    if values is not None:
+    if duration_values is not None:
         for group in per_group:
             position = group.toordinal() if order is None else order.get(group)
             for key in durations:
-                per_group[group][key] = values.summary(key, position, position)
+                per_group[group][key] = duration_values.summary(key, position, position)
     for group, customers, returning_customers in returning:
         if by == "day":
             group = _as_date(group)
