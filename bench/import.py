@@ -28,29 +28,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from goaldesk.engine.canonical import CANONICAL_FIELDS
+
 CHANNELS = ("phone", "email", "chat", "social", "walk_in", "web", "field")
-HEADER = [
-    "external_id",
-    "channel",
-    "created_at",
-    "customer_id",
-    "agent",
-    "team",
-    "category",
-    "first_response_at",
-    "resolved_at",
-    "status",
-    "outcome",
-    "wait_seconds",
-    "handle_seconds",
-    "csat",
-    "nps",
-    "ces",
-    "sentiment_start",
-    "sentiment_end",
-    "arrived_at",
-    "fixed_at",
-]
+HEADER = list(CANONICAL_FIELDS)
 
 
 def generate(path: Path, rows: int, seed: int = 7) -> None:
