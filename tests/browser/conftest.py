@@ -168,13 +168,11 @@ def uploads(settings, media_root) -> Path:
 
 
 @pytest.fixture
-def desk(transactional_db, settings):
+def desk(transactional_db):
     """An organisation in Tehran with an owner who signs in with a real password.
 
-    The password is checked for real; only the hash is a fast one (PBKDF2 costs half a second
-    per sign-in, which adds up across the suite).
+    The password is checked for real; the hash is the suite's fast one (tests/conftest.py).
     """
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     org = OrganisationFactory(name="Tehran Desk", slug="tehran", timezone="Asia/Tehran")
     owner = UserFactory(username="maryam")  # password: PASSWORD
     MembershipFactory(user=owner, organisation=org, role=Role.OWNER)

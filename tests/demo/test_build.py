@@ -21,8 +21,6 @@ pytestmark = pytest.mark.django_db
 def data_dir(settings, tmp_path):
     """The demo keeps its API token in the data directory: use a fresh one per test."""
     settings.DATA_DIR = tmp_path
-    # Five demo users per build: the production hasher would make these tests slow.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return tmp_path
 
 

@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import io
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -689,21 +690,32 @@ def my_feed_revoke(request: HttpRequest) -> HttpResponse:
     return redirect("workforce:my_shifts", org_slug=request.org.slug)  # type: ignore[attr-defined]
 
 
+def _my_shift_action(
+    request: HttpRequest, act: Callable[[Agent], object], done: str
+) -> HttpResponse:
+    """Run one of the signed-in agent's shift actions; report its outcome on "my shifts"."""
+    agent = _mine(request)
+    if isinstance(agent, HttpResponse):
+        return agent
+    try:
+        act(agent)
+    except ScheduleError as problem:
+        messages.error(request, problem.message)
+    else:
+        messages.success(request, done)
+    return redirect("workforce:my_shifts", org_slug=request.org.slug)  # type: ignore[attr-defined]
+
+
 @org_view(Role.VIEWER)
 @require_POST
 def swap_offer_view(request: HttpRequest, shift_id: int) -> HttpResponse:
     org = request.org  # type: ignore[attr-defined]
     shift = get_object_or_404(ScheduledShift, pk=shift_id, schedule__organisation=org)
-    agent = _mine(request)
-    if isinstance(agent, HttpResponse):
-        return agent
-    try:
-        swap_offer(shift=shift, agent=agent)
-    except ScheduleError as problem:
-        messages.error(request, problem.message)
-    else:
-        messages.success(request, _("Your shift is offered to your colleagues."))
-    return redirect("workforce:my_shifts", org_slug=org.slug)
+    return _my_shift_action(
+        request,
+        lambda agent: swap_offer(shift=shift, agent=agent),
+        _("Your shift is offered to your colleagues."),
+    )
 
 
 @org_view(Role.VIEWER)
@@ -711,16 +723,11 @@ def swap_offer_view(request: HttpRequest, shift_id: int) -> HttpResponse:
 def swap_take_view(request: HttpRequest, swap_id: int) -> HttpResponse:
     org = request.org  # type: ignore[attr-defined]
     swap = get_object_or_404(ShiftSwap, pk=swap_id, shift__schedule__organisation=org)
-    agent = _mine(request)
-    if isinstance(agent, HttpResponse):
-        return agent
-    try:
-        swap_take(swap=swap, agent=agent)
-    except ScheduleError as problem:
-        messages.error(request, problem.message)
-    else:
-        messages.success(request, _("You took the shift; a manager will approve it."))
-    return redirect("workforce:my_shifts", org_slug=org.slug)
+    return _my_shift_action(
+        request,
+        lambda agent: swap_take(swap=swap, agent=agent),
+        _("You took the shift; a manager will approve it."),
+    )
 
 
 @org_view(Role.VIEWER)
@@ -728,16 +735,9 @@ def swap_take_view(request: HttpRequest, swap_id: int) -> HttpResponse:
 def swap_withdraw_view(request: HttpRequest, swap_id: int) -> HttpResponse:
     org = request.org  # type: ignore[attr-defined]
     swap = get_object_or_404(ShiftSwap, pk=swap_id, shift__schedule__organisation=org)
-    agent = _mine(request)
-    if isinstance(agent, HttpResponse):
-        return agent
-    try:
-        swap_withdraw(swap=swap, agent=agent)
-    except ScheduleError as problem:
-        messages.error(request, problem.message)
-    else:
-        messages.success(request, _("Offer withdrawn."))
-    return redirect("workforce:my_shifts", org_slug=org.slug)
+    return _my_shift_action(
+        request, lambda agent: swap_withdraw(swap=swap, agent=agent), _("Offer withdrawn.")
+    )
 
 
 # --- calendar feed (public, by signed address) --------------------------------------------------
