@@ -96,7 +96,7 @@ def test_the_lp_relaxation_of_a_triangle_is_one_and_a_half():
     model.minimize(-(x + y + z))
     relaxation = lp_relaxation(model, 5)
     assert relaxation is not None
-    assert relaxation.value == pytest.approx(-1.5)
+    assert relaxation.objective == pytest.approx(-1.5)
     assert relaxation.values[:3] == pytest.approx([0.5, 0.5, 0.5])
 
 

@@ -9,11 +9,13 @@ Model (all hard rules are constraints, never penalties):
   break at position p) with Σ_p b[g, t, p] = n[g, t]. Agents of a group are interchangeable for
   coverage, so any integer split is realised by giving the agents of g on t breaks in order —
   exact, and far smaller than a break variable per agent.
-* Multi-skill coverage: served[g, s, i] agents of group g serve skill s in interval i, with
-  Σ_s served[g, s, i] ≤ on-duty agents of g in i and Σ_g served[g, s, i] ≤ required[s, i]. An
-  integer split per group is realised by individual agents, so this aggregate "flow" is exact
-  (the evaluator re-checks coverage with its own max flow).
-* under = Σ required − Σ served; over = on-duty agent-intervals − Σ served.
+* Multi-skill coverage: short[i, c] agent-intervals of the skills of component c (skills linked
+  by groups that have several of them) go unserved in interval i. With few skills, Hall's
+  theorem bounds it exactly: short ≥ required(S) − on-duty agents of the groups with a skill in
+  S, for every subset S. With many, an explicit assignment: served[g, s, i] ≤ required[s, i],
+  Σ_s served[g, s, i] ≤ on-duty agents of g. Either way an integer split per group is realised
+  by individual agents (the evaluator re-checks coverage with its own max flow).
+* under = Σ short; over = on-duty agent-intervals − (Σ required − under).
 * Rest: for each template t1, x[a, t1] + Σ x[a, t2] ≤ 1 over later templates t2 starting less
   than the minimum rest after t1 ends (they are on other days, so at most one of them is worked).
 * Max consecutive days on every window of max+1 days; hours and days per 7-day week.
@@ -24,17 +26,26 @@ Model (all hard rules are constraints, never penalties):
 import bisect
 import contextlib
 import datetime as dt
+import itertools
 import math
 import queue
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from ortools.sat.python import cp_model
 
 from goaldesk.engine.rostering.evaluate import evaluate_schedule
 from goaldesk.engine.rostering.greedy import greedy_schedule
+from goaldesk.engine.rostering.mip import (
+    LinearForm,
+    Neighbourhoods,
+    Outcome,
+    improve,
+    linear_objective,
+    objective_value,
+)
 from goaldesk.engine.rostering.model import (
     Agent,
     Requirement,
@@ -53,24 +64,6 @@ _STATUS = {
     cp_model.INFEASIBLE: "infeasible",
     cp_model.UNKNOWN: "unknown",
 }
-
-
-class _Reporter(cp_model.CpSolverSolutionCallback):
-    def __init__(self, progress: ProgressCallback) -> None:
-        super().__init__()
-        self._progress = progress
-        self._solutions = 0
-
-    def on_solution_callback(self) -> None:
-        self._solutions += 1
-        self._progress(
-            SolveProgress(
-                solutions=self._solutions,
-                objective=self.objective_value,
-                best_bound=self.best_objective_bound,
-                wall_seconds=self.wall_time,
-            )
-        )
 
 
 def precheck(problem: Problem) -> list[str]:
@@ -96,6 +89,35 @@ def precheck(problem: Problem) -> list[str]:
                     f"{reachable / 60:g} h."
                 )
     return problems
+
+
+#: Components of at most this many skills get Hall's 2^k − 1 constraints per interval.
+_HALL_SKILLS = 4
+
+
+def _components(
+    demand: Mapping[str, int], keys: Sequence[frozenset[str]]
+) -> list[tuple[frozenset[str], list[frozenset[str]]]]:
+    """The skills in `demand` split into groups linked by `keys`, each with the keys touching it."""
+    parent = {s: s for s in demand}
+
+    def root(s: str) -> str:
+        while parent[s] != s:
+            parent[s] = parent[parent[s]]
+            s = parent[s]
+        return s
+
+    for key in keys:
+        linked = sorted(key & demand.keys())
+        for other in linked[1:]:
+            parent[root(other)] = root(linked[0])
+    members: dict[str, set[str]] = defaultdict(set)
+    for s in demand:
+        members[root(s)].add(s)
+    return [
+        (frozenset(skills), [key for key in keys if key & skills])
+        for _, skills in sorted(members.items())
+    ]
 
 
 class _Model:
@@ -177,7 +199,6 @@ class _Model:
         covering: dict[frozenset[str], list[list[cp_model.LinearExprT]]] = {}
         self.breaks: dict[tuple[frozenset[str], int], list[tuple[int, cp_model.IntVar]]] = {}
         self.counts: dict[tuple[frozenset[str], int], tuple[cp_model.IntVar, list[int]]] = {}
-        self.served: dict[tuple[int, frozenset[str]], list[tuple[str, cp_model.IntVar]]] = {}
         for key in group_keys:
             on_duty: list[list[cp_model.LinearExprT]] = [[] for _ in range(problem.intervals)]
             used: dict[int, list[int]] = defaultdict(list)
@@ -209,33 +230,46 @@ class _Model:
                     self.breaks[key, tid] = options
             covering[key] = on_duty
 
-        served_total: list[cp_model.LinearExprT] = []
+        # Coverage per interval. The skills in demand fall into components, linked by groups
+        # that have several of them. In a component of few skills Hall's theorem gives the
+        # shortage exactly: for every subset S of its skills, short ≥ required(S) − on-duty
+        # agents of the groups with a skill in S (the least short of any assignment of agents
+        # to skills is the largest of these). Larger components assign agents explicitly:
+        # served[g, s] ≤ required[s], Σ_s served[g, s] ≤ on-duty agents of g.
+        shortages: list[cp_model.IntVar] = []
+        unstaffable = 0  # demand no group with the skill can ever be on duty for
         total_required = 0
         for i in range(problem.intervals):
-            per_skill: dict[str, list[cp_model.IntVar]] = defaultdict(list)
-            for key in group_keys:
-                terms = covering[key][i]
-                if not terms:
+            demand = {s: problem.required[s][i] for s in problem.skills if problem.required[s][i]}
+            total_required += sum(demand.values())
+            present = [key for key in group_keys if covering[key][i] and key & demand.keys()]
+            for skills, keys in _components(demand, present):
+                need = sum(demand[s] for s in skills)
+                if not keys:
+                    unstaffable += need
                     continue
-                skills = [s for s in sorted(key) if problem.required[s][i] > 0]
-                if not skills:
+                short = m.new_int_var(0, need, f"short_{i}")
+                shortages.append(short)
+                if len(skills) <= _HALL_SKILLS:
+                    for size in range(1, len(skills) + 1):
+                        for subset in itertools.combinations(skills, size):
+                            supply = [
+                                t for key in keys if key & set(subset) for t in covering[key][i]
+                            ]
+                            m.add(short + sum(supply) >= sum(demand[s] for s in subset))
                     continue
-                cap = len(members[key])
-                served = []
+                per_skill: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+                for key in keys:
+                    served = []
+                    for s in sorted(key & skills):
+                        v = m.new_int_var(0, min(len(members[key]), demand[s]), f"s_{i}_{s}")
+                        served.append(v)
+                        per_skill[s].append(v)
+                    m.add(sum(served) <= sum(covering[key][i]))
                 for s in skills:
-                    v = m.new_int_var(0, min(cap, problem.required[s][i]), f"s_{i}_{s}")
-                    served.append(v)
-                    per_skill[s].append(v)
-                    self.served.setdefault((i, key), []).append((s, v))
-                m.add(sum(served) <= sum(terms))
-            for s in problem.skills:
-                need = problem.required[s][i]
-                total_required += need
-                if per_skill[s]:
-                    m.add(sum(per_skill[s]) <= need)
-                    served_total.extend(per_skill[s])
+                    m.add(sum(per_skill[s]) <= demand[s])
+                m.add(short + sum(sum(v) for v in per_skill.values()) == need)
 
-        served_sum = cp_model.LinearExpr.sum(served_total)
         on_duty_intervals = sum(
             x[a, tid] * (templates[tid].end - templates[tid].start - templates[tid].break_length)
             for (a, tid) in x
@@ -251,8 +285,8 @@ class _Model:
                 m.add(sum(unpopular) <= most_unpopular)
         self.total_required = total_required
         self.weights = weights
-        self.under = total_required - served_sum
-        self.over = on_duty_intervals - served_sum
+        self.under = cp_model.LinearExpr.sum(shortages) + unstaffable
+        self.over = on_duty_intervals - (total_required - self.under)
         self.objective = (
             weights.under * self.under
             + weights.over * self.over
@@ -260,6 +294,7 @@ class _Model:
             + weights.fairness * most_unpopular
         )
         m.minimize(self.objective)
+        self.weighted = linear_objective(m)
 
     def add_hint(self, plan: list[tuple[int, int, int | None]]) -> None:
         """Hint a complete schedule (agent, template, break start) to the solver."""
@@ -276,36 +311,10 @@ class _Model:
                 self.model.add_hint(b, counts.get((key, tid, p), 0))
         for (_, tid), (count, agents_on) in self.counts.items():
             self.model.add_hint(count, sum((a, tid) in chosen for a in agents_on))
-        # On-duty agents per group and interval, then a simple feasible skill assignment:
-        # each group's agents go to the skills with the most unmet demand.
-        templates = self.problem.templates
-        on_duty: dict[tuple[int, frozenset[str]], int] = defaultdict(int)
         unpopular: dict[int, int] = defaultdict(int)
-        for a, tid, brk in plan:
-            t = templates[tid]
-            unpopular[a] += t.unpopular
-            for i in range(t.start, t.end):
-                if brk is None or not brk <= i < brk + t.break_length:
-                    on_duty[i, group_of[a]] += 1
+        for a, tid, _ in plan:
+            unpopular[a] += self.problem.templates[tid].unpopular
         self.model.add_hint(self.most_unpopular, max(unpopular.values(), default=0))
-        left: dict[tuple[int, str], int] = {}
-        for (i, key), served in sorted(
-            self.served.items(), key=lambda kv: (kv[0][0], len(kv[0][1]))
-        ):
-            free = on_duty.get((i, key), 0)
-            for s, var in sorted(
-                served, key=lambda sv: -left.get((i, sv[0]), self.problem.required[sv[0]][i])
-            ):
-                room = left.get((i, s), self.problem.required[s][i])
-                take = min(free, room, self._upper(var))
-                self.model.add_hint(var, take)
-                left[i, s] = room - take
-                free -= take
-
-    @staticmethod
-    def _upper(var: cp_model.IntVar) -> int:
-        domain = list(var.proto.domain)  # the proto container has no negative indexing
-        return int(domain[-1])
 
     def shifts(self, solver: cp_model.CpSolver) -> list[Shift]:
         problem = self.problem
@@ -342,72 +351,17 @@ class _Model:
         return out
 
 
-class _Relaxation:
-    """The LP relaxation of a CP-SAT model built only of linear and at-most-one constraints."""
-
-    def __init__(self, value: float, values: list[float]) -> None:
-        self.value = value
-        self.values = values
-
-
-def lp_relaxation(model: cp_model.CpModel, time_limit_seconds: float) -> _Relaxation | None:
-    """Solve the LP relaxation of `model` (its objective, every constraint, integrality dropped).
+def lp_relaxation(model: cp_model.CpModel, time_limit_seconds: float) -> Outcome | None:
+    """The LP relaxation of `model` (its objective, every constraint, integrality dropped).
 
     Its optimum is a lower bound on the model's optimum. GLOP (OR-Tools' simplex) solves it;
     None when the model holds another kind of constraint or GLOP does not finish in time.
     """
-    return _linear_solve(model, time_limit_seconds, "GLOP")
-
-
-def _linear_solve(
-    model: cp_model.CpModel, time_limit_seconds: float, backend: str
-) -> _Relaxation | None:
-    """`model` solved by an OR-Tools linear solver: GLOP for the LP, SCIP as a MIP."""
-    from ortools.linear_solver import pywraplp
-
-    proto = model.proto
-    lp = pywraplp.Solver.CreateSolver(backend)
-    if lp is None or time_limit_seconds <= 0:
+    form = LinearForm.of(model)
+    if form is None or time_limit_seconds <= 0:
         return None
-    integer = backend != "GLOP"
-    inf = lp.infinity()
-    big = 2**62
-
-    def side(value: int) -> float:
-        return inf if value > big else -inf if value < -big else float(value)
-
-    cols = []
-    for k, variable in enumerate(proto.variables):
-        domain = list(variable.domain)
-        make = lp.IntVar if integer else lp.NumVar
-        cols.append(make(float(domain[0]), float(domain[-1]), f"v{k}"))
-    for constraint in proto.constraints:
-        if len(constraint.enforcement_literal):
-            return None
-        if constraint.has_linear():
-            linear = constraint.linear
-            domain = list(linear.domain)
-            row = lp.Constraint(side(domain[0]), side(domain[-1]))
-            for var, coeff in zip(linear.vars, linear.coeffs, strict=True):
-                row.SetCoefficient(cols[var], row.GetCoefficient(cols[var]) + coeff)
-        elif constraint.has_at_most_one():
-            row = lp.Constraint(-inf, 1)
-            for literal in constraint.at_most_one.literals:
-                if literal < 0:
-                    return None
-                row.SetCoefficient(cols[literal], 1)
-        else:
-            return None
-    objective = lp.Objective()
-    for var, coeff in zip(proto.objective.vars, proto.objective.coeffs, strict=True):
-        objective.SetCoefficient(cols[var], coeff)
-    objective.SetOffset(proto.objective.offset)
-    objective.SetMinimization()
-    lp.SetTimeLimit(max(1, int(time_limit_seconds * 1000)))
-    code = lp.Solve()
-    if code != pywraplp.Solver.OPTIMAL and not (integer and code == pywraplp.Solver.FEASIBLE):
-        return None
-    return _Relaxation(objective.Value(), [c.solution_value() for c in cols])
+    relaxation = form.solve(time_limit_seconds, relax=True)
+    return relaxation if relaxation.optimal else None
 
 
 class _Run:
@@ -446,6 +400,13 @@ class _Run:
                 wall_seconds=time.monotonic() - self.started,
             )
         )
+
+    def announce(self, values: Sequence[int], under_bound: float) -> None:
+        """Report a phase-one schedule found outside CP-SAT, on the calling thread."""
+        weights = self.built.weights
+        self.report(objective_value(self.built.weighted, values), weights.under * under_bound)
+        while self.progress is not None and not self.reports.empty():
+            self.progress(self.reports.get())
 
     def solve(
         self, model: cp_model.CpModel, seconds: float, *, phase_one: bool, target: float = -math.inf
@@ -509,20 +470,14 @@ def _hint_solution(model: cp_model.CpModel, values: Sequence[int]) -> None:
     hint.values.extend(int(v) for v in values)
 
 
-def _fixed_where_integral(
-    model: cp_model.CpModel, built: _Model, relaxation: _Relaxation
-) -> tuple[cp_model.CpModel, int]:
-    """A copy of `model` with each shift variable the LP sets to 0 or 1 fixed there (RENS)."""
-    copy = model.clone()
-    free = 0
+def _integral_shifts(built: _Model, relaxation: Sequence[float]) -> dict[int, int]:
+    """The shift variables the LP relaxation sets to 0 or 1, with their values (for RENS)."""
+    fixed = {}
     for var in built.x.values():
-        value = relaxation.values[var.index]
+        value = relaxation[var.index]
         if value < 1e-6 or value > 1 - 1e-6:
-            domain = copy.proto.variables[var.index].domain
-            domain[0] = domain[1] = round(value)
-        else:
-            free += 1
-    return copy, free
+            fixed[var.index] = round(value)
+    return fixed
 
 
 def solve_schedule(
@@ -546,9 +501,9 @@ def solve_schedule(
     contradictory hard rules (e.g. unreachable minimum hours) give status "infeasible".
 
     `lexicographic` (the default) minimises in order of weight: phase one minimises
-    under-coverage alone, starting from the LP relaxation (its optimum bounds under-coverage;
-    SCIP searches the shifts it leaves fractional with the others fixed, then CP-SAT the whole
-    model); phase two minimises the whole weighted objective starting from phase one's
+    under-coverage alone (the LP relaxation bounds it; HiGHS finds a first schedule among the
+    shifts the LP leaves fractional and improves it by large-neighbourhood search, see
+    `mip.py`); phase two minimises the whole weighted objective starting from phase one's
     schedule, so `best_bound` stays a bound for every schedule. `under_coverage_bound` is a
     lower bound on any schedule's under-coverage. With `lexicographic=False` one CP-SAT solve
     of the weighted objective starts from the greedy schedule.
@@ -641,36 +596,74 @@ def _failed(status: str, bound: float | None, started: float) -> ScheduleResult:
 #: Shares of the time limit: the LP relaxation, the search around its fractional shifts, and
 #: phase one as a whole (the rest goes to phase two; phase one ends early when it is optimal).
 _LP_SHARE = 0.25
-_RENS_SHARE = 0.2
-_PHASE_ONE_SHARE = 0.6
+_RENS_SHARE = 0.1
+_PHASE_ONE_SHARE = 0.85
+#: Up to this many shift variables HiGHS solves phase one whole instead of RENS and search.
+_WHOLE_MIP_SHIFTS = 2000
 
 
 def _phase_one(run: _Run, deadline: float) -> tuple[str, int, float, list[int] | None] | None:
     """Minimise under-coverage alone: (status, best found, lower bound, solution) or None.
 
-    None means the hard rules are infeasible. The solution is None when none was found in time.
+    The LP relaxation (GLOP) bounds it; HiGHS solves the MIP with every shift the LP decides
+    fixed (RENS) for a first schedule (CP-SAT from the greedy hint when that fails), then
+    large-neighbourhood search improves it. None means the hard rules are infeasible; the
+    solution is None when none was found in time.
     """
     built = run.built
     model = built.model
-    total = deadline - time.monotonic()
-    phase_end = time.monotonic() + _PHASE_ONE_SHARE * total
-    lp_bound = 0
-    relaxation = lp_relaxation(model, _LP_SHARE * total)
-    if relaxation is not None:
-        lp_bound = max(0, math.ceil(relaxation.value - 1e-6))
-        fixed, free = _fixed_where_integral(model, built, relaxation)
-        if free:
-            # SCIP finds good solutions of this small MIP faster than CP-SAT's search.
-            seconds = min(_RENS_SHARE * total, phase_end - time.monotonic())
-            rens = _linear_solve(fixed, seconds, "SCIP")
-            if rens is not None:
-                _hint_solution(model, [round(v) for v in rens.values])
-    solver, code = run.solve(model, phase_end - time.monotonic(), phase_one=True, target=lp_bound)
-    if code == cp_model.INFEASIBLE:
-        return None
-    bound = float(max(lp_bound, math.ceil(solver.best_objective_bound - 1e-6)))
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return "unknown", 0, bound, None
-    found = round(solver.objective_value)
-    status = "optimal" if code == cp_model.OPTIMAL or found <= bound else "feasible"
-    return status, found, bound, list(solver.response_proto.solution)
+    started = time.monotonic()
+    total = deadline - started
+    phase_end = started + _PHASE_ONE_SHARE * total
+    form = LinearForm.of(model)
+    bound = 0.0
+    incumbent: list[int] | None = None
+    found = math.inf
+    if form is not None:
+        relaxation = form.solve(_LP_SHARE * total, relax=True)
+        if relaxation.optimal and relaxation.values is not None:
+            bound = float(max(0, math.ceil(relaxation.objective - 1e-6)))
+            if len(built.x) <= _WHOLE_MIP_SHIFTS:
+                # Small enough for HiGHS to solve whole: its bound holds for every schedule.
+                first = form.solve(phase_end - time.monotonic())
+                bound = max(bound, float(math.ceil(first.bound - 1e-6)))
+            else:
+                seconds = min(_RENS_SHARE * total, phase_end - time.monotonic())
+                first = form.solve(seconds, fixed=_integral_shifts(built, relaxation.values))
+            if first.values is not None:
+                incumbent = [round(v) for v in first.values]
+                found = round(first.objective)
+                run.announce(incumbent, bound)
+    if incumbent is None:
+        # CP-SAT from the greedy hint; half the time is left for the search when it can run.
+        until = phase_end if form is None else (time.monotonic() + phase_end) / 2
+        solver, code = run.solve(model, until - time.monotonic(), phase_one=True, target=bound)
+        if code == cp_model.INFEASIBLE:
+            return None
+        bound = float(max(bound, math.ceil(solver.best_objective_bound - 1e-6)))
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return "unknown", 0, bound, None
+        incumbent = list(solver.response_proto.solution)
+        found = round(solver.objective_value)
+        if code == cp_model.OPTIMAL:
+            bound = found
+    if form is not None and found > bound:
+        space = Neighbourhoods(
+            shift_vars={pair: var.index for pair, var in built.x.items()},
+            template_day=[t.day for t in built.problem.templates],
+            agents=len(built.problem.agents),
+            days=len(built.problem.days),
+        )
+        incumbent, found = improve(
+            form,
+            space,
+            incumbent,
+            found,
+            lower_bound=bound,
+            deadline=phase_end,
+            workers=run.num_workers,
+            seed=run.random_seed,
+            on_improvement=lambda values, _: run.announce(values, bound),
+        )
+    status = "optimal" if found <= bound else "feasible"
+    return status, int(found), bound, incumbent

@@ -1,0 +1,268 @@
+"""The scheduling model as a mixed-integer program: GLOP for its LP, HiGHS for its search.
+
+The CP-SAT model holds only linear and at-most-one constraints, so it is also a MIP. On the
+coverage objective an LP-based solver finds good schedules far sooner than CP-SAT's search
+(many interchangeable agents, a covering LP that is nearly integral):
+
+* `LinearForm.solve(relax=True)` — the LP relaxation (GLOP): a lower bound on the optimum and
+  the shifts it already decides;
+* `LinearForm.solve(fixed=…)` — HiGHS on the MIP with some variables fixed (RENS: fix every
+  shift the LP decides; large-neighbourhood search: fix every shift but a few agents' or two
+  days');
+* `improve` — the large-neighbourhood search itself, a few HiGHS solves side by side, each
+  starting from the best schedule so far, until the time is up or the lower bound is reached.
+
+Both solvers run through OR-Tools' MathOpt, in-process, and release the GIL while they work.
+"""
+
+import math
+import random
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+
+from ortools.math_opt import (
+    callback_pb2,
+    model_parameters_pb2,
+    model_pb2,
+    parameters_pb2,
+    result_pb2,
+)
+from ortools.math_opt.core.python import solver as mathopt
+from ortools.sat.python import cp_model
+
+_BIG = 2**62
+_HIGHS_OPTIONS: dict[str, float | str] = {}
+_SOLVED = (result_pb2.TERMINATION_REASON_OPTIMAL, result_pb2.TERMINATION_REASON_FEASIBLE)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A MathOpt solve: the best values found (None if none), their objective, the bound."""
+
+    values: list[float] | None
+    objective: float
+    bound: float
+    optimal: bool
+
+
+def linear_objective(model: cp_model.CpModel) -> tuple[dict[int, int], int]:
+    """The minimised objective of `model` as (coefficient per variable index, offset)."""
+    objective = model.proto.objective
+    coefficients: dict[int, int] = {}
+    for var, coeff in zip(objective.vars, objective.coeffs, strict=True):
+        coefficients[var] = coefficients.get(var, 0) + coeff
+    return coefficients, int(objective.offset)
+
+
+def objective_value(objective: tuple[dict[int, int], int], values: Sequence[float]) -> float:
+    """`objective` (from `linear_objective`) at `values`."""
+    coefficients, offset = objective
+    return offset + sum(coeff * values[var] for var, coeff in coefficients.items())
+
+
+class LinearForm:
+    """A CP-SAT model with only linear and at-most-one constraints, as a MathOpt model."""
+
+    def __init__(self, proto: model_pb2.ModelProto) -> None:
+        self.proto = proto
+
+    @classmethod
+    def of(cls, model: cp_model.CpModel) -> "LinearForm | None":
+        """The linear form of `model` and its objective, or None if it holds other constraints."""
+        source = model.proto
+        out = model_pb2.ModelProto()
+        count = len(source.variables)
+        domains = [list(v.domain) for v in source.variables]
+        if any(len(domain) != 2 for domain in domains):
+            return None
+        out.variables.ids.extend(range(count))
+        out.variables.lower_bounds.extend(float(d[0]) for d in domains)
+        out.variables.upper_bounds.extend(float(d[1]) for d in domains)
+        out.variables.integers.extend([True] * count)
+        lower, upper = [], []
+        matrix = out.linear_constraint_matrix
+        for row, constraint in enumerate(source.constraints):
+            if len(constraint.enforcement_literal):
+                return None
+            if constraint.has_linear():
+                domain = list(constraint.linear.domain)
+                lower.append(-math.inf if domain[0] < -_BIG else float(domain[0]))
+                upper.append(math.inf if domain[-1] > _BIG else float(domain[-1]))
+                terms: dict[int, int] = {}
+                for var, coeff in zip(
+                    constraint.linear.vars, constraint.linear.coeffs, strict=True
+                ):
+                    terms[var] = terms.get(var, 0) + coeff
+            elif constraint.has_at_most_one():
+                literals = list(constraint.at_most_one.literals)
+                if any(literal < 0 for literal in literals):
+                    return None
+                lower.append(-math.inf)
+                upper.append(1.0)
+                terms = dict.fromkeys(literals, 1)
+            else:
+                return None
+            for var in sorted(terms):
+                if terms[var]:
+                    matrix.row_ids.append(row)
+                    matrix.column_ids.append(var)
+                    matrix.coefficients.append(float(terms[var]))
+        out.linear_constraints.ids.extend(range(len(lower)))
+        out.linear_constraints.lower_bounds.extend(lower)
+        out.linear_constraints.upper_bounds.extend(upper)
+        coefficients, offset = linear_objective(model)
+        out.objective.offset = float(offset)
+        for var in sorted(coefficients):
+            out.objective.linear_coefficients.ids.append(var)
+            out.objective.linear_coefficients.values.append(float(coefficients[var]))
+        return cls(out)
+
+    def solve(
+        self,
+        seconds: float,
+        *,
+        relax: bool = False,
+        fixed: Mapping[int, int] | None = None,
+        hint: Sequence[float] | None = None,
+        cutoff: float | None = None,
+    ) -> Outcome:
+        """Minimise for at most `seconds`: the LP relaxation with GLOP, else the MIP with HiGHS.
+
+        `fixed` pins variables (by index) to values; `hint` is a complete starting solution.
+        """
+        model = self.proto
+        if relax or fixed:
+            model = model_pb2.ModelProto()
+            model.CopyFrom(self.proto)
+            if relax:
+                del model.variables.integers[:]
+                model.variables.integers.extend([False] * len(self.proto.variables.ids))
+            for var, value in (fixed or {}).items():
+                model.variables.lower_bounds[var] = model.variables.upper_bounds[var] = value
+        params = parameters_pb2.SolveParametersProto()
+        params.time_limit.FromNanoseconds(max(1, int(seconds * 1e9)))
+        if cutoff is not None:
+            params.cutoff_limit = cutoff
+        for key, value in _HIGHS_OPTIONS.items():
+            if isinstance(value, float):
+                params.highs.double_options[key] = value
+            elif isinstance(value, str):
+                params.highs.string_options[key] = value
+        hints = model_parameters_pb2.ModelSolveParametersProto()
+        if hint is not None and not relax:
+            solution = hints.solution_hints.add().variable_values
+            solution.ids.extend(range(len(hint)))
+            solution.values.extend(float(v) for v in hint)
+        solver = parameters_pb2.SOLVER_TYPE_GLOP if relax else parameters_pb2.SOLVER_TYPE_HIGHS
+        result = mathopt.solve(
+            model,
+            solver,
+            parameters_pb2.SolverInitializerProto(),
+            params,
+            hints,
+            None,
+            callback_pb2.CallbackRegistrationProto(),
+            None,
+            None,
+        )
+        bounds = result.termination.objective_bounds
+        values = None
+        if result.termination.reason in _SOLVED and len(result.solutions):
+            found = result.solutions[0].primal_solution.variable_values
+            values = [0.0] * len(model.variables.ids)
+            for var, value in zip(found.ids, found.values, strict=True):
+                values[var] = value
+        return Outcome(
+            values=values,
+            objective=bounds.primal_bound if values is not None else math.inf,
+            bound=bounds.dual_bound,
+            optimal=result.termination.reason == result_pb2.TERMINATION_REASON_OPTIMAL,
+        )
+
+
+@dataclass(frozen=True)
+class Neighbourhoods:
+    """What the search may free: shift variables by (agent, template) and each template's day."""
+
+    shift_vars: Mapping[tuple[int, int], int]
+    template_day: Sequence[int]
+    agents: int
+    days: int
+
+
+#: Seconds per neighbourhood, and the share of neighbourhoods that free two adjacent days.
+_STEP_SECONDS = 5.0
+_DAY_SHARE = 0.6
+
+
+def improve(
+    form: LinearForm,
+    space: Neighbourhoods,
+    incumbent: list[int],
+    objective: float,
+    *,
+    lower_bound: float,
+    deadline: float,
+    workers: int,
+    seed: int,
+    on_improvement: Callable[[list[int], float], None],
+) -> tuple[list[int], float]:
+    """Large-neighbourhood search from a feasible `incumbent`; returns the best found.
+
+    Each step frees either every agent's shifts on two adjacent days or a few random agents'
+    shifts on every day, fixes all other shifts at the best schedule so far and lets HiGHS
+    solve what is left for a few seconds, `workers` steps side by side. Agent steps start from
+    the best schedule and the number of agents grows while HiGHS proves them optimal and
+    shrinks while it runs out of time. Day steps start afresh, and an optimal one is taken even
+    at an equal objective: a different schedule of the same quality moves the search off a
+    plateau. Stops at `deadline` or at `lower_bound`; `on_improvement` runs on the calling
+    thread.
+    """
+    rng = random.Random(seed)  # noqa: S311 - search diversity, not secrecy
+    size = max(2, space.agents // 6)
+    best_values, best = incumbent, objective
+    all_shifts = set(space.shift_vars.values())
+
+    def neighbourhood() -> tuple[bool, dict[int, int]]:
+        if space.days > 1 and rng.random() < _DAY_SHARE:
+            first = rng.randrange(space.days - 1)
+            free = {
+                k
+                for (_, t), k in space.shift_vars.items()
+                if first <= space.template_day[t] <= first + 1
+            }
+            return True, {k: best_values[k] for k in all_shifts - free}
+        chosen = set(rng.sample(range(space.agents), min(size, space.agents)))
+        free = {k for (a, _), k in space.shift_vars.items() if a in chosen}
+        return False, {k: best_values[k] for k in all_shifts - free}
+
+    with ThreadPoolExecutor(max(1, workers)) as pool:
+        running: dict[Future[Outcome], bool] = {}
+        while True:
+            while len(running) < max(1, workers) and best > lower_bound + 1e-6:
+                left = deadline - time.monotonic()
+                if left < 0.5:
+                    break
+                days, fixed = neighbourhood()
+                start = None if days else best_values
+                seconds = min(_STEP_SECONDS, left)
+                running[pool.submit(form.solve, seconds, fixed=fixed, hint=start)] = days
+            if not running:
+                break
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                days = running.pop(future)
+                outcome = future.result()
+                if outcome.values is None:
+                    continue
+                found = round(outcome.objective)
+                if found < best or (days and outcome.optimal and found == best):
+                    best_values = [round(v) for v in outcome.values]
+                    if found < best:
+                        best = found
+                        on_improvement(best_values, best)
+                if not days:
+                    size = min(space.agents, size + 1) if outcome.optimal else max(2, size - 1)
+    return best_values, best
