@@ -296,11 +296,11 @@ class _Model:
         m.minimize(self.objective)
         self.weighted = linear_objective(m)
 
-    def add_hint(self, plan: list[tuple[int, int, int | None]]) -> None:
-        """Hint a complete schedule (agent, template, break start) to the solver."""
+    def assignment(self, plan: list[tuple[int, int, int | None]]) -> dict[int, int]:
+        """Values (by variable index) of every shift, count and break variable for a schedule
+        given as (agent, template, break start) triples; the shortages follow from them."""
         chosen = {(a, tid) for a, tid, _ in plan}
-        for pair, var in self.x.items():
-            self.model.add_hint(var, pair in chosen)
+        values = {var.index: int(pair in chosen) for pair, var in self.x.items()}
         group_of = {a: key for key, agents in self.members.items() for a in agents}
         counts: dict[tuple[frozenset[str], int, int], int] = defaultdict(int)
         for a, tid, brk in plan:
@@ -308,13 +308,22 @@ class _Model:
                 counts[group_of[a], tid, brk] += 1
         for (key, tid), options in self.breaks.items():
             for p, b in options:
-                self.model.add_hint(b, counts.get((key, tid, p), 0))
+                values[b.index] = counts.get((key, tid, p), 0)
         for (_, tid), (count, agents_on) in self.counts.items():
-            self.model.add_hint(count, sum((a, tid) in chosen for a in agents_on))
+            values[count.index] = sum((a, tid) in chosen for a in agents_on)
         unpopular: dict[int, int] = defaultdict(int)
         for a, tid, _ in plan:
             unpopular[a] += self.problem.templates[tid].unpopular
-        self.model.add_hint(self.most_unpopular, max(unpopular.values(), default=0))
+        values[self.most_unpopular.index] = max(unpopular.values(), default=0)
+        return values
+
+    def add_hint(self, plan: list[tuple[int, int, int | None]]) -> None:
+        """Hint a complete schedule (agent, template, break start) to CP-SAT."""
+        values = self.assignment(plan)
+        self.model.clear_hints()
+        hint = self.model.proto.solution_hint
+        hint.vars.extend(list(values))
+        hint.values.extend(list(values.values()))
 
     def shifts(self, solver: cp_model.CpSolver) -> list[Shift]:
         problem = self.problem
@@ -598,6 +607,9 @@ def _failed(status: str, bound: float | None, started: float) -> ScheduleResult:
 _LP_SHARE = 0.25
 _RENS_SHARE = 0.1
 _PHASE_ONE_SHARE = 0.85
+#: Above this many shift variables the LP relaxation is skipped: it would take the time the
+#: search needs (a four-week, 200-agent month has about 120,000).
+_LP_MAX_SHIFTS = 50_000
 #: Up to this many shift variables HiGHS solves phase one whole instead of RENS and search.
 _WHOLE_MIP_SHIFTS = 2000
 
@@ -619,7 +631,7 @@ def _phase_one(run: _Run, deadline: float) -> tuple[str, int, float, list[int] |
     bound = 0.0
     incumbent: list[int] | None = None
     found = math.inf
-    if form is not None:
+    if form is not None and len(built.x) <= _LP_MAX_SHIFTS:
         relaxation = form.solve(_LP_SHARE * total, relax=True)
         if relaxation.optimal and relaxation.values is not None:
             bound = float(max(0, math.ceil(relaxation.objective - 1e-6)))
@@ -634,6 +646,14 @@ def _phase_one(run: _Run, deadline: float) -> tuple[str, int, float, list[int] |
                 incumbent = [round(v) for v in first.values]
                 found = round(first.objective)
                 run.announce(incumbent, bound)
+    if incumbent is None and form is not None:
+        # The greedy schedule, its shortages filled in by HiGHS (when it meets every contract).
+        seconds = min(_RENS_SHARE * total, phase_end - time.monotonic())
+        first = form.solve(seconds, fixed=built.assignment(greedy_schedule(built.problem)))
+        if first.values is not None:
+            incumbent = [round(v) for v in first.values]
+            found = round(first.objective)
+            run.announce(incumbent, bound)
     if incumbent is None:
         # CP-SAT from the greedy hint; half the time is left for the search when it can run.
         until = phase_end if form is None else (time.monotonic() + phase_end) / 2
