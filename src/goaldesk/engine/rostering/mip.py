@@ -20,7 +20,7 @@ import random
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ortools.math_opt import (
     callback_pb2,
@@ -184,15 +184,17 @@ class LinearForm:
 
 @dataclass(frozen=True)
 class Neighbourhoods:
-    """What the search may free: shift variables by (agent, template) and each template's day."""
+    """What the search may free: shift variables by (agent, template), each template's day,
+    and the break-position variables of each day's shifts."""
 
     shift_vars: Mapping[tuple[int, int], int]
     template_day: Sequence[int]
     agents: int
     days: int
+    break_vars: Mapping[int, Sequence[int]] = field(default_factory=dict)
 
 
-#: Seconds per neighbourhood, and the share of neighbourhoods that free two adjacent days.
+#: Seconds per neighbourhood, and the share of neighbourhoods that free two days.
 _STEP_SECONDS = 5.0
 _DAY_SHARE = 0.6
 
@@ -211,9 +213,10 @@ def improve(
 ) -> tuple[list[int], float]:
     """Large-neighbourhood search from a feasible `incumbent`; returns the best found.
 
-    Each step frees either every agent's shifts on two adjacent days or a few random agents'
-    shifts on every day, fixes all other shifts at the best schedule so far and lets HiGHS
-    solve what is left for a few seconds, `workers` steps side by side. Agent steps start from
+    Each step frees either every agent's shifts on two days or a few random agents'
+    shifts on every day, fixes all other shifts (and, for day steps, the other days' break
+    positions) at the best schedule so far and lets HiGHS solve what is left for a few
+    seconds, `workers` steps side by side. Agent steps start from
     the best schedule and the number of agents grows while HiGHS proves them optimal and
     shrinks while it runs out of time. Day steps start afresh, and an optimal one is taken even
     at an equal objective: a different schedule of the same quality moves the search off a
@@ -227,13 +230,13 @@ def improve(
 
     def neighbourhood() -> tuple[bool, dict[int, int]]:
         if space.days > 1 and rng.random() < _DAY_SHARE:
-            first = rng.randrange(space.days - 1)
-            free = {
-                k
-                for (_, t), k in space.shift_vars.items()
-                if first <= space.template_day[t] <= first + 1
-            }
-            return True, {k: best_values[k] for k in all_shifts - free}
+            pair = set(rng.sample(range(space.days), 2))
+            free = {k for (_, t), k in space.shift_vars.items() if space.template_day[t] in pair}
+            fixed = {k: best_values[k] for k in all_shifts - free}
+            for day, indices in space.break_vars.items():
+                if day not in pair:
+                    fixed.update((k, best_values[k]) for k in indices)
+            return True, fixed
         chosen = set(rng.sample(range(space.agents), min(size, space.agents)))
         free = {k for (a, _), k in space.shift_vars.items() if a in chosen}
         return False, {k: best_values[k] for k in all_shifts - free}

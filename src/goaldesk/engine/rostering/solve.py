@@ -317,6 +317,13 @@ class _Model:
         values[self.most_unpopular.index] = max(unpopular.values(), default=0)
         return values
 
+    def break_vars_by_day(self) -> dict[int, list[int]]:
+        """Indices of the break-position variables of each day's shifts."""
+        out: dict[int, list[int]] = defaultdict(list)
+        for (_, tid), options in self.breaks.items():
+            out[self.problem.templates[tid].day].extend(b.index for _, b in options)
+        return out
+
     def add_hint(self, plan: list[tuple[int, int, int | None]]) -> None:
         """Hint a complete schedule (agent, template, break start) to CP-SAT."""
         values = self.assignment(plan)
@@ -673,6 +680,7 @@ def _phase_one(run: _Run, deadline: float) -> tuple[str, int, float, list[int] |
             template_day=[t.day for t in built.problem.templates],
             agents=len(built.problem.agents),
             days=len(built.problem.days),
+            break_vars=built.break_vars_by_day(),
         )
         incumbent, found = improve(
             form,
