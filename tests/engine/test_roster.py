@@ -383,3 +383,23 @@ def test_naive_datetime_is_refused():
     reqs = requirements_from_curves(dt.datetime(2026, 3, 2), 60, {"phone": [1]})
     with pytest.raises(ValueError, match="no time zone"):
         solve_schedule(reqs, [agent("ann")], rules(), time_limit_seconds=1)
+
+
+def test_unpopular_shifts_are_spread_evenly_not_only_capped():
+    # Chat needs one agent 14–22 (evenings, unpopular) Monday to Wednesday and only ann has
+    # chat, so she holds three whatever happens. Phone needs one agent 14–22 Thursday to
+    # Saturday, which bob or cem can work: the largest number held by one agent is 3 either
+    # way, but 2 + 1 makes one pair fewer than 3 + 0, so the split is 2 and 1.
+    reqs = demand(
+        6,
+        {
+            "chat": [(d, 14, 22, 1) for d in range(3)],
+            "phone": [(d, 14, 22, 1) for d in range(3, 6)],
+        },
+    )
+    people = [agent("ann", "chat"), agent("bob", "phone"), agent("cem", "phone")]
+    result = solve(reqs, people, rules(shift_start_times=(dt.time(14),)))
+    assert result.evaluation.under_coverage == 0
+    held = result.evaluation.unpopular_shifts
+    assert held["ann"] == 3
+    assert sorted([held.get("bob", 0), held.get("cem", 0)]) == [1, 2]

@@ -93,6 +93,10 @@ def test_no_returned_schedule_breaks_a_hard_rule(instance):
         + weights.over * evaluation.over_coverage
         + weights.preference * evaluation.preferences_broken
         + weights.fairness * max(evaluation.unpopular_shifts.values())
+        # a quarter of the fairness weight per pair of unpopular shifts one agent holds
+        + weights.fairness
+        // 4
+        * sum(u * (u - 1) // 2 for u in evaluation.unpopular_shifts.values())
     )
     assert result.objective == recount
     # Every short interval is named with a reason.

@@ -117,7 +117,8 @@ class ObjectiveWeights:
     under: per agent-interval short of a skill's requirement; over: per on-duty agent-interval
     not needed for any requirement; preference: per broken preference (a shift at a start,
     length or day part the agent does not prefer, or work on a preferred day off); fairness: per
-    unpopular shift held by the agent with the most of them.
+    unpopular shift held by the agent with the most of them, and a quarter of it (at least 1)
+    per pair of unpopular shifts held by one agent, so that they are spread evenly.
     """
 
     under: int = 1000

@@ -20,7 +20,8 @@ Model (all hard rules are constraints, never penalties):
   than the minimum rest after t1 ends (they are on other days, so at most one of them is worked).
 * Max consecutive days on every window of max+1 days; hours and days per 7-day week.
 * Objective: weights.under·under + weights.over·over + weights.preference·broken preferences
-  + weights.fairness·(largest number of unpopular shifts held by one agent).
+  + weights.fairness·(largest number of unpopular shifts held by one agent) + a quarter of
+  weights.fairness per pair of unpopular shifts held by one agent (so they are spread evenly).
 """
 
 import bisect
@@ -48,6 +49,7 @@ from goaldesk.engine.rostering.mip import (
 )
 from goaldesk.engine.rostering.model import (
     Agent,
+    ObjectiveWeights,
     Requirement,
     Rules,
     ScheduleResult,
@@ -118,6 +120,11 @@ def _components(
         (frozenset(skills), [key for key in keys if key & skills])
         for _, skills in sorted(members.items())
     ]
+
+
+def _pair_weight(weights: ObjectiveWeights) -> int:
+    """Weight per pair of unpopular shifts held by one agent: a quarter of `fairness`."""
+    return max(1, weights.fairness // 4) if weights.fairness else 0
 
 
 class _Model:
@@ -279,10 +286,20 @@ class _Model:
         )
         most_unpopular = m.new_int_var(0, days, "most_unpopular")
         self.most_unpopular = most_unpopular
+        # Spread: Σ_k max(0, u − k) over k ≥ 1 is u(u − 1)/2, the pairs of unpopular shifts one
+        # agent holds; for a fixed total it is least when they are shared evenly.
+        self.pairs: list[tuple[int, int, cp_model.IntVar]] = []
         for a, allowed in enumerate(problem.feasible):
             unpopular = [x[a, tid] for tid in allowed if templates[tid].unpopular]
-            if unpopular:
-                m.add(sum(unpopular) <= most_unpopular)
+            if not unpopular:
+                continue
+            m.add(sum(unpopular) <= most_unpopular)
+            if weights.fairness:
+                most = len({templates[tid].day for tid in allowed if templates[tid].unpopular})
+                for k in range(1, most):
+                    pairs = m.new_int_var(0, most - k, f"pairs_{a}_{k}")
+                    m.add(pairs >= sum(unpopular) - k)
+                    self.pairs.append((a, k, pairs))
         self.total_required = total_required
         self.weights = weights
         self.under = cp_model.LinearExpr.sum(shortages) + unstaffable
@@ -292,6 +309,7 @@ class _Model:
             + weights.over * self.over
             + weights.preference * preference
             + weights.fairness * most_unpopular
+            + _pair_weight(weights) * sum(pairs for _, _, pairs in self.pairs)
         )
         m.minimize(self.objective)
         self.weighted = linear_objective(m)
@@ -315,6 +333,8 @@ class _Model:
         for a, tid, _ in plan:
             unpopular[a] += self.problem.templates[tid].unpopular
         values[self.most_unpopular.index] = max(unpopular.values(), default=0)
+        for a, k, pairs in self.pairs:
+            values[pairs.index] = max(0, unpopular[a] - k)
         return values
 
     def break_vars_by_day(self) -> dict[int, list[int]]:
