@@ -11,7 +11,7 @@ For each: solve_schedule runs within the time limit (lexicographic: under-covera
 LP relaxation, HiGHS on the shifts it leaves fractional, large-neighbourhood search with
 HiGHS — then the whole weighted objective with CP-SAT); its under-coverage (agent-intervals
 short) is compared with a lower bound, the largest of: the solver's own bound, the LP
-relaxation of the coverage-only model solved here again with GLOP, and (week only,
+relaxation of the coverage-only model solved here again, and (week only,
 --mip-bound-seconds) HiGHS's proven dual bound on that model as a whole MIP, computed after
 and outside the solver's time limit. The gap is (under − bound) / bound.
 
@@ -22,7 +22,7 @@ because installing it would add packages to GoalDesk's. Both results are reporte
 side, with coverage counted by GoalDesk's evaluator.
 
     python bench/schedule.py [--quick] [--time-limit 60] [--month-time-limit 120]
-        [--week-scale 0.4] [--workers 2] [--mip-bound-seconds 60] [--skip-month]
+        [--week-scale 0.4] [--workers 2] [--mip-bound-seconds 120] [--skip-month]
         [--skip-pyworkforce]
         [--pyworkforce-python /tmp/bench-venv/bin/python]
 Prints JSON. The week takes about 3 minutes with pyworkforce, the month about 4 (2 workers).
@@ -186,7 +186,7 @@ def lower_bounds(requirements, agents, rules, mip_seconds: float) -> dict:
     """Lower bounds on the under-coverage of any schedule, from GoalDesk's own model.
 
     The model with under-coverage as its only objective, every hard rule kept: its LP
-    relaxation (GLOP) is a lower bound, and so is HiGHS's proven dual bound after
+    relaxation is a lower bound, and so is HiGHS's proven dual bound after
     `mip_seconds` on the whole MIP (LP plus cuts and branching; 0 skips it).
     """
     from goaldesk.engine.rostering.mip import LinearForm
@@ -464,7 +464,7 @@ def main() -> None:
     parser.add_argument(
         "--mip-bound-seconds",
         type=float,
-        default=60.0,
+        default=120.0,
         help="also bound the week's under-coverage with HiGHS on the whole MIP this long (0: skip)",
     )
     parser.add_argument("--skip-month", action="store_true")

@@ -1,18 +1,18 @@
-"""The scheduling model as a mixed-integer program: GLOP for its LP, HiGHS for its search.
+"""The scheduling model as a mixed-integer program, solved by HiGHS: its LP, and a search.
 
 The CP-SAT model holds only linear and at-most-one constraints, so it is also a MIP. On the
 coverage objective an LP-based solver finds good schedules far sooner than CP-SAT's search
 (many interchangeable agents, a covering LP that is nearly integral):
 
-* `LinearForm.solve(relax=True)` — the LP relaxation (GLOP): a lower bound on the optimum and
-  the shifts it already decides;
+* `LinearForm.solve(relax=True)` — the LP relaxation (interior point, then crossover): a lower
+  bound on the optimum and the shifts it already decides;
 * `LinearForm.solve(fixed=…)` — HiGHS on the MIP with some variables fixed (RENS: fix every
   shift the LP decides; large-neighbourhood search: fix every shift but a few agents' or two
   days');
 * `improve` — the large-neighbourhood search itself, a few HiGHS solves side by side, each
   starting from the best schedule so far, until the time is up or the lower bound is reached.
 
-Both solvers run through OR-Tools' MathOpt, in-process, and release the GIL while they work.
+HiGHS runs through OR-Tools' MathOpt, in-process, and releases the GIL while it works.
 """
 
 import math
@@ -128,7 +128,7 @@ class LinearForm:
         hint: Sequence[float] | None = None,
         cutoff: float | None = None,
     ) -> Outcome:
-        """Minimise for at most `seconds`: the LP relaxation with GLOP, else the MIP with HiGHS.
+        """Minimise with HiGHS for at most `seconds`: the LP relaxation, or the MIP.
 
         `fixed` pins variables (by index) to values; `hint` is a complete starting solution.
         """
@@ -155,10 +155,13 @@ class LinearForm:
             solution = hints.solution_hints.add().variable_values
             solution.ids.extend(range(len(hint)))
             solution.values.extend(float(v) for v in hint)
-        solver = parameters_pb2.SOLVER_TYPE_GLOP if relax else parameters_pb2.SOLVER_TYPE_HIGHS
+        if relax:
+            # Interior point with crossover: a vertex, like the simplex, and far faster on
+            # large models (a 200-agent month: 1 minute against more than 6 for OR-Tools' GLOP).
+            params.lp_algorithm = parameters_pb2.LP_ALGORITHM_BARRIER
         result = mathopt.solve(
             model,
-            solver,
+            parameters_pb2.SOLVER_TYPE_HIGHS,
             parameters_pb2.SolverInitializerProto(),
             params,
             hints,

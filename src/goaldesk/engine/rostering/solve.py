@@ -390,8 +390,8 @@ class _Model:
 def lp_relaxation(model: cp_model.CpModel, time_limit_seconds: float) -> Outcome | None:
     """The LP relaxation of `model` (its objective, every constraint, integrality dropped).
 
-    Its optimum is a lower bound on the model's optimum. GLOP (OR-Tools' simplex) solves it;
-    None when the model holds another kind of constraint or GLOP does not finish in time.
+    Its optimum is a lower bound on the model's optimum. HiGHS solves it; None when the model
+    holds another kind of constraint or HiGHS does not finish in time.
     """
     form = LinearForm.of(model)
     if form is None or time_limit_seconds <= 0:
@@ -644,7 +644,7 @@ _WHOLE_MIP_SHIFTS = 2000
 def _phase_one(run: _Run, deadline: float) -> tuple[str, int, float, list[int] | None] | None:
     """Minimise under-coverage alone: (status, best found, lower bound, solution) or None.
 
-    The LP relaxation (GLOP) bounds it; HiGHS solves the MIP with every shift the LP decides
+    The LP relaxation (HiGHS) bounds it; HiGHS solves the MIP with every shift the LP decides
     fixed (RENS) for a first schedule (CP-SAT from the greedy hint when that fails), then
     large-neighbourhood search improves it. None means the hard rules are infeasible; the
     solution is None when none was found in time.
