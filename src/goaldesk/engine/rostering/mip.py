@@ -33,7 +33,6 @@ from ortools.math_opt.core.python import solver as mathopt
 from ortools.sat.python import cp_model
 
 _BIG = 2**62
-_HIGHS_OPTIONS: dict[str, float | str] = {}
 _SOLVED = (result_pb2.TERMINATION_REASON_OPTIMAL, result_pb2.TERMINATION_REASON_FEASIBLE)
 
 
@@ -126,7 +125,6 @@ class LinearForm:
         relax: bool = False,
         fixed: Mapping[int, int] | None = None,
         hint: Sequence[float] | None = None,
-        cutoff: float | None = None,
     ) -> Outcome:
         """Minimise with HiGHS for at most `seconds`: the LP relaxation, or the MIP.
 
@@ -143,13 +141,6 @@ class LinearForm:
                 model.variables.lower_bounds[var] = model.variables.upper_bounds[var] = value
         params = parameters_pb2.SolveParametersProto()
         params.time_limit.FromNanoseconds(max(1, int(seconds * 1e9)))
-        if cutoff is not None:
-            params.cutoff_limit = cutoff
-        for key, value in _HIGHS_OPTIONS.items():
-            if isinstance(value, float):
-                params.highs.double_options[key] = value
-            elif isinstance(value, str):
-                params.highs.string_options[key] = value
         hints = model_parameters_pb2.ModelSolveParametersProto()
         if hint is not None and not relax:
             solution = hints.solution_hints.add().variable_values

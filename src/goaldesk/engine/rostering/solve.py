@@ -263,7 +263,10 @@ class _Model:
                             supply = [
                                 t for key in keys if key & set(subset) for t in covering[key][i]
                             ]
-                            m.add(short + sum(supply) >= sum(demand[s] for s in subset))
+                            m.add(
+                                short + cp_model.LinearExpr.sum(supply)
+                                >= sum(demand[s] for s in subset)
+                            )
                     continue
                 per_skill: dict[str, list[cp_model.IntVar]] = defaultdict(list)
                 for key in keys:
@@ -352,21 +355,22 @@ class _Model:
         hint.vars.extend(list(values))
         hint.values.extend(list(values.values()))
 
-    def shifts(self, solver: cp_model.CpSolver) -> list[Shift]:
+    def shifts(self, values: Sequence[int]) -> list[Shift]:
+        """The schedule in a solution (a value per variable, by index)."""
         problem = self.problem
         templates = problem.templates
         group_of = {a: key for key, agents in self.members.items() for a in agents}
         working: dict[tuple[frozenset[str], int], list[int]] = defaultdict(list)
         chosen = []
         for (a, tid), var in self.x.items():
-            if solver.boolean_value(var):
+            if values[var.index]:
                 chosen.append((a, tid))
                 working[group_of[a], tid].append(a)
         break_start: dict[tuple[int, int], int] = {}
         for (key, tid), agents_on in working.items():
             positions = []
             for p, b in self.breaks.get((key, tid), []):
-                positions.extend([p] * solver.value(b))
+                positions.extend([p] * values[b.index])
             for a, p in zip(sorted(agents_on), positions, strict=False):
                 break_start[a, tid] = p
         out = []
@@ -565,6 +569,7 @@ def solve_schedule(
     run = _Run(built, progress, num_workers, random_seed, started)
     model = built.model
     under_bound: float | None = None
+    phase_one_values: list[int] | None = None
     phase_one_status: str | None = None
     phase_one_seconds = 0.0
     if lexicographic and built.total_required > 0 and rules.weights.under > 0:
@@ -572,10 +577,10 @@ def solve_schedule(
         phase_one = _phase_one(run, deadline)
         if phase_one is None:
             return _failed("infeasible", None, started)
-        phase_one_status, _, under_bound, values = phase_one
+        phase_one_status, _, under_bound, phase_one_values = phase_one
         phase_one_seconds = time.monotonic() - started
-        if values is not None:
-            _hint_solution(model, values)
+        if phase_one_values is not None:
+            _hint_solution(model, phase_one_values)
         # Phase two: the whole weighted objective (so its bound is valid for every schedule),
         # started from phase one's schedule; under-coverage's weight keeps coverage first.
         model.minimize(built.objective)
@@ -583,12 +588,21 @@ def solve_schedule(
     status = _STATUS.get(code)
     if status is None:
         raise RuntimeError(f"CP-SAT rejected the scheduling model: {solver.status_name(code)}.")
-    if status in ("infeasible", "unknown"):
+    if status == "unknown" and phase_one_values is not None:
+        # Phase two found nothing in its time (CP-SAT's presolve of a large model can take
+        # it all): phase one's schedule stands, bounded by its under-coverage bound.
+        status = "feasible"
+        solution = phase_one_values
+        objective = float(round(objective_value(built.weighted, solution)))
+        bound = rules.weights.under * (under_bound or 0.0)
+    elif status in ("infeasible", "unknown"):
         return _failed(status, solver.best_objective_bound, started)
-    shifts = built.shifts(solver)
-    # The weights are integers: the objective is an integer and the bound may be rounded up.
-    objective = float(round(solver.objective_value))
-    bound = float(math.ceil(solver.best_objective_bound - 1e-6))
+    else:
+        solution = list(solver.response_proto.solution)
+        # The weights are integers: the objective is an integer and the bound may be rounded up.
+        objective = float(round(solver.objective_value))
+        bound = float(math.ceil(solver.best_objective_bound - 1e-6))
+    shifts = built.shifts(solution)
     gap = 0.0 if objective == bound else (objective - bound) / max(abs(objective), 1e-9)
     evaluation = evaluate_schedule(shifts, requirements, agents, rules, problem=problem)
     if under_bound is None and built.total_required == 0:
