@@ -600,8 +600,11 @@ def solve_schedule(
     else:
         solution = list(solver.response_proto.solution)
         # The weights are integers: the objective is an integer and the bound may be rounded up.
+        # Every term but under-coverage is non-negative, so phase one's bound bounds it too.
         objective = float(round(solver.objective_value))
         bound = float(math.ceil(solver.best_objective_bound - 1e-6))
+        if under_bound is not None:
+            bound = max(bound, rules.weights.under * under_bound)
     shifts = built.shifts(solution)
     gap = 0.0 if objective == bound else (objective - bound) / max(abs(objective), 1e-9)
     evaluation = evaluate_schedule(shifts, requirements, agents, rules, problem=problem)
