@@ -25,7 +25,8 @@ side, with coverage counted by GoalDesk's evaluator.
         [--week-scale 0.4] [--workers 2] [--mip-bound-seconds 120] [--skip-month]
         [--skip-pyworkforce]
         [--pyworkforce-python /tmp/bench-venv/bin/python]
-Prints JSON. The week takes about 3 minutes with pyworkforce, the month about 4 (2 workers).
+Prints JSON. About 7.5 minutes on 2 cores: the week with its bounds and pyworkforce about 5,
+the month about 3.
 """
 
 import argparse
