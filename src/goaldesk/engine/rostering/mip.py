@@ -186,11 +186,14 @@ class Neighbourhoods:
     agents: int
     days: int
     break_vars: Mapping[int, Sequence[int]] = field(default_factory=dict)
+    #: Per shortage variable: the agents who could serve it (a skill and a shift covering it).
+    short_vars: Sequence[tuple[int, Sequence[int]]] = ()
 
 
 #: Seconds per neighbourhood, and the share of neighbourhoods that free two days.
 _STEP_SECONDS = 5.0
 _DAY_SHARE = 0.6
+_SHORT_SHARE = 0.5
 
 
 def improve(
@@ -207,12 +210,13 @@ def improve(
 ) -> tuple[list[int], float]:
     """Large-neighbourhood search from a feasible `incumbent`; returns the best found.
 
-    Each step frees either every agent's shifts on two days or a few random agents'
-    shifts on every day, fixes all other shifts (and, for day steps, the other days' break
-    positions) at the best schedule so far and lets HiGHS solve what is left for a few
-    seconds, `workers` steps side by side. Agent steps start from
-    the best schedule and the number of agents grows while HiGHS proves them optimal and
-    shrinks while it runs out of time. Day steps start afresh, and an optimal one is taken even
+    Each step frees either every agent's shifts on two days or a few agents' shifts on every
+    day, fixes all other shifts (and, for day steps, the other days' break positions) at the
+    best schedule so far and lets HiGHS solve what is left for a few seconds, `workers` steps
+    side by side. Half the agent steps take half their agents from those who could cover an
+    interval that is short now, the rest at random. Agent steps start from the best schedule;
+    their number of agents grows while HiGHS proves them optimal and shrinks while it runs out
+    of time. Day steps start afresh, and an optimal one is taken even
     at an equal objective: a different schedule of the same quality moves the search off a
     plateau. Stops at `deadline` or at `lower_bound`; `on_improvement` runs on the calling
     thread.
@@ -231,7 +235,14 @@ def improve(
                 if day not in pair:
                     fixed.update((k, best_values[k]) for k in indices)
             return True, fixed
-        chosen = set(rng.sample(range(space.agents), min(size, space.agents)))
+        chosen: set[int] = set()
+        short = [agents for k, agents in space.short_vars if best_values[k] > 0]
+        if short and rng.random() < _SHORT_SHARE:
+            # Agents who could cover an interval that is short now.
+            agents = rng.choice(short)
+            chosen = set(rng.sample(agents, min(size // 2, len(agents))))
+        others = [a for a in range(space.agents) if a not in chosen]
+        chosen |= set(rng.sample(others, min(size - len(chosen), len(others))))
         free = {k for (a, _), k in space.shift_vars.items() if a in chosen}
         return False, {k: best_values[k] for k in all_shifts - free}
 

@@ -244,6 +244,7 @@ class _Model:
         # to skills is the largest of these). Larger components assign agents explicitly:
         # served[g, s] ≤ required[s], Σ_s served[g, s] ≤ on-duty agents of g.
         shortages: list[cp_model.IntVar] = []
+        self.shortages: list[tuple[int, frozenset[str], cp_model.IntVar]] = []
         unstaffable = 0  # demand no group with the skill can ever be on duty for
         total_required = 0
         for i in range(problem.intervals):
@@ -257,6 +258,7 @@ class _Model:
                     continue
                 short = m.new_int_var(0, need, f"short_{i}")
                 shortages.append(short)
+                self.shortages.append((i, skills, short))
                 if len(skills) <= _HALL_SKILLS:
                     for size in range(1, len(skills) + 1):
                         for subset in itertools.combinations(skills, size):
@@ -339,6 +341,21 @@ class _Model:
         for a, k, pairs in self.pairs:
             values[pairs.index] = max(0, unpopular[a] - k)
         return values
+
+    def coverers(self) -> list[tuple[int, list[int]]]:
+        """Per shortage variable: the agents with one of its skills and a shift covering it."""
+        covers: dict[int, set[int]] = defaultdict(set)
+        templates = self.problem.templates
+        for a, allowed in enumerate(self.problem.feasible):
+            for i in {
+                i for tid in allowed for i in range(templates[tid].start, templates[tid].end)
+            }:
+                covers[i].add(a)
+        agents = self.problem.agents
+        return [
+            (short.index, sorted(a for a in covers[i] if agents[a].skills & skills))
+            for i, skills, short in self.shortages
+        ]
 
     def break_vars_by_day(self) -> dict[int, list[int]]:
         """Indices of the break-position variables of each day's shifts."""
@@ -718,6 +735,7 @@ def _phase_one(run: _Run, deadline: float) -> tuple[str, int, float, list[int] |
             agents=len(built.problem.agents),
             days=len(built.problem.days),
             break_vars=built.break_vars_by_day(),
+            short_vars=built.coverers(),
         )
         incumbent, found = improve(
             form,
