@@ -51,6 +51,23 @@ def test_skills_nobody_has_are_short_without_stopping_the_others():
     assert result.under_coverage_bound == 8
 
 
+def test_every_agent_with_the_skill_and_a_shift_there_could_cover_a_short_interval():
+    # Ann (phone) can work 09–17, bob (chat) too, cem (phone) only from 13:00 (availability):
+    # at 10:00 phone can be covered by ann alone, at 14:00 by ann and cem.
+    reqs = demand(1, {"phone": [(0, 10, 11, 1), (0, 14, 15, 1)]})
+    people = [
+        agent("ann", "phone"),
+        agent("bob", "chat"),
+        agent("cem", "phone", availability={1: [(dt.time(13), dt.time(22))]}),
+    ]
+    problem = build_problem(reqs, people, rules(shift_start_times=(dt.time(9), dt.time(13))))
+    built = _Model(problem)
+    by_interval = {
+        i: agents for (i, _, _), (_, agents) in zip(built.shortages, built.coverers(), strict=True)
+    }
+    assert by_interval == {10: [0], 14: [0, 2]}
+
+
 def test_the_search_finds_the_optimum_from_an_empty_schedule():
     # Six days each need one agent 09:00–17:00; three agents who work at most two days each
     # cover all six: 48 agent-hours short with nobody working, none at the optimum.
@@ -71,6 +88,8 @@ def test_the_search_finds_the_optimum_from_an_empty_schedule():
             template_day=[t.day for t in problem.templates],
             agents=len(people),
             days=len(problem.days),
+            break_vars=built.break_vars_by_day(),
+            short_vars=built.coverers(),
         ),
         [round(v) for v in empty.values],
         48,
