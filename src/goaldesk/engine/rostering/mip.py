@@ -216,10 +216,9 @@ def improve(
     side by side. Half the agent steps take half their agents from those who could cover an
     interval that is short now, the rest at random. Agent steps start from the best schedule;
     their number of agents grows while HiGHS proves them optimal and shrinks while it runs out
-    of time. Day steps start afresh, and an optimal one is taken even
-    at an equal objective: a different schedule of the same quality moves the search off a
-    plateau. Stops at `deadline` or at `lower_bound`; `on_improvement` runs on the calling
-    thread.
+    of time. Day steps start afresh, and an optimal one is taken even at an equal objective:
+    a different schedule of the same quality moves the search off a plateau. Stops at
+    `deadline` or at `lower_bound`; `on_improvement` runs on the calling thread.
     """
     rng = random.Random(seed)  # noqa: S311 - search diversity, not secrecy
     size = max(2, space.agents // 6)

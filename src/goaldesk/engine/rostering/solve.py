@@ -243,7 +243,6 @@ class _Model:
         # agents of the groups with a skill in S (the least short of any assignment of agents
         # to skills is the largest of these). Larger components assign agents explicitly:
         # served[g, s] ≤ required[s], Σ_s served[g, s] ≤ on-duty agents of g.
-        shortages: list[cp_model.IntVar] = []
         self.shortages: list[tuple[int, frozenset[str], cp_model.IntVar]] = []
         unstaffable = 0  # demand no group with the skill can ever be on duty for
         total_required = 0
@@ -257,7 +256,6 @@ class _Model:
                     unstaffable += need
                     continue
                 short = m.new_int_var(0, need, f"short_{i}")
-                shortages.append(short)
                 self.shortages.append((i, skills, short))
                 if len(skills) <= _HALL_SKILLS:
                     for size in range(1, len(skills) + 1):
@@ -307,7 +305,9 @@ class _Model:
                     self.pairs.append((a, k, pairs))
         self.total_required = total_required
         self.weights = weights
-        self.under = cp_model.LinearExpr.sum(shortages) + unstaffable
+        self.under = (
+            cp_model.LinearExpr.sum([short for _, _, short in self.shortages]) + unstaffable
+        )
         self.over = on_duty_intervals - (total_required - self.under)
         self.objective = (
             weights.under * self.under
@@ -366,11 +366,7 @@ class _Model:
 
     def add_hint(self, plan: list[tuple[int, int, int | None]]) -> None:
         """Hint a complete schedule (agent, template, break start) to CP-SAT."""
-        values = self.assignment(plan)
-        self.model.clear_hints()
-        hint = self.model.proto.solution_hint
-        hint.vars.extend(list(values))
-        hint.values.extend(list(values.values()))
+        _hint_solution(self.model, self.assignment(plan))
 
     def shifts(self, values: Sequence[int]) -> list[Shift]:
         """The schedule in a solution (a value per variable, by index)."""
@@ -520,11 +516,12 @@ class _PhaseReporter(cp_model.CpSolverSolutionCallback):
         self._run.report(objective, float(bound))
 
 
-def _hint_solution(model: cp_model.CpModel, values: Sequence[int]) -> None:
+def _hint_solution(model: cp_model.CpModel, values: Mapping[int, int]) -> None:
+    """Hint `values` (by variable index) to CP-SAT, replacing any earlier hint."""
     model.clear_hints()
     hint = model.proto.solution_hint
-    hint.vars.extend(range(len(values)))
-    hint.values.extend(int(v) for v in values)
+    hint.vars.extend(list(values))
+    hint.values.extend(int(v) for v in values.values())
 
 
 def _integral_shifts(built: _Model, relaxation: Sequence[float]) -> dict[int, int]:
@@ -597,7 +594,7 @@ def solve_schedule(
         phase_one_status, _, under_bound, phase_one_values = phase_one
         phase_one_seconds = time.monotonic() - started
         if phase_one_values is not None:
-            _hint_solution(model, phase_one_values)
+            _hint_solution(model, dict(enumerate(phase_one_values)))
         # Phase two: the whole weighted objective (so its bound is valid for every schedule),
         # started from phase one's schedule; under-coverage's weight keeps coverage first.
         model.minimize(built.objective)
@@ -692,6 +689,14 @@ def _phase_one(run: _Run, deadline: float) -> tuple[str, int, float, list[int] |
     bound = 0.0
     incumbent: list[int] | None = None
     found = math.inf
+
+    def take(outcome: Outcome) -> None:
+        nonlocal incumbent, found
+        if outcome.values is not None:
+            incumbent = [round(v) for v in outcome.values]
+            found = round(outcome.objective)
+            run.announce(incumbent, bound)
+
     if form is not None and len(built.x) <= _LP_MAX_SHIFTS:
         relaxation = form.solve(_LP_SHARE * total, relax=True)
         if relaxation.optimal and relaxation.values is not None:
@@ -703,18 +708,11 @@ def _phase_one(run: _Run, deadline: float) -> tuple[str, int, float, list[int] |
             else:
                 seconds = min(_RENS_SHARE * total, phase_end - time.monotonic())
                 first = form.solve(seconds, fixed=_integral_shifts(built, relaxation.values))
-            if first.values is not None:
-                incumbent = [round(v) for v in first.values]
-                found = round(first.objective)
-                run.announce(incumbent, bound)
+            take(first)
     if incumbent is None and form is not None:
         # The greedy schedule, its shortages filled in by HiGHS (when it meets every contract).
         seconds = min(_RENS_SHARE * total, phase_end - time.monotonic())
-        first = form.solve(seconds, fixed=built.assignment(greedy_schedule(built.problem)))
-        if first.values is not None:
-            incumbent = [round(v) for v in first.values]
-            found = round(first.objective)
-            run.announce(incumbent, bound)
+        take(form.solve(seconds, fixed=built.assignment(greedy_schedule(built.problem))))
     if incumbent is None:
         # CP-SAT from the greedy hint; half the time is left for the search when it can run.
         until = phase_end if form is None else (time.monotonic() + phase_end) / 2
