@@ -218,7 +218,9 @@ def lower_bounds(requirements, agents, rules, mip_seconds: float, day_seconds: f
     if day_seconds > 0:
         started = time.monotonic()
         out |= {
-            "lagrangian": lagrangian_bound(form.proto, _variable_days(built), day_seconds),
+            "lagrangian": lagrangian_bound(
+                form.proto, relaxation.duals, _variable_days(built), day_seconds
+            ),
             "lagrangian_seconds": time.monotonic() - started,
         }
     return out
@@ -241,33 +243,14 @@ def _variable_days(built) -> list[int | None]:
     return days
 
 
-def _highs(model, seconds: float, *, lp: bool = False):
-    from ortools.math_opt import callback_pb2, model_parameters_pb2, parameters_pb2
-    from ortools.math_opt.core.python import solver as mathopt
-
-    params = parameters_pb2.SolveParametersProto()
-    params.time_limit.FromNanoseconds(int(seconds * 1e9))
-    if lp:
-        params.lp_algorithm = parameters_pb2.LP_ALGORITHM_BARRIER
-    return mathopt.solve(
-        model,
-        parameters_pb2.SOLVER_TYPE_HIGHS,
-        parameters_pb2.SolverInitializerProto(),
-        params,
-        model_parameters_pb2.ModelSolveParametersProto(),
-        None,
-        callback_pb2.CallbackRegistrationProto(),
-        None,
-        None,
-    )
-
-
-def lagrangian_bound(proto, days: list[int | None], day_seconds: float) -> float:
+def lagrangian_bound(
+    proto, duals: list[float], days: list[int | None], day_seconds: float
+) -> float:
     """A lower bound that keeps each day's integrality: a Lagrangian relaxation.
 
     Every constraint that spans several days (weekly hours and days, rest, consecutive days,
     the fairness terms) moves into the objective, weighted by its dual value in the LP
-    relaxation (sign-corrected, so the relaxation stays valid). What is left falls apart
+    relaxation, `duals` (sign-corrected, so the relaxation stays valid). What is left falls apart
     into one MIP per day, each solved by HiGHS; the sum of their proven dual bounds, plus
     the constant the moved constraints leave, bounds the whole problem from below. At the LP
     duals this is never below the LP bound, and it is above it by what integrality within
@@ -275,14 +258,9 @@ def lagrangian_bound(proto, days: list[int | None], day_seconds: float) -> float
     """
     from ortools.math_opt import model_pb2
 
+    from goaldesk.engine.rostering.mip import LinearForm
+
     count = len(proto.variables.ids)
-    relaxed = model_pb2.ModelProto()
-    relaxed.CopyFrom(proto)
-    del relaxed.variables.integers[:]
-    relaxed.variables.integers.extend([False] * count)
-    lp = _highs(relaxed, 3600, lp=True)
-    duals = lp.solutions[0].dual_solution.dual_values
-    dual = dict(zip(duals.ids, duals.values, strict=True))
     rows: dict[int, list[tuple[int, float]]] = {}
     matrix = proto.linear_constraint_matrix
     for row, col, coeff in zip(matrix.row_ids, matrix.column_ids, matrix.coefficients, strict=True):
@@ -303,7 +281,7 @@ def lagrangian_bound(proto, days: list[int | None], day_seconds: float) -> float
         if len(spanned) == 1 and None not in spanned:
             day_rows.setdefault(spanned.pop(), []).append(row)
             continue
-        y = dual.get(row, 0.0)
+        y = duals[row]
         y = max(0.0, y) if math.isinf(upper[row]) else y  # a ≥ row takes y ≥ 0
         y = min(0.0, y) if math.isinf(lower[row]) else y  # a ≤ row takes y ≤ 0
         if y:
@@ -336,7 +314,7 @@ def lagrangian_bound(proto, days: list[int | None], day_seconds: float) -> float
             if objective[var]:
                 model.objective.linear_coefficients.ids.append(k)
                 model.objective.linear_coefficients.values.append(objective[var])
-        total += _highs(model, day_seconds).termination.objective_bounds.dual_bound
+        total += LinearForm(model).solve(day_seconds).bound
     return total
 
 

@@ -28,6 +28,7 @@ from ortools.math_opt import (
     model_pb2,
     parameters_pb2,
     result_pb2,
+    sparse_containers_pb2,
 )
 from ortools.math_opt.core.python import solver as mathopt
 from ortools.sat.python import cp_model
@@ -38,12 +39,14 @@ _SOLVED = (result_pb2.TERMINATION_REASON_OPTIMAL, result_pb2.TERMINATION_REASON_
 
 @dataclass(frozen=True)
 class Outcome:
-    """A MathOpt solve: the best values found (None if none), their objective, the bound."""
+    """A MathOpt solve: the best values found (None if none), their objective, the bound;
+    for an LP, the dual value of each constraint (by row index)."""
 
     values: list[float] | None
     objective: float
     bound: float
     optimal: bool
+    duals: list[float] | None = None
 
 
 def linear_objective(model: cp_model.CpModel) -> tuple[dict[int, int], int]:
@@ -162,18 +165,28 @@ class LinearForm:
             None,
         )
         bounds = result.termination.objective_bounds
-        values = None
+        values = duals = None
         if result.termination.reason in _SOLVED and len(result.solutions):
-            found = result.solutions[0].primal_solution.variable_values
-            values = [0.0] * len(model.variables.ids)
-            for var, value in zip(found.ids, found.values, strict=True):
-                values[var] = value
+            solution = result.solutions[0]
+            values = _dense(solution.primal_solution.variable_values, len(model.variables.ids))
+            if relax and solution.HasField("dual_solution"):
+                rows = len(model.linear_constraints.ids)
+                duals = _dense(solution.dual_solution.dual_values, rows)
         return Outcome(
             values=values,
             objective=bounds.primal_bound if values is not None else math.inf,
             bound=bounds.dual_bound,
             optimal=result.termination.reason == result_pb2.TERMINATION_REASON_OPTIMAL,
+            duals=duals,
         )
+
+
+def _dense(sparse: sparse_containers_pb2.SparseDoubleVectorProto, size: int) -> list[float]:
+    """A MathOpt sparse vector (ids, values) as a list of `size` values, zero where absent."""
+    out = [0.0] * size
+    for index, value in zip(sparse.ids, sparse.values, strict=True):
+        out[index] = value
+    return out
 
 
 @dataclass(frozen=True)
