@@ -81,7 +81,7 @@ def test_the_search_finds_the_optimum_from_an_empty_schedule():
     empty = form.solve(5, fixed={var.index: 0 for var in built.x.values()})
     assert empty.values is not None and round(empty.objective) == 48
     improvements = []
-    values, best = improve(
+    values, best, _ = improve(
         form,
         Neighbourhoods(
             shift_vars={pair: var.index for pair, var in built.x.items()},

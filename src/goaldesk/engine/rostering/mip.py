@@ -220,8 +220,10 @@ def improve(
     workers: int,
     seed: int,
     on_improvement: Callable[[list[int], float], None],
-) -> tuple[list[int], float]:
-    """Large-neighbourhood search from a feasible `incumbent`; returns the best found.
+    beside: Callable[[], Outcome] | None = None,
+) -> tuple[list[int], float, float]:
+    """Large-neighbourhood search from a feasible `incumbent`: the best found, its objective and
+    the lower bound.
 
     Each step frees either every agent's shifts on two days or a few agents' shifts on every
     day, fixes all other shifts (and, for day steps, the other days' break positions) at the
@@ -232,6 +234,10 @@ def improve(
     of time. Day steps start afresh, and an optimal one is taken even at an equal objective:
     a different schedule of the same quality moves the search off a plateau. Stops at
     `deadline` or at `lower_bound`; `on_improvement` runs on the calling thread.
+
+    `beside`, when given, runs in one of the workers from the start (a long solve of another
+    kind, see `solve._crew_step`); its schedule is taken when it is better, and its bound, a
+    bound on the whole problem, raises `lower_bound`.
     """
     rng = random.Random(seed)  # noqa: S311 - search diversity, not secrecy
     size = max(2, space.agents // 6)
@@ -259,7 +265,9 @@ def improve(
         return False, {k: best_values[k] for k in all_shifts - free}
 
     with ThreadPoolExecutor(max(1, workers)) as pool:
-        running: dict[Future[Outcome], bool] = {}
+        running: dict[Future[Outcome], str] = {}
+        if beside is not None:
+            running[pool.submit(beside)] = "beside"
         while True:
             while len(running) < max(1, workers) and best > lower_bound + 1e-6:
                 left = deadline - time.monotonic()
@@ -268,21 +276,24 @@ def improve(
                 days, fixed = neighbourhood()
                 start = None if days else best_values
                 seconds = min(_STEP_SECONDS, left)
-                running[pool.submit(form.solve, seconds, fixed=fixed, hint=start)] = days
+                step = pool.submit(form.solve, seconds, fixed=fixed, hint=start)
+                running[step] = "days" if days else "agents"
             if not running:
                 break
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
-                days = running.pop(future)
+                kind = running.pop(future)
                 outcome = future.result()
+                if kind == "beside":
+                    lower_bound = max(lower_bound, math.ceil(outcome.bound - 1e-6))
                 if outcome.values is None:
                     continue
                 found = round(outcome.objective)
-                if found < best or (days and outcome.optimal and found == best):
+                if found < best or (kind == "days" and outcome.optimal and found == best):
                     best_values = [round(v) for v in outcome.values]
                     if found < best:
                         best = found
                         on_improvement(best_values, best)
-                if not days:
+                if kind == "agents":
                     size = min(space.agents, size + 1) if outcome.optimal else max(2, size - 1)
-    return best_values, best
+    return best_values, best, lower_bound

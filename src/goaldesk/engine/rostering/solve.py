@@ -24,7 +24,6 @@ Model (all hard rules are constraints, never penalties):
   weights.fairness per pair of unpopular shifts held by one agent (so they are spread evenly).
 """
 
-import bisect
 import contextlib
 import datetime as dt
 import itertools
@@ -127,10 +126,34 @@ def _pair_weight(weights: ObjectiveWeights) -> int:
     return max(1, weights.fairness // 4) if weights.fairness else 0
 
 
-class _Model:
-    """The CP-SAT model of one problem, with handles to read a solution back."""
+def crews_of(problem: Problem) -> list[list[int]]:
+    """Agents that are interchangeable for coverage, in crews: the same demanded skills, the same
+    shifts open to them (availability, leave and absences included) and the same contract."""
+    demanded = set(problem.skills)
+    crews: dict[tuple, list[int]] = defaultdict(list)
+    for a, agent in enumerate(problem.agents):
+        key = (
+            frozenset(agent.skills & demanded),
+            tuple(problem.feasible[a]),
+            agent.min_hours_per_week,
+            agent.max_hours_per_week,
+            agent.max_days_per_week,
+        )
+        crews[key].append(a)
+    return list(crews.values())
 
-    def __init__(self, problem: Problem) -> None:
+
+class _Model:
+    """The CP-SAT model of one problem, with handles to read a solution back.
+
+    By default each agent has its own variables. Given `crews` (see `crews_of`), x[c, t] counts
+    the agents of crew c on template t instead, with every contract and rest rule summed over the
+    crew: a relaxation (any schedule gives crew counts that satisfy it), without the symmetry of
+    interchangeable agents, whose only objective is under-coverage. Its schedules are counts, not
+    people; `break_values` carries their breaks over to the model of agents (see `_crew_step`).
+    """
+
+    def __init__(self, problem: Problem, crews: Sequence[Sequence[int]] | None = None) -> None:
         self.problem = problem
         rules = problem.rules
         weights = rules.weights
@@ -138,69 +161,88 @@ class _Model:
         templates = problem.templates
         m = cp_model.CpModel()
         self.model = m
+        units = (
+            [list(crew) for crew in crews] if crews else [[a] for a in range(len(problem.agents))]
+        )
+        sizes = [len(unit) for unit in units]
+        # The agent whose skills, shifts and contract each unit (an agent or a crew) shares.
+        first = [unit[0] for unit in units]
+        feasible = [problem.feasible[a] for a in first]
 
         demanded = set(problem.skills)
-        group_of: list[frozenset[str]] = [frozenset(a.skills & demanded) for a in problem.agents]
+        group_of = [frozenset(problem.agents[a].skills & demanded) for a in first]
         group_keys = sorted(set(group_of), key=lambda k: (len(k), sorted(k)))
         self.group_keys = group_keys
         members: dict[frozenset[str], list[int]] = defaultdict(list)
-        for a, key in enumerate(group_of):
-            members[key].append(a)
+        for u, key in enumerate(group_of):
+            members[key].append(u)
         self.members = members
 
         x: dict[tuple[int, int], cp_model.IntVar] = {}
-        for a, allowed in enumerate(problem.feasible):
+        for u, allowed in enumerate(feasible):
             for tid in allowed:
-                x[a, tid] = m.new_bool_var(f"x_{a}_{tid}")
+                x[u, tid] = (
+                    m.new_bool_var(f"x_{u}_{tid}")
+                    if sizes[u] == 1
+                    else m.new_int_var(0, sizes[u], f"x_{u}_{tid}")
+                )
         self.x = x
 
         # Per agent and day: at most one shift; `works` is that day's sum.
         works: dict[tuple[int, int], cp_model.LinearExprT] = {}
-        for a, allowed in enumerate(problem.feasible):
-            by_day: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+        by_day: list[dict[int, list[int]]] = []
+        for u, allowed in enumerate(feasible):
+            by_day.append(defaultdict(list))
             for tid in allowed:
-                by_day[templates[tid].day].append(x[a, tid])
-            for day, variables in by_day.items():
-                m.add_at_most_one(variables)
-                works[a, day] = sum(variables)
+                by_day[u][templates[tid].day].append(tid)
+            for day, tids in by_day[u].items():
+                variables = [x[u, tid] for tid in tids]
+                if sizes[u] == 1:
+                    m.add_at_most_one(variables)
+                else:
+                    m.add(sum(variables) <= sizes[u])
+                works[u, day] = sum(variables)
 
-        # Rest between shifts on different days.
-        # A later-day shift starting before t1 ends overlaps it, so it conflicts too. Later
-        # days' shifts start after t1 starts, so a slice of the start-sorted list suffices.
+        # Rest between shifts on different days: for every end e of a day's shift, an agent
+        # works at most one of the day's shifts ending at e or later and a later day's shifts
+        # starting less than the minimum rest after e (later days' shifts start after every
+        # shift of the day starts, so each such pair is too close).
         rest_intervals = -(-rules.min_rest_minutes // step)  # ceil
-        for a, allowed in enumerate(problem.feasible):
-            ordered = sorted(allowed, key=lambda tid: templates[tid].start)
-            starts = [templates[tid].start for tid in ordered]
-            for tid in allowed:
-                t1 = templates[tid]
-                lo = bisect.bisect_right(starts, t1.start)
-                hi = bisect.bisect_left(starts, t1.end + rest_intervals)
-                conflicts = [
-                    x[a, other] for other in ordered[lo:hi] if templates[other].day > t1.day
-                ]
-                if conflicts:
-                    m.add(x[a, tid] + sum(conflicts) <= 1)
+        for u in range(len(units)):
+            for day, tids in by_day[u].items():
+                for end in sorted({templates[tid].end for tid in tids}):
+                    late = [x[u, tid] for tid in tids if templates[tid].end >= end]
+                    for later, others in by_day[u].items():
+                        early = [
+                            x[u, tid]
+                            for tid in others
+                            if later > day and templates[tid].start < end + rest_intervals
+                        ]
+                        if early:
+                            m.add(sum(late) + sum(early) <= sizes[u])
 
         days = len(problem.days)
-        for a, agent in enumerate(problem.agents):
-            day_work = [works.get((a, d), 0) for d in range(days)]
+        for u, a in enumerate(first):
+            agent = problem.agents[a]
+            size = sizes[u]
+            day_work = [works.get((u, d), 0) for d in range(days)]
             span = rules.max_consecutive_days + 1
-            for first in range(0, days - span + 1):
-                window = [day_work[d] for d in range(first, first + span)]
+            for first_day in range(0, days - span + 1):
+                window = [day_work[d] for d in range(first_day, first_day + span)]
                 if any(not isinstance(w, int) for w in window):
-                    m.add(sum(window) <= rules.max_consecutive_days)
+                    m.add(sum(window) <= size * rules.max_consecutive_days)
             for week in range(problem.weeks):
                 week_days = range(week * 7, min(days, week * 7 + 7))
                 week_vars = [
-                    (x[a, tid], templates[tid].length_minutes)
-                    for tid in problem.feasible[a]
+                    (x[u, tid], templates[tid].length_minutes)
+                    for tid in feasible[u]
                     if templates[tid].day in week_days
                 ]
                 minutes = sum(v * length for v, length in week_vars)
-                m.add(minutes <= int(agent.max_hours_per_week * 60))
+                m.add(minutes <= size * int(agent.max_hours_per_week * 60))
                 if problem.full_week(week) and agent.min_hours_per_week > 0:
-                    m.add(minutes >= round(agent.min_hours_per_week * 60))
-                m.add(sum(day_work[d] for d in week_days) <= agent.max_days_per_week)
+                    m.add(minutes >= size * round(agent.min_hours_per_week * 60))
+                m.add(sum(day_work[d] for d in week_days) <= size * agent.max_days_per_week)
 
         # Group counts and break placement.
         covering: dict[frozenset[str], list[list[cp_model.LinearExprT]]] = {}
@@ -209,18 +251,18 @@ class _Model:
         for key in group_keys:
             on_duty: list[list[cp_model.LinearExprT]] = [[] for _ in range(problem.intervals)]
             used: dict[int, list[int]] = defaultdict(list)
-            for a in members[key]:
-                for tid in problem.feasible[a]:
-                    used[tid].append(a)
-            for tid, agents_on in used.items():
+            for u in members[key]:
+                for tid in feasible[u]:
+                    used[tid].append(u)
+            for tid, units_on in used.items():
                 t = templates[tid]
-                size = len(agents_on)
-                if size == 1:
-                    count: cp_model.LinearExprT = x[agents_on[0], tid]
+                size = sum(sizes[u] for u in units_on)
+                if len(units_on) == 1:
+                    count: cp_model.LinearExprT = x[units_on[0], tid]
                 else:
                     count = m.new_int_var(0, size, f"n_{tid}")
-                    m.add(count == sum(x[a, tid] for a in agents_on))
-                    self.counts[key, tid] = (count, agents_on)
+                    m.add(count == sum(x[u, tid] for u in units_on))
+                    self.counts[key, tid] = (count, units_on)
                 for i in range(t.start, t.end):
                     on_duty[i].append(count)
                 if t.break_length:
@@ -272,7 +314,9 @@ class _Model:
                 for key in keys:
                     served = []
                     for s in sorted(key & skills):
-                        v = m.new_int_var(0, min(len(members[key]), demand[s]), f"s_{i}_{s}")
+                        v = m.new_int_var(
+                            0, min(sum(sizes[u] for u in members[key]), demand[s]), f"s_{i}_{s}"
+                        )
                         served.append(v)
                         per_skill[s].append(v)
                     m.add(sum(served) <= sum(covering[key][i]))
@@ -280,6 +324,14 @@ class _Model:
                     m.add(sum(per_skill[s]) <= demand[s])
                 m.add(short + sum(sum(v) for v in per_skill.values()) == need)
 
+        self.total_required = total_required
+        self.weights = weights
+        self.under = (
+            cp_model.LinearExpr.sum([short for _, _, short in self.shortages]) + unstaffable
+        )
+        if crews:
+            m.minimize(self.under)
+            return
         on_duty_intervals = sum(
             x[a, tid] * (templates[tid].end - templates[tid].start - templates[tid].break_length)
             for (a, tid) in x
@@ -303,11 +355,6 @@ class _Model:
                     pairs = m.new_int_var(0, most - k, f"pairs_{a}_{k}")
                     m.add(pairs >= sum(unpopular) - k)
                     self.pairs.append((a, k, pairs))
-        self.total_required = total_required
-        self.weights = weights
-        self.under = (
-            cp_model.LinearExpr.sum([short for _, _, short in self.shortages]) + unstaffable
-        )
         self.over = on_duty_intervals - (total_required - self.under)
         self.objective = (
             weights.under * self.under
@@ -362,6 +409,16 @@ class _Model:
         out: dict[int, list[int]] = defaultdict(list)
         for (_, tid), options in self.breaks.items():
             out[self.problem.templates[tid].day].extend(b.index for _, b in options)
+        return out
+
+    def break_values(self, crew: "_Model", values: Sequence[float]) -> dict[int, int]:
+        """This model's break-position variables (by index) at a solution of `crew`, a model of
+        the same problem over crews: how many agents of each group and shift break when."""
+        out = {}
+        for key_tid, options in self.breaks.items():
+            for (p, b), (crew_p, crew_b) in zip(options, crew.breaks[key_tid], strict=True):
+                assert p == crew_p  # noqa: S101 - both models list a shift's positions alike
+                out[b.index] = round(values[crew_b.index])
         return out
 
     def add_hint(self, plan: list[tuple[int, int, int | None]]) -> None:
@@ -670,6 +727,36 @@ _PHASE_ONE_SHARE = 0.85
 _LP_MAX_SHIFTS = 50_000
 #: Up to this many shift variables HiGHS solves phase one whole instead of RENS and search.
 _WHOLE_MIP_SHIFTS = 2000
+#: When the model of crews' search ends (a share of the time limit from the start), and the most
+#: time the model of agents then has to place people on the crews' shifts.
+_CREW_SHARE = 0.5
+_SPLIT_SHARE = 0.15
+
+
+def _crew_step(
+    built: _Model, form: LinearForm, crews: list[list[int]], until: float, split_seconds: float
+) -> Callable[[], Outcome]:
+    """A search run beside the large-neighbourhood search in phase one (see `improve`).
+
+    HiGHS solves the model of crews (`_Model` with `crews`) until `until`: without the symmetry
+    of interchangeable agents it finds good coverage far sooner, and its bound holds for every
+    schedule. Then HiGHS solves the model of agents with every break placed as in the crews'
+    schedule, which fixes how many agents of each group work each shift with a break, for a
+    schedule of people. The outcome has the crews' bound.
+    """
+
+    def step() -> Outcome:
+        crew = _Model(built.problem, crews)
+        crew_form = LinearForm.of(crew.model)
+        if crew_form is None or until - time.monotonic() < 1:
+            return Outcome(values=None, objective=math.inf, bound=-math.inf, optimal=False)
+        counted = crew_form.solve(until - time.monotonic())
+        if counted.values is None:
+            return counted
+        placed = form.solve(split_seconds, fixed=built.break_values(crew, counted.values))
+        return Outcome(placed.values, placed.objective, bound=counted.bound, optimal=False)
+
+    return step
 
 
 def _phase_one(run: _Run, deadline: float) -> tuple[str, int, float, list[int] | None] | None:
@@ -689,6 +776,7 @@ def _phase_one(run: _Run, deadline: float) -> tuple[str, int, float, list[int] |
     bound = 0.0
     incumbent: list[int] | None = None
     found = math.inf
+    beside = None
 
     def take(outcome: Outcome) -> None:
         nonlocal incumbent, found
@@ -708,6 +796,11 @@ def _phase_one(run: _Run, deadline: float) -> tuple[str, int, float, list[int] |
             else:
                 seconds = min(_RENS_SHARE * total, phase_end - time.monotonic())
                 first = form.solve(seconds, fixed=_integral_shifts(built, relaxation.values))
+                crews = crews_of(built.problem)
+                if len(crews) < len(built.problem.agents):
+                    beside = _crew_step(
+                        built, form, crews, started + _CREW_SHARE * total, _SPLIT_SHARE * total
+                    )
             take(first)
     if incumbent is None and form is not None:
         # The greedy schedule, its shortages filled in by HiGHS (when it meets every contract).
@@ -735,7 +828,7 @@ def _phase_one(run: _Run, deadline: float) -> tuple[str, int, float, list[int] |
             break_vars=built.break_vars_by_day(),
             short_vars=built.coverers(),
         )
-        incumbent, found = improve(
+        incumbent, found, lower = improve(
             form,
             space,
             incumbent,
@@ -745,6 +838,8 @@ def _phase_one(run: _Run, deadline: float) -> tuple[str, int, float, list[int] |
             workers=run.num_workers,
             seed=run.random_seed,
             on_improvement=lambda values, _: run.announce(values, bound),
+            beside=beside,
         )
+        bound = float(lower)
     status = "optimal" if found <= bound else "feasible"
     return status, int(found), bound, incumbent
