@@ -208,20 +208,26 @@ class _Model:
         # starting less than the minimum rest after e (later days' shifts start after every
         # shift of the day starts, so each such pair is too close).
         rest_intervals = -(-rules.min_rest_minutes // step)  # ceil
+        days = len(problem.days)
+        day_start: dict[int, int] = {}  # where each day's first shift starts (days with shifts)
+        for t in templates:
+            day_start[t.day] = min(day_start.get(t.day, t.start), t.start)
         for u in range(len(units)):
             for day, tids in by_day[u].items():
                 for end in sorted({templates[tid].end for tid in tids}):
                     late = [x[u, tid] for tid in tids if templates[tid].end >= end]
-                    for later, others in by_day[u].items():
+                    too_soon = end + rest_intervals
+                    for later in range(day + 1, days):
+                        if day_start.get(later, -1) >= too_soon:
+                            break  # this day's shifts, and every later day's, start late enough
                         early = [
                             x[u, tid]
-                            for tid in others
-                            if later > day and templates[tid].start < end + rest_intervals
+                            for tid in by_day[u].get(later, ())
+                            if templates[tid].start < too_soon
                         ]
                         if early:
                             m.add(sum(late) + sum(early) <= sizes[u])
 
-        days = len(problem.days)
         for u, a in enumerate(first):
             agent = problem.agents[a]
             size = sizes[u]
