@@ -220,7 +220,7 @@ def improve(
     workers: int,
     seed: int,
     on_improvement: Callable[[list[int], float], None],
-    beside: Callable[[], Outcome] | None = None,
+    beside: Future[Outcome] | None = None,
 ) -> tuple[list[int], float, float]:
     """Large-neighbourhood search from a feasible `incumbent`: the best found, its objective and
     the lower bound.
@@ -235,9 +235,10 @@ def improve(
     a different schedule of the same quality moves the search off a plateau. Stops at
     `deadline` or at `lower_bound`; `on_improvement` runs on the calling thread.
 
-    `beside`, when given, runs in one of the workers from the start (a long solve of another
-    kind, see `solve._crew_step`); its schedule is taken when it is better, and its bound, a
-    bound on the whole problem, raises `lower_bound`.
+    `beside`, when given, is a long solve of another kind already running (see
+    `solve._crew_step`); it takes one of the workers until it ends, its schedule is taken when it
+    is better, and its bound, a bound on the whole problem, raises `lower_bound`. The search
+    waits for it.
     """
     rng = random.Random(seed)  # noqa: S311 - search diversity, not secrecy
     size = max(2, space.agents // 6)
@@ -267,7 +268,7 @@ def improve(
     with ThreadPoolExecutor(max(1, workers)) as pool:
         running: dict[Future[Outcome], str] = {}
         if beside is not None:
-            running[pool.submit(beside)] = "beside"
+            running[beside] = "beside"
         while True:
             while len(running) < max(1, workers) and best > lower_bound + 1e-6:
                 left = deadline - time.monotonic()

@@ -33,6 +33,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from ortools.sat.python import cp_model
 
@@ -121,6 +122,27 @@ def _components(
     ]
 
 
+#: Crews' week patterns are left out when a contract allows more than this many.
+_MOST_PATTERNS = 500
+
+
+def _week_patterns(
+    lengths: Sequence[int], *, most_days: int, most_minutes: int, least_minutes: int
+) -> list[tuple[int, ...]] | None:
+    """Every week one agent may work: a number of shifts of each of `lengths` (minutes) on at
+    most `most_days` days, of `least_minutes` to `most_minutes` in all; None if too many."""
+    if (most_days + 1) ** len(lengths) > 100 * _MOST_PATTERNS:
+        return None
+    out: list[tuple[int, ...]] = []
+    for counts in itertools.product(range(most_days + 1), repeat=len(lengths)):
+        minutes = sum(c * length for c, length in zip(counts, lengths, strict=True))
+        if sum(counts) <= most_days and least_minutes <= minutes <= most_minutes:
+            out.append(counts)
+            if len(out) > _MOST_PATTERNS:
+                return None
+    return out
+
+
 def _pair_weight(weights: ObjectiveWeights) -> int:
     """Weight per pair of unpopular shifts held by one agent: a quarter of `fairness`."""
     return max(1, weights.fairness // 4) if weights.fairness else 0
@@ -148,9 +170,10 @@ class _Model:
 
     By default each agent has its own variables. Given `crews` (see `crews_of`), x[c, t] counts
     the agents of crew c on template t instead, with every contract and rest rule summed over the
-    crew: a relaxation (any schedule gives crew counts that satisfy it), without the symmetry of
+    crew and each crew's week a mix of its members' possible weeks (`_add_week_patterns`): a
+    relaxation (any schedule gives crew counts that satisfy it), without the symmetry of
     interchangeable agents, whose only objective is under-coverage. Its schedules are counts, not
-    people; `break_values` carries their breaks over to the model of agents (see `_crew_step`).
+    people; `unused_shifts` narrows the model of agents to them (see `_crew_step`).
     """
 
     def __init__(self, problem: Problem, crews: Sequence[Sequence[int]] | None = None) -> None:
@@ -164,6 +187,7 @@ class _Model:
         units = (
             [list(crew) for crew in crews] if crews else [[a] for a in range(len(problem.agents))]
         )
+        self.units = units
         sizes = [len(unit) for unit in units]
         # The agent whose skills, shifts and contract each unit (an agent or a crew) shares.
         first = [unit[0] for unit in units]
@@ -249,6 +273,8 @@ class _Model:
                 if problem.full_week(week) and agent.min_hours_per_week > 0:
                     m.add(minutes >= size * round(agent.min_hours_per_week * 60))
                 m.add(sum(day_work[d] for d in week_days) <= size * agent.max_days_per_week)
+                if size > 1:
+                    self._add_week_patterns(u, agent, week, week_days, by_day[u])
 
         # Group counts and break placement.
         covering: dict[frozenset[str], list[list[cp_model.LinearExprT]]] = {}
@@ -372,6 +398,59 @@ class _Model:
         m.minimize(self.objective)
         self.weighted = linear_objective(m)
 
+    def _add_week_patterns(
+        self,
+        u: int,
+        agent: Agent,
+        week: int,
+        week_days: range,
+        by_day: Mapping[int, Sequence[int]],
+    ) -> None:
+        """Rows that make crew u's week splittable among its members by shift length.
+
+        Summed over a crew, the hours rows allow totals no split gives: two part-timers of 20 to
+        24 hours can share three 8-hour shifts and six 6-hour ones (48 h) only if one of them
+        works all three eights. So the crew's week is also a mix of patterns, each a number of
+        shifts of every length that one member's contract allows: y[p] members work pattern p,
+        Σ y = crew size, the crew's shifts of each length are Σ_p y[p] · count in p, and on any
+        day at most the members whose pattern has a length work shifts of that length.
+        """
+        problem = self.problem
+        templates = problem.templates
+        m, x = self.model, self.x
+        size = len(self.units[u])
+        of_length: dict[int, list[tuple[int, int]]] = defaultdict(list)  # length: (day, shift)
+        for day in week_days:
+            for tid in by_day.get(day, ()):
+                of_length[templates[tid].length_minutes].append((day, tid))
+        lengths = sorted(of_length)
+        if len(lengths) < 2:
+            return  # one length: the summed rows are exact
+        patterns = _week_patterns(
+            lengths,
+            most_days=min(agent.max_days_per_week, len({d for d in week_days if d in by_day})),
+            most_minutes=int(agent.max_hours_per_week * 60),
+            least_minutes=(
+                round(agent.min_hours_per_week * 60) if problem.full_week(week) else 0
+            ),
+        )
+        if not patterns:
+            return  # too many to list, or none (`precheck` reports that contract)
+        y = [m.new_int_var(0, size, f"y_{u}_{week}_{k}") for k in range(len(patterns))]
+        m.add(sum(y) == size)
+        for k, length in enumerate(lengths):
+            m.add(
+                sum(x[u, tid] for _, tid in of_length[length])
+                == sum(p[k] * v for p, v in zip(patterns, y, strict=True) if p[k])
+            )
+            with_length = [v for p, v in zip(patterns, y, strict=True) if p[k]]
+            if len(with_length) == len(y):
+                continue  # every pattern has this length: the day's row is at most size
+            for day in week_days:
+                on_day = [x[u, tid] for d, tid in of_length[length] if d == day]
+                if on_day:
+                    m.add(sum(on_day) <= sum(with_length))
+
     def assignment(self, plan: list[tuple[int, int, int | None]]) -> dict[int, int]:
         """Values (by variable index) of every shift, count and break variable for a schedule
         given as (agent, template, break start) triples; the shortages follow from them."""
@@ -417,15 +496,15 @@ class _Model:
             out[self.problem.templates[tid].day].extend(b.index for _, b in options)
         return out
 
-    def break_values(self, crew: "_Model", values: Sequence[float]) -> dict[int, int]:
-        """This model's break-position variables (by index) at a solution of `crew`, a model of
-        the same problem over crews: how many agents of each group and shift break when."""
-        out = {}
-        for key_tid, options in self.breaks.items():
-            for (p, b), (crew_p, crew_b) in zip(options, crew.breaks[key_tid], strict=True):
-                assert p == crew_p  # noqa: S101 - both models list a shift's positions alike
-                out[b.index] = round(values[crew_b.index])
-        return out
+    def unused_shifts(self, crew: "_Model", values: Sequence[float]) -> dict[int, int]:
+        """This model's shift variables (by index, at 0) whose crew works no shift of that kind
+        in `values`, a solution of `crew`, a model of the same problem over crews."""
+        crew_of = {a: c for c, members in enumerate(crew.units) for a in members}
+        return {
+            var.index: 0
+            for (a, tid), var in self.x.items()
+            if round(values[crew.x[crew_of[a], tid].index]) == 0
+        }
 
     def add_hint(self, plan: list[tuple[int, int, int | None]]) -> None:
         """Hint a complete schedule (agent, template, break start) to CP-SAT."""
@@ -740,15 +819,21 @@ _SPLIT_SHARE = 0.15
 
 
 def _crew_step(
-    built: _Model, form: LinearForm, crews: list[list[int]], until: float, split_seconds: float
-) -> Callable[[], Outcome]:
-    """A search run beside the large-neighbourhood search in phase one (see `improve`).
+    built: _Model,
+    form: LinearForm,
+    crews: list[list[int]],
+    until: float,
+    split_seconds: float,
+    done: threading.Event,
+) -> Future[Outcome]:
+    """A search started now, in a thread of its own, beside phase one's others (see `improve`).
 
     HiGHS solves the model of crews (`_Model` with `crews`) until `until`: without the symmetry
     of interchangeable agents it finds good coverage far sooner, and its bound holds for every
-    schedule. Then HiGHS solves the model of agents with every break placed as in the crews'
-    schedule, which fixes how many agents of each group work each shift with a break, for a
-    schedule of people. The outcome has the crews' bound.
+    schedule. Then, unless `done` is set, HiGHS places people on it: it solves the model of
+    agents with only the shifts their crew works open to them, which is quick (the crews' week
+    patterns make it splittable as a rule; where it is not, the best schedule near it comes
+    back). The outcome has the crews' bound.
     """
 
     def step() -> Outcome:
@@ -757,12 +842,15 @@ def _crew_step(
         if crew_form is None or until - time.monotonic() < 1:
             return Outcome(values=None, objective=math.inf, bound=-math.inf, optimal=False)
         counted = crew_form.solve(until - time.monotonic())
-        if counted.values is None:
-            return counted
-        placed = form.solve(split_seconds, fixed=built.break_values(crew, counted.values))
+        if counted.values is None or done.is_set():
+            return Outcome(None, math.inf, bound=counted.bound, optimal=False)
+        placed = form.solve(split_seconds, fixed=built.unused_shifts(crew, counted.values))
         return Outcome(placed.values, placed.objective, bound=counted.bound, optimal=False)
 
-    return step
+    pool = ThreadPoolExecutor(1, thread_name_prefix="crews")
+    future = pool.submit(step)
+    pool.shutdown(wait=False)  # the thread ends with the step
+    return future
 
 
 def _phase_one(run: _Run, deadline: float) -> tuple[str, int, float, list[int] | None] | None:
@@ -783,6 +871,7 @@ def _phase_one(run: _Run, deadline: float) -> tuple[str, int, float, list[int] |
     incumbent: list[int] | None = None
     found = math.inf
     beside = None
+    done = threading.Event()  # phase one is over: the crews' step need not place people
 
     def take(outcome: Outcome) -> None:
         nonlocal incumbent, found
@@ -791,6 +880,12 @@ def _phase_one(run: _Run, deadline: float) -> tuple[str, int, float, list[int] |
             found = round(outcome.objective)
             run.announce(incumbent, bound)
 
+    if form is not None and _WHOLE_MIP_SHIFTS < len(built.x) <= _LP_MAX_SHIFTS:
+        crews = crews_of(built.problem)
+        if len(crews) < len(built.problem.agents):
+            beside = _crew_step(
+                built, form, crews, started + _CREW_SHARE * total, _SPLIT_SHARE * total, done
+            )
     if form is not None and len(built.x) <= _LP_MAX_SHIFTS:
         relaxation = form.solve(_LP_SHARE * total, relax=True)
         if relaxation.optimal and relaxation.values is not None:
@@ -802,11 +897,6 @@ def _phase_one(run: _Run, deadline: float) -> tuple[str, int, float, list[int] |
             else:
                 seconds = min(_RENS_SHARE * total, phase_end - time.monotonic())
                 first = form.solve(seconds, fixed=_integral_shifts(built, relaxation.values))
-                crews = crews_of(built.problem)
-                if len(crews) < len(built.problem.agents):
-                    beside = _crew_step(
-                        built, form, crews, started + _CREW_SHARE * total, _SPLIT_SHARE * total
-                    )
             take(first)
     if incumbent is None and form is not None:
         # The greedy schedule, its shortages filled in by HiGHS (when it meets every contract).
@@ -817,9 +907,11 @@ def _phase_one(run: _Run, deadline: float) -> tuple[str, int, float, list[int] |
         until = phase_end if form is None else (time.monotonic() + phase_end) / 2
         solver, code = run.solve(model, until - time.monotonic(), phase_one=True, target=bound)
         if code == cp_model.INFEASIBLE:
+            done.set()
             return None
         bound = float(max(bound, math.ceil(solver.best_objective_bound - 1e-6)))
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            done.set()
             return "unknown", 0, bound, None
         incumbent = list(solver.response_proto.solution)
         found = round(solver.objective_value)
@@ -847,5 +939,6 @@ def _phase_one(run: _Run, deadline: float) -> tuple[str, int, float, list[int] |
             beside=beside,
         )
         bound = float(lower)
+    done.set()
     status = "optimal" if found <= bound else "feasible"
     return status, int(found), bound, incumbent

@@ -1,0 +1,94 @@
+"""The model of crews: agents alike in skills, shifts and contract, counted together.
+
+Instances use the 60-minute UTC grid of `test_roster`, so coverage units are agent-hours;
+expected values are worked out by hand in the comments.
+"""
+
+import datetime as dt
+import math
+import threading
+import time
+
+from goaldesk.engine.rostering.mip import LinearForm
+from goaldesk.engine.rostering.problem import build_problem
+from goaldesk.engine.rostering.solve import _crew_step, _Model, crews_of
+from tests.engine.test_roster import LUNCH, agent, at, demand, rules
+
+
+def _crew_optimum(reqs, people, rule_set) -> float:
+    """The least under-coverage of the model of crews, by HiGHS."""
+    problem = build_problem(reqs, people, rule_set)
+    form = LinearForm.of(_Model(problem, crews_of(problem)).model)
+    assert form is not None
+    outcome = form.solve(10)
+    assert outcome.optimal
+    return round(outcome.objective)
+
+
+def test_agents_alike_in_skills_shifts_and_contract_form_one_crew():
+    reqs = demand(2, {"phone": [(0, 9, 17, 1), (1, 9, 17, 1)], "chat": [(0, 9, 17, 1)]})
+    people = [
+        agent("ann"),
+        agent("bob"),
+        agent("cem", "phone", "chat"),  # a second skill in demand
+        agent("dan", "phone", "fax"),  # fax is not in demand: alike with ann and bob
+        agent("eve", max_days_per_week=1),  # another contract
+        agent("fay", availability={2: [(dt.time(9), dt.time(17))]}),  # Tuesdays only
+    ]
+    problem = build_problem(reqs, people, rules(shift_start_times=(dt.time(9),)))
+    assert crews_of(problem) == [[0, 1, 3], [2], [4], [5]]
+
+
+def test_a_crew_works_no_more_days_than_its_members_together():
+    # Six days each need two agents 09–17 (12 agent-days); three alike agents work two days
+    # each, 6 agent-days: 6 days × 8 h short, 48 agent-hours.
+    reqs = demand(6, {"phone": [(d, 9, 17, 2) for d in range(6)]})
+    people = [agent(name, max_days_per_week=2) for name in ("ann", "bob", "cem")]
+    assert _crew_optimum(reqs, people, rules(shift_start_times=(dt.time(9),))) == 48
+
+
+def test_a_crew_keeps_each_members_rest():
+    # Monday 14–22 and Tuesday 06–14 each need two agents; 8 h between them is too little rest,
+    # so each of the two agents covers one of the shifts: 16 of 32 agent-hours short (were the
+    # rest row not scaled by the crew's size, 24; without it, none).
+    reqs = demand(2, {"phone": [(0, 14, 22, 2), (1, 6, 14, 2)]})
+    people = [agent("ann"), agent("bob")]
+    assert _crew_optimum(reqs, people, rules(shift_start_times=(dt.time(6), dt.time(14)))) == 16
+
+
+def _lunch_instance() -> _Model:
+    # Two alike agents 09–17 with an hour's lunch at 12:00 or 13:00; demand two agents, one at
+    # 12:00 and 13:00: staggered lunches leave nothing short.
+    reqs = demand(1, {"phone": [(0, 9, 12, 2), (0, 12, 14, 1), (0, 14, 17, 2)]})
+    people = [agent("ann"), agent("bob")]
+    problem = build_problem(reqs, people, rules(shift_start_times=(dt.time(9),), breaks=(LUNCH,)))
+    built = _Model(problem)
+    built.model.minimize(built.under)
+    return built
+
+
+def test_the_crews_schedule_is_placed_on_people_with_its_breaks():
+    built = _lunch_instance()
+    form = LinearForm.of(built.model)
+    assert form is not None
+    crews = crews_of(built.problem)
+    assert crews == [[0, 1]]
+    step = _crew_step(built, form, crews, time.monotonic() + 10, 10, threading.Event())
+    outcome = step.result()
+    assert outcome.values is not None
+    assert round(outcome.objective) == 0 and round(outcome.bound) == 0
+    shifts = built.shifts([round(v) for v in outcome.values])
+    assert sorted(s.agent_id for s in shifts) == ["ann", "bob"]
+    assert sorted(s.breaks[0][0] for s in shifts) == [at(0, 12), at(0, 13)]
+
+
+def test_once_phase_one_is_over_the_crews_step_only_bounds():
+    built = _lunch_instance()
+    form = LinearForm.of(built.model)
+    assert form is not None
+    done = threading.Event()
+    done.set()
+    outcome = _crew_step(built, form, crews_of(built.problem), time.monotonic() + 10, 10, done)
+    result = outcome.result()
+    assert result.values is None and result.objective == math.inf
+    assert round(result.bound) == 0
