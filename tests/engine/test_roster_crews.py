@@ -11,7 +11,7 @@ import time
 
 from goaldesk.engine.rostering.mip import LinearForm
 from goaldesk.engine.rostering.problem import build_problem
-from goaldesk.engine.rostering.solve import _crew_step, _Model, crews_of
+from goaldesk.engine.rostering.solve import _crew_step, _Model, _week_patterns, crews_of
 from tests.engine.test_roster import LUNCH, agent, at, demand, rules
 
 
@@ -92,3 +92,30 @@ def test_once_phase_one_is_over_the_crews_step_only_bounds():
     result = outcome.result()
     assert result.values is None and result.objective == math.inf
     assert round(result.bound) == 0
+
+
+def test_a_members_week_is_a_pattern_of_shift_lengths_within_the_contract():
+    # 6-hour and 8-hour shifts, at most 4 days and 16 to 24 hours: (sixes, eights) with
+    # 6a + 8b in 16..24 and a + b ≤ 4 are (0, 2) 16 h, (0, 3) 24 h, (1, 2) 22 h, (2, 1) 20 h,
+    # (3, 0) 18 h and (4, 0) 24 h; (1, 1) is 14 h, (2, 2) 28 h.
+    patterns = _week_patterns((360, 480), most_days=4, most_minutes=24 * 60, least_minutes=960)
+    assert patterns == [(0, 2), (0, 3), (1, 2), (2, 1), (3, 0), (4, 0)]
+
+
+def test_a_crew_shares_only_the_shifts_its_members_can_split():
+    # Monday to Friday need one agent 09–17; two alike agents of at most 20 hours. Summed, 40 h
+    # allows all five 8-hour shifts, but each agent works at most two (24 h is too many): four
+    # days covered, one 8-hour day short.
+    reqs = demand(5, {"phone": [(d, 9, 17, 1) for d in range(5)]})
+    people = [agent(name, max_hours_per_week=20) for name in ("ann", "bob")]
+    assert _crew_optimum(reqs, people, rules(shift_start_times=(dt.time(9),))) == 8
+
+
+def test_a_crew_splits_shift_lengths_as_its_members_can():
+    # The same week with 6-hour shifts too, agents of at most 22 hours: each works at most two
+    # eights (24 h is too many) and then one six (22 h). Four days are covered by eights; on the
+    # fifth two sixes from 09 leave 15–17 short: 2 agent-hours. Summed, 40 h of eights ≤ 44 h.
+    reqs = demand(5, {"phone": [(d, 9, 17, 1) for d in range(5)]})
+    people = [agent(name, max_hours_per_week=22) for name in ("ann", "bob")]
+    rule_set = rules(shift_start_times=(dt.time(9),), shift_lengths_minutes=(360, 480))
+    assert _crew_optimum(reqs, people, rule_set) == 2

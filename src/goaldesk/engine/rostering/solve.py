@@ -408,9 +408,9 @@ class _Model:
     ) -> None:
         """Rows that make crew u's week splittable among its members by shift length.
 
-        Summed over a crew, the hours rows allow totals no split gives: two part-timers of 20 to
-        24 hours can share three 8-hour shifts and six 6-hour ones (48 h) only if one of them
-        works all three eights. So the crew's week is also a mix of patterns, each a number of
+        Summed over a crew, the hours rows allow totals no split gives: two agents of at most
+        20 hours may share five 8-hour shifts (40 h) by those rows, yet each works at most two
+        (24 h is too many). So the crew's week is also a mix of patterns, each a number of
         shifts of every length that one member's contract allows: y[p] members work pattern p,
         Σ y = crew size, the crew's shifts of each length are Σ_p y[p] · count in p, and on any
         day at most the members whose pattern has a length work shifts of that length.
@@ -424,8 +424,8 @@ class _Model:
             for tid in by_day.get(day, ()):
                 of_length[templates[tid].length_minutes].append((day, tid))
         lengths = sorted(of_length)
-        if len(lengths) < 2:
-            return  # one length: the summed rows are exact
+        if not lengths:
+            return  # no shifts open this week
         patterns = _week_patterns(
             lengths,
             most_days=min(agent.max_days_per_week, len({d for d in week_days if d in by_day})),
