@@ -430,9 +430,7 @@ class _Model:
             lengths,
             most_days=min(agent.max_days_per_week, len({d for d in week_days if d in by_day})),
             most_minutes=int(agent.max_hours_per_week * 60),
-            least_minutes=(
-                round(agent.min_hours_per_week * 60) if problem.full_week(week) else 0
-            ),
+            least_minutes=(round(agent.min_hours_per_week * 60) if problem.full_week(week) else 0),
         )
         if not patterns:
             return  # too many to list, or none (`precheck` reports that contract)
