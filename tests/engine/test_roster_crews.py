@@ -8,10 +8,18 @@ import datetime as dt
 import math
 import threading
 import time
+from collections import Counter
 
+from goaldesk.engine.rostering.greedy import greedy_schedule
 from goaldesk.engine.rostering.mip import LinearForm
 from goaldesk.engine.rostering.problem import build_problem
-from goaldesk.engine.rostering.solve import _crew_step, _Model, _week_patterns, crews_of
+from goaldesk.engine.rostering.solve import (
+    _crew_step,
+    _crews_placed,
+    _Model,
+    _week_patterns,
+    crews_of,
+)
 from tests.engine.test_roster import LUNCH, agent, at, demand, rules
 
 
@@ -119,3 +127,43 @@ def test_a_crew_splits_shift_lengths_as_its_members_can():
     people = [agent(name, max_hours_per_week=22) for name in ("ann", "bob")]
     rule_set = rules(shift_start_times=(dt.time(9),), shift_lengths_minutes=(360, 480))
     assert _crew_optimum(reqs, people, rule_set) == 2
+
+
+def _template(problem, day: int, hour: int) -> int:
+    """The id of the shift that starts at `hour` on `day` (60-minute grid)."""
+    (tid,) = [t.id for t in problem.templates if t.start == day * 24 + hour]
+    return tid
+
+
+def test_a_crews_shifts_go_in_order_of_time_to_the_member_with_the_fewest_hours():
+    # Two alike agents; the crew works 14–22 on Monday, twice 06–14 on Tuesday, and 06–14 on
+    # Wednesday and Thursday. Monday: a tie, the first member, ann. Tuesday: ann's rest after
+    # 22:00 would be 8 h, so bob, and the second Tuesday shift has nobody. Wednesday: 8 h and
+    # one shift each, ann. Thursday: ann has 16 h, bob 8 h, so bob.
+    days = 4
+    reqs = demand(days, {"phone": [(0, 14, 22, 1)] + [(d, 6, 14, 1) for d in range(1, days)]})
+    shifts = (dt.time(6), dt.time(14))
+    problem = build_problem(reqs, [agent("ann"), agent("bob")], rules(shift_start_times=shifts))
+    monday = _template(problem, 0, 14)
+    tuesday, wednesday, thursday = (_template(problem, d, 6) for d in (1, 2, 3))
+    quota = {(0, monday): 1, (0, tuesday): 2, (0, wednesday): 1, (0, thursday): 1}
+    plan = greedy_schedule(problem, [[0, 1]], quota)
+    assert sorted((a, tid) for a, tid, _ in plan) == sorted(
+        [(0, monday), (1, tuesday), (0, wednesday), (1, thursday)]
+    )
+
+
+def test_a_large_models_first_schedule_comes_from_its_crews():
+    # The week of `test_a_crew_works_no_more_days_than_its_members_together`: 48 agent-hours
+    # short at best, and the LP of crews proves it.
+    reqs = demand(6, {"phone": [(d, 9, 17, 2) for d in range(6)]})
+    people = [agent(name, max_days_per_week=2) for name in ("ann", "bob", "cem")]
+    problem = build_problem(reqs, people, rules(shift_start_times=(dt.time(9),)))
+    built = _Model(problem)
+    built.model.minimize(built.under)
+    form = LinearForm.of(built.model)
+    assert form is not None
+    placed, bound = _crews_placed(built, form, crews_of(problem), 10)
+    assert (round(placed.objective), bound) == (48, 48)
+    shifts = built.shifts([round(v) for v in placed.values])
+    assert sorted(Counter(s.agent_id for s in shifts).values()) == [2, 2, 2]

@@ -9,12 +9,22 @@ Minimum hours are not pursued here; CP-SAT repairs the hint if needed.
 
 import heapq
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 
 from goaldesk.engine.rostering.problem import Problem
 
 
-def greedy_schedule(problem: Problem) -> list[tuple[int, int, int | None]]:
-    """Chosen (agent index, template id, break start interval or None) triples."""
+def greedy_schedule(
+    problem: Problem,
+    crews: Sequence[Sequence[int]] = (),
+    quota: Mapping[tuple[int, int], int] | None = None,
+) -> list[tuple[int, int, int | None]]:
+    """Chosen (agent index, template id, break start interval or None) triples.
+
+    Given `quota`, a number of shifts per (crew, template) of a schedule of `crews` (see
+    `crews_of`), the shifts are those instead, placed in order of time, each on the crew's
+    member with the fewest minutes that week whom the rules allow: crews' shifts on people.
+    """
     templates = problem.templates
     rules = problem.rules
     step = problem.interval_minutes
@@ -65,8 +75,32 @@ def greedy_schedule(problem: Problem) -> list[tuple[int, int, int | None]]:
             last += 1
         return last - first + 1 <= rules.max_consecutive_days
 
+    def take(a: int, tid: int, brk: int | None) -> None:
+        # Serve the shortest-staffed skill in each interval the agent is on duty.
+        t = templates[tid]
+        for i in range(t.start, t.end):
+            if brk is not None and brk <= i < brk + t.break_length:
+                continue
+            best_skill = max(skills_of[a], key=lambda s: residual[s][i])
+            if residual[best_skill][i] > 0:
+                residual[best_skill][i] -= 1
+        chosen[a].append(tid)
+        plan.append((a, tid, brk))
+
+    def minutes(a: int, week: int) -> int:
+        return sum(templates[o].length_minutes for o in chosen[a] if templates[o].day // 7 == week)
+
+    if quota is not None:
+        for (c, tid), count in sorted(quota.items(), key=lambda item: templates[item[0][1]].start):
+            week = templates[tid].day // 7
+            for _ in range(count):
+                free = [a for a in crews[c] if allowed(a, tid)]
+                if not free:
+                    break
+                a = min(free, key=lambda a: (minutes(a, week), len(chosen[a])))
+                take(a, tid, best_break(a, tid)[1])
     heap: list[tuple[float, int, int]] = []
-    for a, feasible in enumerate(problem.feasible):
+    for a, feasible in enumerate(problem.feasible if quota is None else ()):
         if not skills_of[a]:
             continue
         for tid in feasible:
@@ -85,16 +119,7 @@ def greedy_schedule(problem: Problem) -> list[tuple[int, int, int | None]]:
         if heap and score < -heap[0][0]:
             heapq.heappush(heap, (-score, a, tid))
             continue
-        # Take it: serve the shortest-staffed skill in each interval the agent is on duty.
-        t = templates[tid]
-        for i in range(t.start, t.end):
-            if brk is not None and brk <= i < brk + t.break_length:
-                continue
-            best_skill = max(skills_of[a], key=lambda s: residual[s][i])
-            if residual[best_skill][i] > 0:
-                residual[best_skill][i] -= 1
-        chosen[a].append(tid)
-        plan.append((a, tid, brk))
+        take(a, tid, brk)
     # Then top up contracts below their weekly minimum with the most useful allowed shifts.
     for a, agent in enumerate(problem.agents):
         need = agent.min_hours_per_week * 60
@@ -104,12 +129,7 @@ def greedy_schedule(problem: Problem) -> list[tuple[int, int, int | None]]:
             if not problem.full_week(week):
                 continue
 
-            def worked(a: int = a, week: int = week) -> int:
-                return sum(
-                    templates[o].length_minutes for o in chosen[a] if templates[o].day // 7 == week
-                )
-
-            while worked() < need:
+            while minutes(a, week) < need:
                 options = [
                     tid
                     for tid in problem.feasible[a]
@@ -118,8 +138,7 @@ def greedy_schedule(problem: Problem) -> list[tuple[int, int, int | None]]:
                 if not options:
                     break
                 tid = max(options, key=lambda o: (best_break(a, o)[0], templates[o].length_minutes))
-                chosen[a].append(tid)
-                plan.append((a, tid, best_break(a, tid)[1]))
+                take(a, tid, best_break(a, tid)[1])
     return plan
 
 

@@ -665,11 +665,12 @@ def _hint_solution(model: cp_model.CpModel, values: Mapping[int, int]) -> None:
 
 
 def _integral_shifts(built: _Model, relaxation: Sequence[float]) -> dict[int, int]:
-    """The shift variables the LP relaxation sets to 0 or 1, with their values (for RENS)."""
+    """The shift variables (counts, for crews) the LP relaxation sets to whole numbers, with
+    their values (for RENS)."""
     fixed = {}
     for var in built.x.values():
         value = relaxation[var.index]
-        if value < 1e-6 or value > 1 - 1e-6:
+        if abs(value - round(value)) < 1e-6:
             fixed[var.index] = round(value)
     return fixed
 
@@ -814,6 +815,8 @@ _WHOLE_MIP_SHIFTS = 2000
 #: time the model of agents then has to place people on the crews' shifts.
 _CREW_SHARE = 0.5
 _SPLIT_SHARE = 0.15
+#: Above `_LP_MAX_SHIFTS`, the most time the model of crews has to give a first schedule.
+_CREWS_PLACED_SHARE = 0.4
 
 
 def _crew_step(
@@ -851,11 +854,43 @@ def _crew_step(
     return future
 
 
+def _crews_placed(
+    built: _Model, form: LinearForm, crews: list[list[int]], seconds: float
+) -> tuple[Outcome, float]:
+    """A schedule and a bound for a model too large for its own LP, by way of its crews.
+
+    The LP relaxation of the model of crews bounds under-coverage; HiGHS solves that model with
+    every count the LP decides fixed (RENS); the crews' shifts are placed on people in order of
+    time (`greedy_schedule` with a quota), and HiGHS, with those shifts fixed, finishes the
+    schedule (the few shifts the rules kept from anyone, breaks, shortages).
+    """
+    until = time.monotonic() + seconds
+    crew = _Model(built.problem, crews)
+    crew_form = LinearForm.of(crew.model)
+    nothing = Outcome(values=None, objective=math.inf, bound=-math.inf, optimal=False)
+    if crew_form is None:
+        return nothing, 0.0
+    relaxation = crew_form.solve(until - time.monotonic(), relax=True)
+    if not relaxation.optimal or relaxation.values is None:
+        return nothing, 0.0
+    bound = float(max(0, math.ceil(relaxation.objective - 1e-6)))
+    counted = crew_form.solve(
+        (until - time.monotonic()) / 2, fixed=_integral_shifts(crew, relaxation.values)
+    )
+    if counted.values is None:
+        return nothing, bound
+    quota = {(c, tid): round(counted.values[v.index]) for (c, tid), v in crew.x.items()}
+    plan = greedy_schedule(built.problem, crews, {key: n for key, n in quota.items() if n})
+    fixed = {built.x[a, tid].index: 1 for a, tid, _ in plan}
+    return form.solve(until - time.monotonic(), fixed=fixed), bound
+
+
 def _phase_one(run: _Run, deadline: float) -> tuple[str, int, float, list[int] | None] | None:
     """Minimise under-coverage alone: (status, best found, lower bound, solution) or None.
 
     The LP relaxation (HiGHS) bounds it; HiGHS solves the MIP with every shift the LP decides
-    fixed (RENS) for a first schedule (CP-SAT from the greedy hint when that fails), then
+    fixed (RENS) for a first schedule (models too large for that LP get theirs from the model of
+    crews, see `_crews_placed`; CP-SAT from the greedy hint when all that fails), then
     large-neighbourhood search improves it. None means the hard rules are infeasible; the
     solution is None when none was found in time.
     """
@@ -896,6 +931,14 @@ def _phase_one(run: _Run, deadline: float) -> tuple[str, int, float, list[int] |
                 seconds = min(_RENS_SHARE * total, phase_end - time.monotonic())
                 first = form.solve(seconds, fixed=_integral_shifts(built, relaxation.values))
             take(first)
+    if form is not None and len(built.x) > _LP_MAX_SHIFTS:
+        crews = crews_of(built.problem)
+        if len(crews) < len(built.problem.agents):
+            placed, crew_bound = _crews_placed(
+                built, form, crews, min(_CREWS_PLACED_SHARE * total, phase_end - time.monotonic())
+            )
+            bound = max(bound, crew_bound)
+            take(placed)
     if incumbent is None and form is not None:
         # The greedy schedule, its shortages filled in by HiGHS (when it meets every contract).
         seconds = min(_RENS_SHARE * total, phase_end - time.monotonic())
