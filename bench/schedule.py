@@ -18,9 +18,9 @@ computed after and outside the solver's time limit. The gap is (under − bound)
 
 pyworkforce (MinAbsDifference, then MinHoursRoster) is run on the closest equivalent
 instance: one skill (all requirements summed), no breaks, no availability, the same shift
-templates; it runs in its own virtualenv (default /tmp/bench-venv) through a subprocess,
-because installing it would add packages to GoalDesk's. Both results are reported side by
-side, with coverage counted by GoalDesk's evaluator.
+templates; it runs in its own virtualenv ($GOALDESK_BENCH_PYTHON, default /tmp/bench-venv)
+through a subprocess, because installing it would add packages to GoalDesk's. Both results
+are reported side by side, with coverage counted by GoalDesk's evaluator.
 
     python bench/schedule.py [--quick] [--time-limit 60] [--month-time-limit 120]
         [--week-scale 0.4] [--workers 2] [--mip-bound-seconds 120]
@@ -593,7 +593,13 @@ def main() -> None:
     )
     parser.add_argument("--skip-month", action="store_true")
     parser.add_argument("--skip-pyworkforce", action="store_true")
-    parser.add_argument("--pyworkforce-python", default="/tmp/bench-venv/bin/python")  # noqa: S108
+    parser.add_argument(
+        "--pyworkforce-python",
+        default=os.environ.get(
+            "GOALDESK_BENCH_PYTHON",
+            "/tmp/bench-venv/bin/python",  # noqa: S108 - a developer's side venv, only read
+        ),
+    )
     args = parser.parse_args()
 
     report: dict = {"python": sys.version.split()[0], "workers": args.workers}
