@@ -487,6 +487,17 @@ class _Model:
             for i, skills, short in self.shortages
         ]
 
+    def neighbourhoods(self) -> Neighbourhoods:
+        """What the large-neighbourhood search may free in this model (see `improve`)."""
+        return Neighbourhoods(
+            shift_vars={pair: var.index for pair, var in self.x.items()},
+            template_day=[t.day for t in self.problem.templates],
+            agents=len(self.problem.agents),
+            days=len(self.problem.days),
+            break_vars=self.break_vars_by_day(),
+            short_vars=self.coverers(),
+        )
+
     def break_vars_by_day(self) -> dict[int, list[int]]:
         """Indices of the break-position variables of each day's shifts."""
         out: dict[int, list[int]] = defaultdict(list)
@@ -739,27 +750,30 @@ def solve_schedule(
         # Phase two: the whole weighted objective (so its bound is valid for every schedule),
         # started from phase one's schedule; under-coverage's weight keeps coverage first.
         model.minimize(built.objective)
-    solver, code = run.solve(model, deadline - time.monotonic(), phase_one=False)
-    status = _STATUS.get(code)
-    if status is None:
-        raise RuntimeError(f"CP-SAT rejected the scheduling model: {solver.status_name(code)}.")
-    if status == "unknown" and phase_one_values is not None:
-        # Phase two found nothing in its time (CP-SAT's presolve of a large model can take
-        # it all): phase one's schedule stands, bounded by its under-coverage bound.
+    # Every term but under-coverage is non-negative, so phase one's bound bounds the whole.
+    bound = rules.weights.under * (under_bound or 0.0)
+    if phase_one_values is not None and len(built.x) > _LP_MAX_SHIFTS:
+        # CP-SAT's presolve of a model this large takes all of phase two's time: HiGHS's
+        # large-neighbourhood search improves phase one's schedule on the whole objective.
         status = "feasible"
-        solution = phase_one_values
-        objective = float(round(objective_value(built.weighted, solution)))
-        bound = rules.weights.under * (under_bound or 0.0)
-    elif status in ("infeasible", "unknown"):
-        return _failed(status, solver.best_objective_bound, started)
+        solution = _phase_two_search(run, phase_one_values, bound, deadline)
     else:
-        solution = list(solver.response_proto.solution)
-        # The weights are integers: the objective is an integer and the bound may be rounded up.
-        # Every term but under-coverage is non-negative, so phase one's bound bounds it too.
-        objective = float(round(solver.objective_value))
-        bound = float(math.ceil(solver.best_objective_bound - 1e-6))
-        if under_bound is not None:
-            bound = max(bound, rules.weights.under * under_bound)
+        solver, code = run.solve(model, deadline - time.monotonic(), phase_one=False)
+        known = _STATUS.get(code)
+        if known is None:
+            raise RuntimeError(f"CP-SAT rejected the scheduling model: {solver.status_name(code)}.")
+        status = known
+        if status == "unknown" and phase_one_values is not None:
+            # Phase two found nothing in its time: phase one's schedule stands.
+            status = "feasible"
+            solution = phase_one_values
+        elif status in ("infeasible", "unknown"):
+            return _failed(status, solver.best_objective_bound, started)
+        else:
+            solution = list(solver.response_proto.solution)
+            # The weights are integers: the bound may be rounded up.
+            bound = max(bound, float(math.ceil(solver.best_objective_bound - 1e-6)))
+    objective = float(round(objective_value(built.weighted, solution)))
     shifts = built.shifts(solution)
     gap = 0.0 if objective == bound else (objective - bound) / max(abs(objective), 1e-9)
     evaluation = evaluate_schedule(shifts, requirements, agents, rules, problem=problem)
@@ -885,6 +899,27 @@ def _crews_placed(
     return form.solve(until - time.monotonic(), fixed=fixed), bound
 
 
+def _phase_two_search(run: _Run, values: list[int], bound: float, deadline: float) -> list[int]:
+    """Phase two for models too large for CP-SAT: `values`, a schedule, improved on the whole
+    objective by large-neighbourhood search with HiGHS until `deadline` (see `improve`)."""
+    built = run.built
+    form = LinearForm.of(built.model)
+    if form is None:
+        return values
+    best, _, _ = improve(
+        form,
+        built.neighbourhoods(),
+        values,
+        objective_value(built.weighted, values),
+        lower_bound=bound,
+        deadline=deadline,
+        workers=run.num_workers,
+        seed=run.random_seed,
+        on_improvement=lambda found, _: run.announce(found, bound / built.weights.under),
+    )
+    return best
+
+
 def _phase_one(run: _Run, deadline: float) -> tuple[str, int, float, list[int] | None] | None:
     """Minimise under-coverage alone: (status, best found, lower bound, solution) or None.
 
@@ -959,17 +994,9 @@ def _phase_one(run: _Run, deadline: float) -> tuple[str, int, float, list[int] |
         if code == cp_model.OPTIMAL:
             bound = found
     if form is not None and found > bound:
-        space = Neighbourhoods(
-            shift_vars={pair: var.index for pair, var in built.x.items()},
-            template_day=[t.day for t in built.problem.templates],
-            agents=len(built.problem.agents),
-            days=len(built.problem.days),
-            break_vars=built.break_vars_by_day(),
-            short_vars=built.coverers(),
-        )
         incumbent, found, lower = improve(
             form,
-            space,
+            built.neighbourhoods(),
             incumbent,
             found,
             lower_bound=bound,
