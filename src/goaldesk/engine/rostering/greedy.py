@@ -4,7 +4,9 @@ Lazy greedy: repeatedly add the (agent, template) whose intervals meet the most 
 (each interval the agent can serve one of its skills that is still short), respecting every
 hard rule against the shifts already chosen. Gains only shrink as demand is met and rules
 tighten, so a stale gain is an upper bound and a heap with lazy re-evaluation is exact.
-Minimum hours are not pursued here; CP-SAT repairs the hint if needed.
+Contracts below their weekly minimum are then topped up where the rules allow; CP-SAT
+repairs the hint if that falls short. Given the shifts of a schedule of crews, it places
+those on people instead (see `greedy_schedule`).
 """
 
 import heapq
@@ -99,27 +101,28 @@ def greedy_schedule(
                     break
                 a = min(free, key=lambda a: (minutes(a, week), len(chosen[a])))
                 take(a, tid, best_break(a, tid)[1])
-    heap: list[tuple[float, int, int]] = []
-    for a, feasible in enumerate(problem.feasible if quota is None else ()):
-        if not skills_of[a]:
-            continue
-        for tid in feasible:
-            gain, _ = best_break(a, tid)
-            if gain > 0:
-                heap.append((-_score(gain, templates[tid].end - templates[tid].start), a, tid))
-    heapq.heapify(heap)
-    while heap:
-        _, a, tid = heapq.heappop(heap)
-        if not allowed(a, tid):
-            continue
-        gain, brk = best_break(a, tid)
-        if gain <= 0:
-            continue
-        score = _score(gain, templates[tid].end - templates[tid].start)
-        if heap and score < -heap[0][0]:
-            heapq.heappush(heap, (-score, a, tid))
-            continue
-        take(a, tid, brk)
+    else:
+        heap: list[tuple[float, int, int]] = []
+        for a, feasible in enumerate(problem.feasible):
+            if not skills_of[a]:
+                continue
+            for tid in feasible:
+                gain, _ = best_break(a, tid)
+                if gain > 0:
+                    heap.append((-_score(gain, templates[tid].end - templates[tid].start), a, tid))
+        heapq.heapify(heap)
+        while heap:
+            _, a, tid = heapq.heappop(heap)
+            if not allowed(a, tid):
+                continue
+            gain, brk = best_break(a, tid)
+            if gain <= 0:
+                continue
+            score = _score(gain, templates[tid].end - templates[tid].start)
+            if heap and score < -heap[0][0]:
+                heapq.heappush(heap, (-score, a, tid))
+                continue
+            take(a, tid, brk)
     # Then top up contracts below their weekly minimum with the most useful allowed shifts.
     for a, agent in enumerate(problem.agents):
         need = agent.min_hours_per_week * 60
