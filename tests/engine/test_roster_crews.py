@@ -23,6 +23,7 @@ from goaldesk.engine.rostering.solve import (
     crews_of,
 )
 from tests.engine.test_roster import LUNCH, agent, at, demand, rules
+from tests.engine.test_roster_search import coverage_form
 
 
 def _crew_optimum(reqs, people, rule_set) -> float:
@@ -66,21 +67,17 @@ def test_a_crew_keeps_each_members_rest():
     assert _crew_optimum(reqs, people, rules(shift_start_times=(dt.time(6), dt.time(14)))) == 16
 
 
-def _lunch_instance() -> _Model:
+def _lunch_instance() -> tuple[_Model, LinearForm]:
     # Two alike agents 09–17 with an hour's lunch at 12:00 or 13:00; demand two agents, one at
     # 12:00 and 13:00: staggered lunches leave nothing short.
     reqs = demand(1, {"phone": [(0, 9, 12, 2), (0, 12, 14, 1), (0, 14, 17, 2)]})
     people = [agent("ann"), agent("bob")]
     problem = build_problem(reqs, people, rules(shift_start_times=(dt.time(9),), breaks=(LUNCH,)))
-    built = _Model(problem)
-    built.model.minimize(built.under)
-    return built
+    return coverage_form(problem)
 
 
 def test_the_crews_schedule_is_placed_on_people_with_its_breaks():
-    built = _lunch_instance()
-    form = LinearForm.of(built.model)
-    assert form is not None
+    built, form = _lunch_instance()
     crews = crews_of(built.problem)
     assert crews == [[0, 1]]
     step = _crew_step(built, form, crews, time.monotonic() + 10, 10, threading.Event())
@@ -93,9 +90,7 @@ def test_the_crews_schedule_is_placed_on_people_with_its_breaks():
 
 
 def test_once_phase_one_is_over_the_crews_step_only_bounds():
-    built = _lunch_instance()
-    form = LinearForm.of(built.model)
-    assert form is not None
+    built, form = _lunch_instance()
     done = threading.Event()
     done.set()
     outcome = _crew_step(built, form, crews_of(built.problem), time.monotonic() + 10, 10, done)
@@ -161,10 +156,7 @@ def test_a_large_models_first_schedule_comes_from_its_crews():
     reqs = demand(6, {"phone": [(d, 9, 17, 2) for d in range(6)]})
     people = [agent(name, max_days_per_week=2) for name in ("ann", "bob", "cem")]
     problem = build_problem(reqs, people, rules(shift_start_times=(dt.time(9),)))
-    built = _Model(problem)
-    built.model.minimize(built.under)
-    form = LinearForm.of(built.model)
-    assert form is not None
+    built, form = coverage_form(problem)
     placed, bound = _crews_placed(built, form, crews_of(problem), 10)
     assert (round(placed.objective), bound) == (48, 48)
     shifts = built.shifts([round(v) for v in placed.values])
@@ -178,10 +170,7 @@ def test_phase_two_by_search_improves_a_schedule_on_the_whole_objective():
     reqs = demand(1, {"phone": [(0, 9, 17, 1)]})
     people = [agent("ann", preferred_days_off=frozenset({1})), agent("bob")]  # ISO Monday
     problem = build_problem(reqs, people, rules(shift_start_times=(dt.time(9),)))
-    built = _Model(problem)
-    built.model.minimize(built.under)
-    form = LinearForm.of(built.model)
-    assert form is not None
+    built, form = coverage_form(problem)
     first = form.solve(10, fixed=built.assignment([(0, _template(problem, 0, 9), None)]))
     values = [round(v) for v in first.values]
     assert objective_value(built.weighted, values) == 4

@@ -10,10 +10,19 @@ import time
 import pytest
 
 from goaldesk.engine.rostering import Agent
-from goaldesk.engine.rostering.mip import LinearForm, Neighbourhoods, improve
-from goaldesk.engine.rostering.problem import build_problem
+from goaldesk.engine.rostering.mip import LinearForm, improve
+from goaldesk.engine.rostering.problem import Problem, build_problem
 from goaldesk.engine.rostering.solve import _Model
 from tests.engine.test_roster import agent, demand, rules, solve
+
+
+def coverage_form(problem: Problem) -> tuple[_Model, LinearForm]:
+    """The model of `problem` with under-coverage as its objective, and its form for HiGHS."""
+    built = _Model(problem)
+    built.model.minimize(built.under)
+    form = LinearForm.of(built.model)
+    assert form is not None
+    return built, form
 
 
 def _ring(skills: int, agents: int) -> tuple[list, list[Agent]]:
@@ -74,23 +83,13 @@ def test_the_search_finds_the_optimum_from_an_empty_schedule():
     reqs = demand(6, {"phone": [(d, 9, 17, 1) for d in range(6)]})
     people = [agent(name, max_days_per_week=2) for name in ("ann", "bob", "cem")]
     problem = build_problem(reqs, people, rules(shift_start_times=(dt.time(9),)))
-    built = _Model(problem)
-    built.model.minimize(built.under)
-    form = LinearForm.of(built.model)
-    assert form is not None
+    built, form = coverage_form(problem)
     empty = form.solve(5, fixed={var.index: 0 for var in built.x.values()})
     assert empty.values is not None and round(empty.objective) == 48
     improvements = []
     values, best, _ = improve(
         form,
-        Neighbourhoods(
-            shift_vars={pair: var.index for pair, var in built.x.items()},
-            template_day=[t.day for t in problem.templates],
-            agents=len(people),
-            days=len(problem.days),
-            break_vars=built.break_vars_by_day(),
-            short_vars=built.coverers(),
-        ),
+        built.neighbourhoods(),
         [round(v) for v in empty.values],
         48,
         lower_bound=0,

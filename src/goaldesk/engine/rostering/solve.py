@@ -893,8 +893,8 @@ def _crews_placed(
     )
     if counted.values is None:
         return nothing, bound
-    quota = {(c, tid): round(counted.values[v.index]) for (c, tid), v in crew.x.items()}
-    plan = greedy_schedule(built.problem, crews, {key: n for key, n in quota.items() if n})
+    counts = {pair: round(counted.values[v.index]) for pair, v in crew.x.items()}
+    plan = greedy_schedule(built.problem, crews, {pair: n for pair, n in counts.items() if n})
     fixed = {built.x[a, tid].index: 1 for a, tid, _ in plan}
     return form.solve(until - time.monotonic(), fixed=fixed), bound
 
