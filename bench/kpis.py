@@ -81,8 +81,9 @@ def build(rows: int, seed: int) -> float:
     from django.db import transaction
 
     from goaldesk.accounts.models import Organisation
-    from goaldesk.interactions.models import Agent, Interaction, Review, Team
+    from goaldesk.interactions.models import Interaction, Review
     from goaldesk.interactions.services import interactions_refresh_next_contact
+    from goaldesk.team.models import Agent, Team
 
     org = Organisation.objects.filter(slug=ORG_SLUG).first()
     if org is not None and Interaction.objects.filter(organisation=org).count() == rows:

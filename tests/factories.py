@@ -6,7 +6,8 @@ import factory
 from django.contrib.auth import get_user_model
 
 from goaldesk.accounts.models import Membership, Organisation, Role
-from goaldesk.interactions.models import Agent, Interaction, Team
+from goaldesk.interactions.models import Interaction
+from goaldesk.team.models import Agent, Team
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

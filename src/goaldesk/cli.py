@@ -144,7 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timezone", default="UTC", help="time zone of timestamps without an offset")
     p.add_argument("--out", help="CSV out: timestamp,forecast,lower,upper[,channel]")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=_run("goaldesk.workforce.commands:cmd_forecast"))
+    p.set_defaults(handler=_run("goaldesk.forecasting.commands:cmd_forecast"))
 
     p = commands.add_parser("staffing", help="agents needed for a service-level target")
     source = p.add_mutually_exclusive_group(required=True)
@@ -160,7 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--concurrency", type=int, default=1, help="chats one agent handles at once")
     p.add_argument("--out", help="CSV out, one row per interval (with --forecast)")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=_run("goaldesk.workforce.commands:cmd_staffing"))
+    p.set_defaults(handler=_run("goaldesk.forecasting.commands:cmd_staffing"))
 
     p = commands.add_parser("schedule", help="build a shift schedule that covers a requirement")
     p.add_argument("--requirements", required=True)
@@ -169,7 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True)
     p.add_argument("--time-limit", type=float, default=30)
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=_run("goaldesk.workforce.commands:cmd_schedule"))
+    p.set_defaults(handler=_run("goaldesk.scheduling.commands:cmd_schedule"))
     return parser
 
 

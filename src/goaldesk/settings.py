@@ -51,11 +51,16 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    # GoalDesk's apps, lowest layer first: each imports only the ones above it in this list.
+    "goaldesk.core",
     "goaldesk.accounts",
+    "goaldesk.team",
     "goaldesk.interactions",
     "goaldesk.metrics",
     "goaldesk.goals",
-    "goaldesk.workforce",
+    "goaldesk.forecasting",
+    "goaldesk.scheduling",
+    "goaldesk.legacy.workforce",
     "goaldesk.api",
     "ninja",  # serves the API docs page and its assets itself (no CDN)
 ]
@@ -89,7 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "goaldesk.accounts.context_processors.goaldesk",
             ],
-            "builtins": ["goaldesk.accounts.templatetags.goaldesk"],
+            "builtins": ["goaldesk.core.templatetags.goaldesk"],
         },
     }
 ]

@@ -4,11 +4,13 @@ from goaldesk.api.urls import api
 
 urlpatterns = [
     path("", include("goaldesk.accounts.urls")),
+    path("o/<slug:org_slug>/", include("goaldesk.team.urls")),
     path("o/<slug:org_slug>/", include("goaldesk.interactions.urls")),
     path("o/<slug:org_slug>/", include("goaldesk.interactions.import_urls")),
     path("o/<slug:org_slug>/", include("goaldesk.metrics.urls")),
     path("o/<slug:org_slug>/", include("goaldesk.goals.urls")),
-    path("o/<slug:org_slug>/", include("goaldesk.workforce.urls")),
-    path("", include("goaldesk.workforce.feed_urls")),
+    path("o/<slug:org_slug>/", include("goaldesk.forecasting.urls")),
+    path("o/<slug:org_slug>/", include("goaldesk.scheduling.urls")),
+    path("", include("goaldesk.scheduling.feed_urls")),
     path("api/", api.urls),
 ]

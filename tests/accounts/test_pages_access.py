@@ -17,11 +17,11 @@ PAGES = {
     "accounts:settings_holidays": {OWNER, MANAGER},
     "accounts:members": {OWNER},
     "accounts:tokens": {OWNER},
-    "accounts:teams": {OWNER, MANAGER, AGENT, VIEWER},
-    "accounts:agents": {OWNER, MANAGER, AGENT, VIEWER},
-    "accounts:agent_create": {OWNER, MANAGER},
-    "accounts:team_edit": {OWNER, MANAGER},
-    "accounts:agent_edit": {OWNER, MANAGER},
+    "team:teams": {OWNER, MANAGER, AGENT, VIEWER},
+    "team:agents": {OWNER, MANAGER, AGENT, VIEWER},
+    "team:agent_create": {OWNER, MANAGER},
+    "team:team_edit": {OWNER, MANAGER},
+    "team:agent_edit": {OWNER, MANAGER},
 }
 
 
@@ -29,7 +29,7 @@ PAGES = {
 def urls(org):
     team = TeamFactory(organisation=org, name="Front desk")
     agent = AgentFactory(organisation=org, key="sara@example.com", team=team)
-    args = {"accounts:team_edit": [team.pk], "accounts:agent_edit": [agent.pk]}
+    args = {"team:team_edit": [team.pk], "team:agent_edit": [agent.pk]}
     return {name: reverse(name, args=[org.slug, *args.get(name, [])]) for name in PAGES}
 
 
@@ -64,8 +64,8 @@ def test_outsider_cannot_touch_objects_of_another_organisation(org, other_org, m
 
     member_add(organisation=other_org, user=member(MANAGER), role=OWNER)
     berlin = other_org.slug
-    assert owner.get(reverse("accounts:team_edit", args=[berlin, team.pk])).status_code == 404
-    assert owner.get(reverse("accounts:agent_edit", args=[berlin, agent.pk])).status_code == 404
+    assert owner.get(reverse("team:team_edit", args=[berlin, team.pk])).status_code == 404
+    assert owner.get(reverse("team:agent_edit", args=[berlin, agent.pk])).status_code == 404
     assert owner.post(reverse("accounts:token_revoke", args=[berlin, token.pk])).status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
@@ -76,7 +76,7 @@ def test_settings_landing_lists_only_what_the_role_may_open(client_as, org):
     viewer_page = client_as(VIEWER).get(reverse("accounts:settings", args=[org.slug])).content
     members_url = reverse("accounts:members", args=[org.slug]).encode()
     tokens_url = reverse("accounts:tokens", args=[org.slug]).encode()
-    teams_url = reverse("accounts:teams", args=[org.slug]).encode()
+    teams_url = reverse("team:teams", args=[org.slug]).encode()
     assert members_url in owner_page and tokens_url in owner_page
     assert members_url not in viewer_page and tokens_url not in viewer_page
     assert teams_url in viewer_page
@@ -88,8 +88,8 @@ def test_settings_landing_lists_only_what_the_role_may_open(client_as, org):
         ("accounts:settings_general", MANAGER),
         ("accounts:settings_hours", MANAGER),
         ("accounts:settings_holidays", MANAGER),
-        ("accounts:teams", VIEWER),
-        ("accounts:teams", AGENT),
+        ("team:teams", VIEWER),
+        ("team:teams", AGENT),
     ],
 )
 def test_read_only_roles_cannot_post(client_as, org, name, role):
@@ -101,7 +101,7 @@ def test_read_only_roles_cannot_post(client_as, org, name, role):
 
 def test_agent_cannot_deactivate_an_agent(client_as, org):
     agent = AgentFactory(organisation=org, key="x@example.com")
-    url = reverse("accounts:agent_set_active", args=[org.slug, agent.pk])
+    url = reverse("team:agent_set_active", args=[org.slug, agent.pk])
     assert client_as(AGENT).post(url, {"active": "0"}).status_code == 403
     agent.refresh_from_db()
     assert agent.active is True

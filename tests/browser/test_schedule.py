@@ -7,9 +7,9 @@ import json
 import pytest
 
 from goaldesk.accounts.models import today_in
-from goaldesk.workforce.models import Schedule
-from goaldesk.workforce.schedule_selectors import week_start_for
-from goaldesk.workforce.schedule_services import agent_profile_save, scheduling_rules_save
+from goaldesk.scheduling.models import Schedule
+from goaldesk.scheduling.selectors import week_start_for
+from goaldesk.scheduling.services import agent_profile_save, scheduling_rules_save
 from tests.browser.conftest import shot, sign_in
 from tests.factories import AgentFactory, UserFactory
 

@@ -11,8 +11,9 @@ from django.test import Client
 from goaldesk.accounts.models import ApiToken, Membership, Organisation, hash_token
 from goaldesk.cli import main
 from goaldesk.demo.build import DEMO_PASSWORD, demo_build
-from goaldesk.interactions.models import Agent, Interaction, Review, Team
+from goaldesk.interactions.models import Interaction, Review
 from goaldesk.interactions.records import CANONICAL_FIELDS, parse_interaction
+from goaldesk.team.models import Agent, Team
 
 pytestmark = pytest.mark.django_db
 

@@ -156,3 +156,18 @@ def test_the_level_page_shows_the_level_its_reasons_and_a_way_up(org, client_as)
     assert owner.post(thresholds, fields).status_code == 302
     assert "Meets expectations" in _text(owner.get(url, query))
     assert client_as(Role.MANAGER).get(thresholds).status_code == 403
+
+
+def test_the_dashboard_loads_the_goals_panel_for_its_own_period(org, goal, client_as):
+    viewer = client_as(Role.VIEWER)
+    query = "from=2026-01-01&to=2026-01-31"
+    dashboard = viewer.get(reverse("metrics:dashboard", args=[org.slug]) + "?" + query)
+    panel_url = reverse("goals:dashboard_panel", args=[org.slug]) + "?" + query
+    assert f'hx-get="{panel_url.replace("&", "&amp;")}"' in dashboard.content.decode()
+
+    panel = viewer.get(panel_url)
+    text = _text(panel)
+    assert "Service level and goals" in text
+    assert "Help 50 customers a day" in text  # the active goal, with its status
+    # The level link keeps the dashboard's period.
+    assert "from=2026-01-01&amp;to=2026-01-31" in panel.content.decode()

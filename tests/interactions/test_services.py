@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from goaldesk.accounts.models import BusinessHours
-from goaldesk.interactions.models import Agent, Interaction, Review, Team
+from goaldesk.interactions.models import Interaction, Review
 from goaldesk.interactions.records import InteractionData, ReviewData
 from goaldesk.interactions.services import (
     interaction_create,
@@ -13,6 +13,7 @@ from goaldesk.interactions.services import (
     interactions_upsert,
     reviews_upsert,
 )
+from goaldesk.team.models import Agent, Team
 
 UTC = dt.UTC
 TEHRAN_OFFSET = dt.timedelta(hours=3, minutes=30)

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from goaldesk.accounts.models import Role
-from goaldesk.metrics.views import PERIODS
+from goaldesk.metrics.scope import PERIODS
 from tests.factories import AgentFactory, TeamFactory
 from tests.metrics.conftest import at, make_interaction
 
@@ -49,7 +49,7 @@ def dash(org):
 def test_anonymous_is_sent_to_sign_in(client, org):
     for url in (
         dash(org),
-        reverse("interactions:list", args=[org.slug]),
+        reverse("metrics:interactions", args=[org.slug]),
         reverse("metrics:breakdown", args=[org.slug, "channel"]),
     ):
         response = client.get(url)
@@ -61,7 +61,7 @@ def test_other_organisation_gets_404(outsider_client, filled):
     interaction = filled.interactions.first()
     for url in (
         dash(filled),
-        reverse("interactions:list", args=[filled.slug]),
+        reverse("metrics:interactions", args=[filled.slug]),
         reverse("metrics:breakdown", args=[filled.slug, "agent"]),
         reverse("interactions:detail", args=[filled.slug, interaction.pk]),
     ):
@@ -164,7 +164,7 @@ def test_interactions_list_filters_and_paginates_without_n_plus_one(
             team=team,
         )
     client = client_as(Role.VIEWER)
-    url = reverse("interactions:list", args=[filled.slug])
+    url = reverse("metrics:interactions", args=[filled.slug])
     with django_assert_max_num_queries(15):  # 50 rows with agent and team: no N+1
         page = client.get(url, {"from": "2026-03-01", "to": "2026-03-31"})
     assert page.context["page"].paginator.count == 64

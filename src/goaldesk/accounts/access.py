@@ -5,7 +5,6 @@ not revealed); a member whose role is too low gets 403; an anonymous visitor is 
 """
 
 from collections.abc import Callable
-from contextvars import ContextVar
 from functools import wraps
 from typing import Any
 
@@ -15,9 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone, translation
 
 from goaldesk.accounts.models import Calendar, Membership, Organisation, Profile, Role
-
-#: The calendar dates are shown in for the current request (set per request, never shared).
-display_calendar: ContextVar[str] = ContextVar("display_calendar", default=Calendar.GREGORIAN)
+from goaldesk.core.display import display_calendar
 
 LANGUAGE_COOKIE = "django_language"
 

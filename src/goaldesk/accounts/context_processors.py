@@ -3,7 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from goaldesk.accounts.access import display_calendar
+from goaldesk.core.display import display_calendar
 
 
 def goaldesk(request: HttpRequest) -> dict[str, Any]:

@@ -3,8 +3,9 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from goaldesk.accounts.access import apply_preferences, display_calendar, profile_for
+from goaldesk.accounts.access import apply_preferences, profile_for
 from goaldesk.accounts.models import Calendar
+from goaldesk.core.display import display_calendar
 
 
 class PreferencesMiddleware:

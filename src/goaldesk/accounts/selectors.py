@@ -1,6 +1,6 @@
 """Reads of organisation settings."""
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from goaldesk.accounts.models import (
     ROLE_RANK,
@@ -11,7 +11,6 @@ from goaldesk.accounts.models import (
     Organisation,
 )
 from goaldesk.engine.business_hours import BusinessCalendar
-from goaldesk.interactions.models import Agent, Team
 
 
 def business_calendar_for(organisation: Organisation) -> BusinessCalendar:
@@ -51,17 +50,3 @@ def business_hours_list(*, organisation: Organisation) -> QuerySet[BusinessHours
 
 def holiday_list(*, organisation: Organisation) -> QuerySet[Holiday]:
     return Holiday.objects.filter(organisation=organisation).order_by("date")
-
-
-def team_list(*, organisation: Organisation) -> QuerySet[Team]:
-    """Teams with `agent_count` (active agents)."""
-    return Team.objects.filter(organisation=organisation).annotate(
-        agent_count=Count("agents", filter=Q(agents__active=True))
-    )
-
-
-def agent_list(*, organisation: Organisation, include_inactive: bool = True) -> QuerySet[Agent]:
-    agents = Agent.objects.filter(organisation=organisation).select_related("team", "user")
-    if not include_inactive:
-        agents = agents.filter(active=True)
-    return agents.order_by("-active", "name", "key")

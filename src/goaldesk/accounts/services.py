@@ -1,4 +1,4 @@
-"""Writes for organisations, their settings, members, teams, agents and API tokens."""
+"""Writes for organisations, their settings, members and API tokens."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from goaldesk.accounts.models import (
     hash_token,
     validate_timezone,
 )
-from goaldesk.interactions.models import Agent, Team
+from goaldesk.accounts.signals import clock_changed
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User as AuthUser
@@ -118,15 +118,6 @@ def user_get_or_create(
 _FIELDS_THAT_CHANGE_DERIVED = ("timezone", "weekend_days")
 
 
-def _derived_recompute_later(*, organisation: Organisation) -> None:
-    """After the current transaction commits, queue the recomputation of derived columns."""
-    from goaldesk.interactions.tasks import interactions_recompute_derived_task
-
-    transaction.on_commit(
-        lambda: interactions_recompute_derived_task.enqueue(organisation_id=organisation.pk)
-    )
-
-
 @transaction.atomic
 def organisation_update(
     *,
@@ -153,7 +144,7 @@ def organisation_update(
     organisation.full_clean()
     organisation.save()
     if any(getattr(organisation, f) != before[f] for f in _FIELDS_THAT_CHANGE_DERIVED):
-        _derived_recompute_later(organisation=organisation)
+        clock_changed.send(sender=Organisation, organisation=organisation)
     return organisation
 
 
@@ -234,7 +225,7 @@ def business_hours_replace(
     created = BusinessHours.objects.bulk_create(
         BusinessHours(organisation=organisation, weekday=w, opens=o, closes=c) for w, o, c in clean
     )
-    _derived_recompute_later(organisation=organisation)
+    clock_changed.send(sender=Organisation, organisation=organisation)
     return created
 
 
@@ -246,7 +237,7 @@ def holiday_add(*, organisation: Organisation, date: dt.date, name: str = "") ->
             {"date": _("%(date)s is already a holiday.") % {"date": date.isoformat()}}
         )
     holiday = Holiday.objects.create(organisation=organisation, date=date, name=name.strip())
-    _derived_recompute_later(organisation=organisation)
+    clock_changed.send(sender=Organisation, organisation=organisation)
     return holiday
 
 
@@ -255,7 +246,7 @@ def holiday_delete(*, organisation: Organisation, holiday_id: int) -> bool:
     """Delete one of the organisation's holidays; False when it has no such holiday."""
     deleted, _details = organisation.holidays.filter(pk=holiday_id).delete()
     if deleted:
-        _derived_recompute_later(organisation=organisation)
+        clock_changed.send(sender=Organisation, organisation=organisation)
     return bool(deleted)
 
 
@@ -343,130 +334,9 @@ def member_remove(*, organisation: Organisation, membership_id: int) -> None:
             _("%(name)s is the only owner and cannot be removed. Make someone else an owner first.")
             % {"name": membership.user.get_username()}
         )
-    Agent.objects.filter(organisation=organisation, user=membership.user).update(user=None)
+    # The agent record (team app) stays for the history, without its link to the sign-in user.
+    membership.user.agent_records.filter(organisation=organisation).update(user=None)
     membership.delete()
-
-
-# --- Teams and agents ---------------------------------------------------------------------------
-
-
-def _team_name_free(*, organisation: Organisation, name: str, team_id: int | None = None) -> None:
-    taken = Team.objects.filter(organisation=organisation, name__iexact=name)
-    if team_id is not None:
-        taken = taken.exclude(pk=team_id)
-    if taken.exists():
-        raise ValidationError(
-            {"name": _("A team called “%(name)s” exists already.") % {"name": name}}
-        )
-
-
-@transaction.atomic
-def team_create(*, organisation: Organisation, name: str) -> Team:
-    name = name.strip()
-    _team_name_free(organisation=organisation, name=name)
-    return Team.objects.create(organisation=organisation, name=name)
-
-
-@transaction.atomic
-def team_update(*, organisation: Organisation, team_id: int, name: str) -> Team:
-    team = Team.objects.get(organisation=organisation, pk=team_id)
-    name = name.strip()
-    _team_name_free(organisation=organisation, name=name, team_id=team.pk)
-    team.name = name
-    team.save(update_fields=["name"])
-    return team
-
-
-@transaction.atomic
-def team_delete(*, organisation: Organisation, team_id: int) -> None:
-    """Delete a team that has neither agents nor interactions (history keeps its team)."""
-    team = Team.objects.get(organisation=organisation, pk=team_id)
-    if team.agents.exists() or team.interactions.exists():
-        raise ValidationError(
-            _(
-                "The team “%(name)s” still has agents or interactions; move its agents to another "
-                "team first. Teams with interactions are kept for the history."
-            )
-            % {"name": team.name}
-        )
-    team.delete()
-
-
-def _agent_check(
-    *,
-    organisation: Organisation,
-    key: str,
-    team: Team | None,
-    user: AuthUser | None,
-    agent_id: int | None = None,
-) -> None:
-    others = Agent.objects.filter(organisation=organisation)
-    if agent_id is not None:
-        others = others.exclude(pk=agent_id)
-    errors: dict[str, str] = {}
-    if others.filter(key__iexact=key).exists():
-        errors["key"] = _("Another agent has the key “%(key)s”.") % {"key": key}
-    if team is not None and team.organisation_id != organisation.pk:
-        errors["team"] = _("That team belongs to another organisation.")
-    if user is not None:
-        if not Membership.objects.filter(organisation=organisation, user=user).exists():
-            errors["user"] = _("That user is not a member of this organisation.")
-        elif others.filter(user=user).exists():
-            errors["user"] = _("%(name)s is already linked to another agent.") % {
-                "name": user.get_username()
-            }
-    if errors:
-        raise ValidationError(errors)
-
-
-@transaction.atomic
-def agent_create(
-    *,
-    organisation: Organisation,
-    key: str,
-    name: str = "",
-    team: Team | None = None,
-    user: AuthUser | None = None,
-) -> Agent:
-    key = key.strip()
-    _agent_check(organisation=organisation, key=key, team=team, user=user)
-    return Agent.objects.create(
-        organisation=organisation, key=key, name=name.strip(), team=team, user=user
-    )
-
-
-@transaction.atomic
-def agent_update(
-    *,
-    organisation: Organisation,
-    agent_id: int,
-    key: str,
-    name: str,
-    team: Team | None,
-    user: AuthUser | None,
-    active: bool = True,
-) -> Agent:
-    agent = Agent.objects.select_for_update().get(organisation=organisation, pk=agent_id)
-    key = key.strip()
-    _agent_check(organisation=organisation, key=key, team=team, user=user, agent_id=agent.pk)
-    agent.key, agent.name, agent.team, agent.user, agent.active = (
-        key,
-        name.strip(),
-        team,
-        user,
-        active,
-    )
-    agent.save()
-    return agent
-
-
-@transaction.atomic
-def agent_set_active(*, organisation: Organisation, agent_id: int, active: bool) -> Agent:
-    """Deactivate (or reactivate) an agent; their interactions and history stay."""
-    agent = Agent.objects.select_for_update().get(organisation=organisation, pk=agent_id)
-    agent.active = active
-    agent.save(update_fields=["active"])
-    return agent
 
 
 # --- API tokens ---------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from goaldesk.accounts import selectors, services
-from goaldesk.accounts.access import LANGUAGE_COOKIE, display_calendar, org_view, profile_for
+from goaldesk.accounts.access import LANGUAGE_COOKIE, org_view, profile_for
 from goaldesk.accounts.forms import (
     ApiTokenForm,
     BusinessHoursFormSet,
@@ -29,6 +29,7 @@ from goaldesk.accounts.forms import (
     ProfileForm,
 )
 from goaldesk.accounts.models import Calendar, Membership, Role
+from goaldesk.core.display import display_calendar
 
 
 def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from goaldesk.accounts import settings_views, team_views, views
+from goaldesk.accounts import settings_views, views
 
 app_name = "accounts"
 
@@ -43,15 +43,5 @@ urlpatterns += [
         f"{_settings}tokens/<int:token_id>/revoke/",
         settings_views.token_revoke,
         name="token_revoke",
-    ),
-    path(f"{_settings}teams/", team_views.teams, name="teams"),
-    path(f"{_settings}teams/<int:team_id>/", team_views.team_edit, name="team_edit"),
-    path(f"{_settings}agents/", team_views.agents, name="agents"),
-    path(f"{_settings}agents/new/", team_views.agent_create, name="agent_create"),
-    path(f"{_settings}agents/<int:agent_id>/", team_views.agent_edit, name="agent_edit"),
-    path(
-        f"{_settings}agents/<int:agent_id>/active/",
-        team_views.agent_set_active,
-        name="agent_set_active",
     ),
 ]

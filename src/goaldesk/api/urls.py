@@ -8,10 +8,10 @@ from ninja import NinjaAPI, Swagger
 
 from goaldesk.api.auth import MemberSessionAuth, TokenAuth
 from goaldesk.api.errors import install_error_handlers
+from goaldesk.api.forecasting import router as forecasting_router
 from goaldesk.api.goals import router as goals_router
 from goaldesk.api.interactions import router as interactions_router
 from goaldesk.api.metrics import router as metrics_router
-from goaldesk.api.workforce import router as workforce_router
 
 api = NinjaAPI(
     title="GoalDesk API",
@@ -32,4 +32,4 @@ install_error_handlers(api)
 api.add_router("", interactions_router)
 api.add_router("", metrics_router)
 api.add_router("", goals_router)
-api.add_router("", workforce_router)
+api.add_router("", forecasting_router)

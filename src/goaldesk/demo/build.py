@@ -30,11 +30,9 @@ from goaldesk.accounts.models import (
 )
 from goaldesk.accounts.selectors import business_calendar_for
 from goaldesk.accounts.services import (
-    agent_create,
     api_token_create,
     member_add,
     organisation_create,
-    team_create,
     user_get_or_create,
 )
 from goaldesk.demo.generator import (
@@ -45,10 +43,12 @@ from goaldesk.demo.generator import (
     generate_reviews,
 )
 from goaldesk.goals.demo import goals_demo_build
-from goaldesk.interactions.models import Agent, Interaction, Review
+from goaldesk.interactions.models import Interaction, Review
 from goaldesk.interactions.records import InteractionData, ReviewData
 from goaldesk.interactions.services import interactions_upsert, reviews_upsert
-from goaldesk.workforce.schedule_services import schedule_demo_build
+from goaldesk.scheduling.services import schedule_demo_build
+from goaldesk.team.models import Agent
+from goaldesk.team.services import agent_create, team_create
 
 DEMO_SLUG = "demo"
 DEMO_FA_SLUG = "demo-fa"

@@ -27,7 +27,7 @@ def _plain(value: Any) -> Any:
 
 def _organisation(slug: str) -> Any:
     from goaldesk.accounts.models import Organisation
-    from goaldesk.metrics.commands import ArgumentProblem
+    from goaldesk.core.parsing import ArgumentProblem
 
     organisation = Organisation.objects.filter(slug=slug).first()
     if organisation is None:
@@ -55,7 +55,7 @@ def level_payload(organisation: Any, date_from: Any, date_to: Any) -> dict[str, 
 
 
 def cmd_level(args: argparse.Namespace) -> int:
-    from goaldesk.metrics.commands import ArgumentProblem, parse_day
+    from goaldesk.core.parsing import ArgumentProblem, parse_day
 
     try:
         date_from = parse_day(args.date_from, option="--from")
@@ -161,9 +161,9 @@ def goal_payload(goal: Any, *, full: bool) -> dict[str, Any]:
 
 
 def cmd_goals_list(args: argparse.Namespace) -> int:
+    from goaldesk.core.parsing import ArgumentProblem
     from goaldesk.goals.selectors import goal_queryset
     from goaldesk.goals.services import goals_close_due
-    from goaldesk.metrics.commands import ArgumentProblem
 
     try:
         organisation = _organisation(args.org)
@@ -197,8 +197,8 @@ def cmd_goals_list(args: argparse.Namespace) -> int:
 
 
 def cmd_goals_show(args: argparse.Namespace) -> int:
+    from goaldesk.core.parsing import ArgumentProblem
     from goaldesk.goals.selectors import goal_get
-    from goaldesk.metrics.commands import ArgumentProblem
 
     try:
         organisation = _organisation(args.org)

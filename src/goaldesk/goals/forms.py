@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from goaldesk.accounts.models import Organisation
+from goaldesk.core.parsing import ArgumentProblem, parse_day
 from goaldesk.engine import normalize_digits
 from goaldesk.engine.levels import BARRED_LEVELS, LevelThresholds
-from goaldesk.interactions.models import Agent, Channel, Team
+from goaldesk.interactions.models import Channel
 from goaldesk.metrics.catalogue import metric
-from goaldesk.metrics.commands import ArgumentProblem, parse_day
+from goaldesk.team.models import Agent, Team
 
 from . import selectors
 from .models import BusinessGoal, BusinessGoalKind, Goal, GoalType, Statistic, ValueUnit

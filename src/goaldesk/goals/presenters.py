@@ -12,7 +12,7 @@ from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
 from goaldesk.accounts.models import Organisation
-from goaldesk.accounts.templatetags.goaldesk import ldate
+from goaldesk.core.display import ldate
 
 from . import selectors
 from .models import Goal

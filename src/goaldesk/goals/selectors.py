@@ -20,9 +20,10 @@ from goaldesk.engine import GoalDraft, LevelThresholds, SmartReport, check_smart
 from goaldesk.engine.levels import LevelVerdict
 from goaldesk.engine.progress import ProgressReport, goal_progress
 from goaldesk.engine.smart import SCOPE_DIMENSIONS
-from goaldesk.interactions.models import Agent, Interaction, Review
+from goaldesk.interactions.models import Interaction, Review
 from goaldesk.metrics.catalogue import KEYS, metric
 from goaldesk.metrics.selectors import interactions_in_period, kpis_breakdown, kpis_for_period
+from goaldesk.team.models import Agent
 
 from .models import (
     UNIT_SECONDS,

@@ -20,7 +20,7 @@ from goaldesk.accounts.models import Role, today_in
 from goaldesk.accounts.settings_views import add_service_error
 from goaldesk.engine import normalize_digits
 from goaldesk.metrics.catalogue import metric
-from goaldesk.metrics.views import scope_from_query
+from goaldesk.metrics.scope import scope_from_query
 
 from . import presenters, selectors, services
 from .forms import (
@@ -371,7 +371,7 @@ def _revision_rows(goal: Any) -> list[dict[str, Any]]:
 
 
 def _change_text(goal: Any, name: str, value: Any, unit: str) -> str:
-    from goaldesk.accounts.templatetags.goaldesk import ldate
+    from goaldesk.core.display import ldate
 
     if name == "target":
         return format_value(goal.metric_key, value, unit)
@@ -597,6 +597,20 @@ def level(request: HttpRequest) -> HttpResponse:
         "can_edit_thresholds": membership.allows(Role.OWNER),
     }
     return render(request, "goals/level.html", context)
+
+
+@org_view(Role.VIEWER)
+def dashboard_panel(request: HttpRequest) -> HttpResponse:
+    """The dashboard's goals panel for its period (an HTML fragment the dashboard loads)."""
+    org = request.org  # type: ignore[attr-defined]
+    scope = scope_from_query(request.GET, org)
+    context = presenters.dashboard_panel(
+        organisation=org,
+        membership=request.membership,  # type: ignore[attr-defined]
+        date_from=scope.date_from,
+        date_to=scope.date_to,
+    )
+    return render(request, "goals/_dashboard_panel.html", context)
 
 
 @org_view(Role.OWNER)

@@ -11,7 +11,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from goaldesk.accounts.templatetags.goaldesk import ldate, lnum
+from goaldesk.core.display import ldate, lnum
 from goaldesk.interactions.models import Channel
 from goaldesk.metrics.catalogue import metric
 

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class InteractionsConfig(AppConfig):
     name = "goaldesk.interactions"
     verbose_name = _("Interactions")
+
+    def ready(self) -> None:
+        from goaldesk.accounts.signals import clock_changed
+        from goaldesk.interactions.tasks import derived_recompute_later
+
+        clock_changed.connect(derived_recompute_later, dispatch_uid="interactions.derived")

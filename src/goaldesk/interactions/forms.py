@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from goaldesk.accounts.models import Organisation, today_in
 from goaldesk.engine import normalize_digits
-from goaldesk.interactions.models import Agent, Channel, Interaction, Outcome, Sentiment, Status
+from goaldesk.interactions.models import Channel, Interaction, Outcome, Sentiment, Status
 from goaldesk.interactions.records import InteractionData, RecordError, parse_interaction
+from goaldesk.team.models import Agent
 
 #: Categories every desk starts with (stored by these keys, shown translated).
 DEFAULT_CATEGORIES = (

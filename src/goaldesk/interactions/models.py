@@ -1,4 +1,4 @@
-"""Interactions from every channel, the agents and teams who handle them, reviews and imports.
+"""Interactions from every channel, reviews and imports (agents and teams live in `team`).
 
 The canonical record and every field's meaning are in docs/metrics.md (METRICS.md). Columns
 under "derived" are computed from the others by `interactions.services` when a row is written
@@ -47,52 +47,6 @@ class Sentiment(models.TextChoices):
     POSITIVE = "positive", _("Positive")
 
 
-class Team(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="teams")
-    name = models.CharField(_("name"), max_length=100)
-
-    class Meta:
-        verbose_name = _("team")
-        verbose_name_plural = _("teams")
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["organisation", "name"], name="team_unique_name")
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Agent(models.Model):
-    """A person who handles contacts, with or without a login."""
-
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="agents")
-    key = models.CharField(_("key"), max_length=150, help_text=_("E-mail address or code"))
-    name = models.CharField(_("name"), max_length=150, blank=True)
-    team = models.ForeignKey(
-        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="agents"
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="agent_records",
-    )
-    active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        verbose_name = _("agent")
-        verbose_name_plural = _("agents")
-        ordering = ["name", "key"]
-        constraints = [
-            models.UniqueConstraint(fields=["organisation", "key"], name="agent_unique_key")
-        ]
-
-    def __str__(self) -> str:
-        return self.name or self.key
-
-
 class Interaction(models.Model):
     # No index of its own: the unique (organisation, external_id) and the indexes below all
     # lead with the organisation, and one index fewer makes a big import faster.
@@ -104,10 +58,10 @@ class Interaction(models.Model):
     created_at = models.DateTimeField(_("created at"))
     customer_id = models.CharField(_("customer"), max_length=150, blank=True)
     agent = models.ForeignKey(
-        Agent, null=True, blank=True, on_delete=models.SET_NULL, related_name="interactions"
+        "team.Agent", null=True, blank=True, on_delete=models.SET_NULL, related_name="interactions"
     )
     team = models.ForeignKey(
-        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="interactions"
+        "team.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="interactions"
     )
     category = models.CharField(_("category"), max_length=100, blank=True)
     first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)

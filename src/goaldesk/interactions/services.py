@@ -24,15 +24,9 @@ from django.utils import timezone
 from goaldesk.accounts.models import Organisation
 from goaldesk.accounts.selectors import business_calendar_for
 from goaldesk.engine.business_hours import BusinessCalendar
-from goaldesk.interactions.models import (
-    LIVE_CHANNELS,
-    Agent,
-    ImportJob,
-    Interaction,
-    Review,
-    Team,
-)
+from goaldesk.interactions.models import LIVE_CHANNELS, ImportJob, Interaction, Review
 from goaldesk.interactions.records import InteractionData, ReviewData
+from goaldesk.team.models import Agent, Team
 
 #: Rows per INSERT/UPDATE statement (SQLite allows 32,766 parameters; 36 columns × 500 fits).
 WRITE_BATCH_SIZE = 500

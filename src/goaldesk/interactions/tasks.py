@@ -1,5 +1,8 @@
 """Background jobs of the interactions app (run by `goaldesk worker`)."""
 
+from typing import Any
+
+from django.db import transaction
 from django_tasks import task
 
 from goaldesk.interactions.importing import import_run
@@ -25,3 +28,10 @@ def interactions_recompute_derived_task(organisation_id: int) -> int:
 
     organisation = Organisation.objects.get(pk=organisation_id)
     return interactions_recompute_derived(organisation=organisation)
+
+
+def derived_recompute_later(*, organisation: Any, **_: Any) -> None:
+    """After the current transaction commits, queue the recomputation of derived columns."""
+    transaction.on_commit(
+        lambda: interactions_recompute_derived_task.enqueue(organisation_id=organisation.pk)
+    )

@@ -5,7 +5,6 @@ from goaldesk.interactions import views
 app_name = "interactions"
 
 urlpatterns = [
-    path("interactions/", views.interaction_list, name="list"),
     path("interactions/<int:pk>/", views.interaction_detail, name="detail"),
     path("log/", views.log_visit, name="log_visit"),
 ]

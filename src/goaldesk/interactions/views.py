@@ -7,59 +7,6 @@ from goaldesk.accounts.models import Role
 
 
 @org_view(Role.VIEWER)
-def interaction_list(request: HttpRequest) -> HttpResponse:
-    """The organisation's interactions for a period and filters, optionally those behind one
-    metric (?metric=csat_pct), 50 to a page. Dashboard numbers link here."""
-    from django.contrib import messages
-    from django.core.paginator import Paginator
-
-    from goaldesk.interactions.models import Agent, Channel, Status, Team
-    from goaldesk.metrics.catalogue import CATALOGUE, KEYS
-    from goaldesk.metrics.selectors import interactions_drilldown
-    from goaldesk.metrics.views import PERIODS, scope_from_query
-
-    organisation = request.org  # type: ignore[attr-defined]
-    scope = scope_from_query(request.GET, organisation)
-    for problem in scope.problems:
-        messages.error(request, problem)
-    metric_key = request.GET.get("metric", "")
-    if metric_key and metric_key not in KEYS:
-        messages.error(
-            request, _("Unknown metric “%(key)s”; showing every interaction.") % {"key": metric_key}
-        )
-        metric_key = ""
-    status = request.GET.get("status", "")
-    if status not in Status.values:
-        status = ""
-    interactions = interactions_drilldown(
-        organisation=organisation,
-        date_from=scope.date_from,
-        date_to=scope.date_to,
-        filters=scope.filters,
-        status=status,
-        metric_key=metric_key,
-    )
-    page = Paginator(interactions, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "nav": "interactions",
-        "scope": scope,
-        "page": page,
-        "periods": PERIODS,
-        "status": status,
-        "statuses": Status.choices,
-        "channels": Channel.choices,
-        "teams": Team.objects.filter(organisation=organisation).order_by("name"),
-        "agents": Agent.objects.filter(organisation=organisation).order_by("name", "key"),
-        "metrics": [m for m in CATALOGUE if m.source == "interactions"],
-        "metric_key": metric_key,
-        "page_query": query.urlencode(),
-    }
-    return render(request, "interactions/list.html", context)
-
-
-@org_view(Role.VIEWER)
 def interaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One interaction of this organisation (404 for any other organisation's)."""
     from django.shortcuts import get_object_or_404
@@ -84,8 +31,9 @@ def log_visit(request: HttpRequest) -> HttpResponse:
 
     from goaldesk.accounts.models import today_in
     from goaldesk.interactions.forms import LogVisitForm
-    from goaldesk.interactions.models import Agent, Channel, Interaction
+    from goaldesk.interactions.models import Channel, Interaction
     from goaldesk.interactions.services import interaction_create
+    from goaldesk.team.models import Agent
 
     organisation = request.org  # type: ignore[attr-defined]
     agent = (

@@ -8,25 +8,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from goaldesk.engine import from_jalali, normalize_digits
+from goaldesk.core.parsing import ArgumentProblem, parse_day
 from goaldesk.metrics.catalogue import CATALOGUE, Metric
-
-
-class ArgumentProblem(ValueError):
-    """An argument that cannot be used; the message says which and why."""
-
-
-def parse_day(text: str, *, option: str) -> dt.date:
-    """A date written YYYY-MM-DD in any digits; a year before 1700 is read as Jalali."""
-    cleaned = normalize_digits(text.strip()).replace("/", "-")
-    try:
-        year, month, day = (int(part) for part in cleaned.split("-"))
-        return from_jalali(year, month, day) if year < 1700 else dt.date(year, month, day)
-    except ValueError:
-        raise ArgumentProblem(
-            _("%(option)s: “%(value)s” is not a date; write it as YYYY-MM-DD, e.g. 2026-03-01.")
-            % {"option": option, "value": text}
-        ) from None
 
 
 def _plain(value: Any) -> Any:

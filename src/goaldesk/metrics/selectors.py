@@ -40,8 +40,9 @@ from django.utils.translation import gettext as _
 
 from goaldesk.accounts.models import Organisation
 from goaldesk.accounts.selectors import business_calendar_for
-from goaldesk.interactions.models import Agent, Channel, Interaction, Review, Team
+from goaldesk.interactions.models import Channel, Interaction, Review
 from goaldesk.metrics.catalogue import CATALOGUE, KEYS, metric
+from goaldesk.team.models import Agent, Team
 
 #: A customer who comes back about the same category within this many hours was not helped
 #: on first contact.

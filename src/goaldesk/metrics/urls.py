@@ -7,4 +7,5 @@ app_name = "metrics"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("breakdown/<slug:by>/", views.breakdown, name="breakdown"),
+    path("interactions/", views.interaction_list, name="interactions"),
 ]

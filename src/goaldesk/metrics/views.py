@@ -1,43 +1,33 @@
-"""The dashboard: KPI cards, charts, the full metric table and breakdowns (HTML and CSV)."""
+"""The dashboard (KPI cards, charts, the metric table, breakdowns as HTML and CSV) and the
+drill-down list of the interactions behind any number."""
 
 import csv
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language_bidi, gettext_lazy
 from django.utils.translation import gettext as _
 
 from goaldesk.accounts.access import org_view
-from goaldesk.accounts.models import Organisation, Role, today_in
-from goaldesk.accounts.templatetags.goaldesk import duration, ldate, lnum
-from goaldesk.goals.presenters import dashboard_panel as goals_dashboard_panel
-from goaldesk.interactions.models import Agent, Channel, Team
-from goaldesk.metrics.catalogue import CATALOGUE, Metric, metric
-from goaldesk.metrics.commands import ArgumentProblem, parse_day
+from goaldesk.accounts.models import Organisation, Role
+from goaldesk.core.display import duration, ldate, lnum
+from goaldesk.interactions.models import Channel, Status
+from goaldesk.metrics.catalogue import CATALOGUE, KEYS, Metric, metric
+from goaldesk.metrics.scope import PERIODS, Scope, scope_from_query
 from goaldesk.metrics.selectors import (
     FILTER_NAMES,
     GROUPINGS,
-    FilterError,
+    interactions_drilldown,
     kpis_breakdown,
     kpis_for_periods,
-    resolve_filters,
 )
+from goaldesk.team.models import Agent, Team
 
-PERIODS = (
-    ("today", gettext_lazy("Today")),
-    ("7", gettext_lazy("Last 7 days")),
-    ("30", gettext_lazy("Last 30 days")),
-    ("90", gettext_lazy("Last 90 days")),
-    ("month", gettext_lazy("This month")),
-    ("custom", gettext_lazy("Custom")),
-)
-DEFAULT_PERIOD = "30"
 #: The metrics shown as cards, in order.
 CARD_KEYS = (
     "contacts",
@@ -67,72 +57,6 @@ BREAKDOWN_TABS = (
     ("category", gettext_lazy("By category")),
     ("day", gettext_lazy("By day")),
 )
-
-
-@dataclass
-class Scope:
-    """The period and filters of a page, read from its query string."""
-
-    period: str
-    date_from: dt.date
-    date_to: dt.date
-    filters: dict[str, str] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def days(self) -> int:
-        return (self.date_to - self.date_from).days + 1
-
-    @property
-    def previous(self) -> tuple[dt.date, dt.date]:
-        """The period of the same length just before this one."""
-        last = self.date_from - dt.timedelta(days=1)
-        return last - dt.timedelta(days=self.days - 1), last
-
-    def query(self, **extra: Any) -> str:
-        """This scope as a query string (explicit dates, so links stay true tomorrow)."""
-        params: dict[str, Any] = {
-            "from": self.date_from.isoformat(),
-            "to": self.date_to.isoformat(),
-        }
-        params.update({k: v for k, v in self.filters.items() if v})
-        params.update({k: v for k, v in extra.items() if v not in (None, "")})
-        return urlencode(params)
-
-
-def scope_from_query(query: QueryDict, organisation: Organisation) -> Scope:
-    """The period (preset or from/to, in any digits, Jalali when the year is before 1700) and
-    the filters of a request; unusable values are reported in `problems` and left out."""
-    today = today_in(organisation)
-    problems: list[str] = []
-    period = query.get("period") or ("custom" if query.get("from") else DEFAULT_PERIOD)
-    if period not in dict(PERIODS):
-        problems.append(
-            _("Unknown period “%(value)s”; showing the last 30 days.") % {"value": period}
-        )
-        period = DEFAULT_PERIOD
-    date_from = date_to = today
-    if period == "custom":
-        try:
-            date_from = parse_day(query.get("from") or "", option=_("From"))
-            date_to = parse_day(query.get("to") or query.get("from") or "", option=_("To"))
-            if date_to < date_from:
-                raise ArgumentProblem(_("The end of the period is before its start."))
-        except ArgumentProblem as problem:
-            problems.append(str(problem))
-            period = DEFAULT_PERIOD
-    if period == "month":
-        date_from = today.replace(day=1)
-    elif period in ("7", "30", "90"):
-        date_from = today - dt.timedelta(days=int(period) - 1)
-    filters = {name: query.get(name, "").strip() for name in FILTER_NAMES}
-    filters = {k: v for k, v in filters.items() if v}
-    try:
-        resolve_filters(organisation=organisation, filters=filters)
-    except FilterError as problem:
-        problems.append(str(problem))
-        filters = {}
-    return Scope(period, date_from, date_to, filters, problems)
 
 
 def display(entry: Metric, value: Any) -> str:
@@ -184,7 +108,7 @@ def drilldown_url(
     """The interactions list behind a number (None for review metrics)."""
     if key and metric(key).source != "interactions":
         return None
-    base = reverse("interactions:list", args=[organisation.slug])
+    base = reverse("metrics:interactions", args=[organisation.slug])
     return f"{base}?{scope.query(metric=key, **narrow)}"
 
 
@@ -272,14 +196,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "agents": Agent.objects.filter(organisation=organisation).order_by("name", "key"),
         "interactions_url": drilldown_url(organisation, scope),
     }
-    context.update(
-        goals_dashboard_panel(
-            organisation=organisation,
-            membership=request.membership,  # type: ignore[attr-defined]
-            date_from=scope.date_from,
-            date_to=scope.date_to,
-        )
-    )
     return render(request, "metrics/dashboard.html", context)
 
 
@@ -368,3 +284,48 @@ def _narrowed(scope: Scope, narrow: dict[str, Any]) -> Scope:
     filters = dict(scope.filters)
     filters.update({k: str(v) for k, v in narrow.items() if k in FILTER_NAMES})
     return Scope("custom", date_from, date_to, filters)
+
+
+@org_view(Role.VIEWER)
+def interaction_list(request: HttpRequest) -> HttpResponse:
+    """The organisation's interactions for a period and filters, optionally those behind one
+    metric (?metric=csat_pct), 50 to a page. Dashboard numbers link here."""
+    organisation = request.org  # type: ignore[attr-defined]
+    scope = scope_from_query(request.GET, organisation)
+    for problem in scope.problems:
+        messages.error(request, problem)
+    metric_key = request.GET.get("metric", "")
+    if metric_key and metric_key not in KEYS:
+        messages.error(
+            request, _("Unknown metric “%(key)s”; showing every interaction.") % {"key": metric_key}
+        )
+        metric_key = ""
+    status = request.GET.get("status", "")
+    if status not in Status.values:
+        status = ""
+    interactions = interactions_drilldown(
+        organisation=organisation,
+        date_from=scope.date_from,
+        date_to=scope.date_to,
+        filters=scope.filters,
+        status=status,
+        metric_key=metric_key,
+    )
+    page = Paginator(interactions, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "nav": "interactions",
+        "scope": scope,
+        "page": page,
+        "periods": PERIODS,
+        "status": status,
+        "statuses": Status.choices,
+        "channels": Channel.choices,
+        "teams": Team.objects.filter(organisation=organisation).order_by("name"),
+        "agents": Agent.objects.filter(organisation=organisation).order_by("name", "key"),
+        "metrics": [m for m in CATALOGUE if m.source == "interactions"],
+        "metric_key": metric_key,
+        "page_query": query.urlencode(),
+    }
+    return render(request, "metrics/interactions.html", context)

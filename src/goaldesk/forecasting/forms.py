@@ -1,0 +1,89 @@
+"""Forms of the planning pages. Typed numbers may use Persian or Arabic-Indic digits."""
+
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from goaldesk.engine import normalize_digits
+from goaldesk.forecasting.models import INTERVAL_CHOICES, StaffingInputs
+from goaldesk.forecasting.services import MAX_HORIZON_DAYS
+from goaldesk.interactions.models import Channel
+
+
+def _ascii_digits(data: Any) -> Any:
+    """A copy of submitted data with Persian/Arabic digits (and decimal marks) as ASCII."""
+    if data is None:
+        return None
+    copy = data.copy()
+    for key in list(copy.keys()):
+        values = copy.getlist(key) if hasattr(copy, "getlist") else [copy[key]]
+        cleaned = [normalize_digits(v) if isinstance(v, str) else v for v in values]
+        if hasattr(copy, "setlist"):
+            copy.setlist(key, cleaned)
+        else:
+            copy[key] = cleaned[0]
+    return copy
+
+
+class DigitsFormMixin:
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(_ascii_digits(data), *args, **kwargs)  # type: ignore[call-arg]
+
+
+class ForecastForm(DigitsFormMixin, forms.Form):
+    interval_minutes = forms.TypedChoiceField(
+        label=_("Interval"), choices=INTERVAL_CHOICES, coerce=int, initial=30
+    )
+    horizon_days = forms.IntegerField(
+        label=_("Days ahead"),
+        min_value=1,
+        max_value=MAX_HORIZON_DAYS,
+        initial=28,
+        help_text=_("Up to 56 days (8 weeks)."),
+    )
+    upload = forms.TypedChoiceField(
+        label=_("History"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[],
+    )
+
+    def __init__(self, *args: Any, uploads: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["upload"]).choices = [
+            ("", _("The organisation’s interactions"))
+        ] + [(u.pk, _("Uploaded file: %(name)s") % {"name": u.original_name}) for u in uploads]
+
+
+class HistoryUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt"}),
+        help_text=_(
+            "Columns: timestamp, volume and optionally channel. One row per interval; "
+            "times without an offset are in the organisation’s time zone."
+        ),
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel of rows without one"), choices=Channel.choices, initial=Channel.PHONE
+    )
+
+
+class StaffingInputsForm(DigitsFormMixin, forms.ModelForm):
+    class Meta:
+        model = StaffingInputs
+        fields = [
+            "target_sl",
+            "target_seconds",
+            "aht_seconds",
+            "shrinkage",
+            "max_occupancy",
+            "patience_seconds",
+            "concurrency",
+            "response_hours",
+        ]
+        widgets = {
+            name: forms.TextInput(attrs={"inputmode": "decimal", "size": 8}) for name in fields
+        }

@@ -1,0 +1,247 @@
+"""Shift scheduling: rules, agents' work profiles and absences, schedules, shifts and swaps."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from goaldesk.accounts.models import Organisation
+
+
+class DayPart(models.TextChoices):
+    NIGHT = "night", _("Night (00:00–06:00)")
+    MORNING = "morning", _("Morning (06:00–12:00)")
+    AFTERNOON = "afternoon", _("Afternoon (12:00–17:00)")
+    EVENING = "evening", _("Evening (from 17:00)")
+
+
+class SchedulingRules(models.Model):
+    """An organisation's scheduling rules (hard), and what counts as an unpopular shift.
+
+    Shifts start at one of `start_times` ("HH:MM", empty: any interval boundary) with one of
+    `shift_lengths_minutes`, inside the opening hours when `within_opening_hours`. The local
+    weekend is the organisation's `weekend_days`.
+    """
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="scheduling_rules"
+    )
+    shift_lengths_minutes = models.JSONField(_("allowed shift lengths"), default=list)
+    start_times = models.JSONField(_("allowed start times"), default=list, blank=True)
+    within_opening_hours = models.BooleanField(
+        _("shifts lie inside the opening hours"), default=True
+    )
+    break_minutes = models.PositiveSmallIntegerField(_("break length (minutes)"), default=30)
+    break_after_minutes = models.PositiveSmallIntegerField(
+        _("shifts longer than this get a break (minutes)"), default=360
+    )
+    break_window_start_percent = models.PositiveSmallIntegerField(
+        _("break window starts at (percent of the shift)"), default=33
+    )
+    break_window_end_percent = models.PositiveSmallIntegerField(
+        _("break window ends at (percent of the shift)"), default=67
+    )
+    min_rest_hours = models.FloatField(_("minimum rest between shifts (hours)"), default=11.0)
+    max_consecutive_days = models.PositiveSmallIntegerField(
+        _("maximum consecutive working days"), default=6
+    )
+    evening_after = models.TimeField(
+        _("a shift still running after this time is unpopular"), default="19:00"
+    )
+    weekend_unpopular = models.BooleanField(_("weekend shifts are unpopular"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "workforce_schedulingrules"  # created by the former workforce app
+        verbose_name = _("scheduling rules")
+        verbose_name_plural = _("scheduling rules")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} rules"
+
+
+class AgentProfile(models.Model):
+    """What the scheduler knows of an agent: skills, contract, availability and preferences.
+
+    `availability` maps ISO weekday ("1" … "7") to [["HH:MM", "HH:MM"], …]; empty: always
+    available. `feed_version` is part of the signed calendar-feed address: raising it revokes
+    every address given out before.
+    """
+
+    agent = models.OneToOneField(
+        "team.Agent", on_delete=models.CASCADE, related_name="work_profile"
+    )
+    channels = models.JSONField(_("channels"), default=list, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    min_hours_per_week = models.FloatField(_("minimum hours a week"), default=0.0)
+    max_hours_per_week = models.FloatField(_("maximum hours a week"), default=40.0)
+    max_days_per_week = models.PositiveSmallIntegerField(_("maximum days a week"), default=5)
+    availability = models.JSONField(_("weekly availability"), default=dict, blank=True)
+    preferred_day_parts = models.JSONField(_("preferred day parts"), default=list, blank=True)
+    preferred_start_times = models.JSONField(_("preferred start times"), default=list, blank=True)
+    preferred_days_off = models.JSONField(_("preferred days off"), default=list, blank=True)
+    feed_version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "workforce_agentprofile"  # created by the former workforce app
+        verbose_name = _("work profile")
+        verbose_name_plural = _("work profiles")
+
+    def __str__(self) -> str:
+        return f"{self.agent} profile"
+
+    @property
+    def skills(self) -> list[str]:
+        return [*self.channels, *(f"lang:{code}" for code in self.languages)]
+
+
+class AgentAbsence(models.Model):
+    """A dated exception: the agent cannot work from `start` to `end`."""
+
+    class Kind(models.TextChoices):
+        LEAVE = "leave", _("Leave")
+        TRAINING = "training", _("Training")
+        HOLIDAY = "holiday", _("Holiday")
+        OTHER = "other", _("Other")
+
+    agent = models.ForeignKey("team.Agent", on_delete=models.CASCADE, related_name="absences")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.LEAVE)
+    start = models.DateTimeField(_("from"))
+    end = models.DateTimeField(_("until"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        db_table = "workforce_agentabsence"  # created by the former workforce app
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        ordering = ["start"]
+
+    def __str__(self) -> str:
+        return f"{self.agent} {self.kind} {self.start:%Y-%m-%d}"
+
+
+class Schedule(models.Model):
+    """One week's schedule: the requirement it covers, the solving job and its result."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Solving")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    class Source(models.TextChoices):
+        FORECAST = "forecast", _("Latest staffing requirement")
+        UPLOAD = "upload", _("Uploaded requirement file")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="schedules"
+    )
+    week_start = models.DateField(_("first day"))
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.FORECAST)
+    interval_minutes = models.PositiveSmallIntegerField(default=30)
+    #: [[start ISO 8601, skill, agents], …] — the requirement as it was when the job was queued.
+    requirement = models.JSONField(default=list, blank=True)
+    time_limit_seconds = models.PositiveIntegerField(default=30)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    solutions = models.PositiveIntegerField(default=0)
+    best_objective = models.FloatField(null=True, blank=True)
+    best_bound = models.FloatField(null=True, blank=True)
+    elapsed_seconds = models.FloatField(default=0.0)
+    status = models.CharField(max_length=16, blank=True)  # optimal, feasible, infeasible, unknown
+    gap = models.FloatField(null=True, blank=True)
+    #: Why no schedule could be built (the solver's plain-English reasons).
+    infeasibility = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "workforce_schedule"  # created by the former workforce app
+        verbose_name = _("schedule")
+        verbose_name_plural = _("schedules")
+        ordering = ["-week_start", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.week_start} ({self.state})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def gap_percent(self) -> float | None:
+        return None if self.gap is None else 100 * self.gap
+
+    @property
+    def percent(self) -> int:
+        """Share of the time limit used (the solver may finish earlier)."""
+        if self.finished:
+            return 100
+        if not self.time_limit_seconds:
+            return 0
+        return min(99, round(100 * self.elapsed_seconds / self.time_limit_seconds))
+
+
+class ScheduledShift(models.Model):
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="shifts")
+    agent = models.ForeignKey(
+        "team.Agent", on_delete=models.CASCADE, related_name="scheduled_shifts"
+    )
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    break_start = models.DateTimeField(null=True, blank=True)
+    break_end = models.DateTimeField(null=True, blank=True)
+    edited = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "workforce_scheduledshift"  # created by the former workforce app
+        ordering = ["start", "agent_id"]
+        indexes = [models.Index(fields=["schedule", "agent", "start"], name="scheduled_shift_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.agent} {self.start:%Y-%m-%d %H:%M}"
+
+
+class ShiftSwap(models.Model):
+    """An agent offers a shift; a qualified colleague takes it; a manager approves."""
+
+    class State(models.TextChoices):
+        OFFERED = "offered", _("Offered")
+        TAKEN = "taken", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    shift = models.ForeignKey(ScheduledShift, on_delete=models.CASCADE, related_name="swaps")
+    offered_by = models.ForeignKey(
+        "team.Agent", on_delete=models.CASCADE, related_name="swaps_offered"
+    )
+    taken_by = models.ForeignKey(
+        "team.Agent",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="swaps_taken",
+    )
+    state = models.CharField(max_length=16, choices=State.choices, default=State.OFFERED)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "workforce_shiftswap"  # created by the former workforce app
+        verbose_name = _("shift swap")
+        verbose_name_plural = _("shift swaps")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.shift} {self.state}"

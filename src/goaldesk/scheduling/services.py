@@ -1,0 +1,547 @@
+"""Writes of shift scheduling: profiles, rules, solving jobs, manual edits, publishing, swaps.
+
+The solver and the rule checks are the engine's (`goaldesk.engine.rostering`); this module
+turns the database into engine input and the engine's shifts back into rows.
+"""
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from goaldesk.accounts.models import Organisation
+from goaldesk.engine.rostering import Requirement, SolveProgress, solve_schedule
+from goaldesk.engine.rostering.problem import break_offsets, break_rule_for
+from goaldesk.scheduling.models import (
+    AgentAbsence,
+    AgentProfile,
+    Schedule,
+    ScheduledShift,
+    SchedulingRules,
+    ShiftSwap,
+)
+from goaldesk.scheduling.selectors import (
+    engine_agents,
+    engine_rules,
+    schedule_evaluate,
+    schedule_requirements,
+    shift_to_engine,
+    violation_text,
+    week_start_for,
+)
+from goaldesk.team.models import Agent
+
+logger = logging.getLogger(__name__)
+
+#: Kept from before the split: changing it would void every calendar address given out.
+FEED_SALT = "goaldesk.workforce.calendar-feed"
+MAX_TIME_LIMIT_SECONDS = 600
+
+
+class ScheduleError(ValueError):
+    """A change that cannot be made, with a message for the person who asked for it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# --- profiles and rules -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def agent_profile_save(*, agent: Agent, values: dict[str, Any]) -> AgentProfile:
+    """Create or update an agent's work profile from cleaned form values."""
+    profile, _created = AgentProfile.objects.get_or_create(agent=agent)
+    for name, value in values.items():
+        setattr(profile, name, value)
+    if profile.min_hours_per_week > profile.max_hours_per_week:
+        raise ScheduleError(_("The minimum hours a week are more than the maximum."))
+    profile.save()
+    return profile
+
+
+@transaction.atomic
+def agent_absence_add(
+    *, agent: Agent, kind: str, start: dt.datetime, end: dt.datetime, note: str = ""
+) -> AgentAbsence:
+    if timezone.is_naive(start) or timezone.is_naive(end):
+        raise ValueError("Absences need aware datetimes.")
+    if end <= start:
+        raise ScheduleError(_("The absence must end after it starts."))
+    return AgentAbsence.objects.create(agent=agent, kind=kind, start=start, end=end, note=note)
+
+
+@transaction.atomic
+def agent_absence_delete(*, absence: AgentAbsence) -> None:
+    absence.delete()
+
+
+@transaction.atomic
+def scheduling_rules_save(*, organisation: Organisation, values: dict[str, Any]) -> SchedulingRules:
+    rules, _created = SchedulingRules.objects.get_or_create(organisation=organisation)
+    for name, value in values.items():
+        setattr(rules, name, value)
+    rules.save()
+    return rules
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, agent: Agent) -> AgentProfile:
+    """Invalidate every calendar-feed address given out for `agent` so far."""
+    profile, _created = AgentProfile.objects.get_or_create(agent=agent)
+    profile.feed_version += 1
+    profile.save(update_fields=["feed_version"])
+    return profile
+
+
+def calendar_feed_token(*, agent: Agent) -> str:
+    """The signed, unguessable token of the agent's current calendar-feed address."""
+    profile, _created = AgentProfile.objects.get_or_create(agent=agent)
+    return signing.dumps([agent.pk, profile.feed_version], salt=FEED_SALT)
+
+
+# --- building a schedule ------------------------------------------------------------------------
+
+
+def _week_rows(
+    rows: Sequence[tuple[dt.datetime, str, int]],
+) -> list[list[Any]]:
+    return [[start.isoformat(), skill, int(n)] for start, skill, n in rows if n > 0]
+
+
+def schedule_create(
+    *,
+    organisation: Organisation,
+    week_start: dt.date,
+    time_limit_seconds: int = 30,
+    requirement: Sequence[Requirement] | None = None,
+    created_by: Any = None,
+    run_now: bool = False,
+) -> Schedule:
+    """Queue the solving of a week's schedule.
+
+    The requirement is the latest forecast's staffing requirement for the week, or
+    `requirement` (an uploaded file). `run_now` solves in this process instead of queueing.
+    """
+    from goaldesk.forecasting.selectors import forecast_run_latest, requirement_for_week
+    from goaldesk.scheduling.tasks import schedule_solve_task
+
+    if not 1 <= time_limit_seconds <= MAX_TIME_LIMIT_SECONDS:
+        raise ScheduleError(
+            _("The time limit must be between 1 and %(max)s seconds.")
+            % {"max": MAX_TIME_LIMIT_SECONDS}
+        )
+    if requirement is not None:
+        tz = organisation.tzinfo
+        first = dt.datetime.combine(week_start, dt.time(0), tzinfo=tz)
+        last = dt.datetime.combine(week_start + dt.timedelta(days=7), dt.time(0), tzinfo=tz)
+        inside = [r for r in requirement if first <= r.start < last]
+        if not inside:
+            raise ScheduleError(
+                _("The requirement file has no intervals in the week starting %(day)s.")
+                % {"day": week_start.isoformat()}
+            )
+        interval = inside[0].interval_minutes
+        rows = [
+            [r.start.astimezone(tz).isoformat(), skill, int(n)]
+            for r in inside
+            for skill, n in r.required.items()
+            if n > 0
+        ]
+        source = Schedule.Source.UPLOAD
+    else:
+        run = forecast_run_latest(organisation=organisation)
+        if run is None:
+            raise ScheduleError(
+                _(
+                    "There is no staffing requirement yet: run a forecast first, or upload a requirement file."
+                )
+            )
+        interval = run.interval_minutes
+        rows = _week_rows(requirement_for_week(organisation=organisation, week_start=week_start))
+        if not rows:
+            raise ScheduleError(
+                _("The latest forecast needs no agents in the week starting %(day)s.")
+                % {"day": week_start.isoformat()}
+            )
+        source = Schedule.Source.FORECAST
+    with transaction.atomic():
+        schedule = Schedule.objects.create(
+            organisation=organisation,
+            week_start=week_start,
+            source=source,
+            interval_minutes=interval,
+            requirement=rows,
+            time_limit_seconds=time_limit_seconds,
+            created_by=created_by,
+        )
+        schedule_id = schedule.pk
+        if not run_now:
+            transaction.on_commit(lambda: schedule_solve_task.enqueue(schedule_id))
+    if run_now:
+        schedule = schedule_solve(schedule_id)
+    return schedule
+
+
+def schedule_solve(schedule_id: int) -> Schedule:
+    """Solve a queued schedule, writing progress as the solver improves, then its shifts."""
+    schedule = Schedule.objects.select_related("organisation").get(pk=schedule_id)
+    if schedule.finished:
+        return schedule
+    Schedule.objects.filter(pk=schedule.pk).update(
+        state=Schedule.State.RUNNING, started_at=timezone.now(), error=""
+    )
+    organisation = schedule.organisation
+    last_write = [0.0]
+
+    def progress(p: SolveProgress) -> None:
+        now = time.monotonic()
+        if now - last_write[0] < 0.25:
+            return
+        last_write[0] = now
+        Schedule.objects.filter(pk=schedule.pk).update(
+            solutions=p.solutions,
+            best_objective=p.objective,
+            best_bound=p.best_bound,
+            elapsed_seconds=p.wall_seconds,
+        )
+
+    try:
+        requirements = schedule_requirements(schedule)
+        agents, _records = engine_agents(organisation=organisation, week_start=schedule.week_start)
+        if not agents:
+            raise ScheduleError(_("The organisation has no active agents to schedule."))
+        rules = engine_rules(organisation=organisation)
+        result = solve_schedule(
+            requirements,
+            agents,
+            rules,
+            time_limit_seconds=schedule.time_limit_seconds,
+            progress=progress,
+        )
+    except Exception as error:
+        logger.exception("Schedule %s failed", schedule.pk)
+        if isinstance(error, ScheduleError):
+            message = error.message
+        elif isinstance(error, ValueError):
+            message = _("The rules do not fit the requirement: %(reason)s") % {"reason": error}
+        else:
+            message = _("An unexpected error stopped the solver.")
+        Schedule.objects.filter(pk=schedule.pk).update(
+            state=Schedule.State.FAILED, error=message, finished_at=timezone.now()
+        )
+        schedule.refresh_from_db()
+        return schedule
+    by_id = {str(a.pk): a for a in Agent.objects.filter(organisation=organisation)}
+    with transaction.atomic():
+        ScheduledShift.objects.filter(schedule=schedule).delete()
+        ScheduledShift.objects.bulk_create(
+            ScheduledShift(
+                schedule=schedule,
+                agent=by_id[s.agent_id],
+                start=s.start,
+                end=s.end,
+                break_start=s.breaks[0][0] if s.breaks else None,
+                break_end=s.breaks[0][1] if s.breaks else None,
+            )
+            for s in result.shifts
+        )
+        Schedule.objects.filter(pk=schedule.pk).update(
+            state=Schedule.State.DONE,
+            status=result.status,
+            best_objective=result.objective,
+            best_bound=result.best_bound,
+            gap=result.gap,
+            elapsed_seconds=result.wall_seconds,
+            infeasibility=list(result.infeasibility),
+            finished_at=timezone.now(),
+        )
+    schedule.refresh_from_db()
+    return schedule
+
+
+# --- manual edits -------------------------------------------------------------------------------
+
+
+def _place_break(schedule: Schedule, start: dt.datetime, end: dt.datetime) -> tuple[Any, Any]:
+    """The break a shift of this length needs, in the middle of its window (or none)."""
+    rules = engine_rules(organisation=schedule.organisation)
+    minutes = round((end - start).total_seconds() / 60)
+    rule = break_rule_for(minutes, rules)
+    if rule is None:
+        return None, None
+    offsets = break_offsets(minutes, rule, schedule.interval_minutes)
+    if not offsets:
+        return None, None
+    offset = offsets[len(offsets) // 2]
+    brk = start + dt.timedelta(minutes=offset * schedule.interval_minutes)
+    return brk, brk + dt.timedelta(minutes=rule.length_minutes)
+
+
+def _check_times(schedule: Schedule, start: dt.datetime, minutes: int) -> dt.datetime:
+    if timezone.is_naive(start):
+        raise ValueError("Shift starts must be aware datetimes.")
+    if minutes <= 0 or minutes > 24 * 60:
+        raise ScheduleError(_("A shift lasts between a minute and a day."))
+    if minutes % schedule.interval_minutes:
+        raise ScheduleError(
+            _("The shift length must be a multiple of %(n)s minutes.")
+            % {"n": schedule.interval_minutes}
+        )
+    tz = schedule.organisation.tzinfo
+    day = start.astimezone(tz).date()
+    if not schedule.week_start <= day < schedule.week_start + dt.timedelta(days=7):
+        raise ScheduleError(_("The shift must start inside the schedule's week."))
+    return start + dt.timedelta(minutes=minutes)
+
+
+def _touch(schedule: Schedule) -> None:
+    Schedule.objects.filter(pk=schedule.pk).update(edited_at=timezone.now())
+
+
+@transaction.atomic
+def shift_add(
+    *, schedule: Schedule, agent: Agent, start: dt.datetime, minutes: int
+) -> ScheduledShift:
+    if agent.organisation_id != schedule.organisation_id:
+        raise ValueError("The agent belongs to another organisation.")
+    end = _check_times(schedule, start, minutes)
+    brk_start, brk_end = _place_break(schedule, start, end)
+    shift = ScheduledShift.objects.create(
+        schedule=schedule,
+        agent=agent,
+        start=start,
+        end=end,
+        break_start=brk_start,
+        break_end=brk_end,
+        edited=True,
+    )
+    _touch(schedule)
+    return shift
+
+
+@transaction.atomic
+def shift_move(
+    *, shift: ScheduledShift, start: dt.datetime, minutes: int, agent: Agent | None = None
+) -> ScheduledShift:
+    """Move a shift to another start and length (and agent); its break is placed again."""
+    schedule = shift.schedule
+    end = _check_times(schedule, start, minutes)
+    if agent is not None:
+        if agent.organisation_id != schedule.organisation_id:
+            raise ValueError("The agent belongs to another organisation.")
+        shift.agent = agent
+    shift.start, shift.end = start, end
+    shift.break_start, shift.break_end = _place_break(schedule, start, end)
+    shift.edited = True
+    shift.save()
+    _touch(schedule)
+    return shift
+
+
+@transaction.atomic
+def shift_remove(*, shift: ScheduledShift) -> None:
+    schedule = shift.schedule
+    shift.delete()
+    _touch(schedule)
+
+
+@transaction.atomic
+def schedule_publish(*, schedule: Schedule) -> Schedule:
+    """Publish the schedule: its agents see it; another published schedule of the week is withdrawn."""
+    if schedule.state != Schedule.State.DONE:
+        raise ScheduleError(_("Only a finished schedule can be published."))
+    Schedule.objects.filter(
+        organisation=schedule.organisation, week_start=schedule.week_start
+    ).exclude(pk=schedule.pk).update(published_at=None)
+    schedule.published_at = timezone.now()
+    schedule.save(update_fields=["published_at"])
+    return schedule
+
+
+@transaction.atomic
+def schedule_unpublish(*, schedule: Schedule) -> Schedule:
+    schedule.published_at = None
+    schedule.save(update_fields=["published_at"])
+    return schedule
+
+
+# --- swaps --------------------------------------------------------------------------------------
+
+
+def _demanded_skills(schedule: Schedule) -> set[str]:
+    return {skill for _start, skill, _n in schedule.requirement}
+
+
+def swap_check(*, shift: ScheduledShift, taker: Agent) -> list[str]:
+    """Why `taker` may not work `shift` (translated; empty: they may).
+
+    Qualified: the taker has every demanded skill the shift's agent has. Rules: the schedule
+    with the shift given to the taker, checked by the engine; only rules the change breaks
+    for the taker count.
+    """
+    schedule = shift.schedule
+    agents, records = engine_agents(
+        organisation=schedule.organisation, week_start=schedule.week_start
+    )
+    by_id = {a.id: a for a in agents}
+    offered = by_id.get(str(shift.agent_id))
+    taking = by_id.get(str(taker.pk))
+    if taking is None:
+        return [_("%(name)s is not an active agent.") % {"name": taker}]
+    needed = (offered.skills if offered else frozenset()) & _demanded_skills(schedule)
+    missing = sorted(needed - taking.skills)
+    if missing:
+        return [
+            _("%(name)s lacks the skills this shift needs: %(skills)s.")
+            % {"name": taker, "skills": ", ".join(missing)}
+        ]
+    shifts = list(schedule.shifts.all())
+    before = schedule_evaluate(schedule, shifts=shifts, agents=agents, records=records)
+    moved = [
+        shift_to_engine(s, agent_id=str(taker.pk) if s.pk == shift.pk else None) for s in shifts
+    ]
+    after = schedule_evaluate(
+        schedule, shifts=shifts, agents=agents, records=records, engine_shifts=moved
+    )
+    known = {(v.code, v.agent_id, v.at) for v in before.evaluation.violations}
+    return [
+        violation_text(v, records=records, organisation=schedule.organisation)
+        for v in after.evaluation.violations
+        if v.agent_id == str(taker.pk) and (v.code, v.agent_id, v.at) not in known
+    ]
+
+
+@transaction.atomic
+def swap_offer(*, shift: ScheduledShift, agent: Agent) -> ShiftSwap:
+    if shift.agent_id != agent.pk:
+        raise ScheduleError(_("Only the agent on a shift can offer it."))
+    if shift.schedule.published_at is None:
+        raise ScheduleError(_("Only shifts of a published schedule can be offered."))
+    if shift.start <= timezone.now():
+        raise ScheduleError(_("The shift has already started."))
+    if shift.swaps.filter(state__in=[ShiftSwap.State.OFFERED, ShiftSwap.State.TAKEN]).exists():
+        raise ScheduleError(_("This shift is already offered."))
+    return ShiftSwap.objects.create(shift=shift, offered_by=agent)
+
+
+@transaction.atomic
+def swap_withdraw(*, swap: ShiftSwap, agent: Agent) -> ShiftSwap:
+    if swap.offered_by_id != agent.pk or swap.state not in (
+        ShiftSwap.State.OFFERED,
+        ShiftSwap.State.TAKEN,
+    ):
+        raise ScheduleError(_("This offer cannot be withdrawn."))
+    swap.state = ShiftSwap.State.WITHDRAWN
+    swap.save(update_fields=["state"])
+    return swap
+
+
+@transaction.atomic
+def swap_take(*, swap: ShiftSwap, agent: Agent) -> ShiftSwap:
+    """A colleague takes an offered shift; the rules are checked now and again at approval."""
+    if swap.state != ShiftSwap.State.OFFERED:
+        raise ScheduleError(_("This shift is no longer on offer."))
+    if agent.pk == swap.offered_by_id:
+        raise ScheduleError(_("You cannot take your own shift."))
+    problems = swap_check(shift=swap.shift, taker=agent)
+    if problems:
+        raise ScheduleError(_("You cannot take this shift: %(why)s") % {"why": " ".join(problems)})
+    swap.taken_by = agent
+    swap.state = ShiftSwap.State.TAKEN
+    swap.save(update_fields=["taken_by", "state"])
+    return swap
+
+
+@transaction.atomic
+def swap_decide(*, swap: ShiftSwap, approve: bool, decided_by: Any, reason: str = "") -> ShiftSwap:
+    """A manager approves (the shift changes hands if no rule breaks) or rejects the swap."""
+    if swap.state != ShiftSwap.State.TAKEN or swap.taken_by is None:
+        raise ScheduleError(_("This swap is not waiting for approval."))
+    swap.decided_by = decided_by
+    swap.decided_at = timezone.now()
+    if approve:
+        problems = swap_check(shift=swap.shift, taker=swap.taken_by)
+        if problems:
+            swap.state = ShiftSwap.State.REJECTED
+            swap.reason = " ".join(problems)
+        else:
+            shift = swap.shift
+            shift.agent = swap.taken_by
+            shift.edited = True
+            shift.save(update_fields=["agent", "edited"])
+            _touch(shift.schedule)
+            swap.state = ShiftSwap.State.APPROVED
+    else:
+        swap.state = ShiftSwap.State.REJECTED
+        swap.reason = reason or _("Rejected by a manager.")
+    swap.save(update_fields=["state", "reason", "decided_by", "decided_at"])
+    return swap
+
+
+# --- demo ---------------------------------------------------------------------------------------
+
+
+def schedule_demo_build(
+    *, organisation: Organisation, today: dt.date, time_limit_seconds: int = 10
+) -> Schedule | None:
+    """Work profiles for the demo's agents and a solved, published schedule of this week.
+
+    Uses the latest forecast's requirement when there is one; otherwise runs a forecast first
+    (in this process). Returns the schedule, or None when there is no demand to cover.
+    """
+    import random
+
+    from goaldesk.forecasting.models import ForecastRun
+    from goaldesk.forecasting.selectors import forecast_run_latest
+    from goaldesk.forecasting.services import forecast_run_execute
+    from goaldesk.interactions.models import Channel
+
+    run = forecast_run_latest(organisation=organisation)
+    if run is None:
+        run = ForecastRun.objects.create(
+            organisation=organisation, interval_minutes=30, horizon_days=14
+        )
+        run = forecast_run_execute(run.pk)
+        if run.state != ForecastRun.State.DONE:
+            return None
+    channels = [c["channel"] for c in run.channels] or [Channel.PHONE]
+    rng = random.Random(organisation.pk)  # noqa: S311 - demo data, not security
+    agents = list(Agent.objects.filter(organisation=organisation, active=True).order_by("pk"))
+    parts = ["morning", "afternoon", "evening"]
+    for n, agent in enumerate(agents):
+        skills = [channels[n % len(channels)]]
+        skills += [c for c in channels if c not in skills and rng.random() < 0.5]
+        part_time = n % 4 == 3
+        agent_profile_save(
+            agent=agent,
+            values={
+                "channels": skills,
+                "languages": [organisation.language],
+                "min_hours_per_week": 0.0,
+                "max_hours_per_week": 24.0 if part_time else 40.0,
+                "max_days_per_week": 3 if part_time else 5,
+                "preferred_day_parts": [parts[n % len(parts)]] if n % 2 == 0 else [],
+                "preferred_days_off": [],
+            },
+        )
+    week_start = week_start_for(organisation, today)
+    try:
+        schedule = schedule_create(
+            organisation=organisation,
+            week_start=week_start,
+            time_limit_seconds=time_limit_seconds,
+            run_now=True,
+        )
+    except ScheduleError:
+        return None
+    if schedule.state == Schedule.State.DONE:
+        schedule_publish(schedule=schedule)
+    return schedule

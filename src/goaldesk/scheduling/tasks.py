@@ -1,0 +1,12 @@
+"""Background jobs of scheduling (run by `goaldesk worker`)."""
+
+from django_tasks import task
+
+
+@task()
+def schedule_solve_task(schedule_id: int) -> dict[str, object]:
+    """Solve schedule `schedule_id` within its time limit (progress written as it improves)."""
+    from goaldesk.scheduling.services import schedule_solve
+
+    schedule = schedule_solve(schedule_id)
+    return {"state": schedule.state, "status": schedule.status, "gap": schedule.gap}

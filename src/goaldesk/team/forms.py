@@ -1,0 +1,48 @@
+"""Forms of the team and agent pages."""
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from goaldesk.accounts.models import Organisation
+from goaldesk.team.models import Team
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(label=_("Team name"), max_length=100)
+
+
+class AgentForm(forms.Form):
+    key = forms.CharField(
+        label=_("Key"),
+        max_length=150,
+        help_text=_("The agent's e-mail address or code, as it appears in imported files."),
+    )
+    name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.none(), required=False, empty_label=_("No team")
+    )
+    user = forms.ModelChoiceField(
+        label=_("Sign-in user"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label=_("None"),
+        help_text=_("Lets this member see their own scorecard and shifts."),
+    )
+    active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        teams: QuerySet[Team] = Team.objects.filter(organisation=organisation)
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+        users = (
+            get_user_model()
+            .objects.filter(memberships__organisation=organisation)
+            .order_by(get_user_model().USERNAME_FIELD)
+        )
+        self.fields["user"].queryset = users  # type: ignore[attr-defined]
+        self.fields["user"].label_from_instance = lambda u: u.get_username()  # type: ignore[attr-defined]
+        self.fields["key"].widget.attrs["dir"] = "ltr"
