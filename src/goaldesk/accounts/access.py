@@ -6,7 +6,7 @@ not revealed); a member whose role is too low gets 403; an anonymous visitor is 
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -17,6 +17,19 @@ from goaldesk.accounts.models import Calendar, Membership, Organisation, Profile
 from goaldesk.core.display import display_calendar
 
 LANGUAGE_COOKIE = "django_language"
+
+
+class SignedInRequest(HttpRequest):
+    """A request after `PreferencesMiddleware`: `profile` is set when the user is signed in."""
+
+    profile: Profile
+
+
+class OrgRequest(SignedInRequest):
+    """A request to an organisation page that `org_view` let through."""
+
+    org: Organisation
+    membership: Membership
 
 
 def profile_for(user: Any) -> Profile:
@@ -61,8 +74,9 @@ def org_view(
                 raise Http404
             if not membership.allows(role):
                 raise PermissionDenied
-            request.org = membership.organisation  # type: ignore[attr-defined]
-            request.membership = membership  # type: ignore[attr-defined]
+            org_request = cast(OrgRequest, request)
+            org_request.org = membership.organisation
+            org_request.membership = membership
             apply_preferences(request, membership.organisation)
             profile = getattr(request, "profile", None)
             if profile is not None and profile.last_organisation_id != membership.organisation_id:

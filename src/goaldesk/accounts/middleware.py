@@ -1,9 +1,10 @@
 from collections.abc import Callable
+from typing import cast
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from goaldesk.accounts.access import apply_preferences, profile_for
+from goaldesk.accounts.access import SignedInRequest, apply_preferences, profile_for
 from goaldesk.accounts.models import Calendar
 from goaldesk.core.display import display_calendar
 
@@ -18,6 +19,7 @@ class PreferencesMiddleware:
         display_calendar.set(Calendar.GREGORIAN)
         timezone.deactivate()
         if request.user.is_authenticated:
-            request.profile = profile_for(request.user)  # type: ignore[attr-defined]
-            apply_preferences(request, request.profile.last_organisation)  # type: ignore[attr-defined]
+            signed_in = cast(SignedInRequest, request)
+            signed_in.profile = profile_for(request.user)
+            apply_preferences(request, signed_in.profile.last_organisation)
         return self.get_response(request)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from goaldesk.accounts import selectors, services
-from goaldesk.accounts.access import LANGUAGE_COOKIE, org_view, profile_for
+from goaldesk.accounts.access import LANGUAGE_COOKIE, OrgRequest, org_view, profile_for
 from goaldesk.accounts.forms import (
     ApiTokenForm,
     BusinessHoursFormSet,
@@ -41,15 +41,15 @@ def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def require_role(request: HttpRequest, role: str) -> None:
-    if not request.membership.allows(role):  # type: ignore[attr-defined]
+def require_role(request: OrgRequest, role: str) -> None:
+    if not request.membership.allows(role):
         raise PermissionDenied
 
 
 def render_settings(
-    request: HttpRequest, template: str, section: str, **context: Any
+    request: OrgRequest, template: str, section: str, **context: Any
 ) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     context.update(
         nav="settings",
         section=section,
@@ -60,8 +60,8 @@ def render_settings(
 
 
 @org_view(Role.VIEWER)
-def settings_landing(request: HttpRequest) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def settings_landing(request: OrgRequest) -> HttpResponse:
+    org = request.org
     weekend_names = [services.weekday_name(day) for day in sorted(org.weekend_days or [])]
     return render_settings(
         request, "accounts/settings/landing.html", "landing", weekend_names=weekend_names
@@ -69,8 +69,8 @@ def settings_landing(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Role.MANAGER)
-def settings_general(request: HttpRequest) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def settings_general(request: OrgRequest) -> HttpResponse:
+    org = request.org
     if request.method == "POST":
         require_role(request, Role.OWNER)
         form = OrganisationSettingsForm(request.POST)
@@ -89,8 +89,8 @@ def settings_general(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Role.MANAGER)
-def settings_hours(request: HttpRequest) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def settings_hours(request: OrgRequest) -> HttpResponse:
+    org = request.org
     if request.method == "POST":
         require_role(request, Role.OWNER)
         formset = BusinessHoursFormSet(request.POST, prefix="hours")
@@ -122,8 +122,8 @@ def settings_hours(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Role.MANAGER)
-def settings_holidays(request: HttpRequest) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def settings_holidays(request: OrgRequest) -> HttpResponse:
+    org = request.org
     jalali = display_calendar.get() == Calendar.JALALI
     if request.method == "POST":
         require_role(request, Role.OWNER)
@@ -146,8 +146,8 @@ def settings_holidays(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @org_view(Role.OWNER)
-def holiday_delete(request: HttpRequest, holiday_id: int) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def holiday_delete(request: OrgRequest, holiday_id: int) -> HttpResponse:
+    org = request.org
     if not services.holiday_delete(organisation=org, holiday_id=holiday_id):
         raise Http404
     messages.success(request, _("The holiday was removed."))
@@ -155,14 +155,14 @@ def holiday_delete(request: HttpRequest, holiday_id: int) -> HttpResponse:
 
 
 def _members_page(
-    request: HttpRequest,
+    request: OrgRequest,
     *,
     add_form: MemberAddForm | None = None,
     create_form: MemberCreateForm | None = None,
     row_errors: dict[int, str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+    org = request.org
     members = list(selectors.membership_list(organisation=org))
     row_errors = row_errors or {}
     rows = [
@@ -186,8 +186,8 @@ def _members_page(
 
 
 @org_view(Role.OWNER)
-def members(request: HttpRequest) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def members(request: OrgRequest) -> HttpResponse:
+    org = request.org
     if request.method != "POST":
         return _members_page(request)
     if "add-username" in request.POST:
@@ -229,8 +229,8 @@ def members(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @org_view(Role.OWNER)
-def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def member_role(request: OrgRequest, membership_id: int) -> HttpResponse:
+    org = request.org
     membership = get_object_or_404(Membership, organisation=org, pk=membership_id)
     form = MemberRoleForm(request.POST, prefix=f"m{membership.pk}")
     if not form.is_valid():
@@ -253,8 +253,8 @@ def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 @require_POST
 @org_view(Role.OWNER)
-def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def member_remove(request: OrgRequest, membership_id: int) -> HttpResponse:
+    org = request.org
     membership = get_object_or_404(Membership, organisation=org, pk=membership_id)
     try:
         services.member_remove(organisation=org, membership_id=membership.pk)
@@ -269,8 +269,8 @@ def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 
 @org_view(Role.OWNER)
-def tokens(request: HttpRequest) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def tokens(request: OrgRequest) -> HttpResponse:
+    org = request.org
     raw_token = None
     new_token = None
     if request.method == "POST":
@@ -305,8 +305,8 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @org_view(Role.OWNER)
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def token_revoke(request: OrgRequest, token_id: int) -> HttpResponse:
+    org = request.org
     get_object_or_404(selectors.api_token_list(organisation=org), pk=token_id)
     token = services.api_token_revoke(organisation=org, token_id=token_id)
     messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})

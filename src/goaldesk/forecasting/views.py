@@ -18,7 +18,7 @@ from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from goaldesk.accounts.access import org_view
+from goaldesk.accounts.access import OrgRequest, org_view
 from goaldesk.accounts.models import Role, today_in
 from goaldesk.core.display import ldate, lnum
 from goaldesk.engine import localize_digits
@@ -53,8 +53,8 @@ CHANNEL_LABELS = dict(Channel.choices)
 PEAK_WEEKS = (4, 8, 13, 26)
 
 
-def _can_edit(request: HttpRequest) -> bool:
-    return request.membership.allows(Role.MANAGER)  # type: ignore[attr-defined]
+def _can_edit(request: OrgRequest) -> bool:
+    return request.membership.allows(Role.MANAGER)
 
 
 def _weekday(iso: int, short: bool = False) -> str:
@@ -98,9 +98,9 @@ def _channel_choice(request: "HttpRequest | _PostAsGet", channels: list[str]) ->
 
 
 @org_view(Role.VIEWER)
-def planning_home(request: HttpRequest) -> HttpResponse:
+def planning_home(request: OrgRequest) -> HttpResponse:
     """The latest forecast against actuals, each method's accuracy, and the forecast form."""
-    org = request.org  # type: ignore[attr-defined]
+    org = request.org
     run = forecast_run_latest(organisation=org)
     channels = [c["channel"] for c in run.channels] if run else []
     channel = _channel_choice(request, channels)
@@ -147,8 +147,8 @@ def planning_home(request: HttpRequest) -> HttpResponse:
 
 @org_view(Role.MANAGER)
 @require_POST
-def forecast_start(request: HttpRequest) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def forecast_start(request: OrgRequest) -> HttpResponse:
+    org = request.org
     uploads = HistoryUpload.objects.filter(organisation=org)
     form = ForecastForm(request.POST, uploads=uploads)
     if not form.is_valid():
@@ -170,11 +170,11 @@ def forecast_start(request: HttpRequest) -> HttpResponse:
     return redirect("forecasting:run", org_slug=org.slug, run_id=run.pk)
 
 
-def _run(request: HttpRequest, run_id: int) -> ForecastRun:
+def _run(request: OrgRequest, run_id: int) -> ForecastRun:
     return get_object_or_404(
         ForecastRun.objects.select_related("organisation", "created_by", "upload"),
         pk=run_id,
-        organisation=request.org,  # type: ignore[attr-defined]
+        organisation=request.org,
     )
 
 
@@ -191,7 +191,7 @@ def _run_channels(run: ForecastRun) -> list[dict[str, Any]]:
 
 
 @org_view(Role.VIEWER)
-def forecast_run(request: HttpRequest, run_id: int) -> HttpResponse:
+def forecast_run(request: OrgRequest, run_id: int) -> HttpResponse:
     run = _run(request, run_id)
     return render(
         request,
@@ -201,7 +201,7 @@ def forecast_run(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 @org_view(Role.VIEWER)
-def forecast_run_progress(request: HttpRequest, run_id: int) -> HttpResponse:
+def forecast_run_progress(request: OrgRequest, run_id: int) -> HttpResponse:
     """The progress bar, polled by htmx every second until the run is finished."""
     run = _run(request, run_id)
     response = render(request, "forecasting/_run_progress.html", {"run": run})
@@ -214,8 +214,8 @@ def forecast_run_progress(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 @org_view(Role.MANAGER)
-def history_upload(request: HttpRequest) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def history_upload(request: OrgRequest) -> HttpResponse:
+    org = request.org
     form = HistoryUploadForm(request.POST or None, request.FILES or None)
     created = None
     if request.method == "POST" and form.is_valid():
@@ -261,8 +261,8 @@ def history_upload(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Role.VIEWER)
-def peaks(request: HttpRequest) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def peaks(request: OrgRequest) -> HttpResponse:
+    org = request.org
     try:
         weeks = int(request.GET.get("weeks", 8))
     except ValueError:
@@ -442,9 +442,9 @@ def _week_param(request: HttpRequest) -> int:
 
 
 @org_view(Role.VIEWER)
-def staffing(request: HttpRequest) -> HttpResponse:
+def staffing(request: OrgRequest) -> HttpResponse:
     """Inputs per channel (managers save them) and the requirement of one week."""
-    org = request.org  # type: ignore[attr-defined]
+    org = request.org
     run = forecast_run_latest(organisation=org)
     channels = [c["channel"] for c in run.channels] if run else []
     channel = _channel_choice(request if request.method == "GET" else _PostAsGet(request), channels)
@@ -499,9 +499,9 @@ class _PostAsGet:
 
 
 @org_view(Role.VIEWER)
-def staffing_preview(request: HttpRequest) -> HttpResponse:
+def staffing_preview(request: OrgRequest) -> HttpResponse:
     """What-if: the requirement for typed inputs, nothing saved (htmx swaps it in)."""
-    org = request.org  # type: ignore[attr-defined]
+    org = request.org
     run = forecast_run_latest(organisation=org)
     channels = [c["channel"] for c in run.channels] if run else []
     channel = _channel_choice(request, channels)

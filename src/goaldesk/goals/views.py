@@ -10,12 +10,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from goaldesk.accounts.access import org_view
+from goaldesk.accounts.access import OrgRequest, org_view
 from goaldesk.accounts.models import Role, today_in
 from goaldesk.accounts.settings_views import add_service_error
 from goaldesk.engine import normalize_digits
@@ -47,17 +47,17 @@ from .wording import (
 BASELINE_DAYS = 28
 
 
-def _goal_or_404(request: HttpRequest, goal_id: int) -> Any:
-    goal = selectors.goal_get(organisation=request.org, goal_id=goal_id)  # type: ignore[attr-defined]
+def _goal_or_404(request: OrgRequest, goal_id: int) -> Any:
+    goal = selectors.goal_get(organisation=request.org, goal_id=goal_id)
     if goal is None:
         raise Http404
     return goal
 
 
-def _objective_or_404(request: HttpRequest, objective_id: int) -> Objective:
+def _objective_or_404(request: OrgRequest, objective_id: int) -> Objective:
     objective = (
         Objective.objects.select_related("goal", "goal__organisation")
-        .filter(goal__organisation=request.org, pk=objective_id)  # type: ignore[attr-defined]
+        .filter(goal__organisation=request.org, pk=objective_id)
         .first()
     )
     if objective is None:
@@ -66,8 +66,8 @@ def _objective_or_404(request: HttpRequest, objective_id: int) -> Objective:
 
 
 @org_view(Role.VIEWER)
-def goal_list(request: HttpRequest) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def goal_list(request: OrgRequest) -> HttpResponse:
+    org = request.org
     services.goals_close_due(organisation=org)
     active = [
         presenters.goal_row(goal, selectors.progress_for(goal, full=False))
@@ -83,14 +83,14 @@ def goal_list(request: HttpRequest) -> HttpResponse:
         "archive": archive,
         "strategy": selectors.strategy_for(org),
         "presets": PRESETS,
-        "can_edit": request.membership.allows(Role.MANAGER),  # type: ignore[attr-defined]
+        "can_edit": request.membership.allows(Role.MANAGER),
     }
     return render(request, "goals/list.html", context)
 
 
-def _new_initial(request: HttpRequest) -> dict[str, Any]:
+def _new_initial(request: OrgRequest) -> dict[str, Any]:
     """Initial values: from a template (?template=key), or from a level step (?metric=…)."""
-    org = request.org  # type: ignore[attr-defined]
+    org = request.org
     today = today_in(org)
     baseline_to = today - dt.timedelta(days=1)
     baseline_from = baseline_to - dt.timedelta(days=BASELINE_DAYS - 1)
@@ -166,8 +166,8 @@ def _new_initial(request: HttpRequest) -> dict[str, Any]:
     return initial
 
 
-def _smart_context(request: HttpRequest, form: GoalForm, goal: Any = None) -> dict[str, Any]:
-    org = request.org  # type: ignore[attr-defined]
+def _smart_context(request: OrgRequest, form: GoalForm, goal: Any = None) -> dict[str, Any]:
+    org = request.org
     draft = form.draft()
     result = selectors.smart_check(organisation=org, draft=draft, goal=goal)
     unit = form._value("value_unit") or "hours"
@@ -183,7 +183,7 @@ def _smart_context(request: HttpRequest, form: GoalForm, goal: Any = None) -> di
 
 
 def _render_form(
-    request: HttpRequest, form: GoalForm, goal: Any = None, **extra: Any
+    request: OrgRequest, form: GoalForm, goal: Any = None, **extra: Any
 ) -> HttpResponse:
     if form.is_bound:
         form.is_valid()
@@ -206,9 +206,9 @@ def _render_form(
     return render(request, "goals/form.html", context)
 
 
-def _save_goal(request: HttpRequest, form: GoalForm, goal: Any = None) -> HttpResponse | None:
+def _save_goal(request: OrgRequest, form: GoalForm, goal: Any = None) -> HttpResponse | None:
     """Save through the service; None when the form must be shown again."""
-    org = request.org  # type: ignore[attr-defined]
+    org = request.org
     if not form.is_valid():
         return None
     confirm = bool(form.cleaned_data.get("confirm_warnings"))
@@ -240,8 +240,8 @@ def _save_goal(request: HttpRequest, form: GoalForm, goal: Any = None) -> HttpRe
 
 
 @org_view(Role.MANAGER)
-def goal_new(request: HttpRequest) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def goal_new(request: OrgRequest) -> HttpResponse:
+    org = request.org
     if request.method == "POST":
         form = GoalForm(request.POST, organisation=org)
         response = _save_goal(request, form)
@@ -253,8 +253,8 @@ def goal_new(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Role.MANAGER)
-def goal_edit(request: HttpRequest, goal_id: int) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def goal_edit(request: OrgRequest, goal_id: int) -> HttpResponse:
+    org = request.org
     goal = _goal_or_404(request, goal_id)
     if not goal.is_active:
         messages.error(request, _("This goal has ended; its outcome is kept as it was."))
@@ -271,9 +271,9 @@ def goal_edit(request: HttpRequest, goal_id: int) -> HttpResponse:
 
 @org_view(Role.MANAGER)
 @require_POST
-def goal_check(request: HttpRequest) -> HttpResponse:
+def goal_check(request: OrgRequest) -> HttpResponse:
     """The live SMART check of the goal form (htmx): re-run on every change."""
-    org = request.org  # type: ignore[attr-defined]
+    org = request.org
     goal = None
     if request.POST.get("goal_id", "").isdigit():
         goal = selectors.goal_get(organisation=org, goal_id=int(request.POST["goal_id"]))
@@ -283,9 +283,9 @@ def goal_check(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Role.VIEWER)
-def goal_detail(request: HttpRequest, goal_id: int) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
-    membership = request.membership  # type: ignore[attr-defined]
+def goal_detail(request: OrgRequest, goal_id: int) -> HttpResponse:
+    org = request.org
+    membership = request.membership
     goal = _goal_or_404(request, goal_id)
     services.goal_close(goal=goal)
     progress = selectors.progress_for(goal)
@@ -392,8 +392,8 @@ def _change_text(goal: Any, name: str, value: Any, unit: str) -> str:
 
 @org_view(Role.MANAGER)
 @require_POST
-def objective_add(request: HttpRequest, goal_id: int) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def objective_add(request: OrgRequest, goal_id: int) -> HttpResponse:
+    org = request.org
     goal = _goal_or_404(request, goal_id)
     form = ObjectiveForm(request.POST, organisation=org)
     if form.is_valid():
@@ -418,8 +418,8 @@ def objective_add(request: HttpRequest, goal_id: int) -> HttpResponse:
 
 
 @org_view(Role.MANAGER)
-def objective_edit(request: HttpRequest, objective_id: int) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def objective_edit(request: OrgRequest, objective_id: int) -> HttpResponse:
+    org = request.org
     objective = _objective_or_404(request, objective_id)
     if request.method == "POST" and "delete" in request.POST:
         services.objective_delete(objective=objective)
@@ -459,11 +459,11 @@ def objective_edit(request: HttpRequest, objective_id: int) -> HttpResponse:
 
 @org_view(Role.AGENT)
 @require_POST
-def objective_toggle(request: HttpRequest, objective_id: int) -> HttpResponse:
+def objective_toggle(request: OrgRequest, objective_id: int) -> HttpResponse:
     """Tick an objective done or not done (agents: only their own)."""
-    org = request.org  # type: ignore[attr-defined]
+    org = request.org
     objective = _objective_or_404(request, objective_id)
-    if not services.objective_can_tick(objective=objective, membership=request.membership):  # type: ignore[attr-defined]
+    if not services.objective_can_tick(objective=objective, membership=request.membership):
         raise PermissionDenied
     done = request.POST.get("done", "1" if not objective.done else "0") == "1"
     notes = request.POST.get("notes")
@@ -478,8 +478,8 @@ def objective_toggle(request: HttpRequest, objective_id: int) -> HttpResponse:
 
 @org_view(Role.AGENT)
 @require_POST
-def confidence_rate(request: HttpRequest, goal_id: int) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def confidence_rate(request: OrgRequest, goal_id: int) -> HttpResponse:
+    org = request.org
     goal = _goal_or_404(request, goal_id)
     form = ConfidenceForm(request.POST)
     if form.is_valid():
@@ -496,10 +496,10 @@ def confidence_rate(request: HttpRequest, goal_id: int) -> HttpResponse:
 
 
 @org_view(Role.VIEWER)
-def strategy(request: HttpRequest) -> HttpResponse:
+def strategy(request: OrgRequest) -> HttpResponse:
     """The service vision and the business goals (managers and owners edit)."""
-    org = request.org  # type: ignore[attr-defined]
-    membership = request.membership  # type: ignore[attr-defined]
+    org = request.org
+    membership = request.membership
     current = selectors.strategy_for(org)
     vision_form = StrategyForm(initial={"vision": current.vision if current else ""})
     business_form = BusinessGoalForm()
@@ -536,8 +536,8 @@ def strategy(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Role.MANAGER)
-def business_goal_edit(request: HttpRequest, business_goal_id: int) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def business_goal_edit(request: OrgRequest, business_goal_id: int) -> HttpResponse:
+    org = request.org
     business_goal = BusinessGoal.objects.filter(organisation=org, pk=business_goal_id).first()
     if business_goal is None:
         raise Http404
@@ -574,10 +574,10 @@ def business_goal_edit(request: HttpRequest, business_goal_id: int) -> HttpRespo
 
 
 @org_view(Role.VIEWER)
-def level(request: HttpRequest) -> HttpResponse:
+def level(request: OrgRequest) -> HttpResponse:
     """The service level of a period, its criteria and the way to the next level."""
-    org = request.org  # type: ignore[attr-defined]
-    membership = request.membership  # type: ignore[attr-defined]
+    org = request.org
+    membership = request.membership
     scope = scope_from_query(request.GET, org)
     for problem in scope.problems:
         messages.error(request, problem)
@@ -600,13 +600,13 @@ def level(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Role.VIEWER)
-def dashboard_panel(request: HttpRequest) -> HttpResponse:
+def dashboard_panel(request: OrgRequest) -> HttpResponse:
     """The dashboard's goals panel for its period (an HTML fragment the dashboard loads)."""
-    org = request.org  # type: ignore[attr-defined]
+    org = request.org
     scope = scope_from_query(request.GET, org)
     context = presenters.dashboard_panel(
         organisation=org,
-        membership=request.membership,  # type: ignore[attr-defined]
+        membership=request.membership,
         date_from=scope.date_from,
         date_to=scope.date_to,
     )
@@ -614,8 +614,8 @@ def dashboard_panel(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Role.OWNER)
-def level_thresholds(request: HttpRequest) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def level_thresholds(request: OrgRequest) -> HttpResponse:
+    org = request.org
     thresholds = selectors.level_thresholds_for(org)
     if request.method == "POST" and "reset" in request.POST:
         services.level_thresholds_reset(organisation=org)

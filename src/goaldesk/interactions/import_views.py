@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from goaldesk.accounts.access import org_view
+from goaldesk.accounts.access import OrgRequest, org_view
 from goaldesk.accounts.models import Role
 from goaldesk.interactions.importing import (
     PRESETS,
@@ -83,12 +83,12 @@ class UploadForm(forms.Form):
     )
 
 
-def _job(request: HttpRequest, job_id: int) -> ImportJob:
+def _job(request: OrgRequest, job_id: int) -> ImportJob:
     """The job, only when it belongs to the request's organisation (else 404)."""
     return get_object_or_404(
         ImportJob.objects.select_related("organisation", "created_by"),
         pk=job_id,
-        organisation=request.org,  # type: ignore[attr-defined]
+        organisation=request.org,
     )
 
 
@@ -97,13 +97,13 @@ def _finished(job: ImportJob) -> bool:
 
 
 @org_view(Role.MANAGER)
-def import_start(request: HttpRequest) -> HttpResponse:
+def import_start(request: OrgRequest) -> HttpResponse:
     """Upload a file (and see the recent imports)."""
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             job = import_job_create(
-                organisation=request.org,  # type: ignore[attr-defined]
+                organisation=request.org,
                 upload=form.cleaned_data["file"],
                 created_by=request.user,
                 preset=load_preset(form.cleaned_data["preset"] or None),
@@ -112,24 +112,24 @@ def import_start(request: HttpRequest) -> HttpResponse:
         except ImportFileError as error:
             form.add_error("file", error.message)
         else:
-            return redirect("imports:mapping", org_slug=request.org.slug, job_id=job.pk)  # type: ignore[attr-defined]
-    jobs = import_jobs_recent(organisation=request.org)  # type: ignore[attr-defined]
+            return redirect("imports:mapping", org_slug=request.org.slug, job_id=job.pk)
+    jobs = import_jobs_recent(organisation=request.org)
     return render(
         request, "interactions/import_start.html", {"nav": "import", "form": form, "jobs": jobs}
     )
 
 
 @org_view(Role.MANAGER)
-def import_mapping(request: HttpRequest, job_id: int) -> HttpResponse:
+def import_mapping(request: OrgRequest, job_id: int) -> HttpResponse:
     """Choose the file's column for each canonical field, then dry-run or import."""
     job = _job(request, job_id)
     if job.state != ImportJob.State.PENDING or job.rows_done:
-        return redirect("imports:job", org_slug=request.org.slug, job_id=job.pk)  # type: ignore[attr-defined]
+        return redirect("imports:job", org_slug=request.org.slug, job_id=job.pk)
     try:
         headers, samples = sample_rows(job.file.path, count=3)
     except (ImportFileError, OSError, ValueError) as error:
         messages.error(request, getattr(error, "message", str(error)))
-        return redirect("imports:start", org_slug=request.org.slug)  # type: ignore[attr-defined]
+        return redirect("imports:start", org_slug=request.org.slug)
     reviews = job.kind == ImportJob.Kind.REVIEWS
     fields = REVIEW_FIELDS if reviews else CANONICAL_FIELDS
     required = REVIEW_REQUIRED_FIELDS if reviews else REQUIRED_FIELDS
@@ -145,7 +145,7 @@ def import_mapping(request: HttpRequest, job_id: int) -> HttpResponse:
         except ImportFileError as problem:
             problem_text = problem.message
         else:
-            return redirect("imports:job", org_slug=request.org.slug, job_id=job.pk)  # type: ignore[attr-defined]
+            return redirect("imports:job", org_slug=request.org.slug, job_id=job.pk)
     rows = [
         {
             "field": f,
@@ -179,7 +179,7 @@ def _display(value: object) -> str:
 
 
 @org_view(Role.MANAGER)
-def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
+def import_job(request: OrgRequest, job_id: int) -> HttpResponse:
     """Progress while the job runs; counts and rejected rows when it is done."""
     job = _job(request, job_id)
     page = Paginator(job.rejections.order_by("row_number"), REJECTIONS_PER_PAGE).get_page(
@@ -193,7 +193,7 @@ def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 @org_view(Role.MANAGER)
-def import_progress(request: HttpRequest, job_id: int) -> HttpResponse:
+def import_progress(request: OrgRequest, job_id: int) -> HttpResponse:
     """The progress bar (polled by htmx every second until the job is finished)."""
     job = _job(request, job_id)
     response = render(
@@ -207,7 +207,7 @@ def import_progress(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 @org_view(Role.MANAGER)  # type: ignore[arg-type]  # a streaming response
-def import_rejected_csv(request: HttpRequest, job_id: int) -> HttpResponseBase:
+def import_rejected_csv(request: OrgRequest, job_id: int) -> HttpResponseBase:
     """The rejected rows as CSV: the file's own columns, then row, column and reason."""
     job = _job(request, job_id)
     name = slugify(job.original_name.rsplit("/", 1)[-1].rsplit(".", 1)[0]) or "import"
@@ -220,11 +220,11 @@ def import_rejected_csv(request: HttpRequest, job_id: int) -> HttpResponseBase:
 
 @org_view(Role.MANAGER)
 @require_POST
-def import_for_real(request: HttpRequest, job_id: int) -> HttpResponse:
+def import_for_real(request: OrgRequest, job_id: int) -> HttpResponse:
     """After a dry run: import the same file with the same mapping."""
     job = _job(request, job_id)
     if not job.dry_run or job.state != ImportJob.State.DONE:
         messages.error(request, _("Only a finished dry run can be imported."))
-        return redirect("imports:job", org_slug=request.org.slug, job_id=job.pk)  # type: ignore[attr-defined]
+        return redirect("imports:job", org_slug=request.org.slug, job_id=job.pk)
     new_job = import_job_repeat(job=job, created_by=request.user)
-    return redirect("imports:job", org_slug=request.org.slug, job_id=new_job.pk)  # type: ignore[attr-defined]
+    return redirect("imports:job", org_slug=request.org.slug, job_id=new_job.pk)

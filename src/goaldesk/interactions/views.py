@@ -1,13 +1,13 @@
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from goaldesk.accounts.access import org_view
+from goaldesk.accounts.access import OrgRequest, org_view
 from goaldesk.accounts.models import Role
 
 
 @org_view(Role.VIEWER)
-def interaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def interaction_detail(request: OrgRequest, pk: int) -> HttpResponse:
     """One interaction of this organisation (404 for any other organisation's)."""
     from django.shortcuts import get_object_or_404
 
@@ -16,7 +16,7 @@ def interaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
     interaction = get_object_or_404(
         Interaction.objects.select_related("agent", "team"),
         pk=pk,
-        organisation=request.org,  # type: ignore[attr-defined]
+        organisation=request.org,
     )
     return render(
         request, "interactions/detail.html", {"nav": "interactions", "interaction": interaction}
@@ -24,7 +24,7 @@ def interaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @org_view(Role.AGENT)
-def log_visit(request: HttpRequest) -> HttpResponse:
+def log_visit(request: OrgRequest) -> HttpResponse:
     """The walk-in desk's quick form: one visit in a few taps, then ready for the next."""
     from django.contrib import messages
     from django.shortcuts import redirect
@@ -35,7 +35,7 @@ def log_visit(request: HttpRequest) -> HttpResponse:
     from goaldesk.interactions.services import interaction_create
     from goaldesk.team.models import Agent
 
-    organisation = request.org  # type: ignore[attr-defined]
+    organisation = request.org
     agent = (
         Agent.objects.select_related("team")
         .filter(organisation=organisation, user=request.user, active=True)  # type: ignore[misc]

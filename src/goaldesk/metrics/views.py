@@ -7,13 +7,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language_bidi, gettext_lazy
 from django.utils.translation import gettext as _
 
-from goaldesk.accounts.access import org_view
+from goaldesk.accounts.access import OrgRequest, org_view
 from goaldesk.accounts.models import Organisation, Role
 from goaldesk.core.display import duration, ldate, lnum
 from goaldesk.interactions.models import Channel, Status
@@ -122,8 +122,8 @@ def _group_narrowing(by: str, group: Any) -> dict[str, Any] | None:
 
 
 @org_view(Role.VIEWER)
-def dashboard(request: HttpRequest) -> HttpResponse:
-    organisation = request.org  # type: ignore[attr-defined]
+def dashboard(request: OrgRequest) -> HttpResponse:
+    organisation = request.org
     scope = scope_from_query(request.GET, organisation)
     for problem in scope.problems:
         messages.error(request, problem)
@@ -216,11 +216,11 @@ def _csv_number(value: Any) -> Any:
 
 
 @org_view(Role.VIEWER)
-def breakdown(request: HttpRequest, by: str) -> HttpResponse:
+def breakdown(request: OrgRequest, by: str) -> HttpResponse:
     """One breakdown as an HTML fragment (for the dashboard's tabs) or, with ?format=csv, a file."""
     if by not in GROUPINGS:
         raise Http404
-    organisation = request.org  # type: ignore[attr-defined]
+    organisation = request.org
     scope = scope_from_query(request.GET, organisation)
     as_csv = request.GET.get("format") == "csv"
     groups = kpis_breakdown(
@@ -287,10 +287,10 @@ def _narrowed(scope: Scope, narrow: dict[str, Any]) -> Scope:
 
 
 @org_view(Role.VIEWER)
-def interaction_list(request: HttpRequest) -> HttpResponse:
+def interaction_list(request: OrgRequest) -> HttpResponse:
     """The organisation's interactions for a period and filters, optionally those behind one
     metric (?metric=csat_pct), 50 to a page. Dashboard numbers link here."""
-    organisation = request.org  # type: ignore[attr-defined]
+    organisation = request.org
     scope = scope_from_query(request.GET, organisation)
     for problem in scope.problems:
         messages.error(request, problem)

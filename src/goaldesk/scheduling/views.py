@@ -23,7 +23,7 @@ from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from goaldesk.accounts.access import org_view
+from goaldesk.accounts.access import OrgRequest, org_view
 from goaldesk.accounts.models import Role, today_in
 from goaldesk.core.display import ldate
 from goaldesk.engine import localize_digits
@@ -98,12 +98,12 @@ def _skill_label(skill: str) -> str:
     return str(CHANNEL_LABELS.get(skill, skill))
 
 
-def _is_manager(request: HttpRequest) -> bool:
-    return request.membership.allows(Role.MANAGER)  # type: ignore[attr-defined]
+def _is_manager(request: OrgRequest) -> bool:
+    return request.membership.allows(Role.MANAGER)
 
 
-def _schedule(request: HttpRequest, schedule_id: int) -> Schedule:
-    schedule = schedule_get(organisation=request.org, schedule_id=schedule_id)  # type: ignore[attr-defined]
+def _schedule(request: OrgRequest, schedule_id: int) -> Schedule:
+    schedule = schedule_get(organisation=request.org, schedule_id=schedule_id)
     if schedule is None:
         raise Http404
     return schedule
@@ -120,9 +120,9 @@ def _errors_to_messages(request: HttpRequest, form: Any) -> None:
 
 
 @org_view(Role.VIEWER)
-def schedule_home(request: HttpRequest) -> HttpResponse:
+def schedule_home(request: OrgRequest) -> HttpResponse:
     """The organisation's schedules and, for managers, the form that builds one."""
-    org = request.org  # type: ignore[attr-defined]
+    org = request.org
     next_week = week_start_for(org, today_in(org)) + dt.timedelta(days=7)
     form = None
     if _is_manager(request):
@@ -170,7 +170,7 @@ def schedule_home(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Role.VIEWER)
-def schedule_progress(request: HttpRequest, schedule_id: int) -> HttpResponse:
+def schedule_progress(request: OrgRequest, schedule_id: int) -> HttpResponse:
     """The solver's progress bar, polled by htmx every second until it is finished."""
     schedule = _schedule(request, schedule_id)
     response = render(request, "scheduling/_progress.html", _progress_context(schedule))
@@ -311,8 +311,8 @@ def _coverage(schedule: Schedule, state: ScheduleState) -> dict[str, Any]:
 
 
 @org_view(Role.VIEWER)
-def schedule_detail(request: HttpRequest, schedule_id: int) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def schedule_detail(request: OrgRequest, schedule_id: int) -> HttpResponse:
+    org = request.org
     schedule = _schedule(request, schedule_id)
     context: dict[str, Any] = {
         "nav": "planning",
@@ -356,10 +356,10 @@ def _day_choices(schedule: Schedule) -> list[tuple[str, str]]:
     return [(d.isoformat(), f"{WEEKDAYS[d.weekday()]} {ldate(d)}") for d in _week_days(schedule)]
 
 
-def _shift_form(request: HttpRequest, schedule: Schedule, prefix: str = "") -> ShiftForm:
+def _shift_form(request: OrgRequest, schedule: Schedule, prefix: str = "") -> ShiftForm:
     return ShiftForm(
         _ascii_digits(request.POST),
-        agents=_agent_choices(request.org),  # type: ignore[attr-defined]
+        agents=_agent_choices(request.org),
         days=_day_choices(schedule),
         prefix=prefix or None,
     )
@@ -381,8 +381,8 @@ def _back(schedule: Schedule) -> HttpResponse:
 
 @org_view(Role.MANAGER)
 @require_POST
-def schedule_shift_add(request: HttpRequest, schedule_id: int) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def schedule_shift_add(request: OrgRequest, schedule_id: int) -> HttpResponse:
+    org = request.org
     schedule = _schedule(request, schedule_id)
     form = _shift_form(request, schedule, prefix="add")
     if not form.is_valid():
@@ -405,9 +405,9 @@ def schedule_shift_add(request: HttpRequest, schedule_id: int) -> HttpResponse:
 
 @org_view(Role.MANAGER)
 @require_POST
-def schedule_shift_edit(request: HttpRequest, schedule_id: int, shift_id: int) -> HttpResponse:
+def schedule_shift_edit(request: OrgRequest, schedule_id: int, shift_id: int) -> HttpResponse:
     """Move (day, start, length, agent) or remove one shift."""
-    org = request.org  # type: ignore[attr-defined]
+    org = request.org
     schedule = _schedule(request, schedule_id)
     shift = get_object_or_404(ScheduledShift, schedule=schedule, pk=shift_id)
     if request.POST.get("action") == "remove":
@@ -435,7 +435,7 @@ def schedule_shift_edit(request: HttpRequest, schedule_id: int, shift_id: int) -
 
 @org_view(Role.MANAGER)
 @require_POST
-def schedule_publish_view(request: HttpRequest, schedule_id: int) -> HttpResponse:
+def schedule_publish_view(request: OrgRequest, schedule_id: int) -> HttpResponse:
     schedule = _schedule(request, schedule_id)
     try:
         if request.POST.get("action") == "unpublish":
@@ -451,9 +451,9 @@ def schedule_publish_view(request: HttpRequest, schedule_id: int) -> HttpRespons
 
 @org_view(Role.VIEWER)
 @require_GET
-def schedule_export(request: HttpRequest, schedule_id: int) -> HttpResponse:
+def schedule_export(request: OrgRequest, schedule_id: int) -> HttpResponse:
     """The schedule's shifts as CSV (local times with their offset)."""
-    org = request.org  # type: ignore[attr-defined]
+    org = request.org
     schedule = _schedule(request, schedule_id)
     tz = org.tzinfo
     out = io.StringIO()
@@ -484,8 +484,8 @@ def schedule_export(request: HttpRequest, schedule_id: int) -> HttpResponse:
 
 @org_view(Role.MANAGER)
 @require_POST
-def swap_decide_view(request: HttpRequest, swap_id: int) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def swap_decide_view(request: OrgRequest, swap_id: int) -> HttpResponse:
+    org = request.org
     swap = get_object_or_404(
         ShiftSwap.objects.select_related("shift__schedule__organisation"),
         pk=swap_id,
@@ -524,8 +524,8 @@ def swap_decide_view(request: HttpRequest, swap_id: int) -> HttpResponse:
 
 
 @org_view(Role.MANAGER)
-def schedule_profiles(request: HttpRequest) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def schedule_profiles(request: OrgRequest) -> HttpResponse:
+    org = request.org
     rows = []
     for agent, profile in agent_profiles(organisation=org):
         rows.append(
@@ -539,9 +539,9 @@ def schedule_profiles(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Role.MANAGER)
-def schedule_profile(request: HttpRequest, agent_id: int) -> HttpResponse:
+def schedule_profile(request: OrgRequest, agent_id: int) -> HttpResponse:
     """One agent's work profile and dated absences."""
-    org = request.org  # type: ignore[attr-defined]
+    org = request.org
     agent = get_object_or_404(Agent, organisation=org, pk=agent_id)
     profile = profile_for(agent)
     form = AgentProfileForm(initial=AgentProfileForm.initial_for(profile))
@@ -595,8 +595,8 @@ def schedule_profile(request: HttpRequest, agent_id: int) -> HttpResponse:
 
 
 @org_view(Role.MANAGER)
-def schedule_rules(request: HttpRequest) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def schedule_rules(request: OrgRequest) -> HttpResponse:
+    org = request.org
     rules = scheduling_rules_for(organisation=org)
     if request.method == "POST":
         form = SchedulingRulesForm(_ascii_digits(request.POST))
@@ -617,15 +617,15 @@ def schedule_rules(request: HttpRequest) -> HttpResponse:
 # --- my shifts ----------------------------------------------------------------------------------
 
 
-def _my_agent(request: HttpRequest) -> Agent | None:
-    agents = agents_of_user(organisation=request.org, user=request.user)  # type: ignore[attr-defined]
+def _my_agent(request: OrgRequest) -> Agent | None:
+    agents = agents_of_user(organisation=request.org, user=request.user)
     return agents[0] if agents else None
 
 
 @org_view(Role.VIEWER)
-def my_shifts(request: HttpRequest) -> HttpResponse:
+def my_shifts(request: OrgRequest) -> HttpResponse:
     """The signed-in agent's published shifts, calendar feed and swaps."""
-    org = request.org  # type: ignore[attr-defined]
+    org = request.org
     agent = _my_agent(request)
     context: dict[str, Any] = {"nav": "my_shifts", "agent": agent}
     if agent is not None:
@@ -670,29 +670,29 @@ def my_shifts(request: HttpRequest) -> HttpResponse:
     return render(request, "scheduling/my_shifts.html", context)
 
 
-def _mine(request: HttpRequest) -> HttpResponse | Agent:
+def _mine(request: OrgRequest) -> HttpResponse | Agent:
     agent = _my_agent(request)
     if agent is None:
         messages.error(
             request, _("Your account is not linked to an agent record; ask a manager to link it.")
         )
-        return redirect("scheduling:my_shifts", org_slug=request.org.slug)  # type: ignore[attr-defined]
+        return redirect("scheduling:my_shifts", org_slug=request.org.slug)
     return agent
 
 
 @org_view(Role.VIEWER)
 @require_POST
-def my_feed_revoke(request: HttpRequest) -> HttpResponse:
+def my_feed_revoke(request: OrgRequest) -> HttpResponse:
     agent = _mine(request)
     if isinstance(agent, HttpResponse):
         return agent
     calendar_feed_revoke(agent=agent)
     messages.success(request, _("A new calendar address was made; the old one no longer works."))
-    return redirect("scheduling:my_shifts", org_slug=request.org.slug)  # type: ignore[attr-defined]
+    return redirect("scheduling:my_shifts", org_slug=request.org.slug)
 
 
 def _my_shift_action(
-    request: HttpRequest, act: Callable[[Agent], object], done: str
+    request: OrgRequest, act: Callable[[Agent], object], done: str
 ) -> HttpResponse:
     """Run one of the signed-in agent's shift actions; report its outcome on "my shifts"."""
     agent = _mine(request)
@@ -704,13 +704,13 @@ def _my_shift_action(
         messages.error(request, problem.message)
     else:
         messages.success(request, done)
-    return redirect("scheduling:my_shifts", org_slug=request.org.slug)  # type: ignore[attr-defined]
+    return redirect("scheduling:my_shifts", org_slug=request.org.slug)
 
 
 @org_view(Role.VIEWER)
 @require_POST
-def swap_offer_view(request: HttpRequest, shift_id: int) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def swap_offer_view(request: OrgRequest, shift_id: int) -> HttpResponse:
+    org = request.org
     shift = get_object_or_404(ScheduledShift, pk=shift_id, schedule__organisation=org)
     return _my_shift_action(
         request,
@@ -721,8 +721,8 @@ def swap_offer_view(request: HttpRequest, shift_id: int) -> HttpResponse:
 
 @org_view(Role.VIEWER)
 @require_POST
-def swap_take_view(request: HttpRequest, swap_id: int) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def swap_take_view(request: OrgRequest, swap_id: int) -> HttpResponse:
+    org = request.org
     swap = get_object_or_404(ShiftSwap, pk=swap_id, shift__schedule__organisation=org)
     return _my_shift_action(
         request,
@@ -733,8 +733,8 @@ def swap_take_view(request: HttpRequest, swap_id: int) -> HttpResponse:
 
 @org_view(Role.VIEWER)
 @require_POST
-def swap_withdraw_view(request: HttpRequest, swap_id: int) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def swap_withdraw_view(request: OrgRequest, swap_id: int) -> HttpResponse:
+    org = request.org
     swap = get_object_or_404(ShiftSwap, pk=swap_id, shift__schedule__organisation=org)
     return _my_shift_action(
         request, lambda agent: swap_withdraw(swap=swap, agent=agent), _("Offer withdrawn.")

@@ -5,12 +5,12 @@ Every member may see who is in which team; managers and owners create, edit and 
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from goaldesk.accounts.access import org_view
+from goaldesk.accounts.access import OrgRequest, org_view
 from goaldesk.accounts.models import Role
 from goaldesk.accounts.settings_views import add_service_error, render_settings, require_role
 from goaldesk.team import selectors, services
@@ -19,8 +19,8 @@ from goaldesk.team.models import Agent, Team
 
 
 @org_view(Role.VIEWER)
-def teams(request: HttpRequest) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def teams(request: OrgRequest) -> HttpResponse:
+    org = request.org
     form = TeamForm()
     if request.method == "POST":
         require_role(request, Role.MANAGER)
@@ -45,8 +45,8 @@ def teams(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Role.MANAGER)
-def team_edit(request: HttpRequest, team_id: int) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def team_edit(request: OrgRequest, team_id: int) -> HttpResponse:
+    org = request.org
     team = get_object_or_404(Team, organisation=org, pk=team_id)
     form = TeamForm(initial={"name": team.name})
     delete_error = ""
@@ -83,8 +83,8 @@ def team_edit(request: HttpRequest, team_id: int) -> HttpResponse:
 
 
 @org_view(Role.VIEWER)
-def agents(request: HttpRequest) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def agents(request: OrgRequest) -> HttpResponse:
+    org = request.org
     return render_settings(
         request,
         "team/agents.html",
@@ -94,8 +94,8 @@ def agents(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Role.MANAGER)
-def agent_create(request: HttpRequest) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def agent_create(request: OrgRequest) -> HttpResponse:
+    org = request.org
     if request.method == "POST":
         form = AgentForm(request.POST, organisation=org)
         if form.is_valid():
@@ -119,8 +119,8 @@ def agent_create(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Role.MANAGER)
-def agent_edit(request: HttpRequest, agent_id: int) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def agent_edit(request: OrgRequest, agent_id: int) -> HttpResponse:
+    org = request.org
     agent = get_object_or_404(Agent, organisation=org, pk=agent_id)
     if request.method == "POST":
         form = AgentForm(request.POST, organisation=org)
@@ -157,8 +157,8 @@ def agent_edit(request: HttpRequest, agent_id: int) -> HttpResponse:
 
 @require_POST
 @org_view(Role.MANAGER)
-def agent_set_active(request: HttpRequest, agent_id: int) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def agent_set_active(request: OrgRequest, agent_id: int) -> HttpResponse:
+    org = request.org
     agent = get_object_or_404(Agent, organisation=org, pk=agent_id)
     active = request.POST.get("active") == "1"
     services.agent_set_active(organisation=org, agent_id=agent.pk, active=active)
