@@ -41,19 +41,22 @@ class BackgroundJob(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
 
+    # Each subclass sets these three.
     #: The progress partial's element id (pages and tests find the bar by it).
-    progress_dom_id: ClassVar[str] = "job-progress"
-    #: The progress bar's accessible name.
-    progress_label: ClassVar[str | Promise] = gettext_lazy("Progress")
+    progress_dom_id: ClassVar[str]
+    #: The progress bar's accessible name ("Import progress").
+    progress_label: ClassVar[str | Promise]
     #: Shown before the job's error when it failed ("The import stopped:").
-    progress_stopped: ClassVar[str | Promise] = ""
+    progress_stopped: ClassVar[str | Promise]
+    #: A template shown under the sentence and refreshed with it (counts so far), or "".
+    progress_details_template: ClassVar[str] = ""
 
     class Meta:
         abstract = True
 
     @property
     def finished(self) -> bool:
-        """True once the job is done or failed: nothing will change it any more."""
+        """True once the job is done or failed: its progress bar stops polling."""
         return self.state in (JobState.DONE, JobState.FAILED)
 
     def progress_counts(self) -> tuple[int, int | None]:
@@ -74,11 +77,8 @@ class BackgroundJob(models.Model):
 
     def progress_running_html(self) -> SafeString:
         """The sentence under the bar while the job runs."""
-        return format_html("")
+        raise NotImplementedError
 
     def progress_done_html(self) -> SafeString:
         """The sentence under the bar once the job is done."""
         return format_html("{}", _("Finished."))
-
-    #: A template shown under the sentence and refreshed with it (counts so far), or "".
-    progress_details_template: ClassVar[str] = ""
