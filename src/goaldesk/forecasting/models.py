@@ -9,9 +9,15 @@ summary (methods and accuracy) but their interval rows are removed when a newer 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from goaldesk.accounts.models import Organisation
+from goaldesk.core.display import lnum
+from goaldesk.core.models import BackgroundJob
 from goaldesk.interactions.models import Channel
 
 INTERVAL_CHOICES = [(15, _("15 minutes")), (30, _("30 minutes")), (60, _("60 minutes"))]
@@ -67,14 +73,8 @@ class HistoryPoint(models.Model):
         return f"{self.channel} {self.start} {self.volume}"
 
 
-class ForecastRun(models.Model):
+class ForecastRun(BackgroundJob):
     """One forecasting job: its inputs, progress and, when done, each channel's methods."""
-
-    class State(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
 
     class Source(models.TextChoices):
         INTERACTIONS = "interactions", _("Interactions")
@@ -86,7 +86,6 @@ class ForecastRun(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.INTERACTIONS)
     upload = models.ForeignKey(
         HistoryUpload, null=True, blank=True, on_delete=models.SET_NULL, related_name="runs"
@@ -96,17 +95,17 @@ class ForecastRun(models.Model):
         default=28, validators=[MinValueValidator(1), MaxValueValidator(56)]
     )
     history_weeks = models.PositiveSmallIntegerField(default=26)
-    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
     steps_total = models.PositiveIntegerField(default=0)
     steps_done = models.PositiveIntegerField(default=0)
     step_label = models.CharField(max_length=200, blank=True)
-    error = models.TextField(blank=True)
     #: Per channel: {"channel", "method", "methods": [{"method", "wape", "mase"}], "first_day",
     #: "last_day", "aht_seconds", "note"}.
     channels = models.JSONField(default=list, blank=True)
     first_day = models.DateField(null=True, blank=True, help_text="first forecast day (local)")
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+
+    progress_dom_id = "run-progress"
+    progress_label = _("Forecast progress")
+    progress_stopped = _("The forecast stopped:")
 
     class Meta:
         db_table = "workforce_forecastrun"  # created by the former workforce app
@@ -117,15 +116,19 @@ class ForecastRun(models.Model):
     def __str__(self) -> str:
         return f"{self.organisation} {self.created_at:%Y-%m-%d %H:%M} ({self.state})"
 
-    @property
-    def percent(self) -> int:
-        if not self.steps_total:
-            return 100 if self.state == self.State.DONE else 0
-        return min(100, round(100 * self.steps_done / self.steps_total))
+    def progress_counts(self) -> tuple[int, int | None]:
+        return self.steps_done, self.steps_total
 
-    @property
-    def finished(self) -> bool:
-        return self.state in (self.State.DONE, self.State.FAILED)
+    def progress_url(self) -> str:
+        return reverse("forecasting:run_progress", args=[self.organisation.slug, self.pk])
+
+    def progress_running_html(self) -> SafeString:
+        return format_html(
+            '{} <small class="muted"><bdi>{}</bdi></small>',
+            gettext("Step %(done)s of %(total)s")
+            % {"done": lnum(self.steps_done), "total": lnum(self.steps_total)},
+            self.step_label,
+        )
 
 
 class ForecastInterval(models.Model):

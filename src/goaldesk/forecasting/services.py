@@ -9,11 +9,11 @@ from typing import Any
 
 import numpy as np
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from goaldesk.accounts.models import Organisation, today_in
 from goaldesk.accounts.selectors import business_calendar_for
+from goaldesk.core.jobs import job_mark_done, job_mark_failed, job_mark_progress, job_mark_running
 from goaldesk.engine import (
     BacktestResult,
     DemandHistory,
@@ -146,9 +146,7 @@ def forecast_run_create(
 
 def _progress(run: ForecastRun, done: int, label: str) -> None:
     """Written outside any transaction so the progress bar sees it at once."""
-    run.steps_done = done
-    run.step_label = label[:200]
-    ForecastRun.objects.filter(pk=run.pk).update(steps_done=done, step_label=run.step_label)
+    job_mark_progress(job=run, steps_done=done, step_label=label[:200])
 
 
 def _method_rows(results: Sequence[BacktestResult]) -> list[dict[str, Any]]:
@@ -200,19 +198,13 @@ def forecast_run_execute(run_id: int) -> ForecastRun:
     run = ForecastRun.objects.select_related("organisation", "upload").get(pk=run_id)
     if run.finished:
         return run
-    run.state = ForecastRun.State.RUNNING
-    run.started_at = timezone.now()
-    run.error = ""
-    run.save(update_fields=["state", "started_at", "error"])
+    job_mark_running(job=run)
     try:
         _execute(run)
     except Exception as error:
         logger.exception("Forecast run %s failed", run.pk)
         message = str(error) if isinstance(error, ValueError) else ""
-        run.state = ForecastRun.State.FAILED
-        run.error = message or _("An unexpected error stopped the forecast.")
-        run.finished_at = timezone.now()
-        run.save(update_fields=["state", "error", "finished_at"])
+        job_mark_failed(job=run, error=message or _("An unexpected error stopped the forecast."))
         return run
     return run
 
@@ -262,8 +254,7 @@ def _execute(run: ForecastRun) -> None:
             % {"weeks": run.history_weeks}
         )
     methods_per_channel = len(default_forecasters())
-    run.steps_total = len(channels) * (methods_per_channel + 1) + 1
-    ForecastRun.objects.filter(pk=run.pk).update(steps_total=run.steps_total)
+    job_mark_progress(job=run, steps_total=len(channels) * (methods_per_channel + 1) + 1)
     done = 0
     summaries: list[dict[str, Any]] = []
     new_intervals: list[ForecastInterval] = []
@@ -328,10 +319,7 @@ def _execute(run: ForecastRun) -> None:
         run.first_day = first_forecast_day
         run.save(update_fields=["channels", "first_day"])
         requirements_compute(run=run)
-        run.state = ForecastRun.State.DONE
-        run.steps_done = run.steps_total
-        run.finished_at = timezone.now()
-        run.save(update_fields=["state", "steps_done", "finished_at"])
+        job_mark_done(job=run, steps_done=run.steps_total)
         # Only the latest plan keeps its interval rows.
         older = ForecastRun.objects.filter(organisation=organisation).exclude(pk=run.pk)
         ForecastInterval.objects.filter(run__in=older).delete()

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from goaldesk.accounts.access import OrgRequest, org_view
 from goaldesk.accounts.models import Role, today_in
 from goaldesk.core.display import ldate, lnum
+from goaldesk.core.views import job_progress_response
 from goaldesk.engine import localize_digits
 from goaldesk.forecasting.forms import ForecastForm, HistoryUploadForm, StaffingInputsForm
 from goaldesk.forecasting.history import HistoryFileError
@@ -203,11 +204,7 @@ def forecast_run(request: OrgRequest, run_id: int) -> HttpResponse:
 @org_view(Role.VIEWER)
 def forecast_run_progress(request: OrgRequest, run_id: int) -> HttpResponse:
     """The progress bar, polled by htmx every second until the run is finished."""
-    run = _run(request, run_id)
-    response = render(request, "forecasting/_run_progress.html", {"run": run})
-    if run.finished and request.headers.get("HX-Request"):
-        response["HX-Refresh"] = "true"
-    return response
+    return job_progress_response(request, _run(request, run_id))
 
 
 # --- history upload -----------------------------------------------------------------------------

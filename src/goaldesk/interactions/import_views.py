@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from goaldesk.accounts.access import OrgRequest, org_view
 from goaldesk.accounts.models import Role
+from goaldesk.core.views import job_progress_response
 from goaldesk.interactions.importing import (
     PRESETS,
     ImportFileError,
@@ -90,10 +91,6 @@ def _job(request: OrgRequest, job_id: int) -> ImportJob:
         pk=job_id,
         organisation=request.org,
     )
-
-
-def _finished(job: ImportJob) -> bool:
-    return job.state in (ImportJob.State.DONE, ImportJob.State.FAILED)
 
 
 @org_view(Role.MANAGER)
@@ -188,22 +185,14 @@ def import_job(request: OrgRequest, job_id: int) -> HttpResponse:
     return render(
         request,
         "interactions/import_job.html",
-        {"nav": "import", "job": job, "page": page, "finished": _finished(job)},
+        {"nav": "import", "job": job, "page": page},
     )
 
 
 @org_view(Role.MANAGER)
 def import_progress(request: OrgRequest, job_id: int) -> HttpResponse:
     """The progress bar (polled by htmx every second until the job is finished)."""
-    job = _job(request, job_id)
-    response = render(
-        request,
-        "interactions/import_progress.html",
-        {"job": job, "finished": _finished(job)},
-    )
-    if _finished(job) and request.headers.get("HX-Request"):
-        response["HX-Refresh"] = "true"  # show the full result page
-    return response
+    return job_progress_response(request, _job(request, job_id))
 
 
 @org_view(Role.MANAGER)  # type: ignore[arg-type]  # a streaming response

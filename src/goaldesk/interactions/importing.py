@@ -53,10 +53,10 @@ from pathlib import Path
 from typing import IO, Any, cast
 
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from goaldesk.core.jobs import job_mark_done, job_mark_failed, job_mark_running
 from goaldesk.interactions.models import ImportJob, ImportRejection, Review
 from goaldesk.interactions.records import (
     CANONICAL_FIELDS,
@@ -811,10 +811,7 @@ def import_run(
         _run(job, source=source, progress=progress, batch_size=batch_size)
     except BaseException as error:
         message = error.message if isinstance(error, ImportFileError) else repr(error)
-        ImportJob.objects.filter(pk=job.pk).update(
-            state=ImportJob.State.FAILED, error=message, finished_at=timezone.now()
-        )
-        job.state, job.error = ImportJob.State.FAILED, message
+        job_mark_failed(job=job, error=message)
         raise
     return job
 
@@ -828,20 +825,14 @@ def _run(
         job.rows_done = job.accepted = job.updated = job.rejected = 0
     if job.rows_total is None or job.rows_done == 0:
         job.rows_total = estimate_rows(source)  # made exact when the job ends
-    job.state = ImportJob.State.RUNNING
-    job.error = ""
-    job.started_at = job.started_at or timezone.now()
-    job.save(
-        update_fields=[
-            "rows_total",
-            "state",
-            "error",
-            "started_at",
-            "rows_done",
-            "accepted",
-            "updated",
-            "rejected",
-        ]
+    job_mark_running(
+        job=job,
+        resume=True,
+        rows_total=job.rows_total,
+        rows_done=job.rows_done,
+        accepted=job.accepted,
+        updated=job.updated,
+        rejected=job.rejected,
     )
 
     with open_table(source) as table:
@@ -875,10 +866,7 @@ def _run(
         finally:
             committer.finish()
 
-    job.state = ImportJob.State.DONE
-    job.rows_total = job.rows_done
-    job.finished_at = timezone.now()
-    job.save(update_fields=["state", "rows_total", "finished_at"])
+    job_mark_done(job=job, rows_total=job.rows_done)
 
 
 def _tune_connection() -> None:

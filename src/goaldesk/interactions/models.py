@@ -10,9 +10,15 @@ interactions and is refreshed for every (customer, category) that a write touche
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from goaldesk.accounts.models import Organisation
+from goaldesk.core.display import lnum
+from goaldesk.core.models import BackgroundJob
 
 
 class Channel(models.TextChoices):
@@ -158,18 +164,13 @@ class Review(models.Model):
         return f"{self.source} {self.date} {self.rating}"
 
 
-class ImportJob(models.Model):
+class ImportJob(BackgroundJob):
     """One file brought in: its mapping, its progress and its result.
 
     `rows_done` advances in the same transaction as each batch it covers, so a job that is
-    stopped half-way resumes after the last committed batch.
+    stopped half-way resumes after the last committed batch. `rows_total` is an estimate
+    until the job is done.
     """
-
-    class State(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
 
     class Kind(models.TextChoices):
         INTERACTIONS = "interactions", _("Interactions")
@@ -180,20 +181,21 @@ class ImportJob(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
     file = models.FileField(upload_to="imports/%Y/%m/")
     original_name = models.CharField(max_length=255)
     mapping = models.JSONField(default=dict, help_text="canonical field → file header")
     dry_run = models.BooleanField(default=False)
-    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
     rows_total = models.PositiveIntegerField(null=True, blank=True)
     rows_done = models.PositiveIntegerField(default=0)
     accepted = models.PositiveIntegerField(default=0, help_text="new rows")
     updated = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+
+    progress_dom_id = "import-progress"
+    progress_label = _("Import progress")
+    progress_stopped = _("The import stopped:")
+    #: The counts so far, refreshed with the bar.
+    progress_details_template = "interactions/_import_counts.html"
 
     class Meta:
         verbose_name = _("import")
@@ -203,11 +205,23 @@ class ImportJob(models.Model):
     def __str__(self) -> str:
         return f"{self.original_name} ({self.state})"
 
-    @property
-    def percent(self) -> int:
-        if not self.rows_total:
-            return 100 if self.state == self.State.DONE else 0
-        return min(100, round(100 * self.rows_done / self.rows_total))
+    def progress_counts(self) -> tuple[int, int | None]:
+        return self.rows_done, self.rows_total
+
+    def progress_url(self) -> str:
+        return reverse("imports:progress", args=[self.organisation.slug, self.pk])
+
+    def progress_running_html(self) -> SafeString:
+        return format_html(
+            "{}",
+            gettext("%(done)s of about %(total)s rows")
+            % {"done": lnum(self.rows_done), "total": lnum(self.rows_total)},
+        )
+
+    def progress_done_html(self) -> SafeString:
+        return format_html(
+            "{}", gettext("Finished: %(done)s rows.") % {"done": lnum(self.rows_done)}
+        )
 
 
 class ImportRejection(models.Model):

@@ -2,9 +2,16 @@
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from goaldesk.accounts.models import Organisation
+from goaldesk.core.display import lnum
+from goaldesk.core.models import BackgroundJob
 
 
 class DayPart(models.TextChoices):
@@ -120,10 +127,12 @@ class AgentAbsence(models.Model):
         return f"{self.agent} {self.kind} {self.start:%Y-%m-%d}"
 
 
-class Schedule(models.Model):
+class Schedule(BackgroundJob):
     """One week's schedule: the requirement it covers, the solving job and its result."""
 
     class State(models.TextChoices):
+        """A job's states, stored alike; a running schedule reads "Solving" in the lists."""
+
         PENDING = "pending", _("Waiting")
         RUNNING = "running", _("Solving")
         DONE = "done", _("Done")
@@ -151,15 +160,15 @@ class Schedule(models.Model):
     gap = models.FloatField(null=True, blank=True)
     #: Why no schedule could be built (the solver's plain-English reasons).
     infeasibility = models.JSONField(default=list, blank=True)
-    error = models.TextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     edited_at = models.DateTimeField(null=True, blank=True)
+
+    progress_dom_id = "schedule-progress"
+    progress_label = _("Solver progress")
+    progress_stopped = _("The solver stopped:")
 
     class Meta:
         db_table = "workforce_schedule"  # created by the former workforce app
@@ -171,21 +180,48 @@ class Schedule(models.Model):
         return f"{self.organisation} {self.week_start} ({self.state})"
 
     @property
-    def finished(self) -> bool:
-        return self.state in (self.State.DONE, self.State.FAILED)
-
-    @property
     def gap_percent(self) -> float | None:
         return None if self.gap is None else 100 * self.gap
 
     @property
+    def solving_seconds(self) -> float:
+        """Seconds the solver has worked: its last report, or the clock since it started if
+        that is later (it reports only when it finds a better schedule)."""
+        if self.state == self.State.RUNNING and self.started_at:
+            return max(self.elapsed_seconds, (timezone.now() - self.started_at).total_seconds())
+        return self.elapsed_seconds
+
+    @property
     def percent(self) -> int:
-        """Share of the time limit used (the solver may finish earlier)."""
+        """Share of the time limit used so far, at most 99 until the solver ends (it may end
+        earlier); 100 once finished."""
         if self.finished:
             return 100
-        if not self.time_limit_seconds:
-            return 0
-        return min(99, round(100 * self.elapsed_seconds / self.time_limit_seconds))
+        return min(99, round(100 * self.solving_seconds / max(1, self.time_limit_seconds)))
+
+    def progress_url(self) -> str:
+        return reverse("scheduling:schedule_progress", args=[self.organisation.slug, self.pk])
+
+    def progress_running_html(self) -> SafeString:
+        solving = gettext("Solving: %(seconds)s of at most %(limit)s seconds.") % {
+            "seconds": lnum(self.solving_seconds),
+            "limit": lnum(self.time_limit_seconds),
+        }
+        if self.best_objective is None:
+            return format_html("{} {}", solving, gettext("No schedule found yet."))
+        best = gettext(
+            "Best objective so far: %(best)s (proven bound %(bound)s, %(n)s schedules found)."
+        ) % {
+            "best": lnum(self.best_objective),
+            "bound": lnum(self.best_bound),
+            "n": lnum(self.solutions),
+        }
+        return format_html(
+            '{} <span data-best-objective="{}">{}</span>',
+            solving,
+            formats.localize(self.best_objective),  # as a template writes a float
+            best,
+        )
 
 
 class ScheduledShift(models.Model):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from goaldesk.accounts.models import Organisation
+from goaldesk.core.jobs import job_mark_done, job_mark_failed, job_mark_progress, job_mark_running
 from goaldesk.engine.rostering import Requirement, SolveProgress, solve_schedule
 from goaldesk.engine.rostering.problem import break_offsets, break_rule_for
 from goaldesk.scheduling.models import (
@@ -195,9 +196,7 @@ def schedule_solve(schedule_id: int) -> Schedule:
     schedule = Schedule.objects.select_related("organisation").get(pk=schedule_id)
     if schedule.finished:
         return schedule
-    Schedule.objects.filter(pk=schedule.pk).update(
-        state=Schedule.State.RUNNING, started_at=timezone.now(), error=""
-    )
+    job_mark_running(job=schedule)
     organisation = schedule.organisation
     last_write = [0.0]
 
@@ -206,7 +205,8 @@ def schedule_solve(schedule_id: int) -> Schedule:
         if now - last_write[0] < 0.25:
             return
         last_write[0] = now
-        Schedule.objects.filter(pk=schedule.pk).update(
+        job_mark_progress(
+            job=schedule,
             solutions=p.solutions,
             best_objective=p.objective,
             best_bound=p.best_bound,
@@ -234,10 +234,7 @@ def schedule_solve(schedule_id: int) -> Schedule:
             message = _("The rules do not fit the requirement: %(reason)s") % {"reason": error}
         else:
             message = _("An unexpected error stopped the solver.")
-        Schedule.objects.filter(pk=schedule.pk).update(
-            state=Schedule.State.FAILED, error=message, finished_at=timezone.now()
-        )
-        schedule.refresh_from_db()
+        job_mark_failed(job=schedule, error=message)
         return schedule
     by_id = {str(a.pk): a for a in Agent.objects.filter(organisation=organisation)}
     with transaction.atomic():
@@ -253,17 +250,15 @@ def schedule_solve(schedule_id: int) -> Schedule:
             )
             for s in result.shifts
         )
-        Schedule.objects.filter(pk=schedule.pk).update(
-            state=Schedule.State.DONE,
+        job_mark_done(
+            job=schedule,
             status=result.status,
             best_objective=result.objective,
             best_bound=result.best_bound,
             gap=result.gap,
             elapsed_seconds=result.wall_seconds,
             infeasibility=list(result.infeasibility),
-            finished_at=timezone.now(),
         )
-    schedule.refresh_from_db()
     return schedule
 
 

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from goaldesk.accounts.access import OrgRequest, org_view
 from goaldesk.accounts.models import Role, today_in
 from goaldesk.core.display import ldate
+from goaldesk.core.views import job_progress_response
 from goaldesk.engine import localize_digits
 from goaldesk.forecasting.forms import _ascii_digits
 from goaldesk.interactions.models import Channel
@@ -172,23 +173,7 @@ def schedule_home(request: OrgRequest) -> HttpResponse:
 @org_view(Role.VIEWER)
 def schedule_progress(request: OrgRequest, schedule_id: int) -> HttpResponse:
     """The solver's progress bar, polled by htmx every second until it is finished."""
-    schedule = _schedule(request, schedule_id)
-    response = render(request, "scheduling/_progress.html", _progress_context(schedule))
-    if schedule.finished and request.headers.get("HX-Request"):
-        response["HX-Refresh"] = "true"
-    return response
-
-
-def _progress_context(schedule: Schedule) -> dict[str, Any]:
-    elapsed = schedule.elapsed_seconds
-    if schedule.state == Schedule.State.RUNNING and schedule.started_at:
-        elapsed = max(elapsed, (timezone.now() - schedule.started_at).total_seconds())
-    percent = (
-        100
-        if schedule.finished
-        else min(99, round(100 * elapsed / max(1, schedule.time_limit_seconds)))
-    )
-    return {"schedule": schedule, "elapsed": elapsed, "percent": percent}
+    return job_progress_response(request, _schedule(request, schedule_id))
 
 
 # --- one schedule -------------------------------------------------------------------------------
@@ -319,7 +304,6 @@ def schedule_detail(request: OrgRequest, schedule_id: int) -> HttpResponse:
         "schedule": schedule,
         "can_edit": _is_manager(request),
         "gap_percent": None if schedule.gap is None else 100 * schedule.gap,
-        **_progress_context(schedule),
     }
     if schedule.state == Schedule.State.DONE:
         state = schedule_evaluate(schedule)
