@@ -94,13 +94,22 @@ def calendar_day(year: int, month: int, day: int) -> dt.date:
     return from_jalali(year, month, day) if year < 1700 else dt.date(year, month, day)
 
 
-def read_date(text: str) -> dt.date:
-    """The date `text` writes as year-month-day (``-``, ``/`` or ``.``; any digits; Jalali
-    before 1700). Raises ValueError when it is not one."""
+def day_parts(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of text written year-month-day (``-``, ``/`` or ``.`` between, any
+    digits), in whichever calendar; None when it is not written so."""
     match = _DAY.fullmatch(ascii_digits(text.strip()))
     if match is None:
+        return None
+    return int(match[1]), int(match[2]), int(match[3])
+
+
+def read_date(text: str) -> dt.date:
+    """The date `text` writes as year-month-day (see `day_parts`; Jalali before 1700).
+    Raises ValueError when it is not one."""
+    parts = day_parts(text)
+    if parts is None:
         raise ValueError(text)
-    return calendar_day(*(int(part) for part in match.groups()))
+    return calendar_day(*parts)
 
 
 def parse_day(text: str, *, option: str) -> dt.date:
