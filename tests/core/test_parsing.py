@@ -126,7 +126,11 @@ def test_not_date_times(bad):
 
 
 def test_date_only():
-    assert is_date_only("2026-03-02") and is_date_only("1405/1/5") and is_date_only(dt.date.today())
+    assert (
+        is_date_only("2026-03-02")
+        and is_date_only("1405/1/5")
+        and is_date_only(dt.date(2026, 3, 2))
+    )
     assert not is_date_only("2026-03-02T09:00") and not is_date_only(dt.datetime(2026, 3, 2))
 
 
