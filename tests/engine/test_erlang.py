@@ -20,6 +20,7 @@ from goaldesk.engine.erlang import (
     service_level,
     with_shrinkage,
 )
+from goaldesk.engine.errors import InputError
 
 
 def erlang_c_by_factorials(n: int, a: int) -> Fraction:
@@ -119,6 +120,50 @@ def test_bad_input_names_the_field():
         requirements_for_intervals(
             [1, 2, -3], interval_minutes=30, aht_seconds=60, target_sl=0.8, target_seconds=20
         )
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "code", "value"),
+    [
+        ({"aht_seconds": 0}, "aht_seconds", "positive", 0),
+        ({"target_sl": 1.5}, "target_sl", "fraction", 1.5),
+        ({"shrinkage": 1.0}, "shrinkage", "fraction", 1.0),
+        ({"max_occupancy": 0.0}, "max_occupancy", "fraction", 0.0),
+        ({"target_seconds": -1}, "target_seconds", "non_negative", -1),
+        ({"volume": -2}, "volume", "non_negative", -2),
+        ({"interval_minutes": 0}, "interval_minutes", "positive", 0),
+        ({"patience_seconds": -5}, "patience_seconds", "positive", -5),
+        ({"concurrency": 0}, "concurrency", "whole_at_least_one", 0),
+        ({"patience_seconds": 60, "concurrency": 2}, "patience_seconds", "patience_with_concurrency", None),
+    ],
+)  # fmt: skip
+def test_bad_input_is_typed(changes, field, code, value):
+    arguments = {"volume": 10, "interval_minutes": 30, "aht_seconds": 60, "target_sl": 0.8,
+                 "target_seconds": 20} | changes  # fmt: skip
+    with pytest.raises(InputError) as caught:
+        required_agents(**arguments)
+    assert (caught.value.field, caught.value.code) == (field, code)
+    assert caught.value.params.get("value") == value
+    assert isinstance(caught.value, ValueError)  # engine-only callers catch ValueError
+
+
+def test_each_interval_is_checked_with_its_number():
+    with pytest.raises(InputError) as caught:
+        requirements_for_intervals(
+            [1, 2, 3], interval_minutes=30, aht_seconds=[60, 0, 60], target_sl=0.8,
+            target_seconds=20,
+        )  # fmt: skip
+    assert (caught.value.field, caught.value.code) == ("aht_seconds", "interval_not_positive")
+    assert caught.value.params["interval"] == 2
+    assert str(caught.value) == "Interval 2: aht_seconds must be positive, got 0.0."
+
+
+def test_patience_is_checked_for_whole_files_too():
+    with pytest.raises(InputError, match="patience_seconds"):
+        requirements_for_intervals(
+            [1], interval_minutes=30, aht_seconds=60, target_sl=0.8, target_seconds=20,
+            patience_seconds=0,
+        )  # fmt: skip
 
 
 # --- chat and deferred work ------------------------------------------------------------------

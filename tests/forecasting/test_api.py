@@ -65,6 +65,24 @@ class TestWorkforceApi:
         )
         assert response.status_code == 422
         assert response.json()["detail"][0]["field"] == "target_sl"
+        assert response.json()["detail"][0]["message"] == (
+            "target_sl must be a fraction between 0 and 1 (e.g. 0.8 for 80%), got 80.0."
+        )
+
+    @pytest.mark.parametrize(
+        ("params", "field", "message"),
+        [
+            ({"aht_seconds": 0}, "aht_seconds", "aht_seconds must be a positive number of seconds, got 0.0."),
+            ({"volume": -1}, "volume", "volume must be zero or more, got -1.0."),
+            ({"patience_seconds": 60, "concurrency": 2}, "patience_seconds",
+             "patience_seconds (Erlang A) and concurrency cannot be combined."),
+        ],
+    )  # fmt: skip
+    def test_staffing_calculator_names_each_bad_field(self, viewer_api, params, field, message):
+        query = {"volume": 100, "aht_seconds": 180} | params
+        response = viewer_api.get(f"{BASE}/staffing", query)
+        assert response.status_code == 422
+        assert response.json()["detail"][0] == {"field": field, "message": message}
 
     def test_peaks(self, viewer_api):
         body = viewer_api.get(f"{BASE}/peaks").json()

@@ -77,6 +77,30 @@ class TestStaffing:
         assert main(base + args) == 2
         assert message in capsys.readouterr().err
 
+    @pytest.mark.parametrize(
+        ("args", "message"),
+        [
+            (["--target-sl", "80"], "--target-sl must be a fraction between 0 and 1 (e.g. 0.8 for 80%), got 80.0."),
+            (["--max-occupancy", "0"], "--max-occupancy must be a fraction between 0 and 1 (e.g. 0.8 for 80%), got 0.0."),
+            (["--aht", "0"], "--aht must be a positive number of seconds, got 0.0."),
+            (["--target-seconds", "-1"], "--target-seconds must be zero or more, got -1.0."),
+            (["--interval-minutes", "0"], "--interval-minutes must be positive, got 0."),
+            (["--patience", "0"], "--patience must be a positive number of seconds."),
+            (["--concurrency", "0"], "--concurrency must be 1 or more."),
+            (["--patience", "60", "--concurrency", "2"], "--patience (Erlang A) and --concurrency cannot be combined."),
+            (["--volume", "-1"], "--volume must be zero or more, got -1.0."),
+        ],
+    )  # fmt: skip
+    def test_each_refusal_reads_as_before(self, args, message, capsys):
+        base = ["staffing", "--volume", "100", "--aht", "180"]
+        assert main(base + args) == 2
+        assert capsys.readouterr().err.strip().endswith(message)
+
+    def test_a_bad_option_is_refused_before_the_file_is_read(self, tmp_path, capsys):
+        missing = tmp_path / "no-such-file.csv"
+        assert main(["staffing", "--forecast", str(missing), "--aht", "0"]) == 2
+        assert "--aht must be a positive number of seconds" in capsys.readouterr().err
+
     def test_whole_forecast_file(self, tmp_path, capsys):
         forecast = tmp_path / "f.csv"
         forecast.write_text(

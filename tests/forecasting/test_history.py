@@ -108,6 +108,32 @@ class TestUpload:
         # Read in the organisation's time zone (+03:30).
         assert points[0].start == dt.datetime(2026, 3, 2, 5, 30, tzinfo=dt.UTC)
 
+    def test_an_xlsx_file_is_read_like_its_csv(self, org):
+        import io
+
+        import openpyxl
+
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        sheet.append(["Timestamp", "Volume", "Channel"])
+        sheet.append([dt.datetime(2026, 3, 2, 9, 0), 12, "phone"])  # a date-time cell
+        sheet.append(["2026-03-02 09:30", "۱۵", "phone"])  # text cells, Persian digits
+        sheet.append([None, None, None])  # an empty row keeps its number
+        sheet.append(["2026-03-02T10:00", -1, "phone"])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        upload = history_upload_create(
+            organisation=org,
+            content=buffer.getvalue(),
+            original_name="history.xlsx",
+            default_channel="phone",
+        )
+        points = HistoryPoint.objects.filter(upload=upload).order_by("start")
+        assert [p.volume for p in points] == [12, 15]
+        # Read in the organisation's time zone (+03:30): 09:00 local is 05:30 UTC.
+        assert points[0].start == dt.datetime(2026, 3, 2, 5, 30, tzinfo=dt.UTC)
+        assert [(r["row"], r["column"]) for r in upload.rejections] == [(4, "volume")]
+
     def test_missing_column_refuses_the_file(self, org):
         with pytest.raises(HistoryFileError, match="volume"):
             history_upload_create(

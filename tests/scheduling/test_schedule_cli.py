@@ -82,6 +82,53 @@ def test_exact_cover_with_two_agents_exits_0(tmp_path, capsys):
     assert "solution 1" in stderr  # progress goes to stderr
 
 
+def test_requirements_and_agents_may_be_xlsx_workbooks(tmp_path, capsys):
+    # The same cover as above (1, 2, 2, 1 agents at 08–12), from workbooks: date-time and
+    # number cells, and an empty row in the middle that is skipped.
+    import openpyxl
+
+    requirements = openpyxl.Workbook()
+    sheet = requirements.active
+    sheet.append(["start", "interval_minutes", "skill", "required"])
+    for hour, needed in ((8, 1), (9, 2), (10, 2)):
+        sheet.append([dt.datetime(2026, 3, 2, hour), 60, "phone", needed])
+    sheet.append([None, None, None, None])
+    sheet.append(["2026-03-02T11:00:00+00:00", "۶۰", "phone", "1"])
+    requirements.save(tmp_path / "req.xlsx")
+    agents = openpyxl.Workbook()
+    sheet = agents.active
+    sheet.append(["id", "skills", "max_days_per_week"])
+    sheet.append(["ana", "phone", 5])
+    sheet.append(["bo", "phone", None])
+    agents.save(tmp_path / "agents.xlsx")
+    rules = write(tmp_path / "rules.json", json.dumps(RULES))
+    out = tmp_path / "out.csv"
+    code, stdout, stderr = run(
+        capsys, "--requirements", str(tmp_path / "req.xlsx"), "--agents",
+        str(tmp_path / "agents.xlsx"), "--rules", rules, "--out", str(out), "--json",
+    )  # fmt: skip
+    assert code == 0, stderr
+    assert json.loads(stdout)["under_coverage"]["agent_intervals"] == 0
+    assert [on_duty(out, h) for h in (8, 9, 10, 11)] == [1, 2, 2, 1]
+
+
+def test_a_bad_xlsx_cell_names_its_row(tmp_path, capsys):
+    import openpyxl
+
+    requirements = openpyxl.Workbook()
+    sheet = requirements.active
+    sheet.append(["start", "skill", "required"])
+    sheet.append([dt.datetime(2026, 3, 2, 8), "phone", 1])
+    sheet.append([dt.datetime(2026, 3, 2, 9), "phone", "many"])
+    requirements.save(tmp_path / "req.xlsx")
+    ag = write(tmp_path / "agents.json", '[{"id": "a", "skills": ["phone"]}]')
+    code, _, stderr = run(
+        capsys, "--requirements", str(tmp_path / "req.xlsx"), "--agents", ag, "--out", "x"
+    )
+    assert code == 2
+    assert "req.xlsx" in stderr and "row 3" in stderr and "many" in stderr
+
+
 def test_too_few_agents_gives_the_best_partial_schedule_and_exit_1(tmp_path, capsys):
     # 3 needed at 09, 1 at 10, two agents, 2-hour shifts from 09 or 10 only: both work 09–11.
     # Short 1 at 09 (only 2 agents exist), and 1 over at 10. Under weighs far more than over.

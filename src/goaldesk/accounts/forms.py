@@ -4,9 +4,8 @@ Number, time and date fields accept Persian (۱۲۳) and Arabic-Indic (١٢٣) d
 """
 
 import datetime as dt
-import re
 import zoneinfo
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -15,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from goaldesk.accounts.models import Calendar, Organisation, Role
 from goaldesk.accounts.services import TOKEN_ROLES, business_hours_problems
-from goaldesk.engine import from_jalali, normalize_digits
+from goaldesk.core.forms import LocalDateField, LocalIntegerField, LocalTimeField
 
 #: ISO weekday (1 = Monday … 7 = Sunday) → the weekday's name in the reader's language.
 WEEKDAY_CHOICES = [(iso, WEEKDAYS[iso - 1]) for iso in range(1, 8)]
@@ -29,67 +28,6 @@ def timezone_choices() -> list[tuple[str, str]]:
         if not name.startswith(("posix/", "right/")) and name not in {"localtime", "Factory"}
     )
     return [(name, name) for name in names]
-
-
-def _ascii(value: Any) -> Any:
-    return normalize_digits(value).strip() if isinstance(value, str) else value
-
-
-class LocalIntegerField(forms.IntegerField):
-    """An integer typed with any digits: '۲۰' and '٢٠' are 20."""
-
-    # A text box: browsers' number inputs drop Persian digits instead of passing them on.
-    widget = forms.TextInput(attrs={"inputmode": "numeric", "size": 6})
-
-    def to_python(self, value: Any) -> int | None:
-        return super().to_python(_ascii(value))
-
-
-class LocalTimeField(forms.TimeField):
-    """A time of day typed as HH:MM with any digits ('۰۹:۳۰' is 09:30)."""
-
-    widget = forms.TimeInput(format="%H:%M", attrs={"size": 5, "autocomplete": "off"})
-    default_error_messages = {"invalid": _("Enter a time as HH:MM, for example 09:00 or 17:30.")}
-
-    def to_python(self, value: Any) -> dt.time | None:
-        return super().to_python(_ascii(value))
-
-
-_YMD = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
-
-
-class LocalDateField(forms.DateField):
-    """A date typed as year/month/day in the Gregorian or the Jalali calendar, with any digits.
-
-    The year tells the calendars apart: Jalali years are around 1400, Gregorian ones around
-    2000, so '1405/09/02' and '2026-11-23' are the same day.
-    """
-
-    default_error_messages = {
-        "invalid": _(
-            "Enter a date as year/month/day, for example 2026-11-23 or, in the Jalali calendar, "
-            "1405/09/02."
-        ),
-        "invalid_jalali": _("%(value)s is not a date in the Jalali calendar."),
-        "invalid_gregorian": _("%(value)s is not a date."),
-    }
-
-    def to_python(self, value: Any) -> dt.date | None:
-        value = _ascii(value)
-        if isinstance(value, str):
-            match = _YMD.match(value)
-            if match:
-                year, month, day = (int(part) for part in match.groups())
-                try:
-                    if year < 1700:
-                        return from_jalali(year, month, day)
-                    return dt.date(year, month, day)
-                except ValueError:
-                    code = "invalid_jalali" if year < 1700 else "invalid_gregorian"
-                    raise forms.ValidationError(
-                        self.error_messages[code], code=code, params={"value": value}
-                    ) from None
-        return super().to_python(value)
 
 
 class LanguageForm(forms.Form):
@@ -129,7 +67,7 @@ class OrganisationSettingsForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["timezone"].choices = timezone_choices()  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["timezone"]).choices = timezone_choices()
 
     @classmethod
     def initial_for(cls, org: Organisation) -> dict[str, Any]:

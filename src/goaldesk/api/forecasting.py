@@ -17,10 +17,11 @@ from goaldesk.api.auth import organisation_for
 from goaldesk.api.errors import FieldInvalid
 from goaldesk.api.params import parse_date
 from goaldesk.api.schemas import ErrorList, Message
-from goaldesk.engine import required_agents
+from goaldesk.engine import InputError, required_agents
 from goaldesk.forecasting.models import ForecastInterval, ForecastRun, RequirementInterval
 from goaldesk.forecasting.selectors import forecast_run_latest, peaks_for
 from goaldesk.forecasting.services import MAX_HORIZON_DAYS, forecast_run_create
+from goaldesk.forecasting.staffing import staffing_input_message
 from goaldesk.interactions.models import Channel
 
 router = Router(tags=["workforce"])
@@ -279,11 +280,9 @@ def staffing(
             patience_seconds=patience_seconds,
             concurrency=concurrency,
         )
-    except ValueError as error:
-        field = str(error).split(" ", 1)[0]
-        known = {"volume", "aht_seconds", "interval_minutes", "target_sl", "target_seconds",
-                 "shrinkage", "max_occupancy", "patience_seconds", "concurrency"}  # fmt: skip
-        raise FieldInvalid(field if field in known else "body", str(error)) from error
+    except InputError as error:
+        # The API's parameters carry the engine's names, so each names itself.
+        raise FieldInvalid(error.field, staffing_input_message(error, names={})) from error
     return {
         "model": result.model,
         "offered_load": result.offered_load,

@@ -1,10 +1,26 @@
 """Reading what people type: digits of any script, numbers and dates in any calendar.
 
-Forms, imports, the API and the command line all read input through these, so the same text
-means the same value everywhere.
+Forms, imports, uploads, the scheduling files, the API and the command line all read input
+through these, so the same text means the same value everywhere:
+
+- digits may be ASCII, Persian (۰–۹) or Arabic-Indic (٠–٩); the Arabic decimal mark (٫) is a
+  point, the Arabic thousands mark (٬) and comma (،) are commas;
+- a number may group its thousands with commas (``1,234.5``); any other comma is refused,
+  because a decimal comma (``1,5``) would otherwise be read as fifteen;
+- a date is year-month-day (``-`` or ``/`` between); a year before 1700 is a Jalali year
+  (``1405-09-02`` is 2026-11-23), in dates and in date-times alike;
+- a date-time is ISO 8601 (``2026-03-02T09:15``, ``2026-03-02 09:15:00+03:30``, ``…Z``; a space
+  before the offset and ``UTC``/``GMT`` are fine); without an offset it is read in the given
+  time zone; a date alone is midnight.
+
+The readers raise `ArgumentProblem` (a ValueError) whose message is for the person who typed
+the value; callers that name a row or a field put that in front.
 """
 
 import datetime as dt
+import math
+import re
+import zoneinfo
 
 from django.utils.translation import gettext as _
 
@@ -15,14 +31,148 @@ class ArgumentProblem(ValueError):
     """A value that cannot be used; the message says which and why, for the person who typed it."""
 
 
+def ascii_digits(text: str) -> str:
+    """`text` with every digit (and decimal or thousands mark) in ASCII."""
+    return text if text.isascii() else normalize_digits(text)
+
+
+def _quoted(value: object) -> str:
+    """The value as its reader typed it, for a message: trimmed; 1234.0 from a sheet is 1234."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+# --- numbers ------------------------------------------------------------------------------------
+
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
+
+
+def parse_number(value: object) -> float | None:
+    """The finite number `value` stands for; None when it is None or blank.
+
+    Accepts numbers and text in any digits (see the module notes). Raises ArgumentProblem
+    “… is not a number.” for anything else, including booleans, infinities and NaN.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise _not_a_number(value)
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        text = ascii_digits(str(value).strip())
+        if not text:
+            return None
+        if "," in text and _GROUPED.fullmatch(text):
+            text = text.replace(",", "")
+        try:
+            number = float(text)
+        except ValueError:
+            raise _not_a_number(value) from None
+    if not math.isfinite(number):
+        raise _not_a_number(value)
+    return number
+
+
+def _not_a_number(value: object) -> ArgumentProblem:
+    return ArgumentProblem(_("“%(value)s” is not a number.") % {"value": _quoted(value)})
+
+
+# --- dates and date-times -----------------------------------------------------------------------
+
+_DAY = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+_DAY_PREFIX = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?=$|[T ])", re.IGNORECASE)
+_SPACE_BEFORE_OFFSET = re.compile(r"\s+(Z|UTC|GMT|[+-]\d\d(?::?\d\d)?)$", re.IGNORECASE)
+
+
+def calendar_day(year: int, month: int, day: int) -> dt.date:
+    """The Gregorian date of year/month/day, read as Jalali when the year is before 1700.
+
+    Raises ValueError when there is no such day in that calendar.
+    """
+    return from_jalali(year, month, day) if year < 1700 else dt.date(year, month, day)
+
+
+def day_parts(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of text written year-month-day (``-``, ``/`` or ``.`` between, any
+    digits), in whichever calendar; None when it is not written so."""
+    match = _DAY.fullmatch(ascii_digits(text.strip()))
+    if match is None:
+        return None
+    return int(match[1]), int(match[2]), int(match[3])
+
+
+def read_date(text: str) -> dt.date:
+    """The date `text` writes as year-month-day (see `day_parts`; Jalali before 1700).
+    Raises ValueError when it is not one."""
+    parts = day_parts(text)
+    if parts is None:
+        raise ValueError(text)
+    return calendar_day(*parts)
+
+
 def parse_day(text: str, *, option: str) -> dt.date:
     """A date written YYYY-MM-DD in any digits; a year before 1700 is read as Jalali."""
     cleaned = normalize_digits(text.strip()).replace("/", "-")
     try:
         year, month, day = (int(part) for part in cleaned.split("-"))
-        return from_jalali(year, month, day) if year < 1700 else dt.date(year, month, day)
+        return calendar_day(year, month, day)
     except ValueError:
         raise ArgumentProblem(
             _("%(option)s: “%(value)s” is not a date; write it as YYYY-MM-DD, e.g. 2026-03-01.")
             % {"option": option, "value": text}
         ) from None
+
+
+def read_datetime(value: object, tz: zoneinfo.ZoneInfo) -> dt.datetime | None:
+    """The aware date-time `value` stands for (see the module notes); None when it is blank.
+
+    A datetime is taken as it is (in `tz` when naive); a date is its midnight in `tz`. Raises
+    ValueError without a message for people: each caller says which form it expects.
+    """
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        stamp = value
+    elif isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day, tzinfo=tz)
+    else:
+        text = ascii_digits(str(value).strip())
+        if not text:
+            return None
+        stamp = dt.datetime.fromisoformat(_iso(text))
+    if stamp.tzinfo is None or stamp.utcoffset() is None:
+        stamp = stamp.replace(tzinfo=tz)
+    return stamp
+
+
+def is_date_only(value: object) -> bool:
+    """Whether a value `read_datetime` accepts is a date without a time of day (a date, or
+    text such as 2026-03-02 or 20260302)."""
+    if isinstance(value, dt.datetime):
+        return False
+    if isinstance(value, dt.date):
+        return True
+    text = str(value).strip()
+    return len(text) <= 10 and "T" not in text.upper()
+
+
+def _iso(text: str) -> str:
+    """`text` as Python's ISO reader takes it: offsets written next to the time, the date
+    Gregorian with two-digit month and day."""
+    if " " in text[10:]:
+        text = _SPACE_BEFORE_OFFSET.sub(_offset_without_space, text)
+    if text[-1:] in "Zz":
+        text = text[:-1] + "+00:00"
+    match = _DAY_PREFIX.match(text)
+    if match is not None:
+        year, month, day = (int(part) for part in match.groups())
+        if year < 1700 or match.end() != 10 or "/" in match[0]:
+            text = calendar_day(year, month, day).isoformat() + text[match.end() :]
+    return text
+
+
+def _offset_without_space(match: re.Match[str]) -> str:
+    offset = match.group(1).upper()
+    return "+00:00" if offset in {"Z", "UTC", "GMT"} else offset

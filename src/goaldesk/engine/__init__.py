@@ -11,6 +11,7 @@ from goaldesk.engine.erlang import (
     IntervalRequirements,
     QueueMetrics,
     StaffingResult,
+    check_staffing_inputs,
     deferred_agents,
     deferred_requirements,
     erlang_a,
@@ -21,6 +22,7 @@ from goaldesk.engine.erlang import (
     requirements_for_intervals,
     with_shrinkage,
 )
+from goaldesk.engine.errors import InputError
 from goaldesk.engine.forecast import (
     BacktestResult,
     DemandHistory,
@@ -63,6 +65,7 @@ __all__ = [
     "ForecastPoint",
     "Forecaster",
     "GoalDraft",
+    "InputError",
     "IntervalRequirements",
     "LevelThresholds",
     "LevelVerdict",
@@ -78,6 +81,7 @@ __all__ = [
     "WeekdayIntervalMean",
     "backtest",
     "check_smart",
+    "check_staffing_inputs",
     "compare_methods",
     "compute_metrics",
     "default_forecasters",

@@ -41,6 +41,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from goaldesk.engine.errors import InputError
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
@@ -53,12 +55,12 @@ _LOG_NEGLIGIBLE = -45.0
 
 def _check_positive(value: float, name: str) -> None:
     if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be a positive number, got {value!r}.")
+        raise InputError(name, "positive", value=value)
 
 
 def _check_non_negative(value: float, name: str) -> None:
     if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
-        raise ValueError(f"{name} must be zero or a positive number, got {value!r}.")
+        raise InputError(name, "non_negative", value=value)
 
 
 def _check_fraction(value: float, name: str, *, allow_zero: bool, allow_one: bool) -> None:
@@ -67,12 +69,47 @@ def _check_fraction(value: float, name: str, *, allow_zero: bool, allow_one: boo
     if not (isinstance(value, int | float) and low_ok and high_ok):
         low = "[0" if allow_zero else "(0"
         high = "1]" if allow_one else "1)"
-        raise ValueError(f"{name} must be a fraction in {low}, {high}, got {value!r}.")
+        raise InputError(name, "fraction", value=value, low=low, high=high)
 
 
 def _check_servers(servers: int) -> None:
     if not isinstance(servers, int | np.integer) or servers < 0:
-        raise ValueError(f"The number of agents must be a whole number ≥ 0, got {servers!r}.")
+        raise InputError("servers", "whole_non_negative", value=servers)
+
+
+def check_staffing_inputs(
+    *,
+    interval_minutes: float,
+    aht_seconds: float | None,
+    target_sl: float,
+    target_seconds: float,
+    shrinkage: float = 0.0,
+    max_occupancy: float = 1.0,
+    patience_seconds: float | None = None,
+    concurrency: int = 1,
+    volume: float | None = None,
+) -> None:
+    """Raise `InputError` for the first staffing input that cannot be used; return None if all can.
+
+    The one set of rules `required_agents` and `requirements_for_intervals` apply; callers that
+    want to refuse input before reading a file call it first. `aht_seconds` and `volume` are
+    left out (None) where they come one per interval.
+    """
+    _check_fraction(target_sl, "target_sl", allow_zero=True, allow_one=False)
+    _check_fraction(shrinkage, "shrinkage", allow_zero=True, allow_one=False)
+    _check_fraction(max_occupancy, "max_occupancy", allow_zero=False, allow_one=True)
+    if aht_seconds is not None:
+        _check_positive(aht_seconds, "aht_seconds")
+    _check_non_negative(target_seconds, "target_seconds")
+    _check_positive(interval_minutes, "interval_minutes")
+    if patience_seconds is not None:
+        _check_positive(patience_seconds, "patience_seconds")
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+        raise InputError("concurrency", "whole_at_least_one", value=concurrency)
+    if patience_seconds is not None and concurrency > 1:
+        raise InputError("patience_seconds", "patience_with_concurrency")
+    if volume is not None:
+        _check_non_negative(volume, "volume")
 
 
 # --- Erlang B and C -----------------------------------------------------------------------
@@ -282,15 +319,6 @@ def with_shrinkage(agents: int, shrinkage: float) -> int:
     return math.ceil(agents / (1.0 - shrinkage) - 1e-9)
 
 
-def _check_targets(
-    target_sl: float, target_seconds: float, max_occupancy: float, shrinkage: float
-) -> None:
-    _check_fraction(target_sl, "target_sl", allow_zero=True, allow_one=False)
-    _check_non_negative(target_seconds, "target_seconds")
-    _check_fraction(max_occupancy, "max_occupancy", allow_zero=False, allow_one=True)
-    _check_fraction(shrinkage, "shrinkage", allow_zero=True, allow_one=False)
-
-
 def required_agents(
     *,
     volume: float,
@@ -308,16 +336,20 @@ def required_agents(
     Erlang C by default; Erlang A when `patience_seconds` is given; chat slots when
     `concurrency` > 1 (each agent handles that many contacts at once; Erlang C on slots).
     """
+    check_staffing_inputs(
+        volume=volume,
+        interval_minutes=interval_minutes,
+        aht_seconds=aht_seconds,
+        target_sl=target_sl,
+        target_seconds=target_seconds,
+        shrinkage=shrinkage,
+        max_occupancy=max_occupancy,
+        patience_seconds=patience_seconds,
+        concurrency=concurrency,
+    )
     traffic = offered_load(
         volume=volume, interval_minutes=interval_minutes, aht_seconds=aht_seconds
     )
-    _check_targets(target_sl, target_seconds, max_occupancy, shrinkage)
-    if patience_seconds is not None:
-        _check_positive(patience_seconds, "patience_seconds")
-    if not isinstance(concurrency, int) or concurrency < 1:
-        raise ValueError(f"concurrency must be a whole number ≥ 1, got {concurrency!r}.")
-    if patience_seconds is not None and concurrency > 1:
-        raise ValueError("Erlang A (patience) and chat concurrency cannot be combined.")
     if traffic == 0:
         model = "erlang_a" if patience_seconds is not None else "erlang_c"
         model = "chat" if concurrency > 1 else model
@@ -432,18 +464,25 @@ def requirements_for_intervals(
     """
     volume_arr = np.asarray(volumes, dtype=np.float64).reshape(-1)
     aht_arr = np.broadcast_to(np.asarray(aht_seconds, dtype=np.float64), volume_arr.shape).copy()
-    _check_positive(interval_minutes, "interval_minutes")
-    _check_targets(target_sl, target_seconds, max_occupancy, shrinkage)
+    check_staffing_inputs(
+        interval_minutes=interval_minutes,
+        aht_seconds=None,
+        target_sl=target_sl,
+        target_seconds=target_seconds,
+        shrinkage=shrinkage,
+        max_occupancy=max_occupancy,
+        patience_seconds=patience_seconds,
+    )
     bad = np.flatnonzero(~np.isfinite(volume_arr) | (volume_arr < 0))
     if bad.size:
         i = int(bad[0])
-        raise ValueError(
-            f"Interval {i + 1}: volume must be zero or positive, got {volume_arr[i]!r}."
-        )
+        raise InputError("volume", "interval_negative", interval=i + 1, value=float(volume_arr[i]))
     bad = np.flatnonzero(~np.isfinite(aht_arr) | (aht_arr <= 0))
     if bad.size:
         i = int(bad[0])
-        raise ValueError(f"Interval {i + 1}: aht_seconds must be positive, got {aht_arr[i]!r}.")
+        raise InputError(
+            "aht_seconds", "interval_not_positive", interval=i + 1, value=float(aht_arr[i])
+        )
     traffic = volume_arr * aht_arr / (interval_minutes * 60.0)
     size = traffic.size
     shrink_factor = 1.0 / (1.0 - shrinkage)
@@ -564,9 +603,7 @@ def deferred_requirements(
     bad = np.flatnonzero(~np.isfinite(volume_arr) | (volume_arr < 0))
     if bad.size:
         i = int(bad[0])
-        raise ValueError(
-            f"Interval {i + 1}: volume must be zero or positive, got {volume_arr[i]!r}."
-        )
+        raise InputError("volume", "interval_negative", interval=i + 1, value=float(volume_arr[i]))
     size = volume_arr.size
     is_open = (
         np.ones(size, dtype=bool)
@@ -574,14 +611,14 @@ def deferred_requirements(
         else np.asarray(open_mask, dtype=bool).reshape(-1)
     )
     if is_open.size != size:
-        raise ValueError("open_mask must have one entry per interval.")
+        raise InputError("open_mask", "length_mismatch")
     interval_seconds = interval_minutes * 60.0
     window = max(1, int(response_seconds // interval_seconds))
     workload = volume_arr * aht_seconds
     assigned = np.zeros(size)
     open_positions = np.flatnonzero(is_open)
     if open_positions.size == 0 and workload.sum() > 0:
-        raise ValueError("There is deferred work but no open interval to do it in.")
+        raise InputError("open_mask", "no_open_interval")
     for i in np.flatnonzero(workload > 0).tolist():
         # Open intervals at or after i whose start is within the response window.
         first = int(np.searchsorted(open_positions, i))

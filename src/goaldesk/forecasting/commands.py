@@ -8,7 +8,6 @@ import argparse
 import csv
 import io
 import json
-import math
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Sequence
@@ -18,7 +17,13 @@ import numpy as np
 from django.utils.translation import gettext as _
 
 from goaldesk.core.commands import Unusable, fail, finite, read_bytes, write_or_print
-from goaldesk.engine import DemandHistory, required_agents, requirements_for_intervals
+from goaldesk.engine import (
+    DemandHistory,
+    InputError,
+    check_staffing_inputs,
+    required_agents,
+    requirements_for_intervals,
+)
 from goaldesk.forecasting.history import (
     HistoryFileError,
     ParsedFile,
@@ -27,6 +32,7 @@ from goaldesk.forecasting.history import (
     parse_history,
 )
 from goaldesk.forecasting.services import MAX_HORIZON_DAYS, forecast_channel
+from goaldesk.forecasting.staffing import staffing_input_message
 
 
 def _check_parsed(parsed: ParsedFile, path: str) -> None:
@@ -148,39 +154,36 @@ def _forecast(args: argparse.Namespace) -> int:
 # --- staffing -----------------------------------------------------------------------------------
 
 
-def _check_staffing_args(args: argparse.Namespace) -> None:
-    def fraction(name: str, value: float, *, allow_zero: bool, allow_one: bool) -> None:
-        low_ok = value >= 0 if allow_zero else value > 0
-        high_ok = value <= 1 if allow_one else value < 1
-        if not (math.isfinite(value) and low_ok and high_ok):
-            raise Unusable(
-                _("%(name)s must be a fraction between 0 and 1 (e.g. 0.8 for 80%%), got %(value)s.")
-                % {"name": name, "value": value}
-            )
+#: Engine argument → the command-line option a message names.
+_OPTIONS = {
+    "target_sl": "--target-sl",
+    "shrinkage": "--shrinkage",
+    "max_occupancy": "--max-occupancy",
+    "aht_seconds": "--aht",
+    "target_seconds": "--target-seconds",
+    "interval_minutes": "--interval-minutes",
+    "patience_seconds": "--patience",
+    "concurrency": "--concurrency",
+    "volume": "--volume",
+}
 
-    fraction("--target-sl", args.target_sl, allow_zero=False, allow_one=False)
-    fraction("--shrinkage", args.shrinkage, allow_zero=True, allow_one=False)
-    fraction("--max-occupancy", args.max_occupancy, allow_zero=False, allow_one=True)
-    if not (math.isfinite(args.aht) and args.aht > 0):
-        raise Unusable(
-            _("--aht must be a positive number of seconds, got %(v)s.") % {"v": args.aht}
+
+def _check_staffing_args(args: argparse.Namespace) -> None:
+    """Refuse unusable options before any file is read, in the engine's words translated."""
+    try:
+        check_staffing_inputs(
+            interval_minutes=args.interval_minutes,
+            aht_seconds=args.aht,
+            target_sl=args.target_sl,
+            target_seconds=args.target_seconds,
+            shrinkage=args.shrinkage,
+            max_occupancy=args.max_occupancy,
+            patience_seconds=args.patience,
+            concurrency=args.concurrency,
+            volume=args.volume,
         )
-    if not (math.isfinite(args.target_seconds) and args.target_seconds >= 0):
-        raise Unusable(
-            _("--target-seconds must be zero or more, got %(v)s.") % {"v": args.target_seconds}
-        )
-    if args.interval_minutes <= 0:
-        raise Unusable(
-            _("--interval-minutes must be positive, got %(v)s.") % {"v": args.interval_minutes}
-        )
-    if args.patience is not None and not (math.isfinite(args.patience) and args.patience > 0):
-        raise Unusable(_("--patience must be a positive number of seconds."))
-    if args.concurrency < 1:
-        raise Unusable(_("--concurrency must be 1 or more."))
-    if args.patience is not None and args.concurrency > 1:
-        raise Unusable(_("--patience (Erlang A) and --concurrency cannot be combined."))
-    if args.volume is not None and not (math.isfinite(args.volume) and args.volume >= 0):
-        raise Unusable(_("--volume must be zero or more, got %(v)s.") % {"v": args.volume})
+    except InputError as error:
+        raise Unusable(staffing_input_message(error, names=_OPTIONS)) from None
 
 
 def cmd_staffing(args: argparse.Namespace) -> int:

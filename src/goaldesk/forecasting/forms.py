@@ -5,33 +5,16 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from goaldesk.engine import normalize_digits
+from goaldesk.core.forms import DigitsForm, DigitsModelForm, ascii_digits_data
 from goaldesk.forecasting.models import INTERVAL_CHOICES, StaffingInputs
 from goaldesk.forecasting.services import MAX_HORIZON_DAYS
 from goaldesk.interactions.models import Channel
 
-
-def _ascii_digits(data: Any) -> Any:
-    """A copy of submitted data with Persian/Arabic digits (and decimal marks) as ASCII."""
-    if data is None:
-        return None
-    copy = data.copy()
-    for key in list(copy.keys()):
-        values = copy.getlist(key) if hasattr(copy, "getlist") else [copy[key]]
-        cleaned = [normalize_digits(v) if isinstance(v, str) else v for v in values]
-        if hasattr(copy, "setlist"):
-            copy.setlist(key, cleaned)
-        else:
-            copy[key] = cleaned[0]
-    return copy
+#: Kept for the scheduling views, which read their posts with it.
+_ascii_digits = ascii_digits_data
 
 
-class DigitsFormMixin:
-    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
-        super().__init__(_ascii_digits(data), *args, **kwargs)  # type: ignore[call-arg]
-
-
-class ForecastForm(DigitsFormMixin, forms.Form):
+class ForecastForm(DigitsForm):
     interval_minutes = forms.TypedChoiceField(
         label=_("Interval"), choices=INTERVAL_CHOICES, coerce=int, initial=30
     )
@@ -60,7 +43,7 @@ class ForecastForm(DigitsFormMixin, forms.Form):
 class HistoryUploadForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx"}),
         help_text=_(
             "Columns: timestamp, volume and optionally channel. One row per interval; "
             "times without an offset are in the organisation’s time zone."
@@ -71,7 +54,7 @@ class HistoryUploadForm(forms.Form):
     )
 
 
-class StaffingInputsForm(DigitsFormMixin, forms.ModelForm):
+class StaffingInputsForm(DigitsModelForm):
     class Meta:
         model = StaffingInputs
         fields = [

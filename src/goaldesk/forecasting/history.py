@@ -1,23 +1,24 @@
-"""Read demand-history and forecast CSV files (shared by the upload page and the command line).
+"""Read demand-history and forecast files (shared by the upload page and the command line).
 
-History: `timestamp,volume[,channel]` with a header row (any column order, any case). A
-timestamp is ISO 8601 (`2026-03-02T09:30`, `2026-03-02 09:30:00+03:30`); without an offset it is
-read in the given time zone. Volumes are zero or positive numbers; Persian and Arabic-Indic
-digits are accepted. A bad value rejects its row with the row number (1 = the first row after
+CSV or XLSX, read by the shared table reader (core/tabular.py). History: `timestamp,volume
+[,channel]` with a header row (any column order, any case). A timestamp is ISO 8601
+(`2026-03-02T09:30`, `2026-03-02 09:30:00+03:30`, a date alone is midnight); without an offset
+it is read in the given time zone. Volumes are zero or positive numbers. Numbers and dates are
+read as everywhere else (core/parsing.py: any digits, thousands commas, Jalali years). A bad value rejects its row with the row number (1 = the first row after
 the header), the column and the reason.
 """
 
-import csv
 import datetime as dt
-import io
-import math
 import zoneinfo
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext as _
 
-from goaldesk.engine import normalize_digits
+from goaldesk.core.parsing import parse_number as read_number
+from goaldesk.core.parsing import read_datetime
+from goaldesk.core.tabular import TableError, open_table
 from goaldesk.interactions.models import Channel
 
 MAX_REPORTED_ERRORS = 100
@@ -64,62 +65,47 @@ class ParsedFile:
     has_channel: bool
 
 
-def _text(source: bytes | str) -> str:
-    if isinstance(source, bytes):
-        try:
-            return source.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise HistoryFileError(
-                _("The file is not UTF-8 text. Save it as CSV (UTF-8) and try again.")
-            ) from error
-    return source.lstrip("\ufeff")
-
-
-def parse_timestamp(raw: str, tz: zoneinfo.ZoneInfo) -> dt.datetime:
-    text = normalize_digits(raw.strip())
-    if not text:
-        raise ValueError(_("The value is empty."))
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
+def parse_timestamp(raw: object, tz: zoneinfo.ZoneInfo) -> dt.datetime:
+    """The interval start `raw` gives (text in any digits, or a spreadsheet's date-time)."""
     try:
-        moment = dt.datetime.fromisoformat(text)
+        moment = read_datetime(raw, tz)
     except ValueError as error:
         raise ValueError(
             _("“%(value)s” is not a date and time (expected e.g. 2026-03-02T09:30).")
             % {"value": raw}
         ) from error
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=tz)
+    if moment is None:
+        raise ValueError(_("The value is empty."))
     return moment
 
 
-def parse_number(raw: str, *, minimum: float | None = 0.0) -> float:
-    text = normalize_digits(raw.strip()).replace(",", "") if raw is not None else ""
-    if not text:
+def parse_number(raw: object, *, minimum: float | None = 0.0) -> float:
+    """The number `raw` gives (text in any digits, or a spreadsheet's number)."""
+    value = read_number(raw)  # its ArgumentProblem is a ValueError with the reason
+    if value is None:
         raise ValueError(_("The value is empty."))
-    try:
-        value = float(text)
-    except ValueError as error:
-        raise ValueError(_("“%(value)s” is not a number.") % {"value": raw}) from error
-    if not math.isfinite(value):
-        raise ValueError(_("“%(value)s” is not a number.") % {"value": raw})
     if minimum is not None and value < minimum:
         raise ValueError(_("“%(value)s” is negative; it must be zero or more.") % {"value": raw})
     return value
 
 
-def _read_rows(source: bytes | str) -> tuple[list[str], Iterable[list[str]]]:
-    text = _text(source)
-    sample = text[:4096]
+def _read_rows(source: bytes | str) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
+    """The lower-cased header and the numbered rows of a CSV or XLSX file's content."""
+    content = source.encode("utf-8") if isinstance(source, str) else source
     try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    header = next(reader, None)
-    if not header or not any(h.strip() for h in header):
-        raise HistoryFileError(_("The file is empty: a header row is needed."))
-    return [h.strip().lower() for h in header], reader
+        table = open_table(content)
+    except TableError as error:
+        raise HistoryFileError(error.message) from error
+    header = [h.strip().lower() for h in table.headers]
+
+    def rows() -> Iterator[tuple[int, list[Any]]]:
+        with table:
+            try:
+                yield from table.rows()
+            except TableError as error:
+                raise HistoryFileError(error.message) from error
+
+    return header, rows()
 
 
 def _columns(header: Sequence[str], required: Sequence[str], optional: Sequence[str]) -> dict:
@@ -182,7 +168,7 @@ def parse_forecast(source: bytes | str, *, timezone: str) -> ParsedFile:
 
 
 def _parse(
-    rows: Iterable[list[str]],
+    rows: Iterable[tuple[int, list[Any]]],
     columns: dict[str, int],
     tz: zoneinfo.ZoneInfo,
     *,
@@ -196,13 +182,11 @@ def _parse(
     errors: list[RowError] = []
     rejected = 0
     has_channel = "channel" in columns
-    for number, row in enumerate(rows, start=1):
-        if not any(cell.strip() for cell in row):
-            continue
+    for number, row in rows:
 
-        def cell(name: str, row: list[str] = row) -> str:
+        def cell(name: str, row: list[Any] = row) -> Any:
             index = columns[name]
-            return row[index] if index < len(row) else ""
+            return row[index] if index < len(row) else None
 
         problem: RowError | None = None
         try:
@@ -216,7 +200,7 @@ def _parse(
                 problem = RowError(number, value_column, str(error))
         channel = default_channel
         if problem is None and has_channel:
-            channel = cell("channel").strip().lower() or default_channel
+            channel = str(cell("channel") or "").strip().lower() or default_channel
             if known_channels_only and channel not in channels:
                 problem = RowError(
                     number,

@@ -18,13 +18,9 @@ from goaldesk.engine import (
     BacktestResult,
     DemandHistory,
     Forecaster,
-    IntervalRequirements,
     WeekdayIntervalMean,
     backtest,
     default_forecasters,
-    deferred_requirements,
-    required_agents,
-    requirements_for_intervals,
     select_best,
     weekly_origins,
 )
@@ -36,7 +32,6 @@ from goaldesk.forecasting.models import (
     HistoryUpload,
     RequirementInterval,
     StaffingInputs,
-    StaffingModel,
 )
 from goaldesk.forecasting.selectors import (
     QUEUE_CHANNELS,
@@ -47,8 +42,8 @@ from goaldesk.forecasting.selectors import (
     history_from_upload,
     interval_is_open,
     staffing_inputs_for,
-    staffing_model_for,
 )
+from goaldesk.forecasting.staffing import compute_requirements
 
 logger = logging.getLogger(__name__)
 
@@ -338,80 +333,6 @@ def effective_aht(run: ForecastRun | None, inputs: StaffingInputs) -> float:
         if summary and summary.get("aht_seconds"):
             return float(summary["aht_seconds"])
     return FALLBACK_AHT_SECONDS
-
-
-def compute_requirements(
-    volumes: Sequence[float],
-    starts: Sequence[dt.datetime],
-    *,
-    inputs: StaffingInputs,
-    aht_seconds: float,
-    interval_minutes: int,
-    open_mask: Sequence[bool] | None = None,
-) -> tuple[IntervalRequirements, str]:
-    """The requirement per interval for one channel's volumes, with the model its inputs call for.
-
-    Percentages of `inputs` (target, shrinkage, occupancy) are 0–100.
-    """
-    model = staffing_model_for(inputs)
-    target_sl = inputs.target_sl / 100.0
-    shrinkage = inputs.shrinkage / 100.0
-    max_occupancy = inputs.max_occupancy / 100.0
-    if model == StaffingModel.DEFERRED:
-        return (
-            deferred_requirements(
-                volumes,
-                interval_minutes=interval_minutes,
-                aht_seconds=aht_seconds,
-                response_seconds=inputs.response_hours * 3600.0,
-                max_occupancy=max_occupancy,
-                shrinkage=shrinkage,
-                open_mask=open_mask,
-            ),
-            model,
-        )
-    if model == StaffingModel.CHAT:
-        results = [
-            required_agents(
-                volume=float(v),
-                interval_minutes=interval_minutes,
-                aht_seconds=aht_seconds,
-                target_sl=target_sl,
-                target_seconds=inputs.target_seconds,
-                shrinkage=shrinkage,
-                max_occupancy=max_occupancy,
-                concurrency=inputs.concurrency,
-            )
-            for v in volumes
-        ]
-        return (
-            IntervalRequirements(
-                agents=np.array([r.agents for r in results], dtype=np.int64),
-                agents_with_shrinkage=np.array(
-                    [r.agents_with_shrinkage for r in results], dtype=np.int64
-                ),
-                offered_load=np.array([r.offered_load for r in results]),
-                service_level=np.array([r.service_level for r in results]),
-                asa_seconds=np.array([r.asa_seconds for r in results]),
-                occupancy=np.array([r.occupancy for r in results]),
-                p_wait=np.array([r.p_wait for r in results]),
-                p_abandon=None,
-            ),
-            model,
-        )
-    return (
-        requirements_for_intervals(
-            volumes,
-            interval_minutes=interval_minutes,
-            aht_seconds=aht_seconds,
-            target_sl=target_sl,
-            target_seconds=inputs.target_seconds,
-            shrinkage=shrinkage,
-            max_occupancy=max_occupancy,
-            patience_seconds=float(inputs.patience_seconds) if inputs.patience_seconds else None,
-        ),
-        model,
-    )
 
 
 def open_mask_for(

@@ -41,13 +41,13 @@ from goaldesk.forecasting.selectors import (
     staffing_model_for,
 )
 from goaldesk.forecasting.services import (
-    compute_requirements,
     effective_aht,
     forecast_run_create,
     history_upload_create,
     open_mask_for,
     staffing_inputs_save,
 )
+from goaldesk.forecasting.staffing import compute_requirements
 from goaldesk.interactions.models import Channel
 
 CHANNEL_LABELS = dict(Channel.choices)

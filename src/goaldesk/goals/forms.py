@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from goaldesk.accounts.models import Organisation
+from goaldesk.core.forms import LocalFloatField
 from goaldesk.core.parsing import ArgumentProblem, parse_day
-from goaldesk.engine import normalize_digits
 from goaldesk.engine.levels import BARRED_LEVELS, LevelThresholds
 from goaldesk.interactions.models import Channel
 from goaldesk.metrics.catalogue import metric
@@ -41,13 +41,7 @@ class DayField(forms.DateField):
             ) from None
 
 
-class NumberField(forms.FloatField):
-    widget = forms.TextInput(attrs={"inputmode": "decimal"})
-
-    def to_python(self, value: Any) -> float | None:  # type: ignore[override]  # django-stubs types FloatField.to_python as IntegerField's (int)
-        if isinstance(value, str):
-            value = normalize_digits(value.strip()).replace("٫", ".").replace(",", ".")
-        return super().to_python(value)
+NumberField = LocalFloatField
 
 
 def member_choices(organisation: Organisation) -> list[tuple[str, str]]:

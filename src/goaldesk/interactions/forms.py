@@ -3,7 +3,7 @@
 import datetime as dt
 import re
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Count
@@ -119,7 +119,7 @@ class LogVisitForm(forms.Form):
         self.agent = agent
         self.now = timezone.now()
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = category_choices(organisation)  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["category"]).choices = category_choices(organisation)
         if not self.is_bound:
             shown = self.now.astimezone(organisation.tzinfo).strftime("%H:%M")
             self.initial.update(visit_id=new_visit_id(), arrived_at=shown, shown_at=shown)

@@ -10,7 +10,8 @@ messages applies everywhere. The rules are those of METRICS.md:
 - timestamps are ISO 8601 (`2026-03-02T09:15:00+03:30`, `…Z`) or `YYYY-MM-DD HH:MM[:SS]`;
   without an offset they are read in the organisation's time zone; a date alone is refused
   (the time of day matters for every time metric);
-- numbers and timestamps may use Persian (۰–۹) or Arabic-Indic (٠–٩) digits;
+- numbers and timestamps are read as everywhere else (core/parsing.py): Persian (۰–۹) or
+  Arabic-Indic (٠–٩) digits, thousands grouped with commas, Jalali years before 1700;
 - csat 1–5, nps 0–10, ces 1–7 are whole numbers; wait and handle seconds are ≥ 0;
 - status defaults to `resolved` when `resolved_at` is given, else `open`;
 - a first response, resolution, arrival or fix before `created_at` is refused, never swapped.
@@ -20,14 +21,20 @@ A bad value raises `RecordError(column, reason)`; the reason quotes the value.
 
 import datetime as dt
 import math
-import re
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from goaldesk.engine import normalize_digits
+from goaldesk.core.parsing import (
+    ArgumentProblem,
+    ascii_digits,
+    is_date_only,
+    read_date,
+    read_datetime,
+)
+from goaldesk.core.parsing import parse_number as read_number
 from goaldesk.engine.canonical import CANONICAL_FIELDS as CANONICAL_FIELDS  # re-exported
 from goaldesk.engine.canonical import REQUIRED_FIELDS as REQUIRED_FIELDS  # re-exported
 
@@ -93,7 +100,6 @@ class ReviewData:
 # --- single values --------------------------------------------------------------------------
 
 _fromisoformat = dt.datetime.fromisoformat
-_SPACE_BEFORE_OFFSET = re.compile(r"\s+(Z|UTC|GMT|[+-]\d\d(?::?\d\d)?)$", re.IGNORECASE)
 _ENUM_SEPARATORS = str.maketrans({"-": "_", " ": "_"})
 
 
@@ -108,43 +114,24 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def _ascii(text: str) -> str:
-    return text if text.isascii() else normalize_digits(text)
-
-
 def parse_timestamp(column: str, value: object, tz: zoneinfo.ZoneInfo) -> dt.datetime | None:
     """An aware datetime from ISO 8601 text or a datetime; None when empty."""
     if value is None or value == "":
         return None
-    if value.__class__ is str and len(value) > 10:  # type: ignore[arg-type]
-        # Fast path for the common case (plain ASCII ISO text); anything else takes the
-        # careful path below, which gives the error messages.
+    if type(value) is str and len(value) > 10:
+        # Fast path for the common case (plain ASCII ISO text of our era); anything else
+        # takes the careful path below, which gives the error messages.
         try:
-            stamp = _fromisoformat(value)  # type: ignore[arg-type]
+            stamp = _fromisoformat(value)
         except ValueError:
             pass
         else:
-            return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=tz)
-    if isinstance(value, dt.datetime):
-        stamp = value
-    elif isinstance(value, dt.date):
+            if stamp.year >= 1700:  # earlier years are Jalali: the careful path converts them
+                return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=tz)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         raise RecordError(column, _date_only_reason(value.isoformat()))
-    else:
-        text = value.strip() if isinstance(value, str) else str(value).strip()
-        if not text:
-            return None
-        stamp = _parse_timestamp_text(column, _ascii(text))
-    if stamp.tzinfo is None or stamp.utcoffset() is None:
-        stamp = stamp.replace(tzinfo=tz)
-    return stamp
-
-
-def _parse_timestamp_text(column: str, text: str) -> dt.datetime:
-    original = text
-    if " " in text[10:]:
-        text = _SPACE_BEFORE_OFFSET.sub(_offset_without_space, text)
     try:
-        stamp = dt.datetime.fromisoformat(text)
+        moment = read_datetime(value, tz)
     except ValueError:
         raise RecordError(
             column,
@@ -153,16 +140,11 @@ def _parse_timestamp_text(column: str, text: str) -> dt.datetime:
                 "2026-03-02 09:15:00, with an offset such as +03:30 if it is not in the "
                 "organisation's time zone."
             )
-            % {"value": original},
+            % {"value": ascii_digits(_text(value))},
         ) from None
-    if len(text) <= 10 and "T" not in text.upper():  # a bare date such as 2026-03-02
-        raise RecordError(column, _date_only_reason(original))
-    return stamp
-
-
-def _offset_without_space(match: re.Match[str]) -> str:
-    offset = match.group(1).upper()
-    return "+00:00" if offset in {"Z", "UTC", "GMT"} else offset
+    if moment is not None and is_date_only(value):
+        raise RecordError(column, _date_only_reason(ascii_digits(_text(value))))
+    return moment
 
 
 def _date_only_reason(value: str) -> str:
@@ -173,31 +155,18 @@ def _date_only_reason(value: str) -> str:
 
 def parse_number(column: str, value: object) -> float | None:
     """A finite number from text (any digits) or a number; None when empty."""
-    if value is None or isinstance(value, bool):
-        if isinstance(value, bool):
-            raise RecordError(column, _("“%(value)s” is not a number.") % {"value": value})
-        return None
-    if isinstance(value, int | float):
-        number = float(value)
-    else:
-        text = _text(value)
-        if not text:
-            return None
-        try:
-            number = float(_ascii(text))
-        except ValueError:
-            raise RecordError(column, _("“%(value)s” is not a number.") % {"value": text}) from None
-    if not math.isfinite(number):
-        raise RecordError(column, _("“%(value)s” is not a number.") % {"value": _text(value)})
-    return number
+    try:
+        return read_number(value)
+    except ArgumentProblem as problem:
+        raise RecordError(column, str(problem)) from None
 
 
 def _seconds(column: str, value: object) -> float | None:
-    if value.__class__ is str:
+    if type(value) is str:
         if not value:
             return None
         try:
-            number = float(value)  # type: ignore[arg-type]
+            number = float(value)
         except ValueError:
             pass
         else:
@@ -220,10 +189,10 @@ _SCORES = {
 
 
 def _score(column: str, value: object, low: int, high: int) -> int | None:
-    if value.__class__ is str:
+    if type(value) is str:
         known = _SCORES[(low, high)]
         if value in known:
-            return known[value]  # type: ignore[index]
+            return known[value]
     number = parse_number(column, value)
     if number is None:
         return None
@@ -243,8 +212,8 @@ def _choice(column: str, value: object, choices: tuple[str, ...]) -> str:
     known = _CHOICES.get(choices)
     if known is None:
         known = _CHOICES[choices] = {"": "", **{c: c for c in choices}}
-    if value.__class__ is str and value in known:
-        return known[value]  # type: ignore[index]
+    if type(value) is str and value in known:
+        return known[value]
     text = _text(value)
     if not text:
         return ""
@@ -259,7 +228,7 @@ def _choice(column: str, value: object, choices: tuple[str, ...]) -> str:
 
 
 def _bounded_text(column: str, value: object) -> str:
-    text = value.strip() if value.__class__ is str else _text(value)  # type: ignore[attr-defined]
+    text = value.strip() if type(value) is str else _text(value)
     limit = MAX_LENGTHS.get(column)
     if limit is not None and len(text) > limit:
         raise RecordError(
@@ -372,17 +341,23 @@ def _parse_day(column: str, value: object, tz: zoneinfo.ZoneInfo) -> dt.date:
         return (value if value.tzinfo else value.replace(tzinfo=tz)).astimezone(tz).date()
     if isinstance(value, dt.date):
         return value
-    text = _ascii(_text(value))
+    text = ascii_digits(_text(value))
     if not text:
         raise _required(column)
     try:
-        return dt.date.fromisoformat(text)
+        return read_date(text)  # year-month-day; Jalali before 1700
     except ValueError:
         pass
     try:
-        stamp = dt.datetime.fromisoformat(text)
+        return dt.date.fromisoformat(text)  # the other ISO forms (20260302, 2026-W10-1)
     except ValueError:
+        pass
+    try:
+        stamp = read_datetime(text, tz)
+    except ValueError:
+        stamp = None
+    if stamp is None:
         raise RecordError(
             column, _("“%(value)s” is not a date; write it as 2026-03-02.") % {"value": text}
-        ) from None
-    return (stamp if stamp.tzinfo else stamp.replace(tzinfo=tz)).astimezone(tz).date()
+        )
+    return stamp.astimezone(tz).date()

@@ -59,15 +59,11 @@ def _schedule(args: argparse.Namespace) -> int:
     rules = rules or Rules()
     requirements = labelled(
         args.requirements,
-        lambda: read_requirements(
-            decode(read_bytes(args.requirements), args.requirements), timezone=rules.timezone
-        ),
+        lambda: read_requirements(read_bytes(args.requirements), timezone=rules.timezone),
     )
     agents = labelled(
         args.agents,
-        lambda: read_agents(
-            decode(read_bytes(args.agents), args.agents), timezone=rules.timezone, name=args.agents
-        ),
+        lambda: read_agents(read_bytes(args.agents), timezone=rules.timezone, name=args.agents),
     )
 
     def progress(p: SolveProgress) -> None:

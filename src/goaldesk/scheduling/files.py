@@ -1,7 +1,10 @@
-"""Scheduling input files: requirement CSV, agents JSON or CSV, rules JSON (docs/scheduling.md).
+"""Scheduling input files: requirement CSV or XLSX, agents JSON, CSV or XLSX, rules JSON
+(docs/scheduling.md).
 
-Each reader returns engine objects or raises `ScheduleFileError` whose message names the file's
-row (or JSON item) and field. Persian and Arabic digits are accepted in numbers and times.
+Tables are read by the shared reader (core/tabular.py), numbers and dates as everywhere else
+(core/parsing.py: any digits, thousands commas, Jalali years before 1700). Each reader returns
+engine objects or raises `ScheduleFileError` whose message names the file's row (or JSON item)
+and field.
 """
 
 import csv
@@ -12,11 +15,14 @@ import json
 import re
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from goaldesk.core.parsing import ArgumentProblem, read_date, read_datetime
+from goaldesk.core.parsing import parse_number as read_number
+from goaldesk.core.tabular import TableError, open_table
 from goaldesk.engine import normalize_digits
 from goaldesk.engine.rostering import (
     Absence,
@@ -89,14 +95,13 @@ def parse_time(value: Any, row: int | str, field: str) -> dt.time:
 def parse_number(
     value: Any, row: int | str, field: str, *, minimum: float = 0, integer: bool = False
 ) -> float:
-    if isinstance(value, bool):
-        raise _fail(row, field, _("“%(value)s” is not a number.") % {"value": value})
-    text = normalize_digits(str(value)).strip()
     try:
-        number = float(text)
-    except ValueError:
-        raise _fail(row, field, _("“%(value)s” is not a number.") % {"value": value}) from None
-    if number != number or number < minimum:  # NaN or too small
+        number = read_number(value)
+    except ArgumentProblem as problem:
+        raise _fail(row, field, str(problem)) from None
+    if number is None:
+        raise _fail(row, field, _("“%(value)s” is not a number.") % {"value": value})
+    if number < minimum:
         raise _fail(
             row, field, _("%(value)s is less than %(min)s.") % {"value": value, "min": minimum}
         )
@@ -120,21 +125,36 @@ def parse_weekday(value: Any, row: int | str, field: str) -> int:
 
 
 def parse_moment(value: Any, tz: zoneinfo.ZoneInfo, row: int | str, field: str) -> dt.datetime:
-    """An ISO 8601 date-time; without an offset it is read in `tz`."""
-    text = normalize_digits(str(value)).strip().replace(" ", "T", 1)
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
+    """An ISO 8601 date-time (or a spreadsheet's); without an offset it is read in `tz`."""
     try:
-        moment = dt.datetime.fromisoformat(text)
+        moment = read_datetime(value, tz)
     except ValueError:
+        moment = None
+    if moment is None:
         raise _fail(
             row,
             field,
             _("“%(value)s” is not a date and time like 2026-03-02T08:00+01:00.") % {"value": value},
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=tz)
+        )
     return moment
+
+
+def _parse_day(value: Any, row: int | str, field: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = normalize_digits(str(value)).strip()
+    try:
+        return read_date(text)  # Jalali before 1700
+    except ValueError:
+        pass
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise _fail(
+            row, field, _("“%(value)s” is not a date like 2026-03-04.") % {"value": value}
+        ) from None
 
 
 def parse_windows(
@@ -190,11 +210,41 @@ def _list(value: Any) -> list[Any]:
 # --- requirements -------------------------------------------------------------------------------
 
 
-def read_requirements(text: str, *, timezone: str = "UTC") -> list[Requirement]:
-    """Rows `start,interval_minutes,skill,required` (interval_minutes may be left out)."""
+def _table_rows(content: bytes | str) -> tuple[list[str], Iterator[tuple[int, dict[str, Any]]]]:
+    """The header and the rows ({header: value}, numbered as lines: the header is row 1) of a
+    CSV or XLSX file's content."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        table = open_table(data)
+    except TableError as error:
+        raise ScheduleFileError(error.message) from error
+
+    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        with table:
+            try:
+                for number, values in table.dict_rows():
+                    yield number + 1, values
+            except TableError as error:
+                raise ScheduleFileError(error.message) from error
+
+    return table.headers, rows()
+
+
+def _cell_text(value: Any) -> str:
+    """A cell as trimmed text; a whole number from a spreadsheet (2.0) as 2."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value.strip() if isinstance(value, str) else str(value)
+
+
+def read_requirements(content: bytes | str, *, timezone: str = "UTC") -> list[Requirement]:
+    """Rows `start,interval_minutes,skill,required` (interval_minutes may be left out) of a CSV
+    or XLSX file's content."""
     tz = zoneinfo.ZoneInfo(timezone)
-    reader = csv.DictReader(io.StringIO(text))
-    columns = [c.strip().lower() for c in reader.fieldnames or []]
+    headers, rows = _table_rows(content)
+    columns = [c.strip().lower() for c in headers]
     missing = [c for c in ("start", "skill", "required") if c not in columns]
     if missing:
         raise ScheduleFileError(
@@ -205,16 +255,14 @@ def read_requirements(text: str, *, timezone: str = "UTC") -> list[Requirement]:
         )
     per_start: dict[dt.datetime, dict[str, int]] = defaultdict(dict)
     steps: set[int] = set()
-    for row_number, raw in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
-        if not any(row.values()):
-            continue
+    for row_number, raw in rows:
+        row = {k.strip().lower(): v.strip() if isinstance(v, str) else v for k, v in raw.items()}
         start = parse_moment(row["start"], tz, row_number, "start")
-        skill = row["skill"]
+        skill = _cell_text(row["skill"])
         if not skill:
             raise _fail(row_number, "skill", _("the skill is empty."))
         required = parse_number(row["required"], row_number, "required", integer=True)
-        if row.get("interval_minutes"):
+        if row.get("interval_minutes") not in (None, ""):
             step = parse_number(
                 row["interval_minutes"], row_number, "interval_minutes", minimum=1, integer=True
             )
@@ -309,14 +357,7 @@ def agent_from_mapping(item: Mapping[str, Any], row: int | str, tz: zoneinfo.Zon
         if end <= start:
             raise _fail(row, f"absences[{n}].end", _("the end is not after the start."))
         absences.append(Absence(start=start, end=end, reason=str(absence.get("reason", ""))))
-    days_off = set()
-    for value in _list(item.get("days_off")):
-        try:
-            days_off.add(dt.date.fromisoformat(normalize_digits(str(value)).strip()))
-        except ValueError:
-            raise _fail(
-                row, "days_off", _("“%(value)s” is not a date like 2026-03-04.") % {"value": value}
-            ) from None
+    days_off = {_parse_day(value, row, "days_off") for value in _list(item.get("days_off"))}
     parts = frozenset(str(p).strip().lower() for p in _list(item.get("preferred_day_parts")))
     wrong = sorted(parts - set(DAY_PART_NAMES))
     if wrong:
@@ -349,11 +390,16 @@ def agent_from_mapping(item: Mapping[str, Any], row: int | str, tz: zoneinfo.Zon
     )
 
 
-def read_agents(text: str, *, timezone: str = "UTC", name: str = "") -> list[Agent]:
-    """Agents from a JSON list of objects or a CSV with one agent a row (header: field names)."""
+def read_agents(content: bytes | str, *, timezone: str = "UTC", name: str = "") -> list[Agent]:
+    """Agents from a JSON list of objects, or a CSV or XLSX table with one agent a row (header:
+    field names)."""
     tz = zoneinfo.ZoneInfo(timezone)
+    is_workbook = isinstance(content, bytes) and content.startswith(b"PK\x03\x04")
+    text = "" if is_workbook else content if isinstance(content, str) else decode(content, name)
     stripped = text.lstrip()
-    if stripped.startswith("[") or stripped.startswith("{") or name.lower().endswith(".json"):
+    if not is_workbook and (
+        stripped.startswith("[") or stripped.startswith("{") or name.lower().endswith(".json")
+    ):
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
@@ -369,12 +415,12 @@ def read_agents(text: str, *, timezone: str = "UTC", name: str = "") -> list[Age
             (_("agent %(n)s") % {"n": n}, item) for n, item in enumerate(data, start=1)
         )
     else:
-        reader = csv.DictReader(io.StringIO(text))
-        if not reader.fieldnames or "id" not in [f.strip() for f in reader.fieldnames]:
+        headers, rows = _table_rows(content if is_workbook else text)
+        if "id" not in headers:
             raise ScheduleFileError(_("The agents CSV needs a header row with an id column."))
         items = (
-            (n, {(k or "").strip(): v for k, v in raw.items() if v not in (None, "")})
-            for n, raw in enumerate(reader, start=2)
+            (n, {k: _cell_text(v) for k, v in raw.items() if v not in (None, "")})
+            for n, raw in rows
         )
     agents = []
     seen: set[str] = set()

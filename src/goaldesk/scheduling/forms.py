@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
@@ -9,7 +10,8 @@ from django.conf import settings
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
-from goaldesk.accounts.forms import LocalDateField, LocalIntegerField, LocalTimeField
+from goaldesk.core import forms as core_forms
+from goaldesk.core.forms import LocalDateField, LocalIntegerField, LocalTimeField
 from goaldesk.engine import normalize_digits
 from goaldesk.interactions.models import Channel
 from goaldesk.scheduling.models import AgentAbsence, DayPart
@@ -19,13 +21,8 @@ _SPAN = re.compile(r"^(\d{1,2}):(\d{2})\s*[-–]\s*(\d{1,2}):(\d{2})$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
-class LocalFloatField(forms.FloatField):
+class LocalFloatField(core_forms.LocalFloatField):
     widget = forms.TextInput(attrs={"inputmode": "decimal", "size": 6})
-
-    def to_python(self, value: Any) -> float | None:  # type: ignore[override]  # django-stubs types FloatField.to_python as IntegerField's (int)
-        return super().to_python(
-            normalize_digits(value).strip() if isinstance(value, str) else value
-        )
 
 
 def _times(value: str, *, field_label: str) -> list[str]:
@@ -328,8 +325,8 @@ class ShiftForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        agents: list[tuple[int, str]] = (),  # type: ignore[assignment]
-        days: list[tuple[str, str]] = (),  # type: ignore[assignment]
+        agents: Sequence[tuple[int, str]] = (),
+        days: Sequence[tuple[str, str]] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)

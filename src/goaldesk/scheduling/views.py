@@ -30,7 +30,7 @@ from goaldesk.core.views import job_progress_response
 from goaldesk.engine import localize_digits
 from goaldesk.forecasting.forms import _ascii_digits
 from goaldesk.interactions.models import Channel
-from goaldesk.scheduling.files import ScheduleFileError, decode, read_requirements
+from goaldesk.scheduling.files import ScheduleFileError, read_requirements
 from goaldesk.scheduling.forms import (
     AbsenceForm,
     AgentProfileForm,
@@ -134,9 +134,7 @@ def schedule_home(request: OrgRequest) -> HttpResponse:
                 upload = form.cleaned_data["requirement_file"]
                 try:
                     if upload:
-                        requirement = read_requirements(
-                            decode(upload.read(), upload.name), timezone=org.timezone
-                        )
+                        requirement = read_requirements(upload.read(), timezone=org.timezone)
                     schedule = schedule_create(
                         organisation=org,
                         week_start=week_start_for(org, form.cleaned_data["week_start"]),

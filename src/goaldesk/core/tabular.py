@@ -1,0 +1,263 @@
+"""One reader of tables: CSV and XLSX files as a header and numbered rows, read as a stream.
+
+CSV is UTF-8 with or without a byte-order mark; its delimiter (comma, semicolon or tab) is the
+one the header line uses most (a comma on a tie). XLSX is the first sheet, read-only. Rows are
+numbered from 1 = the first data row after the header; completely empty rows are skipped but
+keep their number, so numbers match the file. A row shorter than the header is filled with
+empty values; a longer one keeps its extra values at the end.
+
+The interactions import, the demand-history upload and the scheduling files all read through
+`open_table`, so they accept the same files and report the same problems.
+"""
+
+import csv
+import io
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, cast
+
+from django.utils.translation import gettext as _
+
+#: Longest CSV field accepted (a review text can be long; a runaway quote should not be).
+csv.field_size_limit(1_000_000)
+
+
+class TableError(Exception):
+    """The file cannot be read as a table (unreadable, not UTF-8, no header); translated."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+#: A path, an open binary file (left open) or the file's bytes.
+Source = str | Path | IO[bytes] | bytes
+
+
+@dataclass
+class Table:
+    """An open file: its header row and a stream of (row number, values) pairs."""
+
+    headers: list[str]
+    _rows: Iterator[tuple[int, list[Any]]]
+    _close: Callable[[], None] = lambda: None
+
+    def rows(self) -> Iterator[tuple[int, list[Any]]]:
+        """(row number, values in header order) for every non-empty row.
+
+        A row with more values than headers keeps the extra values at its end.
+        """
+        return self._rows
+
+    def dict_rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(row number, {header: value}) for every non-empty row."""
+        headers = self.headers
+        for number, values in self._rows:
+            yield number, dict(zip(headers, values, strict=False))
+
+    def close(self) -> None:
+        self._close()
+
+    def __enter__(self) -> "Table":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _clean_headers(raw: Sequence[Any]) -> list[str]:
+    headers: list[str] = []
+    for index, value in enumerate(raw, start=1):
+        name = "" if value is None else str(value).strip()
+        name = name or f"column_{index}"
+        base, n = name, 2
+        while name in headers:
+            name = f"{base} ({n})"
+            n += 1
+        headers.append(name)
+    return headers
+
+
+def _binary(source: Source) -> IO[bytes]:
+    if isinstance(source, bytes):
+        return io.BytesIO(source)
+    if isinstance(source, str | Path):
+        try:
+            return open(source, "rb")
+        except OSError as error:
+            raise TableError(
+                _("The file “%(name)s” cannot be read: %(error)s")
+                % {"name": source, "error": error.strerror or error}
+            ) from error
+    source.seek(0)
+    return source
+
+
+def open_table(source: Source) -> Table:
+    """Open a CSV or XLSX file (path, binary file object or bytes) for streaming.
+
+    Raises TableError when the file is empty, not UTF-8 text, an old .xls workbook or
+    has no header row.
+    """
+    stream = _binary(source)
+    owned = not hasattr(source, "read")  # a caller's file object stays open
+    head = stream.read(4)
+    stream.seek(0)
+    if head.startswith(b"PK\x03\x04"):
+        return _open_xlsx(stream, owned)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        _release(stream, owned)
+        raise TableError(
+            _("This is an old Excel (.xls) workbook; save it as .xlsx or CSV and try again.")
+        )
+    return _open_csv(stream, owned)
+
+
+def _release(stream: IO[bytes], owned: bool) -> None:
+    if owned:
+        stream.close()
+
+
+def _decode_error() -> TableError:
+    return TableError(
+        _("The file is not UTF-8 text. Save it as “CSV UTF-8” (or as .xlsx) and try again.")
+    )
+
+
+def _open_csv(stream: IO[bytes], owned: bool) -> Table:
+    sample = stream.read(65536)
+    stream.seek(0)
+    try:
+        text = sample.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if error.start < len(sample) - 4:  # not just a character cut at the sample's end
+            _release(stream, owned)
+            raise _decode_error() from error
+        text = sample[: error.start].decode("utf-8-sig")
+    first_line = text.split("\n", 1)[0]
+    if not first_line.strip():
+        _release(stream, owned)
+        raise TableError(_("The file is empty or its first line (the header) is blank."))
+    delimiter = max((",", ";", "\t"), key=lambda d: (first_line.count(d), d == ","))
+    # TextIOWrapper wants a buffered stream; every IO[bytes] we are given is one.
+    wrapper = io.TextIOWrapper(cast(io.BufferedReader, stream), encoding="utf-8-sig", newline="")
+    reader = csv.reader(wrapper, delimiter=delimiter)
+
+    def close() -> None:
+        if owned:
+            wrapper.close()
+        else:
+            wrapper.detach()
+
+    try:
+        headers = _clean_headers(next(reader))
+    except (csv.Error, UnicodeDecodeError, StopIteration) as error:
+        close()
+        raise (
+            _decode_error()
+            if isinstance(error, UnicodeDecodeError)
+            else TableError(_("The header line cannot be read: %(error)s") % {"error": error})
+        ) from error
+
+    def rows() -> Iterator[tuple[int, list[Any]]]:
+        number = 0
+        width = len(headers)
+        try:
+            for values in reader:
+                number += 1
+                if not values or not "".join(values).strip():
+                    continue
+                if len(values) < width:
+                    values.extend([""] * (width - len(values)))
+                yield number, values
+        except UnicodeDecodeError as error:
+            raise TableError(
+                _(
+                    "The file is not UTF-8 text (after row %(row)s). Save it as “CSV UTF-8” "
+                    "and try again."
+                )
+                % {"row": number}
+            ) from error
+        except csv.Error as error:
+            raise TableError(
+                _("Row %(row)s cannot be read: %(error)s") % {"row": number + 1, "error": error}
+            ) from error
+
+    return Table(headers=headers, _rows=rows(), _close=close)
+
+
+def _open_xlsx(stream: IO[bytes], owned: bool) -> Table:
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        _release(stream, owned)
+        raise TableError(
+            _("The workbook cannot be opened: %(error)s") % {"error": error}
+        ) from error
+    sheet = workbook.worksheets[0]
+    iterator = sheet.iter_rows(values_only=True)
+    first = next(iterator, None)
+    if first is None or all(v is None or str(v).strip() == "" for v in first):
+        workbook.close()
+        _release(stream, owned)
+        raise TableError(_("The first sheet is empty or its first row (the header) is blank."))
+    headers = _clean_headers(first)
+    width = len(headers)
+
+    def rows() -> Iterator[tuple[int, list[Any]]]:
+        for number, cells in enumerate(iterator, start=1):
+            values = list(cells)
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                continue
+            while len(values) > width and values[-1] is None:
+                values.pop()  # formatted but empty cells beyond the header
+            if len(values) < width:
+                values.extend([None] * (width - len(values)))
+            yield number, values
+
+    def close() -> None:
+        workbook.close()
+        _release(stream, owned)
+
+    return Table(headers=headers, _rows=rows(), _close=close)
+
+
+def count_rows(source: Source) -> int:
+    """Number of non-empty data rows of a file (a pass over the whole file)."""
+    with open_table(source) as table:
+        return sum(1 for _row in table.rows())
+
+
+def estimate_rows(source: Source) -> int:
+    """The number of data rows, fast: exact for XLSX and for CSV without blank lines or
+    line breaks inside quoted values (which make it an overestimate)."""
+    stream = _binary(source)
+    try:
+        if stream.read(4).startswith(b"PK\x03\x04"):
+            stream.seek(0)
+            return count_rows(stream)
+        stream.seek(0)
+        lines = 0
+        last = b"\n"
+        while chunk := stream.read(1 << 20):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+        if last != b"\n":
+            lines += 1  # a last line without a line break
+        return max(lines - 1, 0)
+    finally:
+        _release(stream, not hasattr(source, "read"))
+
+
+def sample_rows(source: Source, count: int = 3) -> tuple[list[str], list[dict[str, Any]]]:
+    """The header row and the first `count` rows as {header: value}."""
+    with open_table(source) as table:
+        samples = []
+        for _number, row in table.dict_rows():
+            samples.append(row)
+            if len(samples) >= count:
+                break
+        return table.headers, samples
