@@ -63,3 +63,10 @@ def test_the_links_cost_at_most_one_query(org, member, django_assert_num_queries
         # Read twice, as a page might: the answer is kept for the rest of the request.
         assert [links.my_shifts, links.my_shifts] == [role == Role.AGENT] * 2
         assert links.log_visit and links.manage == (role == Role.MANAGER)
+
+
+@pytest.mark.parametrize("role", [Role.OWNER, Role.MANAGER, Role.AGENT, Role.VIEWER])
+def test_only_managers_see_the_history_upload_in_planning(org, client_as, role):
+    page = client_as(role).get(reverse("forecasting:peaks", args=[org.slug])).content.decode()
+    upload = reverse("forecasting:upload", args=[org.slug])
+    assert (f'href="{upload}"' in page) == (role in (Role.OWNER, Role.MANAGER))
