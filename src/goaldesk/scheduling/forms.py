@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
@@ -328,8 +329,8 @@ class ShiftForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        agents: list[tuple[int, str]] = (),  # type: ignore[assignment]
-        days: list[tuple[str, str]] = (),  # type: ignore[assignment]
+        agents: Sequence[tuple[int, str]] = (),
+        days: Sequence[tuple[str, str]] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
