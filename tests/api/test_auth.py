@@ -102,3 +102,14 @@ class TestSession:
         client = client_as(Role.OWNER)
         response = client.get(LIST, headers={"Authorization": "Bearer gd_wrong"})
         assert response.status_code == 401
+
+
+def test_caller_of_gives_the_authenticated_caller_and_refuses_a_request_without_one(rf):
+    from goaldesk.api.auth import Caller, caller_of
+
+    request = rf.get("/api/v1/orgs/tehran/goals")
+    with pytest.raises(TypeError, match="was not authenticated"):
+        caller_of(request)
+    caller = Caller(user="someone")
+    request.auth = caller
+    assert caller_of(request) is caller

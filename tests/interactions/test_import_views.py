@@ -1,6 +1,7 @@
 """The import pages: upload → mapping → run → result, permissions, organisation scoping."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -8,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from goaldesk.accounts.models import Role
+from goaldesk.interactions.import_views import _display
 from goaldesk.interactions.models import ImportJob, Interaction
 from goaldesk.interactions.tasks import import_job_task
 
@@ -171,3 +173,11 @@ def test_another_organisations_job_is_not_found(client_as, org, other_org, outsi
 def test_anonymous_visitor_is_sent_to_sign_in(client, org):
     response = client.get(url("start", org))
     assert response.status_code == 302 and "signin" in response["Location"]
+
+
+def test_mapping_samples_show_times_and_dates_as_written():
+    """A spreadsheet's cells arrive as datetimes, dates or times; each reads as its ISO form."""
+    assert _display(dt.datetime(2026, 3, 7, 9, 30)) == "2026-03-07 09:30:00"
+    assert _display(dt.date(2026, 3, 7)) == "2026-03-07"
+    assert _display(dt.time(9, 30)) == "09:30:00"
+    assert _display(None) == "" and _display(12.5) == "12.5"

@@ -432,28 +432,3 @@ def test_unpublished_shifts_stay_out_of_the_feed_and_the_csv_export(
     assert rows[0] == "agent,name,start,end,break_start,break_end,hours"
     assert rows[1] == "sara,Sara,2026-03-07T09:00+03:30,2026-03-07T17:00+03:30,,,8"
     assert len(rows) == 3
-
-
-def test_demo_build_schedules_the_latest_forecast_and_publishes_it(planned_org, make_run):
-    """Open Sat–Thu 09:00–17:00 with calls 09:00–10:30 and 16:45: four agents, 8-hour shifts."""
-    from goaldesk.accounts.models import today_in
-    from goaldesk.scheduling.services import schedule_demo_build
-
-    org = planned_org
-    for n in range(4):
-        AgentFactory(organisation=org, key=f"a{n}")
-    make_run(organisation=org, interval_minutes=30, horizon_days=14)
-    schedule = schedule_demo_build(organisation=org, today=today_in(org), time_limit_seconds=10)
-    assert schedule.state == Schedule.State.DONE and schedule.published_at is not None
-    assert schedule.source == Schedule.Source.FORECAST and schedule.requirement
-    assert AgentProfile.objects.filter(agent__organisation=org).count() == 4
-    state = schedule_evaluate(schedule)
-    assert state.evaluation.violations == ()
-    assert state.evaluation.under_coverage == 0
-    tz = org.tzinfo
-    for shift in state.shifts:  # inside the opening hours, never on the Friday weekend
-        start, end = shift.start.astimezone(tz), shift.end.astimezone(tz)
-        assert (
-            start.time() >= dt.time(9) and end.time() <= dt.time(17) and start.date() == end.date()
-        )
-        assert start.isoweekday() != 5

@@ -149,3 +149,21 @@ def test_agent_list_does_not_query_per_row(manager, org, django_assert_max_num_q
     manager.get(url)
     with django_assert_max_num_queries(12):
         manager.get(url)
+
+
+def test_the_agent_form_offers_this_organisations_teams_and_members_by_user_name(
+    manager, org, other_org
+):
+    TeamFactory(organisation=org, name="Front desk")
+    TeamFactory(organisation=other_org, name="Theirs")
+    for name, organisation in (("zoe", org), ("amir", org), ("stranger", other_org)):
+        MembershipFactory(organisation=organisation, user=UserFactory(username=name))
+    form = manager.get(reverse("team:agent_create", args=[org.slug])).context["form"]
+    assert [label for _, label in form.fields["team"].choices] == ["No team", "Front desk"]
+    # The manager signed in is a member too.
+    assert [label for _, label in form.fields["user"].choices] == [
+        "None",
+        "amir",
+        "manager-user",
+        "zoe",
+    ]

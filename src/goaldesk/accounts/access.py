@@ -6,22 +6,28 @@ not revealed); a member whose role is too low gets 403; an anonymous visitor is 
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils import timezone, translation
 
 from goaldesk.accounts.models import Calendar, Membership, Organisation, Profile, Role
 from goaldesk.core.display import display_calendar
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User as AuthUser
+
 LANGUAGE_COOKIE = "django_language"
 
 
 class SignedInRequest(HttpRequest):
-    """A request after `PreferencesMiddleware`: `profile` is set when the user is signed in."""
+    """A request of a signed-in user (`login_required`), after `PreferencesMiddleware` set
+    their `profile`."""
 
+    user: "AuthUser"
     profile: Profile
 
 
@@ -48,7 +54,7 @@ def apply_preferences(request: HttpRequest, org: Organisation | None = None) -> 
         language = (profile.language if profile else "") or (org.language if org else "")
         if language:
             translation.activate(language)
-            request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+            request.LANGUAGE_CODE = language
     calendar = (profile.calendar if profile else "") or (org.calendar if org else "")
     display_calendar.set(calendar or Calendar.GREGORIAN)
     if org is not None:
@@ -57,12 +63,17 @@ def apply_preferences(request: HttpRequest, org: Organisation | None = None) -> 
 
 def org_view(
     role: str = Role.VIEWER,
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Decorate a view of `/o/<org_slug>/…`: it runs with `request.org` and `request.membership`."""
+) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
+    """Decorate a view of `/o/<org_slug>/…`: it runs with `request.org` and `request.membership`.
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    The view may answer with any response, a streaming one included.
+    """
+
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @wraps(view)
-        def wrapped(request: HttpRequest, org_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(
+            request: HttpRequest, org_slug: str, *args: Any, **kwargs: Any
+        ) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             membership = (

@@ -40,6 +40,15 @@ def membership_list(*, organisation: Organisation) -> QuerySet[Membership]:
     )
 
 
+def memberships_of_user(*, user_id: int) -> QuerySet[Membership]:
+    """The user's memberships with their organisations, by organisation name."""
+    return (
+        Membership.objects.filter(user_id=user_id)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+
+
 def api_token_list(*, organisation: Organisation) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(organisation=organisation).select_related("created_by")
 

@@ -5,21 +5,28 @@ reads the general settings, business hours and holidays; every member may open t
 landing page, which lists only what their role can reach.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from goaldesk.accounts import selectors, services
-from goaldesk.accounts.access import LANGUAGE_COOKIE, OrgRequest, org_view, profile_for
+from goaldesk.accounts.access import (
+    LANGUAGE_COOKIE,
+    OrgRequest,
+    SignedInRequest,
+    org_view,
+    profile_for,
+)
 from goaldesk.accounts.forms import (
     ApiTokenForm,
+    BaseBusinessHoursFormSet,
     BusinessHoursFormSet,
     HolidayForm,
     MemberAddForm,
@@ -88,21 +95,28 @@ def settings_general(request: OrgRequest) -> HttpResponse:
     return render_settings(request, "accounts/settings/general.html", "general", form=form)
 
 
+def _hours_formset(
+    data: Any = None, initial: list[dict[str, Any]] | None = None
+) -> BaseBusinessHoursFormSet:
+    # django-stubs types formset_factory's class as a plain BaseFormSet; it is ours.
+    return cast(
+        BaseBusinessHoursFormSet, BusinessHoursFormSet(data, initial=initial, prefix="hours")
+    )
+
+
 @org_view(Role.MANAGER)
 def settings_hours(request: OrgRequest) -> HttpResponse:
     org = request.org
     if request.method == "POST":
         require_role(request, Role.OWNER)
-        formset = BusinessHoursFormSet(request.POST, prefix="hours")
+        formset = _hours_formset(request.POST)
         if formset.is_valid():
             try:
-                services.business_hours_replace(
-                    organisation=org,
-                    spans=formset.spans(),  # type: ignore[attr-defined]
-                )
+                services.business_hours_replace(organisation=org, spans=formset.spans())
             except ValidationError as error:
-                # The form set checks the same rules; this only happens in a race.
-                formset._non_form_errors = formset.error_class(error.messages)  # type: ignore[attr-defined]
+                # The form set checks the same rules; this only happens in a race. After
+                # validation non_form_errors() is the form set's own list, shown on the page.
+                formset.non_form_errors().extend(error.messages)
             else:
                 messages.success(request, _("The business hours were saved."))
                 return redirect("accounts:settings_hours", org_slug=org.slug)
@@ -111,7 +125,7 @@ def settings_hours(request: OrgRequest) -> HttpResponse:
             {"weekday": span.weekday, "opens": span.opens, "closes": span.closes}
             for span in selectors.business_hours_list(organisation=org)
         ]
-        formset = BusinessHoursFormSet(initial=initial, prefix="hours")
+        formset = _hours_formset(initial=initial)
     spans = [
         {"weekday": services.weekday_name(span.weekday), "opens": span.opens, "closes": span.closes}
         for span in selectors.business_hours_list(organisation=org)
@@ -279,7 +293,7 @@ def tokens(request: OrgRequest) -> HttpResponse:
             try:
                 new_token, raw_token = services.api_token_create(
                     organisation=org,
-                    created_by=request.user,  # type: ignore[arg-type]
+                    created_by=request.user,
                     **form.cleaned_data,
                 )
             except ValidationError as error:
@@ -314,13 +328,13 @@ def token_revoke(request: OrgRequest, token_id: int) -> HttpResponse:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: SignedInRequest) -> HttpResponse:
     """The user's own language and calendar; empty means 'as the organisation'."""
     current = profile_for(request.user)
     if request.method == "POST":
         form = ProfileForm(request.POST)
         if form.is_valid():
-            services.profile_update(user=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            services.profile_update(user=request.user, **form.cleaned_data)
             messages.success(request, _("Your preferences were saved."))
             response = redirect("accounts:profile")
             # The language cookie wins over the profile, so keep the two in step.

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -8,8 +9,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from goaldesk.accounts.access import LANGUAGE_COOKIE, profile_for
+from goaldesk.accounts.access import LANGUAGE_COOKIE, SignedInRequest, profile_for
 from goaldesk.accounts.forms import LanguageForm
+from goaldesk.accounts.selectors import memberships_of_user
 
 
 class SignInView(auth_views.LoginView):
@@ -21,16 +23,16 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:home")
 
-    def form_valid(self, form):  # type: ignore[no-untyped-def]
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         messages.success(self.request, _("Your password was changed."))
         return super().form_valid(form)
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SignedInRequest) -> HttpResponse:
     """Go to the dashboard of the organisation used last, or the list of organisations."""
     profile = profile_for(request.user)
-    memberships = request.user.memberships.select_related("organisation")  # type: ignore[union-attr]
+    memberships = memberships_of_user(user_id=request.user.pk)
     last = memberships.filter(organisation=profile.last_organisation_id).first()
     chosen = last or (memberships.first() if memberships.count() == 1 else None)
     if chosen is not None:

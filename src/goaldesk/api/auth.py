@@ -96,12 +96,21 @@ class MemberSessionAuth(APIKeyCookie):
         return self(request)
 
 
+def caller_of(request: HttpRequest) -> Caller:
+    """Who is calling: the Caller that authenticated the request (django-ninja's `request.auth`)."""
+    caller = getattr(request, "auth", None)
+    if not isinstance(caller, Caller):
+        # Every route of the API authenticates; a route without it is a programming error.
+        raise TypeError(f"{request.path} was not authenticated by goaldesk.api.auth.")
+    return caller
+
+
 def organisation_for(request: HttpRequest, slug: str, *, write: bool = False) -> Organisation:
     """The organisation `slug` if the caller may reach it (and write to it when `write`).
 
     Raises 404 when the caller has no access to that organisation, 403 when the role is too low.
     """
-    caller: Caller = request.auth  # type: ignore[attr-defined]
+    caller = caller_of(request)
     not_found = HttpError(404, _("There is no organisation “%(slug)s” for you.") % {"slug": slug})
     if caller.token is not None:
         organisation = caller.token.organisation

@@ -21,7 +21,7 @@ from ninja.errors import HttpError
 from pydantic import ConfigDict, Field
 
 from goaldesk.accounts.models import Membership, Organisation, Role
-from goaldesk.api.auth import Caller, organisation_for
+from goaldesk.api.auth import caller_of, organisation_for
 from goaldesk.api.errors import FieldInvalid
 from goaldesk.api.params import parse_date
 from goaldesk.api.schemas import ErrorList, Message
@@ -86,7 +86,7 @@ class ConfidenceIn(Schema):
 
 
 def _membership(request: HttpRequest, organisation: Organisation) -> Membership | None:
-    caller: Caller = request.auth  # type: ignore[attr-defined]
+    caller = caller_of(request)
     if caller.user is None:
         return None
     return Membership.objects.filter(organisation=organisation, user=caller.user).first()
@@ -141,6 +141,13 @@ def _data(organisation: Organisation, payload: GoalIn, goal: Goal | None) -> ser
     def pick(name: str, current: Any) -> Any:
         return given[name] if name in given and given[name] is not None else current
 
+    def pick_date(name: str, current: dt.date | None) -> dt.date:
+        if given.get(name):
+            return _required_date(given[name], name)
+        if current is None:  # a new goal: its required fields are checked before this runs
+            raise FieldInvalid(name, _("This field is required."))
+        return current
+
     if goal is None:
         for name in (
             "title",
@@ -167,17 +174,11 @@ def _data(organisation: Organisation, payload: GoalIn, goal: Goal | None) -> ser
         statistic=pick("statistic", goal.statistic if goal else "median"),
         value_unit=pick("value_unit", goal.value_unit if goal else "hours"),
         scope=pick("scope", goal.scope if goal else {}),
-        baseline_from=_required_date(given["baseline_from"], "baseline_from")
-        if given.get("baseline_from")
-        else goal.baseline_from,  # type: ignore[union-attr]
-        baseline_to=_required_date(given["baseline_to"], "baseline_to")
-        if given.get("baseline_to")
-        else goal.baseline_to,  # type: ignore[union-attr]
+        baseline_from=pick_date("baseline_from", goal.baseline_from if goal else None),
+        baseline_to=pick_date("baseline_to", goal.baseline_to if goal else None),
         target=float(pick("target", goal.target if goal else 0.0)),
-        start=_required_date(given["start"], "start") if given.get("start") else goal.start,  # type: ignore[union-attr]
-        deadline=_required_date(given["deadline"], "deadline")
-        if given.get("deadline")
-        else goal.deadline,  # type: ignore[union-attr]
+        start=pick_date("start", goal.start if goal else None),
+        deadline=pick_date("deadline", goal.deadline if goal else None),
         milestones=milestones,
         tracking_window_days=pick("tracking_window_days", goal.tracking_window_days if goal else 7),
         business_goal=_business_goal(organisation, given["business_goal"])
@@ -238,7 +239,7 @@ def goal_create(request: HttpRequest, slug: str, payload: GoalIn):
     """Create a goal; its baseline is measured from the baseline period now."""
     organisation = organisation_for(request, slug, write=True)
     data = _data(organisation, payload, None)
-    caller: Caller = request.auth  # type: ignore[attr-defined]
+    caller = caller_of(request)
     result = _save(
         lambda: services.goal_create(
             organisation=organisation,
@@ -267,7 +268,7 @@ def goal_update(request: HttpRequest, slug: str, goal_id: int, payload: GoalIn):
     organisation = organisation_for(request, slug, write=True)
     goal = _goal(organisation, goal_id)
     data = _data(organisation, payload, goal)
-    caller: Caller = request.auth  # type: ignore[attr-defined]
+    caller = caller_of(request)
     result = _save(
         lambda: services.goal_update(
             goal=goal,
@@ -350,7 +351,7 @@ def objective_update(request: HttpRequest, slug: str, objective_id: int, payload
     if objective is None:
         raise HttpError(404, _("There is no objective %(id)s here.") % {"id": objective_id})
     given = payload.model_dump(exclude_unset=True)
-    caller: Caller = request.auth  # type: ignore[attr-defined]
+    caller = caller_of(request)
     membership = _membership(request, organisation)
     is_manager = (
         caller.token is not None and Membership(role=caller.token.role).allows(Role.MANAGER)

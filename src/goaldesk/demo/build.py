@@ -42,11 +42,11 @@ from goaldesk.demo.generator import (
     generate_interactions,
     generate_reviews,
 )
-from goaldesk.goals.demo import goals_demo_build
+from goaldesk.demo.goals import goals_demo_build
+from goaldesk.demo.schedule import schedule_demo_build
 from goaldesk.interactions.models import Interaction, Review
 from goaldesk.interactions.records import InteractionData, ReviewData
 from goaldesk.interactions.services import interactions_upsert, reviews_upsert
-from goaldesk.scheduling.services import schedule_demo_build
 from goaldesk.team.models import Agent
 from goaldesk.team.services import agent_create, team_create
 

@@ -49,7 +49,7 @@ def to_jalali(day: dt.date) -> tuple[int, int, int]:
 
 def from_jalali(year: int, month: int, day: int) -> dt.date:
     """Return the Gregorian date of a Jalali (year, month, day)."""
-    return jdatetime.date(year, month, day).togregorian()  # type: ignore[no-any-return]
+    return jdatetime.date(year, month, day).togregorian()
 
 
 def format_date(day: dt.date, *, calendar: str, language: str, long: bool = False) -> str:

@@ -79,10 +79,6 @@ class PeakReport:
     hours: tuple[tuple[int, float], ...]  # (hour, mean volume on working days), busiest first
     special_days: tuple[SpecialDay, ...]  # by date
 
-    @property
-    def peak_weekday(self) -> WeekdayVolume | None:
-        return self.weekdays[0] if self.weekdays and self.weekdays[0].volume > 0 else None
-
 
 def week_order(weekend: Iterable[int] = ()) -> tuple[int, ...]:
     """ISO weekdays in the organisation's week: from the first day after the weekend.

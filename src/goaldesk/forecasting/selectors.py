@@ -7,7 +7,7 @@ needed per interval and channel for one week of the latest finished forecast.
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from goaldesk.accounts.models import Organisation
 from goaldesk.accounts.selectors import business_calendar_for
-from goaldesk.engine import BusinessCalendar, DemandHistory
+from goaldesk.engine import BusinessCalendar, DemandHistory, IntervalRequirements
 from goaldesk.engine.peaks import PeakReport, find_peaks
 from goaldesk.forecasting.models import (
     ForecastInterval,
@@ -459,13 +459,88 @@ def peaks_for(
 # --- requirements -------------------------------------------------------------------------------
 
 
-def requirement_rows(
-    *, run: ForecastRun, channel: str | None, first: dt.datetime, end: dt.datetime
-) -> list[RequirementInterval]:
-    rows = RequirementInterval.objects.filter(run=run, start__gte=first, start__lt=end)
-    if channel:
-        rows = rows.filter(channel=channel)
-    return list(rows.order_by("start", "channel"))
+@dataclass(frozen=True)
+class RequirementSlot:
+    """One interval's requirement; percentages are 0–100."""
+
+    start: dt.datetime
+    volume: float
+    agents: int
+    agents_with_shrinkage: int
+    service_level_pct: float
+    asa_seconds: float
+    occupancy_pct: float
+    p_wait_pct: float
+
+
+@dataclass(frozen=True)
+class RequirementDay:
+    """One local day of a channel's requirement."""
+
+    day: dt.date
+    volume: float
+    #: The day's intervals with demand or agents, in time order.
+    slots: list[RequirementSlot]
+    #: The first of those intervals with the most agents (None on a day without any).
+    peak: RequirementSlot | None
+    agent_hours: float
+    agent_hours_with_shrinkage: float
+    #: The lowest service level (0–100) of the intervals with demand; None without any, or for
+    #: deferred work, which has no service level.
+    min_service_level_pct: float | None
+
+
+def requirement_days(
+    *,
+    starts: Sequence[dt.datetime],
+    volumes: Sequence[float],
+    requirements: IntervalRequirements,
+    interval_minutes: int,
+    tz: zoneinfo.ZoneInfo,
+    deferred: bool,
+) -> list[RequirementDay]:
+    """The per-interval requirement (in the order of `starts`) grouped into local days.
+
+    Each day has its volume, its peak interval, its agent hours (net and grossed up for
+    shrinkage) and its lowest service level; days in the order they first appear in `starts`.
+    """
+    hours_per_interval = interval_minutes / 60
+    per_day: dict[dt.date, list[int]] = defaultdict(list)
+    for i, start in enumerate(starts):
+        per_day[start.astimezone(tz).date()].append(i)
+
+    def slot(i: int) -> RequirementSlot:
+        return RequirementSlot(
+            start=starts[i],
+            volume=volumes[i],
+            agents=int(requirements.agents[i]),
+            agents_with_shrinkage=int(requirements.agents_with_shrinkage[i]),
+            service_level_pct=100 * float(requirements.service_level[i]),
+            asa_seconds=float(requirements.asa_seconds[i]),
+            occupancy_pct=100 * float(requirements.occupancy[i]),
+            p_wait_pct=100 * float(requirements.p_wait[i]),
+        )
+
+    days: list[RequirementDay] = []
+    for day, indexes in per_day.items():
+        active = [i for i in indexes if volumes[i] > 0 or requirements.agents[i] > 0]
+        peak = max(active, key=lambda i: (requirements.agents[i], -i), default=None)
+        levels = [float(requirements.service_level[i]) for i in active if volumes[i] > 0]
+        days.append(
+            RequirementDay(
+                day=day,
+                volume=sum(volumes[i] for i in indexes),
+                slots=[slot(i) for i in active],
+                peak=None if peak is None else slot(peak),
+                agent_hours=sum(int(requirements.agents[i]) for i in indexes) * hours_per_interval,
+                agent_hours_with_shrinkage=sum(
+                    int(requirements.agents_with_shrinkage[i]) for i in indexes
+                )
+                * hours_per_interval,
+                min_service_level_pct=100 * min(levels) if levels and not deferred else None,
+            )
+        )
+    return days
 
 
 def requirement_for_week(

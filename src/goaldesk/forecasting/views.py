@@ -5,7 +5,7 @@ Everyone in the organisation reads; managers and owners run forecasts and change
 
 import datetime as dt
 import math
-from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -36,6 +36,7 @@ from goaldesk.forecasting.selectors import (
     forecast_totals_by_day,
     forecast_volumes,
     peaks_for,
+    requirement_days,
     run_channel_summary,
     staffing_inputs_for,
     staffing_model_for,
@@ -88,8 +89,10 @@ def _method_rows(summary: dict[str, Any] | None) -> list[dict[str, Any]]:
     ]
 
 
-def _channel_choice(request: "HttpRequest | _PostAsGet", channels: list[str]) -> str | None:
-    wanted = request.GET.get("channel", "")
+def _channel_choice(params: Mapping[str, str], channels: list[str]) -> str | None:
+    """The channel named in `params` (a request's GET or POST) if the forecast has it, else the
+    forecast's first channel; None without channels."""
+    wanted = params.get("channel", "")
     if wanted in channels:
         return wanted
     return channels[0] if channels else None
@@ -104,7 +107,7 @@ def planning_home(request: OrgRequest) -> HttpResponse:
     org = request.org
     run = forecast_run_latest(organisation=org)
     channels = [c["channel"] for c in run.channels] if run else []
-    channel = _channel_choice(request, channels)
+    channel = _channel_choice(request.GET, channels)
     context: dict[str, Any] = {
         "nav": "planning",
         "run": run,
@@ -361,44 +364,42 @@ def _requirement_context(
         interval_minutes=run.interval_minutes,
         open_mask=mask,
     )
-    hours_per_interval = run.interval_minutes / 60
-    per_day: dict[dt.date, list[int]] = defaultdict(list)
-    tz = org.tzinfo
-    for i, start in enumerate(starts):
-        per_day[start.astimezone(tz).date()].append(i)
     deferred = model == StaffingModel.DEFERRED
-    day_rows: list[dict[str, Any]] = []
-    for day, indexes in per_day.items():
-        active = [i for i in indexes if volumes[i] > 0 or result.agents[i] > 0]
-        peak = max(active, key=lambda i: (result.agents[i], -i), default=None)
-        sls = [float(result.service_level[i]) for i in active if volumes[i] > 0]
-        day_rows.append(
-            {
-                "day": day,
-                "weekday": _weekday(day.isoweekday()),
-                "volume": sum(volumes[i] for i in indexes),
-                "peak": int(result.agents[peak]) if peak is not None else 0,
-                "peak_at": _hm(starts[peak]) if peak is not None else "",
-                "peak_gross": int(result.agents_with_shrinkage[peak]) if peak is not None else 0,
-                "hours": sum(int(result.agents[i]) for i in indexes) * hours_per_interval,
-                "hours_gross": sum(int(result.agents_with_shrinkage[i]) for i in indexes)
-                * hours_per_interval,
-                "min_sl": 100 * min(sls) if sls and not deferred else None,
-                "intervals": [
-                    {
-                        "time": _hm(starts[i]),
-                        "volume": volumes[i],
-                        "agents": int(result.agents[i]),
-                        "gross": int(result.agents_with_shrinkage[i]),
-                        "sl": 100 * float(result.service_level[i]),
-                        "asa": float(result.asa_seconds[i]),
-                        "occupancy": 100 * float(result.occupancy[i]),
-                        "p_wait": 100 * float(result.p_wait[i]),
-                    }
-                    for i in active
-                ],
-            }
-        )
+    days_required = requirement_days(
+        starts=starts,
+        volumes=volumes,
+        requirements=result,
+        interval_minutes=run.interval_minutes,
+        tz=org.tzinfo,
+        deferred=deferred,
+    )
+    day_rows = [
+        {
+            "day": d.day,
+            "weekday": _weekday(d.day.isoweekday()),
+            "volume": d.volume,
+            "peak": d.peak.agents if d.peak else 0,
+            "peak_at": _hm(d.peak.start) if d.peak else "",
+            "peak_gross": d.peak.agents_with_shrinkage if d.peak else 0,
+            "hours": d.agent_hours,
+            "hours_gross": d.agent_hours_with_shrinkage,
+            "min_sl": d.min_service_level_pct,
+            "intervals": [
+                {
+                    "time": _hm(slot.start),
+                    "volume": slot.volume,
+                    "agents": slot.agents,
+                    "gross": slot.agents_with_shrinkage,
+                    "sl": slot.service_level_pct,
+                    "asa": slot.asa_seconds,
+                    "occupancy": slot.occupancy_pct,
+                    "p_wait": slot.p_wait_pct,
+                }
+                for slot in d.slots
+            ],
+        }
+        for d in days_required
+    ]
     # Chart: only the intervals of the week that have demand or agents, plus their neighbours'
     # zeros would clutter it; every interval is kept so the time axis stays true.
     chart = {
@@ -423,10 +424,12 @@ def _requirement_context(
         "week": week,
         "weeks": weeks,
         "week_first": first_day,
-        "peak": max((r["peak"] for r in day_rows), default=0),
-        "peak_gross": max((r["peak_gross"] for r in day_rows), default=0),
-        "week_hours": sum(r["hours"] for r in day_rows),
-        "week_hours_gross": sum(r["hours_gross"] for r in day_rows),
+        "peak": max((d.peak.agents for d in days_required if d.peak), default=0),
+        "peak_gross": max(
+            (d.peak.agents_with_shrinkage for d in days_required if d.peak), default=0
+        ),
+        "week_hours": sum(d.agent_hours for d in days_required),
+        "week_hours_gross": sum(d.agent_hours_with_shrinkage for d in days_required),
         "requirement_chart": chart,
     }
 
@@ -444,7 +447,7 @@ def staffing(request: OrgRequest) -> HttpResponse:
     org = request.org
     run = forecast_run_latest(organisation=org)
     channels = [c["channel"] for c in run.channels] if run else []
-    channel = _channel_choice(request if request.method == "GET" else _PostAsGet(request), channels)
+    channel = _channel_choice(request.GET if request.method == "GET" else request.POST, channels)
     context: dict[str, Any] = {
         "nav": "planning",
         "run": run,
@@ -488,20 +491,13 @@ def staffing(request: OrgRequest) -> HttpResponse:
     return render(request, "forecasting/staffing.html", context)
 
 
-class _PostAsGet:
-    """Lets the channel chooser read `channel` from a POST."""
-
-    def __init__(self, request: HttpRequest) -> None:
-        self.GET = request.POST
-
-
 @org_view(Role.VIEWER)
 def staffing_preview(request: OrgRequest) -> HttpResponse:
     """What-if: the requirement for typed inputs, nothing saved (htmx swaps it in)."""
     org = request.org
     run = forecast_run_latest(organisation=org)
     channels = [c["channel"] for c in run.channels] if run else []
-    channel = _channel_choice(request, channels)
+    channel = _channel_choice(request.GET, channels)
     if run is None or channel is None:
         return render(request, "forecasting/_requirement.html", {"empty": True})
     saved = staffing_inputs_for(organisation=org, channel=channel)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from goaldesk.accounts.models import Organisation
@@ -452,7 +453,9 @@ class _InteractionSQL:
 
 def _column(name: str) -> str:
     field = Interaction._meta.get_field(name)
-    return str(field.column)  # type: ignore[union-attr]
+    if not isinstance(field, Field):  # a reverse relation or a generic key: no column of its own
+        raise TypeError(f"Interaction.{name} is not a column.")
+    return str(field.column)
 
 
 def _identity(value: Any) -> Any:

@@ -38,7 +38,7 @@ def log_visit(request: OrgRequest) -> HttpResponse:
     organisation = request.org
     agent = (
         Agent.objects.select_related("team")
-        .filter(organisation=organisation, user=request.user, active=True)  # type: ignore[misc]
+        .filter(organisation=organisation, user=request.user, active=True)
         .first()
     )
     form = LogVisitForm(

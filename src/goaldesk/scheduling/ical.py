@@ -6,6 +6,7 @@ Lines end in CRLF and are folded at 75 octets (never inside a UTF-8 character); 
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +15,17 @@ from goaldesk.scheduling.models import ScheduledShift
 from goaldesk.team.models import Agent
 
 PRODID = "-//GoalDesk//Shift schedule//EN"
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """One VEVENT: `uid` stays the same for the same event in every download."""
+
+    uid: str
+    start: dt.datetime
+    end: dt.datetime
+    summary: str
+    description: str = ""
 
 
 def escape_text(value: str) -> str:
@@ -53,10 +65,10 @@ def utc(moment: dt.datetime) -> str:
 def calendar_text(
     *,
     name: str,
-    events: Sequence[dict[str, object]],
+    events: Sequence[CalendarEvent],
     now: dt.datetime | None = None,
 ) -> str:
-    """A VCALENDAR with one VEVENT per item ({uid, start, end, summary, description})."""
+    """A VCALENDAR with one VEVENT per event."""
     stamp = utc(now or timezone.now())
     lines = [
         "BEGIN:VCALENDAR",
@@ -69,14 +81,14 @@ def calendar_text(
     for event in events:
         lines += [
             "BEGIN:VEVENT",
-            f"UID:{event['uid']}",
+            f"UID:{event.uid}",
             f"DTSTAMP:{stamp}",
-            f"DTSTART:{utc(event['start'])}",  # type: ignore[arg-type]
-            f"DTEND:{utc(event['end'])}",  # type: ignore[arg-type]
-            f"SUMMARY:{escape_text(str(event['summary']))}",
+            f"DTSTART:{utc(event.start)}",
+            f"DTEND:{utc(event.end)}",
+            f"SUMMARY:{escape_text(event.summary)}",
         ]
-        if event.get("description"):
-            lines.append(f"DESCRIPTION:{escape_text(str(event['description']))}")
+        if event.description:
+            lines.append(f"DESCRIPTION:{escape_text(event.description)}")
         lines += ["TRANSP:OPAQUE", "END:VEVENT"]
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)
@@ -97,12 +109,12 @@ def calendar_for_agent(
                 "to": shift.break_end.astimezone(tz).strftime("%H:%M"),
             }
         events.append(
-            {
-                "uid": f"shift-{shift.pk}@goaldesk.{organisation.slug}",
-                "start": shift.start,
-                "end": shift.end,
-                "summary": _("Shift at %(organisation)s") % {"organisation": organisation.name},
-                "description": description,
-            }
+            CalendarEvent(
+                uid=f"shift-{shift.pk}@goaldesk.{organisation.slug}",
+                start=shift.start,
+                end=shift.end,
+                summary=_("Shift at %(organisation)s") % {"organisation": organisation.name},
+                description=description,
+            )
         )
     return calendar_text(name=_("Shifts of %(name)s") % {"name": agent}, events=events, now=now)

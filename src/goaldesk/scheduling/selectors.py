@@ -7,7 +7,7 @@ five days a week, always available (the profiles page says so).
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -149,7 +149,7 @@ def _engine_agent(
 
 
 def engine_agents(
-    *, organisation: Organisation, week_start: dt.date, include: Sequence[int] = ()
+    *, organisation: Organisation, week_start: dt.date, include: Iterable[int] = ()
 ) -> tuple[list[EngineAgent], dict[str, Agent]]:
     """Active agents (and those in `include`) as engine agents, and the records by engine id."""
     tz = organisation.tzinfo
@@ -223,7 +223,7 @@ def schedule_evaluate(
         agents, records = engine_agents(
             organisation=organisation,
             week_start=schedule.week_start,
-            include={s.agent_id for s in shifts},  # type: ignore[arg-type]
+            include={s.agent_id for s in shifts},
         )
     rules = engine_rules(organisation=organisation)
     requirements = schedule_requirements(schedule)

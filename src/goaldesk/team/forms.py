@@ -1,14 +1,20 @@
 """Forms of the team and agent pages."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from goaldesk.accounts.models import Organisation
 from goaldesk.team.models import Team
+
+
+class _UserChoiceField(forms.ModelChoiceField):
+    """A sign-in user shown by their user name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_username())
 
 
 class TeamForm(forms.Form):
@@ -25,7 +31,7 @@ class AgentForm(forms.Form):
     team = forms.ModelChoiceField(
         label=_("Team"), queryset=Team.objects.none(), required=False, empty_label=_("No team")
     )
-    user = forms.ModelChoiceField(
+    user = _UserChoiceField(
         label=_("Sign-in user"),
         queryset=get_user_model().objects.none(),
         required=False,
@@ -36,13 +42,13 @@ class AgentForm(forms.Form):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        teams: QuerySet[Team] = Team.objects.filter(organisation=organisation)
-        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
-        users = (
+        # self.fields is typed as plain Fields; these two are the ModelChoiceFields declared above.
+        cast(forms.ModelChoiceField, self.fields["team"]).queryset = Team.objects.filter(
+            organisation=organisation
+        )
+        cast(forms.ModelChoiceField, self.fields["user"]).queryset = (
             get_user_model()
             .objects.filter(memberships__organisation=organisation)
             .order_by(get_user_model().USERNAME_FIELD)
         )
-        self.fields["user"].queryset = users  # type: ignore[attr-defined]
-        self.fields["user"].label_from_instance = lambda u: u.get_username()  # type: ignore[attr-defined]
         self.fields["key"].widget.attrs["dir"] = "ltr"

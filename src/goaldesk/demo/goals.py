@@ -28,11 +28,10 @@ from django.contrib.auth import get_user_model
 
 from goaldesk.accounts.models import Organisation
 from goaldesk.engine.progress import Better, ProgressReport, goal_progress, shortfall
+from goaldesk.goals import selectors, services
+from goaldesk.goals.models import BusinessGoal, BusinessGoalKind, Goal, GoalType, ValueUnit
+from goaldesk.goals.presets import PRESETS_BY_KEY
 from goaldesk.metrics.catalogue import metric
-
-from . import selectors, services
-from .models import BusinessGoal, BusinessGoalKind, Goal, GoalType, ValueUnit
-from .presets import PRESETS_BY_KEY
 
 DAY_SECONDS = 86_400
 #: A candidate whose margin (a fraction of the change the goal asks for) reaches this is taken.

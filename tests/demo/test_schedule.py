@@ -1,0 +1,34 @@
+"""The demo's schedule: profiles for its agents and this week solved from the forecast."""
+
+import datetime as dt
+
+from goaldesk.accounts.models import today_in
+from goaldesk.demo.schedule import schedule_demo_build
+from goaldesk.scheduling.models import AgentProfile, Schedule
+from goaldesk.scheduling.selectors import schedule_evaluate
+from tests.factories import AgentFactory
+from tests.forecasting.conftest import _immediate_tasks, make_run, planned_org
+
+__all__ = ["_immediate_tasks", "make_run", "planned_org"]
+
+
+def test_demo_build_schedules_the_latest_forecast_and_publishes_it(planned_org, make_run):
+    """Open Sat–Thu 09:00–17:00 with calls 09:00–10:30 and 16:45: four agents, 8-hour shifts."""
+    org = planned_org
+    for n in range(4):
+        AgentFactory(organisation=org, key=f"a{n}")
+    make_run(organisation=org, interval_minutes=30, horizon_days=14)
+    schedule = schedule_demo_build(organisation=org, today=today_in(org), time_limit_seconds=10)
+    assert schedule.state == Schedule.State.DONE and schedule.published_at is not None
+    assert schedule.source == Schedule.Source.FORECAST and schedule.requirement
+    assert AgentProfile.objects.filter(agent__organisation=org).count() == 4
+    state = schedule_evaluate(schedule)
+    assert state.evaluation.violations == ()
+    assert state.evaluation.under_coverage == 0
+    tz = org.tzinfo
+    for shift in state.shifts:  # inside the opening hours, never on the Friday weekend
+        start, end = shift.start.astimezone(tz), shift.end.astimezone(tz)
+        assert (
+            start.time() >= dt.time(9) and end.time() <= dt.time(17) and start.date() == end.date()
+        )
+        assert start.isoweekday() != 5
