@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from goaldesk.accounts.models import today_in
-from goaldesk.api.auth import organisation_for
+from goaldesk.api.auth import caller_of, organisation_for
 from goaldesk.api.errors import FieldInvalid
 from goaldesk.api.params import parse_date
 from goaldesk.api.schemas import ErrorList, Message
@@ -88,7 +88,7 @@ def forecast_start(request: HttpRequest, slug: str, body: ForecastIn):
         organisation=organisation,
         interval_minutes=body.interval_minutes,
         horizon_days=body.horizon_days,
-        created_by=getattr(request.auth, "user", None),  # type: ignore[attr-defined]
+        created_by=caller_of(request).user,
     )
     run.refresh_from_db()
     return Status(202, _run_out(run))
