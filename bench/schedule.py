@@ -193,12 +193,12 @@ def lower_bounds(requirements, agents, rules, mip_seconds: float, day_seconds: f
     whole MIP (LP plus cuts and branching; 0 skips it); and so is the Lagrangian bound at the
     LP's duals (`day_seconds` per day, 0 skips it, see `lagrangian_bound`).
     """
+    from goaldesk.engine.rostering.cpsat_model import ScheduleModel
     from goaldesk.engine.rostering.mip import LinearForm
     from goaldesk.engine.rostering.problem import build_problem
-    from goaldesk.engine.rostering.solve import _Model
 
     coverage_only = Rules(**{**rules.__dict__, "weights": ObjectiveWeights(1, 0, 0, 0)})
-    built = _Model(build_problem(requirements, agents, coverage_only))
+    built = ScheduleModel(build_problem(requirements, agents, coverage_only))
     form = LinearForm.of(built.model)
     if form is None:
         raise SystemExit("the scheduling model has no linear form")

@@ -10,18 +10,11 @@ import threading
 import time
 from collections import Counter
 
+from goaldesk.engine.rostering.cpsat_model import ScheduleModel, _week_patterns, crews_of
 from goaldesk.engine.rostering.greedy import greedy_schedule
 from goaldesk.engine.rostering.mip import LinearForm, objective_value
 from goaldesk.engine.rostering.problem import build_problem
-from goaldesk.engine.rostering.solve import (
-    _crew_step,
-    _crews_placed,
-    _Model,
-    _phase_two_search,
-    _Run,
-    _week_patterns,
-    crews_of,
-)
+from goaldesk.engine.rostering.solve import _crew_step, _crews_placed, _phase_two_search, _Run
 from tests.engine.test_roster import LUNCH, agent, at, demand, rules
 from tests.engine.test_roster_search import coverage_form
 
@@ -29,7 +22,7 @@ from tests.engine.test_roster_search import coverage_form
 def _crew_optimum(reqs, people, rule_set) -> float:
     """The least under-coverage of the model of crews, by HiGHS."""
     problem = build_problem(reqs, people, rule_set)
-    form = LinearForm.of(_Model(problem, crews_of(problem)).model)
+    form = LinearForm.of(ScheduleModel(problem, crews_of(problem)).model)
     assert form is not None
     outcome = form.solve(10)
     assert outcome.optimal
@@ -67,7 +60,7 @@ def test_a_crew_keeps_each_members_rest():
     assert _crew_optimum(reqs, people, rules(shift_start_times=(dt.time(6), dt.time(14)))) == 16
 
 
-def _lunch_instance() -> tuple[_Model, LinearForm]:
+def _lunch_instance() -> tuple[ScheduleModel, LinearForm]:
     # Two alike agents 09–17 with an hour's lunch at 12:00 or 13:00; demand two agents, one at
     # 12:00 and 13:00: staggered lunches leave nothing short.
     reqs = demand(1, {"phone": [(0, 9, 12, 2), (0, 12, 14, 1), (0, 14, 17, 2)]})

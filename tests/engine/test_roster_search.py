@@ -10,15 +10,15 @@ import time
 import pytest
 
 from goaldesk.engine.rostering import Agent
+from goaldesk.engine.rostering.cpsat_model import ScheduleModel
 from goaldesk.engine.rostering.mip import LinearForm, improve
 from goaldesk.engine.rostering.problem import Problem, build_problem
-from goaldesk.engine.rostering.solve import _Model
 from tests.engine.test_roster import agent, demand, rules, solve
 
 
-def coverage_form(problem: Problem) -> tuple[_Model, LinearForm]:
+def coverage_form(problem: Problem) -> tuple[ScheduleModel, LinearForm]:
     """The model of `problem` with under-coverage as its objective, and its form for HiGHS."""
-    built = _Model(problem)
+    built = ScheduleModel(problem)
     built.model.minimize(built.under)
     form = LinearForm.of(built.model)
     assert form is not None
@@ -70,7 +70,7 @@ def test_every_agent_with_the_skill_and_a_shift_there_could_cover_a_short_interv
         agent("cem", "phone", availability={1: [(dt.time(13), dt.time(22))]}),
     ]
     problem = build_problem(reqs, people, rules(shift_start_times=(dt.time(9), dt.time(13))))
-    built = _Model(problem)
+    built = ScheduleModel(problem)
     by_interval = {
         i: agents for (i, _, _), (_, agents) in zip(built.shortages, built.coverers(), strict=True)
     }

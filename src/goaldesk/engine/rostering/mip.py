@@ -1,40 +1,53 @@
 """The scheduling model as a mixed-integer program, solved by HiGHS: its LP, and a search.
 
-The CP-SAT model holds only linear and at-most-one constraints, so it is also a MIP. On the
-coverage objective an LP-based solver finds good schedules far sooner than CP-SAT's search
-(many interchangeable agents, a covering LP that is nearly integral):
+The CP-SAT model (`cpsat_model.ScheduleModel`, of agents or of crews) holds only linear and
+at-most-one constraints, so it is also a MIP (`LinearForm.of`; variables and rows keep their
+CP-SAT indices). On the coverage objective an LP-based solver finds good schedules far sooner
+than CP-SAT's search (many interchangeable agents, a covering LP that is nearly integral):
 
 * `LinearForm.solve(relax=True)` — the LP relaxation (interior point, then crossover): a lower
-  bound on the optimum and the shifts it already decides;
-* `LinearForm.solve(fixed=…)` — HiGHS on the MIP with some variables fixed (RENS: fix every
-  shift the LP decides; large-neighbourhood search: fix every shift but a few agents' or two
-  days');
-* `improve` — the large-neighbourhood search itself, a few HiGHS solves side by side, each
-  starting from the best schedule so far, until the time is up or the lower bound is reached.
+  bound on the optimum, the shifts it already decides and the rows' dual values;
+* `LinearForm.solve(fixed=…, hint=…)` — HiGHS on the MIP with some variables fixed, from a
+  starting solution when given (RENS: fix every shift the LP decides; large-neighbourhood
+  search: fix every shift but a few agents' or two days');
+* `improve` — the large-neighbourhood search itself, a few HiGHS solves side by side until the
+  time is up or the lower bound is reached: steps that free a few agents start from the best
+  schedule so far, steps that free two days start afresh, and a long solve of another kind
+  (`solve._crew_step`) may run beside them.
 
-HiGHS runs through OR-Tools' MathOpt, in-process, and releases the GIL while it works.
+HiGHS runs in-process through OR-Tools' MathOpt (`mathopt.solve`), which releases the GIL
+while it works.
 """
 
+import datetime as dt
 import math
 import random
+import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
-from ortools.math_opt import (
-    callback_pb2,
-    model_parameters_pb2,
-    model_pb2,
-    parameters_pb2,
-    result_pb2,
-    sparse_containers_pb2,
-)
-from ortools.math_opt.core.python import solver as mathopt
+from absl import logging as absl_logging
+from ortools.math_opt import model_pb2
+from ortools.math_opt.python import mathopt
 from ortools.sat.python import cp_model
 
+
+def _absl_handler_to_process_stderr() -> None:
+    """Point absl's log handler at the process's own stderr, which absl never closes.
+
+    Importing MathOpt imports absl's logging, which creates its handler on whatever
+    `sys.stderr` is at that moment (a test's capture, say); the next
+    `logging.config.dictConfig` (Django's setup) closes every handler, and with it that stream.
+    """
+    absl_logging.get_absl_handler().python_handler.setStream(sys.__stderr__)
+
+
+_absl_handler_to_process_stderr()
+
 _BIG = 2**62
-_SOLVED = (result_pb2.TERMINATION_REASON_OPTIMAL, result_pb2.TERMINATION_REASON_FEASIBLE)
+_SOLVED = (mathopt.TerminationReason.OPTIMAL, mathopt.TerminationReason.FEASIBLE)
 
 
 @dataclass(frozen=True)
@@ -65,7 +78,13 @@ def objective_value(objective: tuple[dict[int, int], int], values: Sequence[floa
 
 
 class LinearForm:
-    """A CP-SAT model with only linear and at-most-one constraints, as a MathOpt model."""
+    """A MathOpt model (as its `ModelProto`) whose variables and rows are numbered as those of a
+    CP-SAT model.
+
+    `of` writes the proto directly: a week of 60 agents has some 280,000 nonzeros, and setting
+    them one by one through `mathopt.Model` takes twice as long as the whole translation. Each
+    solve reads it into a `mathopt.Model` of its own, so that several may run side by side.
+    """
 
     def __init__(self, proto: model_pb2.ModelProto) -> None:
         self.proto = proto
@@ -133,59 +152,47 @@ class LinearForm:
 
         `fixed` pins variables (by index) to values; `hint` is a complete starting solution.
         """
-        model = self.proto
-        if relax or fixed:
-            model = model_pb2.ModelProto()
-            model.CopyFrom(self.proto)
-            if relax:
-                del model.variables.integers[:]
-                model.variables.integers.extend([False] * len(self.proto.variables.ids))
-            for var, value in (fixed or {}).items():
-                model.variables.lower_bounds[var] = model.variables.upper_bounds[var] = value
-        params = parameters_pb2.SolveParametersProto()
-        params.time_limit.FromNanoseconds(max(1, int(seconds * 1e9)))
-        hints = model_parameters_pb2.ModelSolveParametersProto()
-        if hint is not None and not relax:
-            solution = hints.solution_hints.add().variable_values
-            solution.ids.extend(range(len(hint)))
-            solution.values.extend(float(v) for v in hint)
+        model = mathopt.Model.from_model_proto(self.proto)
+        variables = list(model.variables())
+        if relax:
+            for variable in variables:
+                variable.integer = False
+        for var, value in (fixed or {}).items():
+            variables[var].lower_bound = variables[var].upper_bound = value
+        params = mathopt.SolveParameters(time_limit=dt.timedelta(seconds=max(1e-6, seconds)))
         if relax:
             # Interior point with crossover: a vertex, like the simplex, and far faster on
             # large models (a 200-agent month: 1 minute against more than 6 for OR-Tools' GLOP).
-            params.lp_algorithm = parameters_pb2.LP_ALGORITHM_BARRIER
+            params.lp_algorithm = mathopt.LPAlgorithm.BARRIER
+        model_params = mathopt.ModelSolveParameters()
+        if hint is not None and not relax:
+            start = {variable: float(v) for variable, v in zip(variables, hint, strict=True)}
+            model_params.solution_hints.append(mathopt.SolutionHint(variable_values=start))
         result = mathopt.solve(
-            model,
-            parameters_pb2.SOLVER_TYPE_HIGHS,
-            parameters_pb2.SolverInitializerProto(),
-            params,
-            hints,
-            None,
-            callback_pb2.CallbackRegistrationProto(),
-            None,
-            None,
+            model, mathopt.SolverType.HIGHS, params=params, model_params=model_params
         )
         bounds = result.termination.objective_bounds
-        values = duals = None
-        if result.termination.reason in _SOLVED and len(result.solutions):
-            solution = result.solutions[0]
-            values = _dense(solution.primal_solution.variable_values, len(model.variables.ids))
-            if relax and solution.HasField("dual_solution"):
-                rows = len(model.linear_constraints.ids)
-                duals = _dense(solution.dual_solution.dual_values, rows)
+        found = result.termination.reason in _SOLVED and result.has_primal_feasible_solution()
+        values = _by_id(result.variable_values(), len(variables)) if found else None
+        duals = None
+        if found and relax and result.has_dual_feasible_solution():
+            duals = _by_id(result.dual_values(), model.get_num_linear_constraints())
         return Outcome(
             values=values,
-            objective=bounds.primal_bound if values is not None else math.inf,
+            objective=bounds.primal_bound if found else math.inf,
             bound=bounds.dual_bound,
-            optimal=result.termination.reason == result_pb2.TERMINATION_REASON_OPTIMAL,
+            optimal=result.termination.reason == mathopt.TerminationReason.OPTIMAL,
             duals=duals,
         )
 
 
-def _dense(sparse: sparse_containers_pb2.SparseDoubleVectorProto, size: int) -> list[float]:
-    """A MathOpt sparse vector (ids, values) as a list of `size` values, zero where absent."""
+def _by_id(
+    values: Mapping[mathopt.Variable, float] | Mapping[mathopt.LinearConstraint, float], size: int
+) -> list[float]:
+    """Values keyed by MathOpt variable or row as a list of `size` by id, zero where absent."""
     out = [0.0] * size
-    for index, value in zip(sparse.ids, sparse.values, strict=True):
-        out[index] = value
+    for element, value in values.items():
+        out[element.id] = value
     return out
 
 

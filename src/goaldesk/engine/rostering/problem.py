@@ -72,19 +72,12 @@ class Problem:
     def local(self, index: int) -> dt.datetime:
         return self.moment(index).astimezone(self.tz)
 
-    def week_of_day(self, day: int) -> int:
-        return day // 7
-
     @property
     def weeks(self) -> int:
         return (len(self.days) + 6) // 7
 
     def full_week(self, week: int) -> bool:
         return (week + 1) * 7 <= len(self.days)
-
-    def index_of(self, moment: dt.datetime) -> float:
-        """Interval position of `moment` (fractional when off the grid)."""
-        return (moment.timestamp() / 60 - self.origin) / self.interval_minutes
 
 
 def _wall_spans(
