@@ -42,12 +42,17 @@ class DayField(forms.DateField):
 
 
 class NumberField(forms.FloatField):
+    """A number typed in any digits, with ".", "," or "٫" before the decimals."""
+
     widget = forms.TextInput(attrs={"inputmode": "decimal"})
 
-    def to_python(self, value: Any) -> float | None:  # type: ignore[override]  # django-stubs types FloatField.to_python as IntegerField's (int)
+    def clean(self, value: Any) -> float | None:
+        # Normalised here rather than in to_python, which django-stubs types as returning an
+        # int (FloatField is an IntegerField there).
         if isinstance(value, str):
             value = normalize_digits(value.strip()).replace("٫", ".").replace(",", ".")
-        return super().to_python(value)
+        cleaned: float | None = super().clean(value)
+        return cleaned
 
 
 def member_choices(organisation: Organisation) -> list[tuple[str, str]]:
@@ -113,6 +118,7 @@ class GoalForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
+        self._initial_values: dict[str, Any] | None = None
         cast(forms.ChoiceField, self.fields["metric_key"]).choices = [
             (key, metric_name(key)) for key in selectors.GOAL_METRIC_KEYS
         ]
@@ -168,8 +174,33 @@ class GoalForm(forms.Form):
 
     # -- reading what was typed --
 
+    def values_for_check(self) -> dict[str, Any]:
+        """The typed values, valid or not, by field name (for the live SMART check).
+
+        A bound form is cleaned (once) and gives its cleaned data, where a field that does not
+        clean is missing; an unbound form gives each initial value cleaned, None where it
+        does not clean.
+        """
+        if self.is_bound:
+            self.is_valid()
+            return self.cleaned_data
+        if self._initial_values is None:
+            self._initial_values = {}
+            for name, field in self.fields.items():
+                value = self.get_initial_for_field(field, name)
+                try:
+                    cleaned = field.clean(value) if value not in (None, "") else None
+                except forms.ValidationError:
+                    cleaned = None
+                self._initial_values[name] = cleaned
+        return self._initial_values
+
+    def typed_value_unit(self) -> str:
+        """The unit typed for time values ("hours" until one is chosen)."""
+        return self._value("value_unit") or "hours"
+
     def _value(self, name: str) -> Any:
-        return self.cleaned_data.get(name) if hasattr(self, "cleaned_data") else None
+        return self.values_for_check().get(name)
 
     def scope(self) -> dict[str, str] | None:
         scope = {
@@ -185,7 +216,7 @@ class GoalForm(forms.Form):
         key = self._value("metric_key")
         if not key or value is None:
             return value
-        return selectors.from_display(self._value("value_unit") or "hours", key, value)
+        return selectors.from_display(self.typed_value_unit(), key, value)
 
     def milestones(self) -> list[tuple[dt.date, float]]:
         rows = []
