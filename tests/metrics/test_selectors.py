@@ -426,3 +426,44 @@ def test_parallel_reads_give_the_same_figures(transactional_db, week, monkeypatc
     assert week_figures["returning_customer_rate"] == pytest.approx(25.0)
     assert parallel[0].periods[1]["contacts"] == 3
     assert parallel[0].trend["series"]["contacts"] == [3, 1, 1, 1, 1, 0, 0]
+
+
+def test_a_new_catalogue_entry_is_computed_with_no_other_edit(week, monkeypatch):
+    """The selectors know no metric by name: an entry added to the catalogue is computed for
+    periods, breakdowns and the trend from its own definition."""
+    from django.db.models import Count, Q
+
+    from goaldesk.metrics import catalogue, selectors
+
+    phone_share = catalogue.Metric(
+        "phone_share",
+        "Phone share",
+        "percent",
+        None,
+        "The share of contacts made by phone.",
+        catalogue.Sums(
+            {**catalogue.CONTACTS, "phone": Count("pk", filter=Q(channel="phone"))},
+            catalogue.percent("phone", "contacts"),
+        ),
+    )
+    monkeypatch.setattr(catalogue, "_BY_KEY", {**catalogue._BY_KEY, "phone_share": phone_share})
+    monkeypatch.setattr(selectors, "KEYS", (*KEYS, "phone_share"))
+
+    kpis = kpis_for_period(organisation=week, date_from=MON, date_to=SUN)
+    assert kpis["phone_share"] == pytest.approx(100 * 2 / 7)  # A1 and A2 of the 7 contacts
+    assert kpis["contacts"] == 7
+    by_channel = {
+        row["group"]: row["phone_share"]
+        for row in kpis_breakdown(organisation=week, date_from=MON, date_to=SUN, by="channel")
+    }
+    assert by_channel["phone"] == 100.0 and by_channel["chat"] == 0.0
+    trend = kpis_trend(organisation=week, date_from=MON, date_to=SUN, keys=["phone_share"])
+    assert trend["series"]["phone_share"] == [
+        pytest.approx(200 / 3),
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        None,
+        None,
+    ]
