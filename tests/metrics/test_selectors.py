@@ -467,3 +467,22 @@ def test_a_new_catalogue_entry_is_computed_with_no_other_edit(week, monkeypatch)
         None,
         None,
     ]
+
+
+def test_two_metrics_cannot_give_one_aggregate_name_two_meanings(desk):
+    from django.db.models import Count, Q
+
+    from goaldesk.metrics import catalogue, selectors
+
+    clash = catalogue.Metric(
+        "clash",
+        "Clash",
+        "count",
+        None,
+        "Counts phone contacts under the name of all contacts.",
+        catalogue.Sums(
+            {"contacts": Count("pk", filter=Q(channel="phone"))}, catalogue.Total("contacts")
+        ),
+    )
+    with pytest.raises(ValueError, match="clash"):
+        selectors._aggregates([catalogue.metric("contacts"), clash], desk)

@@ -180,12 +180,16 @@ def _entries(keys: Iterable[str]) -> list[Metric]:
 def _aggregates(entries: Iterable[Metric], organisation: Organisation) -> dict[str, Aggregate]:
     """The SQL aggregates (name → expression) of the `Sums` metrics among `entries`.
 
-    Every one is a count or a sum, so the rows of several days (or groups) add up.
+    Every one is a count or a sum, so the rows of several days (or groups) add up. Metrics
+    share an aggregate by giving the same expression the same name; a name given to two
+    different expressions is a mistake in the catalogue and raises ValueError.
     """
     wanted: dict[str, Aggregate] = {}
     for entry in entries:
         if isinstance(entry.computed, Sums):
-            wanted.update(entry.computed.aggregates_for(organisation))
+            for name, expression in entry.computed.aggregates_for(organisation).items():
+                if wanted.setdefault(name, expression) != expression:
+                    raise ValueError(f"{entry.key}: another metric's aggregate is named {name!r}")
     return wanted
 
 
