@@ -1,10 +1,19 @@
 """Mean, median and nearest-rank p90, checked by hand and for invariants."""
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from goaldesk.engine.stats import mean, median, p90, percentile_nearest_rank, summary
+from goaldesk.engine.stats import (
+    mean,
+    median,
+    nearest_rank,
+    p90,
+    percentile_nearest_rank,
+    summary,
+    summary_of_array,
+)
 
 
 def test_empty_input_is_none_not_zero():
@@ -53,6 +62,17 @@ def test_summary_by_hand():
     }
 
 
+def test_nearest_rank_by_hand():
+    assert nearest_rank(10, 90) == 9  # ceil(9.0): an exact rank is not pushed up
+    assert nearest_rank(30, 90) == 27
+    assert nearest_rank(11, 90) == 10  # ceil(9.9)
+    assert nearest_rank(1, 90) == 1
+    assert nearest_rank(0, 90) == 1  # at least 1 (callers have no value to pick then)
+    assert nearest_rank(5, 30) == 2  # ceil(1.5)
+    with pytest.raises(ValueError, match="Percentile"):
+        nearest_rank(10, 101)
+
+
 def test_other_percentiles_and_bad_percent():
     assert percentile_nearest_rank([15, 20, 35, 40, 50], 30) == 20  # rank ceil(1.5) = 2
     assert percentile_nearest_rank([15, 20, 35, 40, 50], 100) == 50
@@ -93,3 +113,12 @@ def test_summary_count_and_order_independence(data):
     result = summary(data)
     assert result["count"] == len(data)
     assert summary(list(reversed(data))) == result
+
+
+@given(values)
+def test_summary_of_an_array_is_the_summary_of_its_values(data):
+    assert summary_of_array(np.array(data, dtype=float)) == summary(data)
+
+
+def test_summary_of_an_empty_array():
+    assert summary_of_array(np.empty(0)) == summary([])

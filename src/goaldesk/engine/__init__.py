@@ -1,5 +1,5 @@
-"""The pure engine: business hours, metric maths, calendars, SMART and level rules, goal progress,
-Erlang staffing and demand forecasting.
+"""The pure engine: business hours, summary statistics, calendars, SMART and level rules, goal
+progress, Erlang staffing and demand forecasting.
 
 Takes plain data and returns plain data; never imports Django (a test enforces it).
 """
@@ -41,23 +41,22 @@ from goaldesk.engine.forecast import (
     weekly_origins,
 )
 from goaldesk.engine.levels import LEVELS, LevelThresholds, LevelVerdict, judge_level
-from goaldesk.engine.metrics import (
-    METRIC_KEYS,
-    SUMMARY_METRICS,
-    MetricRecord,
-    compute_metrics,
-    make_record,
-)
 from goaldesk.engine.progress import ProgressReport, goal_progress, planned_path
 from goaldesk.engine.smart import GoalDraft, SmartReport, SmartThresholds, check_smart
-from goaldesk.engine.stats import Summary, mean, median, p90, summary
+from goaldesk.engine.stats import (
+    Summary,
+    mean,
+    median,
+    nearest_rank,
+    p90,
+    percentile_nearest_rank,
+    summary,
+)
 
 __all__ = [
     "GREGORIAN",
     "JALALI",
     "LEVELS",
-    "METRIC_KEYS",
-    "SUMMARY_METRICS",
     "BacktestResult",
     "BusinessCalendar",
     "DemandHistory",
@@ -69,7 +68,6 @@ __all__ = [
     "IntervalRequirements",
     "LevelThresholds",
     "LevelVerdict",
-    "MetricRecord",
     "ProgressReport",
     "QueueMetrics",
     "RobustSeasonalModel",
@@ -83,7 +81,6 @@ __all__ = [
     "check_smart",
     "check_staffing_inputs",
     "compare_methods",
-    "compute_metrics",
     "default_forecasters",
     "deferred_agents",
     "deferred_requirements",
@@ -95,13 +92,14 @@ __all__ = [
     "goal_progress",
     "judge_level",
     "localize_digits",
-    "make_record",
     "mase",
     "mean",
     "median",
+    "nearest_rank",
     "normalize_digits",
     "offered_load",
     "p90",
+    "percentile_nearest_rank",
     "planned_path",
     "required_agents",
     "requirements_for_intervals",

@@ -107,6 +107,7 @@ class GoalForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
+        self._initial_values: dict[str, Any] | None = None
         cast(forms.ChoiceField, self.fields["metric_key"]).choices = [
             (key, metric_name(key)) for key in selectors.GOAL_METRIC_KEYS
         ]
@@ -162,8 +163,33 @@ class GoalForm(forms.Form):
 
     # -- reading what was typed --
 
+    def values_for_check(self) -> dict[str, Any]:
+        """The typed values, valid or not, by field name (for the live SMART check).
+
+        A bound form is cleaned (once) and gives its cleaned data, where a field that does not
+        clean is missing; an unbound form gives each initial value cleaned, None where it
+        does not clean.
+        """
+        if self.is_bound:
+            self.is_valid()
+            return self.cleaned_data
+        if self._initial_values is None:
+            self._initial_values = {}
+            for name, field in self.fields.items():
+                value = self.get_initial_for_field(field, name)
+                try:
+                    cleaned = field.clean(value) if value not in (None, "") else None
+                except forms.ValidationError:
+                    cleaned = None
+                self._initial_values[name] = cleaned
+        return self._initial_values
+
+    def typed_value_unit(self) -> str:
+        """The unit typed for time values ("hours" until one is chosen)."""
+        return self._value("value_unit") or "hours"
+
     def _value(self, name: str) -> Any:
-        return self.cleaned_data.get(name) if hasattr(self, "cleaned_data") else None
+        return self.values_for_check().get(name)
 
     def scope(self) -> dict[str, str] | None:
         scope = {
@@ -179,7 +205,7 @@ class GoalForm(forms.Form):
         key = self._value("metric_key")
         if not key or value is None:
             return value
-        return selectors.from_display(self._value("value_unit") or "hours", key, value)
+        return selectors.from_display(self.typed_value_unit(), key, value)
 
     def milestones(self) -> list[tuple[dt.date, float]]:
         rows = []

@@ -20,8 +20,9 @@ from goaldesk.engine import GoalDraft, LevelThresholds, SmartReport, check_smart
 from goaldesk.engine.levels import LevelVerdict
 from goaldesk.engine.progress import ProgressReport, goal_progress
 from goaldesk.engine.smart import SCOPE_DIMENSIONS
+from goaldesk.engine.stats import percentile_nearest_rank
 from goaldesk.interactions.models import Interaction, Review
-from goaldesk.metrics.catalogue import KEYS, metric
+from goaldesk.metrics.catalogue import KEYS, CustomersOnTwoDays, metric
 from goaldesk.metrics.selectors import interactions_in_period, kpis_breakdown, kpis_for_period
 from goaldesk.team.models import Agent
 
@@ -115,7 +116,7 @@ def metric_sample(
     qs = interactions_in_period(
         organisation=organisation, date_from=date_from, date_to=date_to, filters=filters or None
     )
-    if metric_key == "returning_customer_rate":
+    if isinstance(entry.computed, CustomersOnTwoDays):
         return qs.exclude(customer_id="").values("customer_id").distinct().count()
     return qs.filter(entry.drilldown_q()).count()
 
@@ -234,7 +235,7 @@ def capacity_for(
     if metric_key != "customers_helped_per_day":
         return None
     filters = clean_scope(scope)
-    per_agent_day = sorted(
+    per_agent_day = [
         row["n"]
         for row in interactions_in_period(
             organisation=organisation, date_from=date_from, date_to=date_to, filters=filters or None
@@ -243,19 +244,18 @@ def capacity_for(
         .values("agent_id", "local_date")
         .annotate(n=Count("pk"))
         .order_by()
-    )
-    if not per_agent_day:
+    ]
+    per_agent = percentile_nearest_rank(per_agent_day, 90)
+    if per_agent is None:
         return None
-    rank = max(1, math.ceil(0.9 * len(per_agent_day)))
-    per_agent = per_agent_day[rank - 1]
     agents = Agent.objects.filter(organisation=organisation, active=True)
     if "agent" in filters:
-        return float(per_agent)
+        return per_agent
     if "team" in filters:
         team = filters["team"]
         agents = agents.filter(Q(team__name=team) | Q(team__pk=int(team) if team.isdigit() else 0))
     count = agents.count()
-    return float(per_agent * count) if count else None
+    return per_agent * count if count else None
 
 
 # --- the SMART check -----------------------------------------------------------------------
@@ -433,7 +433,7 @@ def progress_for(
         target=goal.target,
         start=goal.start,
         deadline=goal.deadline,
-        better=metric(goal.metric_key).better or "higher",  # type: ignore[arg-type]
+        better=metric(goal.metric_key).better or "higher",
         series=series,
         as_of=as_of,
         milestones=[(m.date, m.value) for m in goal.milestones.all()],

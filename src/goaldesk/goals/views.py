@@ -6,6 +6,7 @@ the service-level thresholds.
 """
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -45,6 +46,20 @@ from .wording import (
 )
 
 BASELINE_DAYS = 28
+
+
+@dataclass(frozen=True)
+class ListedObjective:
+    """An objective as a goal page lists it, with whether the viewer may tick it; the
+    template reads the objective's own fields through it."""
+
+    objective: Objective
+    can_tick: bool
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "objective":  # not set yet (copying): no field to forward to
+            raise AttributeError(name)
+        return getattr(self.objective, name)
 
 
 def _goal_or_404(request: OrgRequest, goal_id: int) -> Any:
@@ -170,7 +185,7 @@ def _smart_context(request: OrgRequest, form: GoalForm, goal: Any = None) -> dic
     org = request.org
     draft = form.draft()
     result = selectors.smart_check(organisation=org, draft=draft, goal=goal)
-    unit = form._value("value_unit") or "hours"
+    unit = form.typed_value_unit()
     key = draft.metric_key
     return {
         "smart": smart_rows(result.report, metric_key=key, value_unit=unit),
@@ -185,16 +200,6 @@ def _smart_context(request: OrgRequest, form: GoalForm, goal: Any = None) -> dic
 def _render_form(
     request: OrgRequest, form: GoalForm, goal: Any = None, **extra: Any
 ) -> HttpResponse:
-    if form.is_bound:
-        form.is_valid()
-    else:
-        form.cleaned_data = {}
-        for name, field in form.fields.items():
-            value = form.get_initial_for_field(field, name)
-            try:
-                form.cleaned_data[name] = field.clean(value) if value not in (None, "") else None
-            except ValidationError:
-                form.cleaned_data[name] = None
     context = {
         "nav": "goals",
         "form": form,
@@ -293,7 +298,10 @@ def goal_detail(request: OrgRequest, goal_id: int) -> HttpResponse:
         organisation=org, draft=selectors.draft_from_goal(goal), goal=goal
     )
     average, votes = selectors.confidence_summary(goal)
-    objectives = list(goal.objectives.select_related("owner"))
+    objectives = [
+        ListedObjective(o, services.objective_can_tick(objective=o, membership=membership))
+        for o in goal.objectives.select_related("owner")
+    ]
     my_vote = goal.confidence_votes.filter(user=request.user).first()
     report = progress.report
     unit = goal.value_unit
@@ -301,10 +309,6 @@ def goal_detail(request: OrgRequest, goal_id: int) -> HttpResponse:
     def value(v: float | None) -> str:
         return format_value(goal.metric_key, v, unit)
 
-    for objective in objectives:
-        objective.can_tick = services.objective_can_tick(  # type: ignore[attr-defined]
-            objective=objective, membership=membership
-        )
     context = {
         "nav": "goals",
         "goal": goal,
@@ -469,9 +473,10 @@ def objective_toggle(request: OrgRequest, objective_id: int) -> HttpResponse:
     notes = request.POST.get("notes")
     services.objective_set_done(objective=objective, done=done, user=request.user, notes=notes)
     if request.headers.get("HX-Request"):
-        objective.can_tick = True  # type: ignore[attr-defined]
         return render(
-            request, "goals/_objective.html", {"objective": objective, "goal": objective.goal}
+            request,
+            "goals/_objective.html",
+            {"objective": ListedObjective(objective, can_tick=True), "goal": objective.goal},
         )
     return redirect("goals:detail", org_slug=org.slug, goal_id=objective.goal_id)
 

@@ -1,8 +1,11 @@
-"""Reference implementation of every metric in METRICS.md, over plain records.
+"""The oracle: every metric of the catalogue computed from METRICS.md's definitions, over plain
+records (no database).
 
 Written to be obviously correct rather than fast: one loop per metric, straight from the
-definition. Tests of the SQL implementation use it as the independent method, so when the two
-disagree, read this file next to METRICS.md first.
+definition, sharing nothing with metrics.selectors but the key list and engine.stats. Tests of
+the SQL implementation (tests/metrics/test_against_engine.py) use it as the independent
+method, so when the two disagree, read this file next to METRICS.md first. A new catalogue
+entry needs its loop here too: `compute_metrics` fails with a KeyError naming it until then.
 
 Choices where METRICS.md leaves room (docs/metrics.md states them for users):
 
@@ -31,45 +34,7 @@ from typing import Any
 
 from goaldesk.engine.business_hours import BusinessCalendar
 from goaldesk.engine.stats import Summary, mean, summary
-
-#: Metric keys in the order of METRICS.md.
-METRIC_KEYS = (
-    "contacts",
-    "contacts_per_open_day",
-    "customers_helped_per_day",
-    "first_response_seconds",
-    "first_response_business_seconds",
-    "resolution_seconds",
-    "resolution_business_seconds",
-    "success_rate",
-    "fcr_rate",
-    "csat_pct",
-    "csat_avg",
-    "nps",
-    "ces_avg",
-    "recovery_rate",
-    "returning_customer_rate",
-    "service_level",
-    "abandon_rate",
-    "asa_seconds",
-    "aht_seconds",
-    "time_to_arrive_seconds",
-    "time_to_fix_seconds",
-    "review_rating_avg",
-    "review_count",
-)
-
-#: Metrics whose value is a `Summary` dict (mean, median, p90, count).
-SUMMARY_METRICS = frozenset(
-    {
-        "first_response_seconds",
-        "first_response_business_seconds",
-        "resolution_seconds",
-        "resolution_business_seconds",
-        "time_to_arrive_seconds",
-        "time_to_fix_seconds",
-    }
-)
+from goaldesk.metrics.catalogue import KEYS
 
 LIVE_CHANNELS = frozenset({"phone", "chat", "walk_in"})
 FCR_WINDOW = dt.timedelta(hours=168)
@@ -208,7 +173,7 @@ def compute_metrics(
     `records`). With a `calendar`, business seconds are worked out from the timestamps;
     without one, the records' own business-second fields are used.
 
-    Returns a dict keyed by `METRIC_KEYS`: counts as int, rates in %, times in seconds,
+    Returns a dict keyed by the catalogue's KEYS, in order: counts as int, rates in %, times in seconds,
     summary metrics as {"mean", "median", "p90", "count"}; None where no data qualifies.
     """
     everything = list(records)
@@ -343,7 +308,7 @@ def compute_metrics(
     result["review_rating_avg"] = mean(rating for _, rating in period_reviews)
     result["review_count"] = len(period_reviews)
 
-    return {key: result[key] for key in METRIC_KEYS}
+    return {key: result[key] for key in KEYS}
 
 
 def _review_pair(review: tuple[dt.date, int] | Any) -> tuple[dt.date, int]:
