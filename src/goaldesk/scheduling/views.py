@@ -364,54 +364,57 @@ def _back(schedule: Schedule) -> HttpResponse:
 @org_view(Role.MANAGER)
 @require_POST
 def schedule_shift_add(request: OrgRequest, schedule_id: int) -> HttpResponse:
-    org = request.org
     schedule = _schedule(request, schedule_id)
-    form = _shift_form(request, schedule, prefix="add")
+    placement = _placement(request, _shift_form(request, schedule, prefix="add"))
+    if placement is not None:
+        _change_shift(
+            request,
+            lambda: shift_add(schedule=schedule, **placement),
+            _("Shift added; coverage recomputed."),
+        )
+    return _back(schedule)
+
+
+def _placement(request: OrgRequest, form: Any) -> dict[str, Any] | None:
+    """The agent, start and minutes a shift form asks for; None (errors shown) when invalid."""
     if not form.is_valid():
         _errors_to_messages(request, form)
-        return _back(schedule)
-    agent = get_object_or_404(Agent, organisation=org, pk=form.cleaned_data["agent"])
+        return None
+    data = form.cleaned_data
+    return {
+        "agent": get_object_or_404(Agent, organisation=request.org, pk=data["agent"]),
+        "start": _aware(data["day"], data["start"], request.org),
+        "minutes": round(data["hours"] * 60),
+    }
+
+
+def _change_shift(request: OrgRequest, change: Any, done: str) -> None:
+    """Run a shift change; say what happened, or why the schedule refused it."""
     try:
-        shift_add(
-            schedule=schedule,
-            agent=agent,
-            start=_aware(form.cleaned_data["day"], form.cleaned_data["start"], org),
-            minutes=round(form.cleaned_data["hours"] * 60),
-        )
+        change()
     except ScheduleError as problem:
         messages.error(request, problem.message)
     else:
-        messages.success(request, _("Shift added; coverage recomputed."))
-    return _back(schedule)
+        messages.success(request, done)
 
 
 @org_view(Role.MANAGER)
 @require_POST
 def schedule_shift_edit(request: OrgRequest, schedule_id: int, shift_id: int) -> HttpResponse:
     """Move (day, start, length, agent) or remove one shift."""
-    org = request.org
     schedule = _schedule(request, schedule_id)
     shift = get_object_or_404(ScheduledShift, schedule=schedule, pk=shift_id)
     if request.POST.get("action") == "remove":
         shift_remove(shift=shift)
         messages.success(request, _("Shift removed; coverage recomputed."))
         return _back(schedule)
-    form = _shift_form(request, schedule)
-    if not form.is_valid():
-        _errors_to_messages(request, form)
-        return _back(schedule)
-    agent = get_object_or_404(Agent, organisation=org, pk=form.cleaned_data["agent"])
-    try:
-        shift_move(
-            shift=shift,
-            agent=agent,
-            start=_aware(form.cleaned_data["day"], form.cleaned_data["start"], org),
-            minutes=round(form.cleaned_data["hours"] * 60),
+    placement = _placement(request, _shift_form(request, schedule))
+    if placement is not None:
+        _change_shift(
+            request,
+            lambda: shift_move(shift=shift, **placement),
+            _("Shift moved; coverage recomputed."),
         )
-    except ScheduleError as problem:
-        messages.error(request, problem.message)
-    else:
-        messages.success(request, _("Shift moved; coverage recomputed."))
     return _back(schedule)
 
 
