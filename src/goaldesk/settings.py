@@ -6,8 +6,11 @@ GOALDESK_SECRET_KEY     secret key; when absent one is generated once into the d
 GOALDESK_DEBUG          1 for development (default 0)
 GOALDESK_ALLOWED_HOSTS  comma-separated host names (default: localhost,127.0.0.1)
 GOALDESK_SECURE         1 behind HTTPS: secure cookies, HSTS, redirect to HTTPS
+GOALDESK_TRUSTED_PROXIES  comma-separated addresses or networks of the reverse proxies whose
+                        X-Forwarded-For is believed (default: none; the peer's address is used)
 """
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -62,6 +65,7 @@ INSTALLED_APPS = [
     "goaldesk.scheduling",
     "goaldesk.legacy.workforce",
     "goaldesk.api",
+    "axes",  # counts failed sign-ins and locks them out (see AXES_* below)
     "ninja",  # serves the API docs page and its assets itself (no CDN)
 ]
 
@@ -76,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "goaldesk.accounts.middleware.PreferencesMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into GoalDesk's lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "goaldesk.urls"
@@ -124,9 +130,43 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # Refuses every sign-in while the account or the address is locked, before the password is
+    # checked; then Django's own backend checks it.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Sign-in throttling (django-axes). Failures are counted in the database (AxesDatabaseHandler), so
+# every app process and every machine share the counts; nothing is kept in process memory.
+# Per account AND per address: an account is locked after 5 failures from any addresses (a botnet
+# guessing one password), an address after 5 failures on any accounts (one machine trying many).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+# Tries during a lock do not extend it, so the time the page names holds, and someone guessing
+# cannot keep a colleague out for ever.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A successful sign-in forgets the account's own failures (accounts.views.SignInView), not the
+# address's failures on other accounts, which axes' AXES_RESET_ON_SUCCESS would also wipe.
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "goaldesk.accounts.views.signin_locked_out"
+AXES_CLIENT_IP_CALLABLE = "goaldesk.accounts.throttling.client_ip_address"
+AXES_DISABLE_ACCESS_LOG = True  # failures are what is counted; successful sign-ins are not kept
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False
+GOALDESK_TRUSTED_PROXIES = [
+    p for p in os.environ.get("GOALDESK_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+# API tokens (api.auth.TokenAuth): after this many bad tokens from one address within the window,
+# that address gets 429 until the window ends. Counted in the database (accounts.ApiTokenFailure):
+# no CACHES is configured, and Django's default cache lives in each process's memory.
+GOALDESK_API_TOKEN_FAILURE_LIMIT = 20
+GOALDESK_API_TOKEN_FAILURE_WINDOW = dt.timedelta(minutes=10)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [

@@ -185,6 +185,17 @@ class ApiToken(models.Model):
         return "gd_" + secrets.token_urlsafe(32)
 
 
+class ApiTokenFailure(models.Model):
+    """Bad API tokens sent from one client address in the current counting window."""
+
+    ip_address = models.CharField(max_length=64, unique=True)
+    window_started_at = models.DateTimeField(db_index=True)
+    failures = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.ip_address}: {self.failures} since {self.window_started_at:%Y-%m-%d %H:%M}"
+
+
 def today_in(org: Organisation) -> dt.date:
     """Today's date in the organisation's time zone."""
     return dt.datetime.now(tz=org.tzinfo).date()

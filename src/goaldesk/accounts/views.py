@@ -1,22 +1,64 @@
+import math
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from goaldesk.accounts.access import LANGUAGE_COOKIE, SignedInRequest, profile_for
 from goaldesk.accounts.forms import LanguageForm
 from goaldesk.accounts.selectors import memberships_of_user
+from goaldesk.accounts.throttling import (
+    client_ip_address,
+    signin_failures_reset,
+    signin_lock_remaining,
+)
+from goaldesk.core.display import duration
 
 
 class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        signin_failures_reset(username=form.get_user().get_username())
+        return response
+
+
+def signin_locked_out(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The sign-in page saying that signing in is locked and for how long (429, Retry-After).
+
+    django-axes calls this (AXES_LOCKOUT_CALLABLE) for a sign-in refused because the account or
+    the address reached the failure limit.
+    """
+    username = str((credentials or {}).get("username") or request.POST.get("username", ""))
+    remaining = signin_lock_remaining(username=username, ip_address=client_ip_address(request))
+    wait_minutes = max(1, math.ceil(remaining.total_seconds() / 60))
+    message = gettext(
+        "Too many failed sign-ins for this account or from this address. Signing in is "
+        "locked for now: try again in %(duration)s."
+    ) % {"duration": duration(wait_minutes * 60)}
+    context = {
+        "form": AuthenticationForm(request, initial={"username": username}),
+        "next": request.POST.get("next", ""),
+        "lockout_message": message,
+    }
+    response = render(request, "accounts/login.html", context, status=429)
+    response["Retry-After"] = str(wait_minutes * 60)
+    return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

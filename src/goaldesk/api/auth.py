@@ -10,9 +10,14 @@ Two ways in:
 Every route names the organisation in its path (`/api/v1/orgs/{slug}/…`). A token of another
 organisation, or a user who is not a member, gets 404: the organisation's existence is not
 revealed. A missing or unusable token gets 401; a role too low for the method gets 403.
+
+Guessing tokens is slowed down: after GOALDESK_API_TOKEN_FAILURE_LIMIT bad tokens from one
+address within GOALDESK_API_TOKEN_FAILURE_WINDOW, every token from that address (even a good
+one, so guessing cannot go on) gets 429 with Retry-After until the window ends.
 """
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +31,13 @@ from ninja.security.apikey import APIKeyCookie
 from ninja.utils import check_csrf
 
 from goaldesk.accounts.models import ApiToken, Membership, Organisation, Role, hash_token
-from goaldesk.api.errors import TokenRejected
+from goaldesk.accounts.throttling import (
+    api_token_failure_record,
+    api_token_lock_remaining,
+    client_ip_address,
+)
+from goaldesk.api.errors import TokenRejected, TokenThrottled
+from goaldesk.core.display import duration
 
 #: How often `last_used_at` is written at most: a busy integration must not write on every call.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
@@ -50,6 +61,15 @@ class TokenAuth(HttpBearer):
     """`Authorization: Bearer gd_…`, an organisation's API token."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Caller:
+        ip_address = client_ip_address(request)
+        locked_seconds = api_token_lock_remaining(ip_address=ip_address).total_seconds()
+        if locked_seconds > 0:
+            wait_minutes = max(1, math.ceil(locked_seconds / 60))
+            raise TokenThrottled(
+                _("Too many invalid API tokens came from your address. Try again in %(duration)s.")
+                % {"duration": duration(wait_minutes * 60)},
+                retry_after_seconds=math.ceil(locked_seconds),
+            )
         token = token.strip()
         api_token = None
         if token.startswith("gd_"):
@@ -59,6 +79,7 @@ class TokenAuth(HttpBearer):
                 .first()
             )
         if api_token is None:
+            api_token_failure_record(ip_address=ip_address)
             raise TokenRejected(
                 _("This API token is not valid or has been revoked. Ask a manager for a new one.")
             )

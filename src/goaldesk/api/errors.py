@@ -23,6 +23,15 @@ class TokenRejected(AuthenticationError):
         self.message = message
 
 
+class TokenThrottled(Exception):
+    """Too many bad tokens came from the caller's address (answered with 429 and Retry-After)."""
+
+    def __init__(self, message: str, *, retry_after_seconds: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_after_seconds = retry_after_seconds
+
+
 class FieldInvalid(Exception):
     """A request value that cannot be used: which field, and why (translated)."""
 
@@ -90,6 +99,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
         response["WWW-Authenticate"] = "Bearer"
         return response
 
+    def token_throttled(request: HttpRequest, exc: Any) -> HttpResponse:
+        response = api.create_response(request, {"detail": exc.message}, status=429)
+        response["Retry-After"] = str(exc.retry_after_seconds)
+        return response
+
     api.add_exception_handler(FieldInvalid, field_invalid)
+    api.add_exception_handler(TokenThrottled, token_throttled)
     api.add_exception_handler(ValidationError, validation_error)
     api.add_exception_handler(AuthenticationError, unauthenticated)
