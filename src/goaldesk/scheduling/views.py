@@ -5,7 +5,6 @@ Everyone reads schedules; managers build, edit and publish them and approve swap
 (any member with a linked agent record) sees their published shifts and offers or takes swaps.
 """
 
-import csv
 import datetime as dt
 import io
 from collections import defaultdict
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from goaldesk.accounts.access import OrgRequest, org_view
 from goaldesk.accounts.models import Role, today_in
+from goaldesk.core.csv_safe import csv_writer
 from goaldesk.core.display import ldate
 from goaldesk.core.views import job_progress_response
 from goaldesk.engine import localize_digits
@@ -442,7 +442,7 @@ def schedule_export(request: OrgRequest, schedule_id: int) -> HttpResponse:
     schedule = _schedule(request, schedule_id)
     tz = org.tzinfo
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(["agent", "name", "start", "end", "break_start", "break_end", "hours"])
 
     def iso(moment: dt.datetime | None) -> str:
