@@ -128,9 +128,10 @@ def calendar_feed_agent(*, agent_id: int, token: str) -> Agent | None:
     profile = getattr(agent, "work_profile", None) if agent else None
     if agent is None or profile is None or profile.feed_version != version:
         return None
-    if not Membership.objects.filter(
-        user_id=agent.user_id, organisation_id=agent.organisation_id
-    ).exists():
+    is_member = Membership.objects.filter(
+        user=agent.user, organisation_id=agent.organisation_id
+    ).exists()
+    if not is_member:
         return None
     return agent
 
