@@ -69,9 +69,10 @@ def console_log(settings):
     """What GoalDesk's console log handler writes, captured."""
     handler = next(h for h in logging.getLogger().handlers if h.name == "console")
     stream = io.StringIO()
-    previous = handler.setStream(stream)
+    previous = handler.stream  # not setStream: it flushes the old stream, maybe closed by now
+    handler.stream = stream
     yield stream
-    handler.setStream(previous)
+    handler.stream = previous
 
 
 @pytest.mark.django_db
