@@ -82,6 +82,13 @@ def test_a_refused_request_logs_one_line(client_as, org, console_log):
     assert console_log.getvalue() == f"Forbidden (Permission denied): /o/{org.slug}/import/\n"
 
 
+@pytest.mark.django_db
+def test_a_missing_page_logs_one_line(client_as, org, console_log):
+    response = client_as(Role.VIEWER).get(f"/o/{org.slug}/interactions/999999/")
+    assert response.status_code == 404
+    assert console_log.getvalue() == f"Not Found: /o/{org.slug}/interactions/999999/\n"
+
+
 def test_a_server_error_still_logs_its_traceback(console_log):
     logger = logging.getLogger("django.request")
     try:
