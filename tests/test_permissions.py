@@ -88,6 +88,7 @@ MATRIX = {
     "scheduling:swap_decide": (None, M),
     "scheduling:schedule_profiles": (M, None),
     "scheduling:schedule_profile": (M, M),
+    "scheduling:schedule_profile_feed_revoke": (None, M),
     "scheduling:schedule_rules": (M, M),
     # Any member may ask; only a member linked to an agent record gets shifts (else a message).
     "scheduling:my_shifts": (V, None),

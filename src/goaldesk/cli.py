@@ -20,11 +20,44 @@ def _setup_django() -> None:
     django.setup()
 
 
-def _run(target: str) -> Callable[[argparse.Namespace], int]:
-    """A handler that sets Django up, then calls `module:function` with the parsed arguments."""
+def _database_not_ready() -> str | None:
+    """A message saying what to run when the database lacks migrations; None when it is ready.
+
+    The database is not migrated here on its own: a migration is a step to take on purpose (after
+    a backup, by one process, not by every server or worker that happens to start first).
+    """
+    from django.db import DatabaseError, connection
+    from django.db.migrations.executor import MigrationExecutor
+    from django.utils.translation import gettext as _
+
+    try:
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError as error:
+        return _("cannot open the database: %(reason)s") % {"reason": error}
+    if not pending:
+        return None
+    return _(
+        "the database %(database)s is not set up or not up to date. Run “goaldesk migrate” "
+        "first (with the same GOALDESK_DATA_DIR and GOALDESK_DATABASE_URL)."
+    ) % {"database": connection.settings_dict["NAME"]}
+
+
+def _run(target: str, *, database: bool = True) -> Callable[[argparse.Namespace], int]:
+    """A handler that sets Django up, then calls `module:function` with the parsed arguments.
+
+    With `database`, the command needs the tables: on a database that was never migrated (or
+    misses a migration) it prints what to run and returns 2 instead of failing on a missing table.
+    """
 
     def handler(args: argparse.Namespace) -> int:
         _setup_django()
+        if database:
+            problem = _database_not_ready()
+            if problem is not None:
+                from goaldesk.core.commands import fail
+
+                return fail(problem)
         module_name, function_name = target.split(":")
         function = getattr(import_module(module_name), function_name)
         return int(function(args) or 0)
@@ -50,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reset", action="store_true", help="rebuild the demo data from scratch")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--no-serve", action="store_true", help="build the data, do not serve")
-    p.set_defaults(handler=_run("goaldesk.demo.commands:cmd_demo"))
+    p.set_defaults(handler=_run("goaldesk.demo.commands:cmd_demo", database=False))
 
     p = commands.add_parser("demo-data", help="write a demo interactions CSV (for benchmarks)")
     p.add_argument(
@@ -58,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--out", required=True)
-    p.set_defaults(handler=_run("goaldesk.demo.commands:cmd_demo_data"))
+    p.set_defaults(handler=_run("goaldesk.demo.commands:cmd_demo_data", database=False))
 
     p = commands.add_parser("serve", help="serve the web application with gunicorn")
     p.add_argument("--host", default="127.0.0.1")
@@ -71,11 +104,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_run("goaldesk.accounts.commands:cmd_worker"))
 
     p = commands.add_parser("migrate", help="create or update the database tables")
-    p.set_defaults(handler=_run("goaldesk.accounts.commands:cmd_migrate"))
+    p.set_defaults(handler=_run("goaldesk.accounts.commands:cmd_migrate", database=False))
 
     p = commands.add_parser("manage", help="run a Django management command", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)
-    p.set_defaults(handler=_run("goaldesk.accounts.commands:cmd_manage"))
+    p.set_defaults(handler=_run("goaldesk.accounts.commands:cmd_manage", database=False))
 
     org = commands.add_parser("org", help="organisations").add_subparsers(
         dest="org_command", required=True, parser_class=_Parser
@@ -145,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timezone", default="UTC", help="time zone of timestamps without an offset")
     p.add_argument("--out", help="CSV out: timestamp,forecast,lower,upper[,channel]")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=_run("goaldesk.forecasting.commands:cmd_forecast"))
+    p.set_defaults(handler=_run("goaldesk.forecasting.commands:cmd_forecast", database=False))
 
     p = commands.add_parser("staffing", help="agents needed for a service-level target")
     source = p.add_mutually_exclusive_group(required=True)
@@ -161,7 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--concurrency", type=int, default=1, help="chats one agent handles at once")
     p.add_argument("--out", help="CSV out, one row per interval (with --forecast)")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=_run("goaldesk.forecasting.commands:cmd_staffing"))
+    p.set_defaults(handler=_run("goaldesk.forecasting.commands:cmd_staffing", database=False))
 
     p = commands.add_parser("schedule", help="build a shift schedule that covers a requirement")
     p.add_argument("--requirements", required=True)
@@ -170,7 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True)
     p.add_argument("--time-limit", type=float, default=30)
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=_run("goaldesk.scheduling.commands:cmd_schedule"))
+    p.set_defaults(handler=_run("goaldesk.scheduling.commands:cmd_schedule", database=False))
     return parser
 
 

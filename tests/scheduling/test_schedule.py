@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from goaldesk.accounts.models import Role
+from goaldesk.accounts.models import Membership, Role
 from goaldesk.scheduling.models import AgentProfile, Schedule, ScheduledShift, ShiftSwap
 from goaldesk.scheduling.selectors import schedule_evaluate, week_start_for
 from goaldesk.scheduling.services import (
@@ -361,6 +361,18 @@ def test_swap_pages_for_agents_and_managers(published, now_before_the_week, clie
 # --- calendar feed ---------------------------------------------------------------------------
 
 
+@pytest.fixture
+def linked(published):
+    """`published` with Sara and Reza linked to their own sign-ins, members with the agent role."""
+    org, people, _schedule = published
+    for key in ("sara", "reza"):
+        user = UserFactory(username=f"{key}-feed")
+        MembershipFactory(user=user, organisation=org, role=Role.AGENT)
+        people[key].user = user
+        people[key].save()
+    return published
+
+
 def feed_url(agent, token=None):
     return reverse(
         "calendar_feed",
@@ -373,9 +385,9 @@ def unfold(text):
 
 
 def test_calendar_feed_is_valid_icalendar_with_the_shifts_in_utc(
-    published, client, now_before_the_week
+    linked, client, now_before_the_week
 ):
-    _org, people, _schedule = published
+    _org, people, _schedule = linked
     people["sara"].name = "Sara " + "Ahmadi-" * 12  # a long name: the calendar name line folds
     people["sara"].save()
     response = client.get(feed_url(people["sara"]))
@@ -398,8 +410,8 @@ def test_calendar_feed_is_valid_icalendar_with_the_shifts_in_utc(
     assert text.endswith("END:VCALENDAR\r\n")
 
 
-def test_calendar_feed_refuses_unsigned_tampered_foreign_and_revoked_tokens(published, client):
-    _org, people, _schedule = published
+def test_calendar_feed_refuses_unsigned_tampered_foreign_and_revoked_tokens(linked, client):
+    _org, people, _schedule = linked
     sara, reza = people["sara"], people["reza"]
     good = calendar_feed_token(agent=sara)
     assert client.get(feed_url(sara, good)).status_code == 200
@@ -417,10 +429,61 @@ def test_calendar_feed_refuses_unsigned_tampered_foreign_and_revoked_tokens(publ
     assert client.get(feed_url(sara)).status_code == 200
 
 
+def test_calendar_feed_stops_for_a_deactivated_agent(linked, client):
+    _org, people, _schedule = linked
+    sara = people["sara"]
+    url = feed_url(sara)
+    assert client.get(url).status_code == 200
+    sara.active = False
+    sara.save()
+    assert client.get(url).status_code == 404
+    sara.active = True
+    sara.save()
+    assert client.get(url).status_code == 200
+
+
+def test_calendar_feed_stops_when_the_member_is_removed_or_unlinked(linked, client):
+    org, people, _schedule = linked
+    sara, reza = people["sara"], people["reza"]
+    sara_url, reza_url = feed_url(sara), feed_url(reza)
+    assert client.get(sara_url).status_code == 200
+    Membership.objects.filter(user=sara.user, organisation=org).delete()
+    assert client.get(sara_url).status_code == 404
+    reza.user = None  # the agent record no longer belongs to a sign-in
+    reza.save()
+    assert client.get(reza_url).status_code == 404
+
+
+def test_calendar_feed_stops_for_a_deactivated_account(linked, client):
+    _org, people, _schedule = linked
+    url = feed_url(people["sara"])
+    people["sara"].user.is_active = False
+    people["sara"].user.save()
+    assert client.get(url).status_code == 404
+
+
+def test_a_manager_revokes_an_agents_feed_from_the_profile_page(linked, client, client_as):
+    org, people, _schedule = linked
+    sara, reza = people["sara"], people["reza"]
+    sara_url, reza_url = feed_url(sara), feed_url(reza)
+    profile = reverse("scheduling:schedule_profile", args=[org.slug, sara.pk])
+    revoke = reverse("scheduling:schedule_profile_feed_revoke", args=[org.slug, sara.pk])
+    manager = client_as(Role.MANAGER)
+    assert revoke in manager.get(profile).content.decode()
+    response = manager.post(revoke, follow=True)
+    assert response.redirect_chain[-1][0] == profile
+    assert "the old one no longer works" in response.content.decode()
+    assert client.get(sara_url).status_code == 404
+    assert client.get(feed_url(sara)).status_code == 200  # the agent's new address works
+    assert client.get(reza_url).status_code == 200  # only Sara's address changed
+    client.force_login(sara.user)  # the agent may not revoke through the manager's page
+    assert client.post(revoke).status_code == 403
+
+
 def test_unpublished_shifts_stay_out_of_the_feed_and_the_csv_export(
-    published, client, client_as, now_before_the_week
+    linked, client, client_as, now_before_the_week
 ):
-    org, people, schedule = published
+    org, people, schedule = linked
     schedule.published_at = None
     schedule.save()
     text = client.get(feed_url(people["sara"])).content.decode()

@@ -44,6 +44,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
             str(args.workers),
             "--access-logfile",
             "-",
+            # GoalDesk does not use gunicorn's control interface; left on, every instance on the
+            # host would share one socket in the home directory.
+            "--no-control-socket",
         ],
     )
     return 0

@@ -4,6 +4,7 @@ Every route is under /api/v1/orgs/{slug}/ and is reached with an organisation's 
 (`Authorization: Bearer gd_…`) or a signed-in member's session (see api/auth.py).
 """
 
+from csp.decorators import csp_update
 from ninja import NinjaAPI, Swagger
 
 from goaldesk.api.auth import MemberSessionAuth, TokenAuth
@@ -27,6 +28,8 @@ api = NinjaAPI(
     # Served from the ninja package's own static files (needs "ninja" in INSTALLED_APPS),
     # and without the validator badge that would call validator.swagger.io.
     docs=Swagger(settings={"validatorUrl": None}),
+    # Swagger UI draws its icons as data: images; only this page's policy allows them.
+    docs_decorator=csp_update({"img-src": ["data:"]}),
 )
 install_error_handlers(api)
 api.add_router("", interactions_router)

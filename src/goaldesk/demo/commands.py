@@ -151,6 +151,7 @@ def _serve(*, host: str, port: int) -> int:
         "web": [
             sys.executable, "-m", "gunicorn", "goaldesk.wsgi:application", "--bind", bind,
             "--workers", "2", "--access-logfile", "-",
+            "--no-control-socket",  # as `goaldesk serve`: no socket shared by every instance
         ],
     }  # fmt: skip
     processes = {name: subprocess.Popen(command, env=env) for name, command in commands.items()}  # noqa: S603 - our own arguments

@@ -5,7 +5,6 @@ row and column). These commands read files only; they need no database.
 """
 
 import argparse
-import csv
 import io
 import json
 import zoneinfo
@@ -17,6 +16,7 @@ import numpy as np
 from django.utils.translation import gettext as _
 
 from goaldesk.core.commands import Unusable, fail, finite, read_bytes, write_or_print
+from goaldesk.core.csv_safe import csv_writer
 from goaldesk.engine import (
     DemandHistory,
     InputError,
@@ -123,7 +123,7 @@ def _forecast(args: argparse.Namespace) -> int:
             }
         )
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv_writer(buffer, lineterminator="\n")
     header = ["timestamp", "forecast", "lower", "upper"]
     writer.writerow([*header, "channel"] if parsed.has_channel else header)
     writer.writerows(rows)
@@ -336,9 +336,9 @@ def _staffing_file(args: argparse.Namespace) -> int:
             intervals.append(row)
     columns = [*_OUT_COLUMNS, "channel"] if parsed.has_channel else _OUT_COLUMNS
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(intervals)
+    writer = csv_writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([row.get(column, "") for column in columns] for row in intervals)
     if args.out or not args.json:
         write_or_print(buffer.getvalue(), args.out)
     if args.json:

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from goaldesk.core.csv_safe import csv_cell_restore
 from goaldesk.core.parsing import parse_number as read_number
 from goaldesk.core.parsing import read_datetime
 from goaldesk.core.tabular import TableError, open_table
@@ -200,7 +201,9 @@ def _parse(
                 problem = RowError(number, value_column, str(error))
         channel = default_channel
         if problem is None and has_channel:
-            channel = str(cell("channel") or "").strip().lower() or default_channel
+            # our own CSVs quote a channel that looks like a formula; read the name back
+            label = csv_cell_restore(str(cell("channel") or "").strip())
+            channel = label.lower() or default_channel
             if known_channels_only and channel not in channels:
                 problem = RowError(
                     number,

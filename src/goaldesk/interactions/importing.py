@@ -40,7 +40,6 @@ The job's `mapping` JSON holds {canonical field: header} and, under keys startin
 the preset's name, value translations and the file's header row.
 """
 
-import csv
 import datetime as dt
 import io
 import json
@@ -56,6 +55,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from goaldesk.core.csv_safe import csv_writer
 from goaldesk.core.jobs import job_mark_done, job_mark_failed, job_mark_running
 from goaldesk.core.tabular import (
     Source,
@@ -825,7 +825,7 @@ def import_rejected_rows_csv(job: ImportJob) -> Iterator[str]:
     """The rejected rows as CSV lines: the file's columns, then row, column, reason."""
     headers = list((job.mapping or {}).get("_headers") or [])
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
 
     def flush() -> str:
         text = buffer.getvalue()

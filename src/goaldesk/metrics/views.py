@@ -1,7 +1,6 @@
 """The dashboard (KPI cards, charts, the metric table, breakdowns as HTML and CSV) and the
 drill-down list of the interactions behind any number."""
 
-import csv
 import datetime as dt
 from typing import Any
 
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from goaldesk.accounts.access import OrgRequest, org_view
 from goaldesk.accounts.models import Organisation, Role
+from goaldesk.core.csv_safe import csv_writer
 from goaldesk.core.display import duration, ldate, lnum
 from goaldesk.interactions.models import Channel, Status
 from goaldesk.metrics.catalogue import CATALOGUE, KEYS, Metric, metric
@@ -235,7 +235,7 @@ def breakdown(request: OrgRequest, by: str) -> HttpResponse:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         filename = f"{organisation.slug}-{by}-{scope.date_from}-{scope.date_to}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        writer = csv.writer(response)
+        writer = csv_writer(response)
         header = ["group", "label"]
         for entry in CATALOGUE:
             if entry.is_duration:

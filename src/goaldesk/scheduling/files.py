@@ -7,7 +7,6 @@ engine objects or raises `ScheduleFileError` whose message names the file's row 
 and field.
 """
 
-import csv
 import datetime as dt
 import io
 import itertools
@@ -20,6 +19,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from goaldesk.core.csv_safe import csv_writer
 from goaldesk.core.parsing import ArgumentProblem, read_date, read_datetime
 from goaldesk.core.parsing import parse_number as read_number
 from goaldesk.core.tabular import TableError, open_table
@@ -557,7 +557,7 @@ def shifts_csv(
 ) -> str:
     """CSV of shifts: agent,start,end,break_start,break_end,minutes (times with offset, local)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     header = ["agent", "start", "end", "break_start", "break_end", "minutes"]
     if names is not None:
         header.insert(1, "name")

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from goaldesk.accounts.models import Organisation
+from goaldesk.accounts.models import Membership, Organisation
 from goaldesk.core.jobs import job_mark_done, job_mark_failed, job_mark_progress, job_mark_running
 from goaldesk.engine.rostering import Requirement, SolveProgress, solve_schedule
 from goaldesk.engine.rostering.problem import break_offsets, break_rule_for
@@ -105,6 +105,35 @@ def calendar_feed_token(*, agent: Agent) -> str:
     """The signed, unguessable token of the agent's current calendar-feed address."""
     profile, _created = AgentProfile.objects.get_or_create(agent=agent)
     return signing.dumps([agent.pk, profile.feed_version], salt=FEED_SALT)
+
+
+def calendar_feed_agent(*, agent_id: int, token: str) -> Agent | None:
+    """The agent whose calendar feed `token` opens, or None if the address is no longer valid.
+
+    A feed is valid only while its token is the agent's current one, the agent is active and the
+    agent is linked to an active user who is still a member of the agent's organisation: a feed
+    must not outlive the person's access to the organisation.
+    """
+    try:
+        signed_agent, version = signing.loads(token, salt=FEED_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    if signed_agent != agent_id:
+        return None
+    agent = (
+        Agent.objects.select_related("organisation", "work_profile", "user")
+        .filter(pk=agent_id, active=True, user__is_active=True)
+        .first()
+    )
+    profile = getattr(agent, "work_profile", None) if agent else None
+    if agent is None or profile is None or profile.feed_version != version:
+        return None
+    is_member = Membership.objects.filter(
+        user=agent.user, organisation_id=agent.organisation_id
+    ).exists()
+    if not is_member:
+        return None
+    return agent
 
 
 # --- building a schedule ------------------------------------------------------------------------

@@ -41,6 +41,11 @@ urlpatterns = [
     ),
     path("planning/people/", views.schedule_profiles, name="schedule_profiles"),
     path("planning/people/<int:agent_id>/", views.schedule_profile, name="schedule_profile"),
+    path(
+        "planning/people/<int:agent_id>/feed/revoke/",
+        views.schedule_profile_feed_revoke,
+        name="schedule_profile_feed_revoke",
+    ),
     path("planning/rules/", views.schedule_rules, name="schedule_rules"),
     path("my-shifts/", views.my_shifts, name="my_shifts"),
     path("my-shifts/feed/revoke/", views.my_feed_revoke, name="my_feed_revoke"),

@@ -5,7 +5,6 @@ Everyone reads schedules; managers build, edit and publish them and approve swap
 (any member with a linked agent record) sees their published shifts and offers or takes swaps.
 """
 
-import csv
 import datetime as dt
 import io
 from collections import defaultdict
@@ -13,7 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from goaldesk.accounts.access import OrgRequest, org_view
 from goaldesk.accounts.models import Role, today_in
+from goaldesk.core.csv_safe import csv_writer
 from goaldesk.core.display import ldate
 from goaldesk.core.views import job_progress_response
 from goaldesk.engine import localize_digits
@@ -58,11 +57,11 @@ from goaldesk.scheduling.selectors import (
     week_start_for,
 )
 from goaldesk.scheduling.services import (
-    FEED_SALT,
     ScheduleError,
     agent_absence_add,
     agent_absence_delete,
     agent_profile_save,
+    calendar_feed_agent,
     calendar_feed_revoke,
     calendar_feed_token,
     schedule_create,
@@ -442,7 +441,7 @@ def schedule_export(request: OrgRequest, schedule_id: int) -> HttpResponse:
     schedule = _schedule(request, schedule_id)
     tz = org.tzinfo
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(["agent", "name", "start", "end", "break_start", "break_end", "hours"])
 
     def iso(moment: dt.datetime | None) -> str:
@@ -521,6 +520,16 @@ def schedule_profiles(request: OrgRequest) -> HttpResponse:
             }
         )
     return render(request, "scheduling/profiles.html", {"nav": "planning", "rows": rows})
+
+
+@org_view(Role.MANAGER)
+@require_POST
+def schedule_profile_feed_revoke(request: OrgRequest, agent_id: int) -> HttpResponse:
+    """A manager stops the agent's calendar address (e.g. a lost phone); the agent gets a new one."""
+    agent = get_object_or_404(Agent, organisation=request.org, pk=agent_id)
+    calendar_feed_revoke(agent=agent)
+    messages.success(request, _("A new calendar address was made; the old one no longer works."))
+    return redirect("scheduling:schedule_profile", org_slug=request.org.slug, agent_id=agent.pk)
 
 
 @org_view(Role.MANAGER)
@@ -668,6 +677,7 @@ def _mine(request: OrgRequest) -> HttpResponse | Agent:
 @org_view(Role.VIEWER)
 @require_POST
 def my_feed_revoke(request: OrgRequest) -> HttpResponse:
+    """The signed-in agent makes a new calendar address; the old one stops working."""
     agent = _mine(request)
     if isinstance(agent, HttpResponse):
         return agent
@@ -732,15 +742,8 @@ def swap_withdraw_view(request: OrgRequest, swap_id: int) -> HttpResponse:
 @require_GET
 def calendar_feed(request: HttpRequest, agent_id: int, token: str) -> HttpResponse:
     """The agent's published shifts as iCalendar; 404 for any address not currently valid."""
-    try:
-        signed_agent, version = signing.loads(token, salt=FEED_SALT)
-    except (signing.BadSignature, ValueError, TypeError):
-        raise Http404 from None
-    if signed_agent != agent_id:
-        raise Http404
-    agent = Agent.objects.select_related("organisation", "work_profile").filter(pk=agent_id).first()
-    profile = getattr(agent, "work_profile", None) if agent else None
-    if agent is None or profile is None or profile.feed_version != version:
+    agent = calendar_feed_agent(agent_id=agent_id, token=token)
+    if agent is None:
         raise Http404
     since = timezone.now() - dt.timedelta(days=30)
     body = calendar_for_agent(agent=agent, shifts=list(published_shifts(agent=agent, since=since)))
