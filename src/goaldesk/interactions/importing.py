@@ -56,7 +56,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from goaldesk.core.jobs import job_mark_done, job_mark_failed, job_mark_running
+from goaldesk.core.jobs import job_heartbeat, job_mark_done, job_mark_failed, job_mark_running
 from goaldesk.core.tabular import (
     Source,
     TableError,
@@ -579,7 +579,10 @@ def import_run(
     if source is None:
         source = _job_source(job)
     try:
-        _run(job, source=source, progress=progress, batch_size=batch_size)
+        # Heartbeats while it runs: from a killed process the job is seen as lost and resumed
+        # (by a worker) or marked failed (from the command line), not "running" for ever.
+        with job_heartbeat(model=ImportJob, pk=job.pk):
+            _run(job, source=source, progress=progress, batch_size=batch_size)
     except BaseException as error:
         message = error.message if isinstance(error, ImportFileError) else repr(error)
         job_mark_failed(job=job, error=message)
