@@ -79,10 +79,11 @@ def job_in_queue(job: BackgroundJob) -> bool:
     return any(_job_id(row) == job.pk for row in rows)
 
 
-def jobs_recover(*, now: dt.datetime | None = None) -> tuple[int, int]:
+def jobs_recover(*, now: dt.datetime | None = None, worker_id: str = "") -> tuple[int, int]:
     """Queue again the jobs whose worker was lost; fail running jobs that no task holds.
 
-    Returns (jobs queued again, jobs marked failed).
+    `worker_id`: the worker asking, whose own tasks are not lost whatever their heartbeat
+    (a long write may have held it up). Returns (jobs queued again, jobs marked failed).
     """
     now = now or timezone.now()
     cutoff = now - dt.timedelta(seconds=stale_after_seconds())
@@ -102,7 +103,7 @@ def jobs_recover(*, now: dt.datetime | None = None) -> tuple[int, int]:
                 .filter(pk=row.pk, status=TaskResultStatus.RUNNING)
                 .first()
             )
-            if locked is None:
+            if locked is None or (worker_id and locked.worker_ids[-1:] == [worker_id]):
                 continue
             job = model._default_manager.filter(pk=_job_id(locked)).first()
             if job is not None and job.heartbeat_at is not None and job.heartbeat_at >= cutoff:
@@ -164,12 +165,12 @@ def _close_connections() -> None:
             connection.close()
 
 
-def _recover_forever(stop: threading.Event) -> None:
+def _recover_forever(stop: threading.Event, worker_id: str) -> None:
     """The worker's second thread: `jobs_recover` every heartbeat interval until `stop`."""
     try:
         while not stop.is_set():
             try:
-                jobs_recover()
+                jobs_recover(worker_id=worker_id)
             except DatabaseError as error:
                 logger.warning("Could not look for lost jobs (%s); trying again.", error)
                 _close_connections()
@@ -193,7 +194,7 @@ def worker_run(*, batch: bool = False, interval: float = 1.0) -> None:
     )
     stop = threading.Event()
     recovery = threading.Thread(
-        target=_recover_forever, args=(stop,), name="jobs-recover", daemon=True
+        target=_recover_forever, args=(stop, worker.worker_id), name="jobs-recover", daemon=True
     )
     recovery.start()
     worker.configure_signals()
