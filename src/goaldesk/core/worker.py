@@ -24,7 +24,14 @@ import threading
 import time
 from typing import Any
 
-from django.db import DatabaseError, InterfaceError, OperationalError, connections, transaction
+from django.db import (
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connections,
+    transaction,
+)
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.module_loading import autodiscover_modules
@@ -142,7 +149,7 @@ class GoalDeskWorker(Worker):
                     first_line,
                     delay,
                 )
-                _close_connections()
+                close_old_connections()  # drops a connection that no longer works
                 time.sleep(delay)
                 delay = min(delay * 2, MAX_BACKOFF_SECONDS)
                 self.startup_delay = False

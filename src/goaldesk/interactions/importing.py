@@ -554,6 +554,10 @@ def import_job_repeat(*, job: ImportJob, created_by: Any = None) -> ImportJob:
 
 
 def _job_source(job: ImportJob) -> Source:
+    if not job.file and Path(job.original_name).is_absolute():
+        # A command-line import keeps no copy: retried from the page, the worker reads the
+        # file where the command read it (`goaldesk import` stores its absolute path).
+        return job.original_name
     try:
         return job.file.path
     except (NotImplementedError, ValueError):
@@ -576,9 +580,9 @@ def import_run(
     job = ImportJob.objects.select_related("organisation").get(pk=job_id)
     if job.state == ImportJob.State.DONE:
         return job
-    if source is None:
-        source = _job_source(job)
     try:
+        if source is None:
+            source = _job_source(job)
         # Heartbeats while it runs: from a killed process the job is seen as lost and resumed
         # (by a worker) or marked failed (from the command line), not "running" for ever.
         with job_heartbeat(model=ImportJob, pk=job.pk):
