@@ -86,11 +86,14 @@ def job_in_queue(job: BackgroundJob) -> bool:
     return any(_job_id(row) == job.pk for row in rows)
 
 
-def jobs_recover(*, now: dt.datetime | None = None, worker_id: str = "") -> tuple[int, int]:
+def jobs_recover(
+    *, now: dt.datetime | None = None, running_here: str | None = None
+) -> tuple[int, int]:
     """Queue again the jobs whose worker was lost; fail running jobs that no task holds.
 
-    `worker_id`: the worker asking, whose own tasks are not lost whatever their heartbeat
-    (a long write may have held it up). Returns (jobs queued again, jobs marked failed).
+    `running_here`: the id of the task the asking worker runs at the moment, which is not lost
+    whatever its heartbeat (a long write may have held it up). Returns (jobs queued again,
+    jobs marked failed).
     """
     now = now or timezone.now()
     cutoff = now - dt.timedelta(seconds=stale_after_seconds())
@@ -110,7 +113,7 @@ def jobs_recover(*, now: dt.datetime | None = None, worker_id: str = "") -> tupl
                 .filter(pk=row.pk, status=TaskResultStatus.RUNNING)
                 .first()
             )
-            if locked is None or (worker_id and locked.worker_ids[-1:] == [worker_id]):
+            if locked is None or str(locked.pk) == running_here:
                 continue
             job = model._default_manager.filter(pk=_job_id(locked)).first()
             if job is not None and job.heartbeat_at is not None and job.heartbeat_at >= cutoff:
@@ -133,6 +136,8 @@ class GoalDeskWorker(Worker):
 
     #: The first wait after a database error (doubled on each error in a row).
     backoff_seconds = 1.0
+    #: The id of the task being run, if any (read by the recovery thread).
+    running_task_id: str | None = None
 
     def run(self) -> None:
         delay = self.backoff_seconds
@@ -159,11 +164,15 @@ class GoalDeskWorker(Worker):
     def run_task(self, db_task_result: DBTaskResult) -> None:
         model = _job_tasks().get(db_task_result.task_path)
         job_id = _job_id(db_task_result)
-        if model is None or job_id is None:
-            super().run_task(db_task_result)
-            return
-        with job_heartbeat(model=model, pk=job_id):
-            super().run_task(db_task_result)
+        self.running_task_id = str(db_task_result.pk)
+        try:
+            if model is None or job_id is None:
+                super().run_task(db_task_result)
+                return
+            with job_heartbeat(model=model, pk=job_id):
+                super().run_task(db_task_result)
+        finally:
+            self.running_task_id = None
 
 
 def _close_connections() -> None:
@@ -172,12 +181,12 @@ def _close_connections() -> None:
             connection.close()
 
 
-def _recover_forever(stop: threading.Event, worker_id: str) -> None:
+def _recover_forever(stop: threading.Event, worker: GoalDeskWorker) -> None:
     """The worker's second thread: `jobs_recover` every heartbeat interval until `stop`."""
     try:
         while not stop.is_set():
             try:
-                jobs_recover(worker_id=worker_id)
+                jobs_recover(running_here=worker.running_task_id)
             except DatabaseError as error:
                 logger.warning("Could not look for lost jobs (%s); trying again.", error)
                 _close_connections()
@@ -201,7 +210,7 @@ def worker_run(*, batch: bool = False, interval: float = 1.0) -> None:
     )
     stop = threading.Event()
     recovery = threading.Thread(
-        target=_recover_forever, args=(stop, worker.worker_id), name="jobs-recover", daemon=True
+        target=_recover_forever, args=(stop, worker), name="jobs-recover", daemon=True
     )
     recovery.start()
     worker.configure_signals()
