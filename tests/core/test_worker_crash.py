@@ -190,6 +190,7 @@ def test_a_web_import_whose_worker_is_killed_resumes_in_another_worker(site, tmp
     state, done_at_kill, *_rest = job_row(site, job_id)
     assert state == "running"
     assert 0 < done_at_kill < ROWS
+    print(f"killed the worker at {done_at_kill} of {ROWS} rows")
 
     site.start_worker("worker-2")
     wait_for(

@@ -51,8 +51,8 @@ def job_mark_running(*, job: BackgroundJob, resume: bool = False, **fields: Any)
 
 
 def job_mark_progress(*, job: BackgroundJob, **fields: Any) -> None:
-    """Write `job`'s progress `fields` (its counters, its step's label, …)."""
-    _job_write(job, fields)
+    """Write `job`'s progress `fields` (its counters, its step's label, …) and its heartbeat."""
+    _job_write(job, {"heartbeat_at": timezone.now(), **fields})
 
 
 def job_mark_done(*, job: BackgroundJob, **fields: Any) -> None:
