@@ -74,6 +74,10 @@ def job_mark_failed(*, job: BackgroundJob, error: str) -> None:
 # (`goaldesk.core.worker`), or, when no task of the queue runs it (a command-line import), it is
 # marked failed so that its page offers "retry" instead of showing "running" for ever.
 
+#: The error a job shows when the process that ran it stopped.
+JOB_LOST_MESSAGE = gettext_lazy("The process that ran this job stopped. Retry to resume it.")
+
+
 #: Each job model → the task that runs it (given the job's id), registered by the apps' tasks.
 JOB_TASKS: dict[type[BackgroundJob], Any] = {}
 
@@ -182,10 +186,6 @@ def job_fail_if_stale(*, job: BackgroundJob) -> bool:
     if changed:
         job.refresh_from_db()
     return bool(changed)
-
-
-#: The error a job shows when the process that ran it stopped.
-JOB_LOST_MESSAGE = gettext_lazy("The process that ran this job stopped. Retry to resume it.")
 
 
 def job_can_retry(job: BackgroundJob) -> bool:
