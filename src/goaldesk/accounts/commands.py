@@ -22,10 +22,13 @@ def cmd_manage(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    options: dict[str, object] = {"queue_name": "*", "reload": False, "interval": 1}
-    if args.batch:
-        options["batch"] = True
-    call_command("db_worker", **options)
+    """Run background jobs (see goaldesk.core.worker: retries, heartbeats, lost jobs)."""
+    from django_tasks_db.management.commands.db_worker import Command
+
+    from goaldesk.core.worker import worker_run
+
+    Command().configure_logging(verbosity=1)  # task started/finished lines, as before
+    worker_run(batch=bool(args.batch))
     return 0
 
 

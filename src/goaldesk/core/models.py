@@ -40,6 +40,9 @@ class BackgroundJob(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    #: Written every few seconds by the process running the job (`goaldesk.core.jobs`): a
+    #: running job whose heartbeat is old has lost that process and is queued again.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     # Each subclass sets these three.
     #: The progress partial's element id (pages and tests find the bar by it).

@@ -2,6 +2,9 @@
 
 from django_tasks import task
 
+from goaldesk.core.jobs import job_task_register
+from goaldesk.forecasting.models import ForecastRun
+
 
 @task()
 def forecast_run_task(run_id: int) -> dict[str, object]:
@@ -10,3 +13,6 @@ def forecast_run_task(run_id: int) -> dict[str, object]:
 
     run = forecast_run_execute(run_id)
     return {"state": run.state, "channels": [c["channel"] for c in run.channels]}
+
+
+job_task_register(model=ForecastRun, task=forecast_run_task)

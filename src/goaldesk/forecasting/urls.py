@@ -11,6 +11,7 @@ urlpatterns = [
     path(
         "planning/forecast/<int:run_id>/progress/", views.forecast_run_progress, name="run_progress"
     ),
+    path("planning/forecast/<int:run_id>/retry/", views.forecast_run_retry, name="run_retry"),
     path("planning/history/", views.history_upload, name="upload"),
     path("planning/peaks/", views.peaks, name="peaks"),
     path("planning/staffing/", views.staffing, name="staffing"),

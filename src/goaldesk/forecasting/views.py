@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import get_language_bidi
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_POST
 from goaldesk.accounts.access import OrgRequest, org_view
 from goaldesk.accounts.models import Role, today_in
 from goaldesk.core.display import ldate, lnum
-from goaldesk.core.views import job_progress_response
+from goaldesk.core.views import job_progress_response, job_retry_response
 from goaldesk.engine import localize_digits
 from goaldesk.forecasting.forms import ForecastForm, HistoryUploadForm, StaffingInputsForm
 from goaldesk.forecasting.history import HistoryFileError
@@ -200,7 +201,12 @@ def forecast_run(request: OrgRequest, run_id: int) -> HttpResponse:
     return render(
         request,
         "forecasting/run.html",
-        {"nav": "planning", "run": run, "run_channels": _run_channels(run)},
+        {
+            "nav": "planning",
+            "run": run,
+            "run_channels": _run_channels(run),
+            "can_edit": _can_edit(request),
+        },
     )
 
 
@@ -208,6 +214,16 @@ def forecast_run(request: OrgRequest, run_id: int) -> HttpResponse:
 def forecast_run_progress(request: OrgRequest, run_id: int) -> HttpResponse:
     """The progress bar, polled by htmx every second until the run is finished."""
     return job_progress_response(request, _run(request, run_id))
+
+
+@org_view(Role.MANAGER)
+@require_POST
+def forecast_run_retry(request: OrgRequest, run_id: int) -> HttpResponse:
+    """Queue a failed forecast again."""
+    run = _run(request, run_id)
+    return job_retry_response(
+        request, run, next_url=reverse("forecasting:run", args=[request.org.slug, run.pk])
+    )
 
 
 # --- history upload -----------------------------------------------------------------------------

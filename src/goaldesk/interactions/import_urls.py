@@ -13,4 +13,5 @@ urlpatterns = [
     path("import/<int:job_id>/progress/", views.import_progress, name="progress"),
     path("import/<int:job_id>/rejected.csv", views.import_rejected_csv, name="rejected_csv"),
     path("import/<int:job_id>/import/", views.import_for_real, name="for_real"),
+    path("import/<int:job_id>/retry/", views.import_retry, name="retry"),
 ]

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from goaldesk.accounts.access import OrgRequest, org_view
 from goaldesk.accounts.models import Role
-from goaldesk.core.views import job_progress_response
+from goaldesk.core.views import job_progress_response, job_retry_response
 from goaldesk.interactions.importing import (
     PRESETS,
     ImportFileError,
@@ -220,3 +221,13 @@ def import_for_real(request: OrgRequest, job_id: int) -> HttpResponse:
         return redirect("imports:job", org_slug=request.org.slug, job_id=job.pk)
     new_job = import_job_repeat(job=job, created_by=request.user)
     return redirect("imports:job", org_slug=request.org.slug, job_id=new_job.pk)
+
+
+@org_view(Role.MANAGER)
+@require_POST
+def import_retry(request: OrgRequest, job_id: int) -> HttpResponse:
+    """Queue a failed import again: it resumes after its last committed batch."""
+    job = _job(request, job_id)
+    return job_retry_response(
+        request, job, next_url=reverse("imports:job", args=[request.org.slug, job.pk])
+    )

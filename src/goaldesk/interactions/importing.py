@@ -56,7 +56,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from goaldesk.core.csv_safe import csv_writer
-from goaldesk.core.jobs import job_mark_done, job_mark_failed, job_mark_running
+from goaldesk.core.jobs import job_heartbeat, job_mark_done, job_mark_failed, job_mark_running
 from goaldesk.core.tabular import (
     Source,
     TableError,
@@ -554,6 +554,10 @@ def import_job_repeat(*, job: ImportJob, created_by: Any = None) -> ImportJob:
 
 
 def _job_source(job: ImportJob) -> Source:
+    if not job.file and Path(job.original_name).is_absolute():
+        # A command-line import keeps no copy: retried from the page, the worker reads the
+        # file where the command read it (`goaldesk import` stores its absolute path).
+        return job.original_name
     try:
         return job.file.path
     except (NotImplementedError, ValueError):
@@ -576,10 +580,13 @@ def import_run(
     job = ImportJob.objects.select_related("organisation").get(pk=job_id)
     if job.state == ImportJob.State.DONE:
         return job
-    if source is None:
-        source = _job_source(job)
     try:
-        _run(job, source=source, progress=progress, batch_size=batch_size)
+        if source is None:
+            source = _job_source(job)
+        # Heartbeats while it runs: from a killed process the job is seen as lost and resumed
+        # (by a worker) or marked failed (from the command line), not "running" for ever.
+        with job_heartbeat(model=ImportJob, pk=job.pk):
+            _run(job, source=source, progress=progress, batch_size=batch_size)
     except BaseException as error:
         message = error.message if isinstance(error, ImportFileError) else repr(error)
         job_mark_failed(job=job, error=message)

@@ -5,7 +5,9 @@ from typing import Any
 from django.db import transaction
 from django_tasks import task
 
+from goaldesk.core.jobs import job_task_register
 from goaldesk.interactions.importing import import_run
+from goaldesk.interactions.models import ImportJob
 
 
 @task()
@@ -18,6 +20,9 @@ def import_job_task(job_id: int) -> dict[str, int]:
         "updated": job.updated,
         "rejected": job.rejected,
     }
+
+
+job_task_register(model=ImportJob, task=import_job_task)
 
 
 @task()

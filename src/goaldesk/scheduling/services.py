@@ -16,7 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from goaldesk.accounts.models import Membership, Organisation
-from goaldesk.core.jobs import job_mark_done, job_mark_failed, job_mark_progress, job_mark_running
+from goaldesk.core.jobs import (
+    job_heartbeat,
+    job_mark_done,
+    job_mark_failed,
+    job_mark_progress,
+    job_mark_running,
+)
 from goaldesk.engine.rostering import Requirement, SolveProgress, solve_schedule
 from goaldesk.engine.rostering.problem import break_offsets, break_rule_for
 from goaldesk.scheduling.models import (
@@ -215,7 +221,10 @@ def schedule_create(
         if not run_now:
             transaction.on_commit(lambda: schedule_solve_task.enqueue(schedule_id))
     if run_now:
-        schedule = schedule_solve(schedule_id)
+        # No worker beats for a schedule solved here: without a heartbeat it would be taken
+        # for lost (goaldesk.core.worker) while the solver still works.
+        with job_heartbeat(model=Schedule, pk=schedule_id):
+            schedule = schedule_solve(schedule_id)
     return schedule
 
 

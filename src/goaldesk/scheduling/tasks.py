@@ -2,6 +2,9 @@
 
 from django_tasks import task
 
+from goaldesk.core.jobs import job_task_register
+from goaldesk.scheduling.models import Schedule
+
 
 @task()
 def schedule_solve_task(schedule_id: int) -> dict[str, object]:
@@ -10,3 +13,6 @@ def schedule_solve_task(schedule_id: int) -> dict[str, object]:
 
     schedule = schedule_solve(schedule_id)
     return {"state": schedule.state, "status": schedule.status, "gap": schedule.gap}
+
+
+job_task_register(model=Schedule, task=schedule_solve_task)

@@ -15,6 +15,11 @@ urlpatterns = [
         name="schedule_progress",
     ),
     path(
+        "planning/schedule/<int:schedule_id>/retry/",
+        views.schedule_retry,
+        name="schedule_retry",
+    ),
+    path(
         "planning/schedule/<int:schedule_id>/shifts/add/",
         views.schedule_shift_add,
         name="schedule_shift_add",

@@ -25,7 +25,7 @@ from goaldesk.accounts.access import OrgRequest, org_view
 from goaldesk.accounts.models import Role, today_in
 from goaldesk.core.csv_safe import csv_writer
 from goaldesk.core.display import ldate
-from goaldesk.core.views import job_progress_response
+from goaldesk.core.views import job_progress_response, job_retry_response
 from goaldesk.engine import localize_digits
 from goaldesk.forecasting.forms import _ascii_digits
 from goaldesk.interactions.models import Channel
@@ -171,6 +171,18 @@ def schedule_home(request: OrgRequest) -> HttpResponse:
 def schedule_progress(request: OrgRequest, schedule_id: int) -> HttpResponse:
     """The solver's progress bar, polled by htmx every second until it is finished."""
     return job_progress_response(request, _schedule(request, schedule_id))
+
+
+@org_view(Role.MANAGER)
+@require_POST
+def schedule_retry(request: OrgRequest, schedule_id: int) -> HttpResponse:
+    """Solve a failed schedule again."""
+    schedule = _schedule(request, schedule_id)
+    return job_retry_response(
+        request,
+        schedule,
+        next_url=reverse("scheduling:schedule_detail", args=[request.org.slug, schedule.pk]),
+    )
 
 
 # --- one schedule -------------------------------------------------------------------------------
