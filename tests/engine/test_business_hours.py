@@ -263,7 +263,7 @@ def test_open_days_equal_counting_day_by_day(
     holidays = frozenset(first + dt.timedelta(days=offset) for offset in holiday_offsets)
     cal = BusinessCalendar(
         timezone="UTC",
-        spans=dict.fromkeys(open_weekdays, [(T(9), T(17))]),
+        spans={weekday: [(T(9), T(17))] for weekday in open_weekdays},
         weekend=frozenset(weekend),
         holidays=holidays,
     )

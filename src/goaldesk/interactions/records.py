@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from goaldesk.core.parsing import (
+    EARLIEST_DAY,
+    LATEST_DAY,
     ArgumentProblem,
     ascii_digits,
     is_date_only,
@@ -107,7 +109,6 @@ class ReviewData:
 # --- single values --------------------------------------------------------------------------
 
 _fromisoformat = dt.datetime.fromisoformat
-LATEST_YEAR = 2100  # core/parsing.py's LATEST_DAY, for the fast path
 _ENUM_SEPARATORS = str.maketrans({"-": "_", " ": "_"})
 
 
@@ -134,8 +135,9 @@ def parse_timestamp(column: str, value: object, tz: zoneinfo.ZoneInfo) -> dt.dat
         except ValueError:
             pass
         else:
-            # Earlier years are Jalali (the careful path converts them); later ones are refused.
-            if 1700 <= stamp.year <= LATEST_YEAR:
+            # Years before 1700 are Jalali (the careful path converts them); the careful path
+            # also refuses, with its message, a year outside the bounds.
+            if EARLIEST_DAY.year <= stamp.year <= LATEST_DAY.year:
                 return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=tz)
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         raise RecordError(column, _date_only_reason(value.isoformat()))
@@ -191,10 +193,12 @@ def _seconds(column: str, value: object) -> float | None:
             % {"value": _text(value)},
         )
     if parsed is not None and parsed > MAX_DURATION_SECONDS:
+        # A huge float is quoted as 1e+300, not as its 300 digits.
+        quoted = f"{value:g}" if isinstance(value, float) and value >= 1e15 else _text(value)
         raise RecordError(
             column,
             _("“%(value)s” is longer than a year; a duration is at most %(limit)s seconds.")
-            % {"value": _text(value), "limit": MAX_DURATION_SECONDS},
+            % {"value": quoted, "limit": MAX_DURATION_SECONDS},
         )
     return parsed
 
