@@ -8,6 +8,8 @@ GOALDESK_ALLOWED_HOSTS  comma-separated host names (default: localhost,127.0.0.1
 GOALDESK_SECURE         1 behind HTTPS: secure cookies, HSTS, redirect to HTTPS
 GOALDESK_TRUSTED_PROXIES  comma-separated addresses or networks of the reverse proxies whose
                         X-Forwarded-For is believed (default: none; the peer's address is used)
+GOALDESK_MAX_DAYS_BY_DAY  longest period, in days, of a metric request by day (default 400)
+GOALDESK_MAX_DAYS_TOTAL   longest period, in days, of any other metric request (default 1827)
 """
 
 import datetime as dt
@@ -207,6 +209,11 @@ TASKS = {
 EMAIL_BACKEND = os.environ.get(
     "GOALDESK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+
+# The longest period a metric request may cover, so that no request holds a worker for long:
+# by day (daily breakdowns and trends, one row per day) and in total (five years).
+GOALDESK_MAX_DAYS_BY_DAY = int(os.environ.get("GOALDESK_MAX_DAYS_BY_DAY", "400"))
+GOALDESK_MAX_DAYS_TOTAL = int(os.environ.get("GOALDESK_MAX_DAYS_TOTAL", str(5 * 365 + 2)))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

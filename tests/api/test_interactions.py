@@ -78,6 +78,22 @@ class TestPostOne:
         assert detail[0]["message"]
         assert not Interaction.objects.filter(organisation=org).exists()
 
+    @pytest.mark.parametrize(
+        ("body", "field"),
+        [
+            (visit("V-1", created_at="9999-12-31T23:59:59+00:00"), "created_at"),
+            (visit("V-1", wait_seconds=1e308), "wait_seconds"),
+            (visit("V-1", handle_seconds="1e300"), "handle_seconds"),
+            (visit("V-1", created_at="0001-01-01T09:00:00"), "created_at"),
+        ],
+    )
+    def test_out_of_range_values_are_422_json_naming_the_field(self, api, org, body, field):
+        response = api.post(URL, body)
+        assert response.status_code == 422
+        assert response["Content-Type"].startswith("application/json")
+        assert [d["field"] for d in response.json()["detail"]] == [field]
+        assert not Interaction.objects.filter(organisation=org).exists()
+
     def test_error_messages_are_those_of_the_import(self, api):
         from goaldesk.interactions.records import RecordError, parse_interaction
 
@@ -117,6 +133,35 @@ class TestBulk:
             Interaction.objects.filter(organisation=org).values_list("external_id", flat=True)
         )
         assert written == {"B-0", "B-2"}
+
+    def test_out_of_range_records_are_reported_and_the_others_kept(self, api, org):
+        records = [
+            visit("R-0"),
+            visit("R-1", created_at="9999-12-31T23:59:59+00:00"),
+            visit("R-2", wait_seconds=1e308),
+            visit("R-3", handle_seconds=1e300),
+            visit("R-4", created_at="2200-01-01T09:00:00"),
+            visit("R-5", wait_seconds=31_536_000, created_at="2100-12-31T09:00:00"),
+            visit("R-6", created_at="1899-12-31T23:00:00+00:00"),
+        ]
+        response = api.post(f"{URL}/bulk", {"records": records})
+        assert response.status_code == 200
+        result = response.json()
+        assert (result["created"], result["updated"], result["rejected"]) == (2, 0, 5)
+        assert [(e["index"], e["field"]) for e in result["errors"]] == [
+            (1, "created_at"),
+            (2, "wait_seconds"),
+            (3, "handle_seconds"),
+            (4, "created_at"),
+            (6, "created_at"),
+        ]
+        reasons = [e["message"] for e in result["errors"]]
+        assert "9999-12-31T23:59:59+00:00" in reasons[0] and "2100-12-31" in reasons[0]
+        assert "1e+308" in reasons[1] and "31536000 seconds" in reasons[1]
+        assert "1e+300" in reasons[2]
+        written = Interaction.objects.filter(organisation=org)
+        assert set(written.values_list("external_id", flat=True)) == {"R-0", "R-5"}
+        assert written.get(external_id="R-5").wait_seconds == 31_536_000
 
     def test_reposting_counts_updates(self, api, org):
         api.post(f"{URL}/bulk", {"records": [visit("B-0"), visit("B-1")]})

@@ -5,6 +5,8 @@ import json
 
 import pytest
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from goaldesk.api.metrics import _requested_language
 from goaldesk.metrics.selectors import kpis_breakdown, kpis_for_period
@@ -107,6 +109,76 @@ class TestKpis:
     def test_persian_digits_in_dates(self, api, data):
         response = api.get(f"{BASE}/kpis", {"from": "۲۰۲۶-۰۳-۰۲", "to": "٢٠٢٦-٠٣-٠٨"})
         assert response.json()["kpis"]["contacts"] == 3
+
+
+@pytest.mark.django_db
+class TestPeriodBounds:
+    """A period longer than the settings allow, or outside 1900–2100, is refused fast."""
+
+    def test_by_day_over_400_days_is_422_saying_the_limit(self, viewer_api, data):
+        # 2025-02-01 .. 2026-03-07 is 400 days (365 + 35); one more day is refused.
+        allowed = viewer_api.get(
+            f"{BASE}/kpis", {"from": "2025-02-01", "to": "2026-03-07", "by": "day"}
+        )
+        assert allowed.status_code == 200
+        assert len(allowed.json()["rows"]) == 400
+        refused = viewer_api.get(
+            f"{BASE}/kpis", {"from": "2025-01-31", "to": "2026-03-07", "by": "day"}
+        )
+        assert refused.status_code == 422
+        [problem] = refused.json()["detail"]
+        assert problem["field"] == "to"
+        assert "401 days" in problem["message"] and "400 days" in problem["message"]
+
+    def test_totals_over_five_years_are_422_saying_the_limit(self, viewer_api, data):
+        # 2021-03-08 .. 2026-03-08 is 1,827 days (five years with the leap days of 2024 and
+        # the 8th counted twice); by channel the limit is the same as without `by`.
+        for by in ("", "channel"):
+            params = {"to": "2026-03-08", "by": by}
+            ok = viewer_api.get(f"{BASE}/kpis", {"from": "2021-03-08", **params})
+            assert ok.status_code == 200
+            refused = viewer_api.get(f"{BASE}/kpis", {"from": "2021-03-07", **params})
+            assert refused.status_code == 422
+            assert "1827 days" in refused.json()["detail"][0]["message"]
+
+    def test_the_limits_are_settings(self, viewer_api, data, settings):
+        settings.GOALDESK_MAX_DAYS_BY_DAY = 7
+        params = {"from": "2026-03-01", "to": "2026-03-08", "by": "day"}
+        response = viewer_api.get(f"{BASE}/kpis", params)
+        assert response.status_code == 422
+        assert "at most 7 days" in response.json()["detail"][0]["message"]
+
+    @pytest.mark.parametrize(
+        ("params", "field"),
+        [
+            ({"from": "0001-01-01", "to": "2026-12-31", "by": "day"}, "from"),
+            ({"from": "1899-12-31", "to": "1900-01-31"}, "from"),
+            ({"from": "2026-01-01", "to": "9999-12-31"}, "to"),
+            ({"from": "2026-01-01", "to": "2101-01-01"}, "to"),
+        ],
+    )
+    def test_days_outside_1900_to_2100_are_422(self, viewer_api, data, params, field):
+        response = viewer_api.get(f"{BASE}/kpis", params)
+        assert response.status_code == 422
+        [problem] = response.json()["detail"]
+        assert problem["field"] == field
+        assert "1900-01-01" in problem["message"] and "2100-12-31" in problem["message"]
+
+    def test_a_long_period_is_refused_before_any_metric_query(self, viewer_api, data):
+        def queries(params):
+            with CaptureQueriesContext(connection) as captured:
+                response = viewer_api.get(f"{BASE}/kpis", params)
+            assert response.status_code == 422
+            return len(captured)
+
+        # A period that ends before it starts is refused after reading only the token and the
+        # organisation; a too long one must cost no more. (The first call also notes the
+        # token's use, so it is left out of the count.)
+        queries({"from": "2026-03-02", "to": "2026-03-01"})
+        backwards = queries({"from": "2026-03-02", "to": "2026-03-01", "by": "day"})
+        assert backwards <= 2
+        assert queries({"from": "1901-01-01", "to": "2100-12-31", "by": "day"}) == backwards
+        assert queries({"from": "1901-01-01", "to": "2100-12-31"}) == backwards
 
 
 @pytest.mark.django_db

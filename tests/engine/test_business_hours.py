@@ -234,6 +234,45 @@ def test_open_days_april_2026_with_easter_holidays():
     assert cal.open_days(dt.date(2026, 4, 30), dt.date(2026, 4, 1)) == 0
 
 
+def test_open_days_up_to_the_last_representable_day_do_not_overflow():
+    # 9999-12-31 (a Friday) has no next day; counting must not step past it. The last week,
+    # Mon 27th … Fri 31st, has five open days; a holiday on Thursday 30th leaves four.
+    cal = office(holidays=frozenset({dt.date(9999, 12, 30)}))
+    assert cal.open_days(dt.date(9999, 12, 27), dt.date(9999, 12, 31)) == 4
+    assert cal.open_days(dt.date(9999, 12, 31), dt.date(9999, 12, 31)) == 1
+
+
+def test_open_days_of_a_century():
+    # 2026-01-01 (Thu) .. 2125-12-31: 36,524 days, 5,217 full weeks of 5 open days and 5 days
+    # left (Thu, Fri, Sat, Sun, Mon: 3 open), less one holiday on a Tuesday (2026-04-07).
+    cal = office(holidays=frozenset({dt.date(2026, 4, 7), dt.date(2026, 4, 11)}))
+    assert cal.open_days(dt.date(2026, 1, 1), dt.date(2125, 12, 31)) == 5217 * 5 + 3 - 1
+
+
+@given(
+    first=st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)),
+    length=st.integers(min_value=0, max_value=60),
+    open_weekdays=st.sets(st.integers(min_value=1, max_value=7)),
+    weekend=st.sets(st.integers(min_value=1, max_value=7), max_size=3),
+    holiday_offsets=st.sets(st.integers(min_value=-5, max_value=65), max_size=6),
+)
+def test_open_days_equal_counting_day_by_day(
+    first, length, open_weekdays, weekend, holiday_offsets
+):
+    last = first + dt.timedelta(days=length)
+    holidays = frozenset(first + dt.timedelta(days=offset) for offset in holiday_offsets)
+    cal = BusinessCalendar(
+        timezone="UTC",
+        spans={weekday: [(T(9), T(17))] for weekday in open_weekdays},
+        weekend=frozenset(weekend),
+        holidays=holidays,
+    )
+    by_hand = sum(
+        cal.is_open_day(first + dt.timedelta(days=i)) for i in range((last - first).days + 1)
+    )
+    assert cal.open_days(first, last) == by_hand
+
+
 def test_weekend_overrides_spans():
     # Spans on every day but Friday and Saturday are weekend: a 2026-06 week has 5 open days.
     cal = BusinessCalendar(

@@ -171,3 +171,30 @@ def test_goals_list_and_show_on_the_command_line(org, capsys):
     assert shown["target"] == 50.0
     assert set(shown["smart"]["letters"]) == set("SMART")
     assert cli.main(["goals", "show", "9999", "--org", org.slug]) == 2
+
+
+@pytest.mark.parametrize(
+    ("period", "message"),
+    [
+        # 2021-03-07 .. 2026-03-08 is 1,828 days; the level takes at most 1,827 (five years).
+        ({"from": "2021-03-07", "to": "2026-03-08"}, "at most 1827 days"),
+        ({"from": "2026-01-01", "to": "9999-12-31"}, "2100-12-31"),
+        ({"from": "0001-01-01", "to": "2026-01-01"}, "1900-01-01"),
+    ],
+)
+def test_level_of_a_period_too_long_or_out_of_range_is_refused(org, capsys, period, message):
+    args = ["level", "--org", org.slug, "--from", period["from"], "--to", period["to"]]
+    assert cli.main(args) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    api = ApiClient(make_token(org, Role.VIEWER))
+    response = api.get(f"{BASE}/{org.slug}/level", period)
+    assert response.status_code == 422
+    assert message in response.json()["detail"][0]["message"]
+
+
+def test_level_of_five_years_is_measured(org):
+    api = ApiClient(make_token(org, Role.VIEWER))
+    response = api.get(f"{BASE}/{org.slug}/level", {"from": "2021-03-08", "to": "2026-03-08"})
+    assert response.status_code == 200
+    assert response.json()["to"] == "2026-03-08"

@@ -171,3 +171,25 @@ def test_the_dashboard_loads_the_goals_panel_for_its_own_period(org, goal, clien
     assert "Help 50 customers a day" in text  # the active goal, with its status
     # The level link keeps the dashboard's period.
     assert "from=2026-01-01&amp;to=2026-01-31" in panel.content.decode()
+
+
+def test_the_level_page_refuses_a_period_over_five_years(org, client_as):
+    viewer = client_as(Role.VIEWER)
+    url = reverse("goals:level", args=[org.slug])
+    # 2021-03-07 .. 2026-03-08 is 1,828 days; at most 1,827 (five years).
+    response = viewer.get(url, {"from": "2021-03-07", "to": "2026-03-08"})
+    assert response.status_code == 200
+    assert "at most 1827 days" in _text(response)
+    scope = response.context["scope"]
+    assert (scope.days, scope.date_to) == (30, today_in(org))
+
+
+def test_the_goals_panel_falls_back_to_the_default_period_on_a_far_date(org, goal, client_as):
+    panel = client_as(Role.VIEWER).get(
+        reverse("goals:dashboard_panel", args=[org.slug]),
+        {"from": "2026-01-01", "to": "9999-12-31"},
+    )
+    assert panel.status_code == 200
+    today = today_in(org)
+    default = f"from={(today - dt.timedelta(days=29)).isoformat()}&amp;to={today.isoformat()}"
+    assert default in panel.content.decode()  # the level link carries the period measured

@@ -199,6 +199,71 @@ def test_bad_choices_are_rejected_with_their_value(column, bad):
     assert bad in error.reason
 
 
+# --- sane bounds: dates in 1900–2100, durations up to a year -------------------------------
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    ["1900-01-01T00:00:00+00:00", "2100-12-31T23:59:59+00:00", "1900-01-01 00:00",
+     "1278-10-11T12:00"],  # the last is Jalali for 1900-01-01
+)  # fmt: skip
+def test_first_and_last_accepted_days(stamp):
+    assert 1900 <= parse_interaction(row(created_at=stamp), tz=UTC).created_at.year <= 2100
+
+
+@pytest.mark.parametrize(
+    ("column", "stamp"),
+    [
+        ("created_at", "1899-12-31T23:59:59+00:00"),
+        ("created_at", "2101-01-01T00:00:00+00:00"),
+        ("created_at", "9999-12-31T23:59:59+00:00"),
+        ("created_at", "2200-01-01 09:00"),
+        ("created_at", "0001-01-01T09:00"),  # Jalali year 1 is 622
+        ("resolved_at", "9999-12-31T23:59:59Z"),
+        ("first_response_at", "2101-01-01T00:00:00+00:00"),
+    ],
+)
+def test_days_outside_1900_to_2100_are_rejected_naming_the_bounds(column, stamp):
+    error = rejects(column, **{column: stamp})
+    assert stamp in error.reason
+    assert "1900-01-01" in error.reason and "2100-12-31" in error.reason
+
+
+def test_a_date_time_object_outside_the_bounds_is_rejected():
+    # As an XLSX cell gives it.
+    rejects("created_at", created_at=dt.datetime(1899, 12, 31, 23, 59))
+
+
+@pytest.mark.parametrize("column", ["wait_seconds", "handle_seconds"])
+@pytest.mark.parametrize("value", [31_536_000, "31536000", "31,536,000", 31_536_000.0])
+def test_a_duration_of_a_year_is_accepted(column, value):
+    assert getattr(parse_interaction(row(**{column: value}), tz=TEHRAN), column) == 31_536_000
+
+
+@pytest.mark.parametrize("column", ["wait_seconds", "handle_seconds"])
+@pytest.mark.parametrize(
+    ("value", "quoted"),
+    [(31_536_001, "31536001"), (31_536_001.0, "31536001"), ("31536000.5", "31536000.5"), (1e300, "1e+300"),
+     ("1e308", "1e308"), ("۳۱۵۳۶۰۰۱", "۳۱۵۳۶۰۰۱")],
+)  # fmt: skip
+def test_a_duration_over_a_year_is_rejected_naming_the_bound(column, value, quoted):
+    error = rejects(column, **{column: value})
+    assert quoted in error.reason
+    assert "31536000" in error.reason
+
+
+@pytest.mark.parametrize(("day", "accepted"), [("1899-12-31", False), ("1900-01-01", True),
+                                               ("2100-12-31", True), ("2101-01-01", False)])  # fmt: skip
+def test_review_dates_outside_1900_to_2100_are_rejected(day, accepted):
+    raw = {"external_id": "G-1", "date": day, "rating": "4"}
+    if accepted:
+        assert parse_review(raw, tz=TEHRAN).date == dt.date.fromisoformat(day)
+    else:
+        with pytest.raises(RecordError) as caught:
+            parse_review(raw, tz=TEHRAN)
+        assert caught.value.column == "date" and "1900-01-01" in caught.value.reason
+
+
 # --- reviews --------------------------------------------------------------------------------
 
 

@@ -154,6 +154,15 @@ def test_kpis_text_table(cli_org, capsys):
         (["--org", "desk", "--from", "2026-02-30", "--to", "2026-03-02"], "--from"),
         (["--org", "desk", "--from", "2026-03-05", "--to", "2026-03-02"], "before"),
         (["--org", "desk", "--from", "2026-03-01", "--to", "2026-03-02", "--agent", "zed"], "zed"),
+        (["--org", "desk", "--from", "2026-01-01", "--to", "9999-12-31"], "2100-12-31"),
+        (["--org", "desk", "--from", "0001-01-01", "--to", "2026-12-31"], "1900-01-01"),
+        # 2025-01-31 .. 2026-03-07 is 401 days; by day at most 400.
+        (
+            ["--org", "desk", "--from", "2025-01-31", "--to", "2026-03-07", "--by", "day"],
+            "at most 400 days",
+        ),
+        # 2021-03-07 .. 2026-03-08 is 1,828 days; in total at most 1,827.
+        (["--org", "desk", "--from", "2021-03-07", "--to", "2026-03-08"], "at most 1827 days"),
     ],
 )
 def test_kpis_bad_arguments_exit_2(cli_org, capsys, args, message):

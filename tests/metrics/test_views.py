@@ -207,3 +207,87 @@ def test_unknown_breakdown_is_404(client_as, filled):
     assert (
         client_as().get(reverse("metrics:breakdown", args=[filled.slug, "moon"])).status_code == 404
     )
+
+
+# --- periods too long or outside 1900–2100: a message and the default period ----------------
+
+
+def _is_default_period(scope, org) -> bool:
+    from goaldesk.accounts.models import today_in
+
+    return scope.period == "30" and scope.days == 30 and scope.date_to == today_in(org)
+
+
+def _messages(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_dashboard_over_400_days_says_the_limit_and_shows_the_default_period(client_as, filled):
+    client = client_as(Role.VIEWER)
+    # 2025-02-01 .. 2026-03-07 is 400 days: shown as asked.
+    allowed = client.get(dash(filled), {"from": "2025-02-01", "to": "2026-03-07"})
+    assert allowed.context["scope"].days == 400
+    assert _messages(allowed) == []
+    refused = client.get(dash(filled), {"from": "2025-01-31", "to": "2026-03-07"})
+    assert refused.status_code == 200
+    assert _is_default_period(refused.context["scope"], filled)
+    [message] = _messages(refused)
+    assert "401 days" in message and "at most 400 days" in message
+    assert message in refused.content.decode()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"from": "2026-01-01", "to": "9999-12-31"},
+        {"from": "0001-01-01", "to": "2026-12-31"},
+        {"from": "1899-12-31", "to": "1900-01-01"},
+        {"from": "2101-01-01"},
+    ],
+)
+def test_dashboard_days_outside_1900_to_2100_are_explained(client_as, filled, params):
+    response = client_as(Role.VIEWER).get(dash(filled), params)
+    assert response.status_code == 200
+    assert _is_default_period(response.context["scope"], filled)
+    [message] = _messages(response)
+    assert "1900-01-01" in message and "2100-12-31" in message
+
+
+def test_a_period_that_ends_before_it_starts_falls_back_entirely(client_as, filled):
+    response = client_as(Role.VIEWER).get(dash(filled), {"from": "2026-03-05", "to": "2026-03-02"})
+    assert _is_default_period(response.context["scope"], filled)
+
+
+def test_breakdown_by_day_over_400_days_says_the_limit(client_as, filled):
+    client = client_as(Role.VIEWER)
+    url = reverse("metrics:breakdown", args=[filled.slug, "day"])
+    params = {"from": "0001-01-01", "to": "2026-12-31"}
+    fragment = client.get(url, params)
+    assert fragment.status_code == 200
+    assert "1900-01-01" in fragment.content.decode()  # the message, in the fragment itself
+    long = client.get(url, {"from": "2025-01-31", "to": "2026-03-07"})
+    assert "at most 400 days" in long.content.decode()
+    csv_file = client.get(url, {"from": "2025-01-31", "to": "2026-03-07", "format": "csv"})
+    assert csv_file.status_code == 400
+    assert "at most 400 days" in csv_file.content.decode()
+
+
+def test_breakdown_by_channel_takes_up_to_five_years(client_as, filled):
+    client = client_as(Role.VIEWER)
+    url = reverse("metrics:breakdown", args=[filled.slug, "channel"])
+    # 2021-03-08 .. 2026-03-08 is 1,827 days; a day more is refused.
+    allowed = client.get(url, {"from": "2021-03-08", "to": "2026-03-08", "format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(allowed.content.decode())))
+    assert {row["group"]: row["contacts"] for row in rows} == {"phone": "3", "email": "1"}
+    refused = client.get(url, {"from": "2021-03-07", "to": "2026-03-08"})
+    assert "at most 1827 days" in refused.content.decode()
+
+
+def test_interactions_list_over_five_years_says_the_limit(client_as, filled):
+    url = reverse("metrics:interactions", args=[filled.slug])
+    client = client_as(Role.VIEWER)
+    allowed = client.get(url, {"from": "2021-03-08", "to": "2026-03-08"})
+    assert allowed.context["page"].paginator.count == 4
+    refused = client.get(url, {"from": "2021-03-07", "to": "2026-03-08"})
+    assert _is_default_period(refused.context["scope"], filled)
+    assert any("at most 1827 days" in m for m in _messages(refused))

@@ -1,13 +1,16 @@
 """Errors the API answers with, all as JSON.
 
 422 bodies name the field: `{"detail": [{"field": "created_at", "message": "…"}]}` — the same
-field names and messages as an import's rejected rows.
+field names and messages as an import's rejected rows. An unexpected exception (a bug) is
+logged as Django logs a server error and answered `{"detail": "…"}` with 500, so a client never
+gets an HTML page.
 """
 
 from collections.abc import Iterable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.log import log_response
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
@@ -104,6 +107,28 @@ def install_error_handlers(api: NinjaAPI) -> None:
         response["Retry-After"] = str(exc.retry_after_seconds)
         return response
 
+    def server_error(request: HttpRequest, exc: Any) -> HttpResponse:
+        response = api.create_response(
+            request,
+            {
+                "detail": _(
+                    "Something went wrong on the server; it has been logged. Try again later."
+                )
+            },
+            status=500,
+        )
+        log_response(
+            "Internal Server Error: %s",
+            request.path,
+            response=response,
+            request=request,
+            exception=exc,
+        )
+        return response
+
+    # Ninja's own handlers (404, HttpError, …) are more specific and still win; only what
+    # nothing else handles reaches this one.
+    api.add_exception_handler(Exception, server_error)
     api.add_exception_handler(FieldInvalid, field_invalid)
     api.add_exception_handler(TokenThrottled, token_throttled)
     api.add_exception_handler(ValidationError, validation_error)

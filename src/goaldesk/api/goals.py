@@ -29,6 +29,7 @@ from goaldesk.goals import selectors, services
 from goaldesk.goals.commands import goal_payload, level_payload
 from goaldesk.goals.models import BusinessGoal, Goal, Objective
 from goaldesk.goals.wording import smart_sentence
+from goaldesk.metrics.scope import span_problem
 
 router = Router(tags=["goals"])
 
@@ -424,10 +425,16 @@ def level(
     date_from: str | None = Query(None, alias="from"),
     date_to: str | None = Query(None, alias="to"),
 ):
-    """The service level of the days `from`..`to`: level, criteria, reasons, the way up."""
+    """The service level of the days `from`..`to`: level, criteria, reasons, the way up.
+
+    The period may span at most 1,827 days by default (five years; GOALDESK_MAX_DAYS_TOTAL).
+    """
     organisation = organisation_for(request, slug)
     start = _required_date(date_from, "from")
     end = _required_date(date_to, "to")
     if end < start:
         raise FieldInvalid("to", _("The end date is before the start date."))
+    too_long = span_problem(start, end, by_day=False)
+    if too_long:
+        raise FieldInvalid("to", too_long)
     return level_payload(organisation, start, end)

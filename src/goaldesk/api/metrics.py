@@ -13,6 +13,7 @@ from goaldesk.api.errors import FieldInvalid
 from goaldesk.api.params import parse_date
 from goaldesk.api.schemas import ErrorList, KpisOut, Message, MetricOut
 from goaldesk.metrics.catalogue import CATALOGUE
+from goaldesk.metrics.scope import span_problem
 from goaldesk.metrics.selectors import (
     FILTER_NAMES,
     GROUPINGS,
@@ -82,7 +83,10 @@ def kpis(
     agent: str = "",
     category: str = "",
 ):
-    """Every metric of docs/metrics.md for the days `from`..`to` (both included).
+    """Every metric of docs/metrics.md for the days `from`..`to` (both included, 1900–2100).
+
+    A period may span at most 400 days with `by=day` and 1,827 days (five years) otherwise, by
+    default (settings GOALDESK_MAX_DAYS_BY_DAY, GOALDESK_MAX_DAYS_TOTAL); a longer one is a 422.
 
     Without `by`: `kpis` maps each metric key to its value. With `by` (channel, agent, team,
     category or day): `rows` holds one entry per group with `group`, `label` and every key.
@@ -103,6 +107,9 @@ def kpis(
             _("“%(value)s” is not a grouping; use one of: %(choices)s.")
             % {"value": by, "choices": ", ".join(GROUPINGS)},
         )
+    too_long = span_problem(start, end, by_day=by == "day")
+    if too_long:
+        raise FieldInvalid("to", too_long)
     given = {"channel": channel, "team": team, "agent": agent, "category": category}
     filters = {name: given[name].strip() for name in FILTER_NAMES if given[name].strip()}
     for name, value in filters.items():

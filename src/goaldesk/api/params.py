@@ -1,6 +1,6 @@
 """Reading query-string values: dates, timestamps, counts and page cursors.
 
-Persian and Arabic-Indic digits are accepted; a value that cannot be read raises FieldInvalid
+Persian and Arabic-Indic digits are accepted; dates lie in 1900–2100; a value that cannot be read raises FieldInvalid
 naming the query parameter.
 """
 
@@ -12,6 +12,7 @@ import zoneinfo
 from django.utils.translation import gettext as _
 
 from goaldesk.api.errors import FieldInvalid
+from goaldesk.core.parsing import is_in_range, out_of_range_reason
 from goaldesk.engine import normalize_digits
 
 
@@ -21,13 +22,16 @@ def parse_date(value: str | None, field: str, *, required: bool = False) -> dt.d
             raise FieldInvalid(field, _("This parameter is required (a date: YYYY-MM-DD)."))
         return None
     try:
-        return dt.date.fromisoformat(normalize_digits(value.strip()))
+        day = dt.date.fromisoformat(normalize_digits(value.strip()))
     except ValueError:
         raise FieldInvalid(
             field,
             _("“%(value)s” is not a date. Write it as YYYY-MM-DD, e.g. 2026-03-31.")
             % {"value": value},
         ) from None
+    if not is_in_range(day):
+        raise FieldInvalid(field, out_of_range_reason(value))
+    return day
 
 
 def parse_timestamp(value: str | None, field: str, *, tz: zoneinfo.ZoneInfo) -> dt.datetime | None:

@@ -9,6 +9,8 @@ through these, so the same text means the same value everywhere:
   because a decimal comma (``1,5``) would otherwise be read as fifteen;
 - a date is year-month-day (``-`` or ``/`` between); a year before 1700 is a Jalali year
   (``1405-09-02`` is 2026-11-23), in dates and in date-times alike;
+- a date is between 1900-01-01 and 2100-12-31 (`EARLIEST_DAY`, `LATEST_DAY`): nothing GoalDesk
+  measures lies outside, and arithmetic on far years (9999-12-31 plus a day) overflows;
 - a date-time is ISO 8601 (``2026-03-02T09:15``, ``2026-03-02 09:15:00+03:30``, ``…Z``; a space
   before the offset and ``UTC``/``GMT`` are fine); without an offset it is read in the given
   time zone; a date alone is midnight.
@@ -81,6 +83,25 @@ def _not_a_number(value: object) -> ArgumentProblem:
 
 # --- dates and date-times -----------------------------------------------------------------------
 
+#: The first and last day GoalDesk accepts anywhere (a period, a record, a goal's dates).
+EARLIEST_DAY = dt.date(1900, 1, 1)
+LATEST_DAY = dt.date(2100, 12, 31)
+
+
+def out_of_range_reason(value: object) -> str:
+    """The message for a date outside EARLIEST_DAY..LATEST_DAY, quoting `value` as typed."""
+    return _("“%(value)s” is outside the dates GoalDesk accepts (%(first)s to %(last)s).") % {
+        "value": _quoted(value),
+        "first": EARLIEST_DAY.isoformat(),
+        "last": LATEST_DAY.isoformat(),
+    }
+
+
+def is_in_range(day: dt.date) -> bool:
+    """Whether the day (of a date or a date-time as written) lies in EARLIEST_DAY..LATEST_DAY."""
+    return EARLIEST_DAY.year <= day.year <= LATEST_DAY.year
+
+
 _DAY = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _DAY_PREFIX = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?=$|[T ])", re.IGNORECASE)
 _SPACE_BEFORE_OFFSET = re.compile(r"\s+(Z|UTC|GMT|[+-]\d\d(?::?\d\d)?)$", re.IGNORECASE)
@@ -113,16 +134,23 @@ def read_date(text: str) -> dt.date:
 
 
 def parse_day(text: str, *, option: str) -> dt.date:
-    """A date written YYYY-MM-DD in any digits; a year before 1700 is read as Jalali."""
+    """A date written YYYY-MM-DD in any digits; a year before 1700 is read as Jalali.
+
+    Raises ArgumentProblem (starting with `option`) when it is not a date or lies outside
+    EARLIEST_DAY..LATEST_DAY.
+    """
     cleaned = normalize_digits(text.strip()).replace("/", "-")
     try:
         year, month, day = (int(part) for part in cleaned.split("-"))
-        return calendar_day(year, month, day)
+        found = calendar_day(year, month, day)
     except ValueError:
         raise ArgumentProblem(
             _("%(option)s: “%(value)s” is not a date; write it as YYYY-MM-DD, e.g. 2026-03-01.")
             % {"option": option, "value": text}
         ) from None
+    if not is_in_range(found):
+        raise ArgumentProblem(f"{option}: {out_of_range_reason(text)}")
+    return found
 
 
 def read_datetime(value: object, tz: zoneinfo.ZoneInfo) -> dt.datetime | None:

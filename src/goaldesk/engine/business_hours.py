@@ -112,12 +112,19 @@ class BusinessCalendar:
             return 0
         if self._always_open:
             return (last - first).days + 1
-        count = 0
-        day = first
-        while day <= last:
-            if self.is_open_day(day):
-                count += 1
-            day += _ONE_DAY
+        # Counted by weekday, then less the holidays that fall on open weekdays: no loop over
+        # the days (a long period stays fast) and no date past `last` (9999-12-31 has no next).
+        open_weekdays = [
+            weekday in self._day_spans and weekday not in self.weekend for weekday in range(1, 8)
+        ]
+        first_ordinal, last_ordinal = first.toordinal(), last.toordinal()
+        full_weeks, rest = divmod(last_ordinal - first_ordinal + 1, 7)
+        count = full_weeks * sum(open_weekdays)
+        first_weekday = first.isoweekday()
+        count += sum(open_weekdays[(first_weekday - 1 + i) % 7] for i in range(rest))
+        for ordinal in self._holiday_ordinals:
+            if first_ordinal <= ordinal <= last_ordinal and open_weekdays[(ordinal - 1) % 7]:
+                count -= 1
         return count
 
     def business_seconds(self, start: dt.datetime, end: dt.datetime) -> float:

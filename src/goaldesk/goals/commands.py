@@ -56,6 +56,7 @@ def level_payload(organisation: Any, date_from: Any, date_to: Any) -> dict[str, 
 
 def cmd_level(args: argparse.Namespace) -> int:
     from goaldesk.core.parsing import ArgumentProblem, parse_day
+    from goaldesk.metrics.scope import span_problem
 
     try:
         date_from = parse_day(args.date_from, option="--from")
@@ -65,6 +66,9 @@ def cmd_level(args: argparse.Namespace) -> int:
                 _("--to (%(to)s) is before --from (%(from)s).")
                 % {"to": date_to.isoformat(), "from": date_from.isoformat()}
             )
+        too_long = span_problem(date_from, date_to, by_day=False)
+        if too_long:
+            raise ArgumentProblem(too_long)
         organisation = _organisation(args.org)
     except ArgumentProblem as problem:
         print(f"goaldesk level: {problem}", file=sys.stderr)

@@ -12,7 +12,10 @@ messages applies everywhere. The rules are those of METRICS.md:
   (the time of day matters for every time metric);
 - numbers and timestamps are read as everywhere else (core/parsing.py): Persian (۰–۹) or
   Arabic-Indic (٠–٩) digits, thousands grouped with commas, Jalali years before 1700;
-- csat 1–5, nps 0–10, ces 1–7 are whole numbers; wait and handle seconds are ≥ 0;
+- csat 1–5, nps 0–10, ces 1–7 are whole numbers; wait and handle seconds are from 0 to
+  31,536,000 (a year, `MAX_DURATION_SECONDS`);
+- every date lies in 1900–2100 (core/parsing.py's `EARLIEST_DAY`..`LATEST_DAY`, as written,
+  before any offset is applied): nothing measured lies outside, and far years overflow;
 - status defaults to `resolved` when `resolved_at` is given, else `open`;
 - a first response, resolution, arrival or fix before `created_at` is refused, never swapped.
 
@@ -20,7 +23,6 @@ A bad value raises `RecordError(column, reason)`; the reason quotes the value.
 """
 
 import datetime as dt
-import math
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,9 +30,13 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from goaldesk.core.parsing import (
+    EARLIEST_DAY,
+    LATEST_DAY,
     ArgumentProblem,
     ascii_digits,
     is_date_only,
+    is_in_range,
+    out_of_range_reason,
     read_date,
     read_datetime,
 )
@@ -45,6 +51,9 @@ CHANNELS = ("phone", "email", "chat", "social", "walk_in", "web", "field")
 STATUSES = ("resolved", "unresolved", "abandoned", "open")
 OUTCOMES = ("success", "failure")
 SENTIMENTS = ("negative", "neutral", "positive")
+
+#: The longest duration a `*_seconds` value may give: a year.
+MAX_DURATION_SECONDS = 365 * 24 * 3600
 
 #: Longest text each text column holds (the model's max_length).
 MAX_LENGTHS = {"external_id": 100, "customer_id": 150, "agent": 150, "team": 100, "category": 100}
@@ -126,7 +135,9 @@ def parse_timestamp(column: str, value: object, tz: zoneinfo.ZoneInfo) -> dt.dat
         except ValueError:
             pass
         else:
-            if stamp.year >= 1700:  # earlier years are Jalali: the careful path converts them
+            # Years before 1700 are Jalali (the careful path converts them); the careful path
+            # also refuses, with its message, a year outside the bounds.
+            if EARLIEST_DAY.year <= stamp.year <= LATEST_DAY.year:
                 return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=tz)
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         raise RecordError(column, _date_only_reason(value.isoformat()))
@@ -144,6 +155,8 @@ def parse_timestamp(column: str, value: object, tz: zoneinfo.ZoneInfo) -> dt.dat
         ) from None
     if moment is not None and is_date_only(value):
         raise RecordError(column, _date_only_reason(ascii_digits(_text(value))))
+    if moment is not None and not is_in_range(moment):
+        raise RecordError(column, out_of_range_reason(ascii_digits(_text(value))))
     return moment
 
 
@@ -170,7 +183,7 @@ def _seconds(column: str, value: object) -> float | None:
         except ValueError:
             pass
         else:
-            if 0 <= number < math.inf:
+            if 0 <= number <= MAX_DURATION_SECONDS:
                 return number
     parsed = parse_number(column, value)
     if parsed is not None and parsed < 0:
@@ -178,6 +191,14 @@ def _seconds(column: str, value: object) -> float | None:
             column,
             _("“%(value)s” is negative; a duration in seconds is 0 or more.")
             % {"value": _text(value)},
+        )
+    if parsed is not None and parsed > MAX_DURATION_SECONDS:
+        # A huge float is quoted as 1e+300, not as its 300 digits.
+        quoted = f"{value:g}" if isinstance(value, float) and value >= 1e15 else _text(value)
+        raise RecordError(
+            column,
+            _("“%(value)s” is longer than a year; a duration is at most %(limit)s seconds.")
+            % {"value": quoted, "limit": MAX_DURATION_SECONDS},
         )
     return parsed
 
@@ -337,6 +358,13 @@ def parse_review(raw: Mapping[str, object], *, tz: zoneinfo.ZoneInfo) -> ReviewD
 
 
 def _parse_day(column: str, value: object, tz: zoneinfo.ZoneInfo) -> dt.date:
+    day = _read_day(column, value, tz)
+    if not is_in_range(day):
+        raise RecordError(column, out_of_range_reason(ascii_digits(_text(value))))
+    return day
+
+
+def _read_day(column: str, value: object, tz: zoneinfo.ZoneInfo) -> dt.date:
     if isinstance(value, dt.datetime):
         return (value if value.tzinfo else value.replace(tzinfo=tz)).astimezone(tz).date()
     if isinstance(value, dt.date):

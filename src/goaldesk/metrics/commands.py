@@ -49,6 +49,7 @@ def _table(kpis: dict[str, Any]) -> str:
 
 def cmd_kpis(args: argparse.Namespace) -> int:
     from goaldesk.accounts.models import Organisation
+    from goaldesk.metrics.scope import span_problem
     from goaldesk.metrics.selectors import FilterError, kpis_breakdown, kpis_for_period
 
     try:
@@ -59,6 +60,9 @@ def cmd_kpis(args: argparse.Namespace) -> int:
                 _("--to (%(to)s) is before --from (%(from)s).")
                 % {"to": date_to.isoformat(), "from": date_from.isoformat()}
             )
+        too_long = span_problem(date_from, date_to, by_day=args.by == "day")
+        if too_long:
+            raise ArgumentProblem(too_long)
         organisation = Organisation.objects.filter(slug=args.org).first()
         if organisation is None:
             raise ArgumentProblem(_("--org: no organisation “%(slug)s”.") % {"slug": args.org})

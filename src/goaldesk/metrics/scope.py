@@ -1,7 +1,10 @@
 """The period and filters of a page or an API call, read from its query string.
 
 The dashboard, the drill-down list, the goals panel and the breakdowns share one reading, so a
-link keeps its meaning from page to page.
+link keeps its meaning from page to page. A period longer than the settings allow
+(GOALDESK_MAX_DAYS_BY_DAY for anything shown day by day, GOALDESK_MAX_DAYS_TOTAL otherwise) is
+refused before any query, here and in the API and the command line (`span_problem`), so no
+request holds a worker for long.
 """
 
 import datetime as dt
@@ -9,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -59,9 +63,34 @@ class Scope:
         return urlencode(params)
 
 
-def scope_from_query(query: QueryDict, organisation: Organisation) -> Scope:
+def span_problem(date_from: dt.date, date_to: dt.date, *, by_day: bool) -> str | None:
+    """The message refusing the period `date_from`..`date_to` when it is longer than a metric
+    request may be (shown `by_day`, or in total); None when it is short enough."""
+    limit = settings.GOALDESK_MAX_DAYS_BY_DAY if by_day else settings.GOALDESK_MAX_DAYS_TOTAL
+    days = (date_to - date_from).days + 1
+    if days <= limit:
+        return None
+    if by_day:
+        message = _(
+            "The period has %(days)s days; day by day GoalDesk shows at most %(limit)s days. "
+            "Choose a shorter period."
+        )
+    else:
+        message = _(
+            "The period has %(days)s days; GoalDesk measures at most %(limit)s days at once. "
+            "Choose a shorter period."
+        )
+    return message % {"days": days, "limit": limit}
+
+
+def scope_from_query(
+    query: QueryDict, organisation: Organisation, *, by_day: bool = False
+) -> Scope:
     """The period (preset or from/to, in any digits, Jalali when the year is before 1700) and
-    the filters of a request; unusable values are reported in `problems` and left out."""
+    the filters of a request; unusable values are reported in `problems` and left out.
+
+    A custom period outside 1900–2100, or longer than `span_problem` allows (`by_day`: the page
+    shows it day by day), is reported and replaced by the default period."""
     today = today_in(organisation)
     problems: list[str] = []
     period = query.get("period") or ("custom" if query.get("from") else DEFAULT_PERIOD)
@@ -77,9 +106,13 @@ def scope_from_query(query: QueryDict, organisation: Organisation) -> Scope:
             date_to = parse_day(query.get("to") or query.get("from") or "", option=_("To"))
             if date_to < date_from:
                 raise ArgumentProblem(_("The end of the period is before its start."))
+            too_long = span_problem(date_from, date_to, by_day=by_day)
+            if too_long:
+                raise ArgumentProblem(too_long)
         except ArgumentProblem as problem:
             problems.append(str(problem))
             period = DEFAULT_PERIOD
+            date_from = date_to = today  # the default period, whatever was read before
     if period == "month":
         date_from = today.replace(day=1)
     elif period in ("7", "30", "90"):

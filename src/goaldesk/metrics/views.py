@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language_bidi, gettext_lazy
@@ -124,7 +124,8 @@ def _group_narrowing(by: str, group: Any) -> dict[str, Any] | None:
 @org_view(Role.VIEWER)
 def dashboard(request: OrgRequest) -> HttpResponse:
     organisation = request.org
-    scope = scope_from_query(request.GET, organisation)
+    # The cards' trend runs day by day, so the period is held to the by-day limit.
+    scope = scope_from_query(request.GET, organisation, by_day=True)
     for problem in scope.problems:
         messages.error(request, problem)
     previous_from, previous_to = scope.previous
@@ -221,8 +222,13 @@ def breakdown(request: OrgRequest, by: str) -> HttpResponse:
     if by not in GROUPINGS:
         raise Http404
     organisation = request.org
-    scope = scope_from_query(request.GET, organisation)
+    scope = scope_from_query(request.GET, organisation, by_day=by == "day")
     as_csv = request.GET.get("format") == "csv"
+    if as_csv and scope.problems:
+        # A file of another period than the one asked for would mislead; say why instead.
+        return HttpResponseBadRequest(
+            "\n".join(scope.problems) + "\n", content_type="text/plain; charset=utf-8"
+        )
     groups = kpis_breakdown(
         organisation=organisation,
         date_from=scope.date_from,
@@ -269,6 +275,7 @@ def breakdown(request: OrgRequest, by: str) -> HttpResponse:
         table.append({"label": label, "cells": cells})
     context = {
         "by": by,
+        "problems": scope.problems,
         "columns": columns,
         "table": table,
         "csv_url": reverse("metrics:breakdown", args=[organisation.slug, by])
