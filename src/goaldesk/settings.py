@@ -6,6 +6,9 @@ GOALDESK_SECRET_KEY     secret key; when absent one is generated once into the d
 GOALDESK_DEBUG          1 for development (default 0)
 GOALDESK_ALLOWED_HOSTS  comma-separated host names (default: localhost,127.0.0.1)
 GOALDESK_SECURE         1 behind HTTPS: secure cookies, HSTS, redirect to HTTPS
+GOALDESK_MAX_UPLOAD_MB  largest file the import page accepts, in MB (default 200; the CLI has none)
+GOALDESK_IMPORT_REJECTIONS_STORED  rejected rows an import stores with their values (default 1000)
+GOALDESK_IMPORT_FILE_RETENTION_HOURS  how long a failed import or a dry run keeps its file (24)
 """
 
 import os
@@ -152,8 +155,19 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# Uploads larger than this go to a temporary file rather than memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The body of a request apart from its files (forms, the API's JSON batches).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+IMPORT_MAX_UPLOAD_BYTES = round(
+    float(os.environ.get("GOALDESK_MAX_UPLOAD_MB", "200")) * 1024 * 1024
+)
+# Beyond these, rejected rows are only counted by column and reason.
+IMPORT_REJECTIONS_STORED = int(os.environ.get("GOALDESK_IMPORT_REJECTIONS_STORED", "1000"))
+# A failed import keeps its file this long for a retry, a dry run for the import that follows
+# it; a finished import (or an unreadable file) has it removed at once.
+IMPORT_FILE_RETENTION_HOURS = float(os.environ.get("GOALDESK_IMPORT_FILE_RETENTION_HOURS", "24"))
 
 TASKS = {
     "default": {

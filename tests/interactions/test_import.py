@@ -9,6 +9,7 @@ import threading
 import openpyxl
 import pytest
 
+from goaldesk.core.tabular import sample_rows
 from goaldesk.interactions import importing
 from goaldesk.interactions.importing import (
     ImportFileError,
@@ -17,7 +18,6 @@ from goaldesk.interactions.importing import (
     load_preset,
     mapping_for_job,
     open_table,
-    sample_rows,
 )
 from goaldesk.interactions.models import ImportJob, ImportRejection, Interaction, Review
 
