@@ -77,7 +77,8 @@ class Table:
 def _clean_headers(raw: Sequence[Any]) -> list[str]:
     headers: list[str] = []
     for index, value in enumerate(raw, start=1):
-        name = "" if value is None else str(value).strip()
+        # A NUL character cannot be stored by PostgreSQL (the header row is kept with a job).
+        name = "" if value is None else str(value).replace("\x00", "").strip()
         name = name or f"column_{index}"
         base, n = name, 2
         while name in headers:

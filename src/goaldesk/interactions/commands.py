@@ -126,16 +126,17 @@ def _report(job: ImportJob, *, as_json: bool) -> int:
             _("%(rows)s rows: %(accepted)s new, %(updated)s updated, %(rejected)s rejected.")
             % {k: result[k] for k in ("rows", "accepted", "updated", "rejected")}
         )
-        for rejection in rejections[:SHOWN_REJECTIONS]:
+        shown = rejections[:SHOWN_REJECTIONS]
+        for rejection in shown:
             where = f" [{rejection['column']}]" if rejection["column"] else ""
             print(
                 _("row %(row)s%(where)s: %(reason)s")
                 % {"row": rejection["row"], "where": where, "reason": rejection["reason"]}
             )
-        if job.rejected > SHOWN_REJECTIONS:
+        if job.rejected > len(shown):
             print(
                 _("… and %(count)s more (use --json for all).")
-                % {"count": job.rejected - SHOWN_REJECTIONS}
+                % {"count": job.rejected - len(shown)}
             )
         if job.rejected > len(rejections):
             for item in job.rejection_summary:

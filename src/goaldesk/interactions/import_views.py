@@ -144,13 +144,13 @@ def import_mapping(request: OrgRequest, job_id: int) -> HttpResponse:
     if job.state != ImportJob.State.PENDING or job.rows_done:
         return redirect("imports:job", org_slug=request.org.slug, job_id=job.pk)
     try:
-        preview = preview_table(job.file.path, count=3)
+        start = preview_table(job.file.path, count=3)
     except (ImportFileError, OSError, ValueError) as error:
         message = getattr(error, "message", str(error))
         import_job_fail(job=job, error=message)
         messages.error(request, message)
         return redirect("imports:start", org_slug=request.org.slug)
-    headers, samples = preview.headers, preview.rows
+    headers, samples = start.headers, start.rows
     reviews = job.kind == ImportJob.Kind.REVIEWS
     fields = REVIEW_FIELDS if reviews else CANONICAL_FIELDS
     required = REVIEW_REQUIRED_FIELDS if reviews else REQUIRED_FIELDS

@@ -434,6 +434,12 @@ class RowConverter:
                 % {"found": len(values), "expected": self.width},
             )
         raw: dict[str, Any] = {f: values[i] for f, i in self.positions}
+        for field_name, value in raw.items():
+            if type(value) is str and "\x00" in value:
+                # PostgreSQL cannot store it, and no source system means it.
+                raise RecordError(
+                    field_name, _("The value contains a NUL character (0x00), which is not text.")
+                )
         for field_name, translation in self.values.items():
             value = raw.get(field_name)
             if isinstance(value, str):
@@ -483,8 +489,13 @@ def _raw_row(headers: Sequence[str], values: Sequence[Any]) -> dict[str, Any]:
         elif isinstance(value, int | float | bool):
             row[key] = value
         else:
-            row[key] = str(value)[:RAW_VALUE_CHARS]
+            row[key] = _storable(str(value)[:RAW_VALUE_CHARS])
     return row
+
+
+def _storable(text: str) -> str:
+    """`text` with any NUL character (which PostgreSQL cannot store) shown as U+FFFD."""
+    return text.replace("\x00", "\ufffd")
 
 
 def no_data_error() -> ImportFileError:
@@ -700,18 +711,24 @@ def _run(
         committer = _Committer.start(job, progress)
         seen_rows = job.rows_done
         try:
-            for number, values in rows:
-                seen_rows += 1
-                try:
-                    batch.records.append(convert(values))
-                except RecordError as error:
-                    batch.reject(number, values, error)
-                except Exception as error:  # a value no check foresaw: its row only
-                    batch.reject(number, values, _unexpected(error))
-                batch.size += 1
-                if batch.size >= batch_size:
+            try:
+                for number, values in rows:
+                    seen_rows += 1
+                    try:
+                        batch.records.append(convert(values))
+                    except RecordError as error:
+                        batch.reject(number, values, error)
+                    except Exception as error:  # a value no check foresaw: its row only
+                        batch.reject(number, values, _unexpected(error))
+                    batch.size += 1
+                    if batch.size >= batch_size:
+                        committer.submit(batch)
+                        batch = batch.next()
+            except ImportFileError:
+                # The rows before the one that cannot be read are imported all the same.
+                if batch.size:
                     committer.submit(batch)
-                    batch = batch.next()
+                raise
             if batch.size:
                 committer.submit(batch)
         finally:
@@ -878,7 +895,7 @@ class _Batch:
 
     def reject(self, number: int, values: Sequence[Any], error: RecordError) -> None:
         column = self.converter.header_of(error.column) if error.column else ""
-        key = (column[:100], str(error.reason))
+        key = column, reason = _storable(column[:100]), _storable(str(error.reason))
         self.reasons[key] = self.reasons.get(key, 0) + 1
         self.rejected += 1
         if not self.kept.take():
@@ -887,8 +904,8 @@ class _Batch:
             ImportRejection(
                 job_id=self.job.pk,
                 row_number=number,
-                column=column[:100],
-                reason=error.reason,
+                column=column,
+                reason=reason,
                 raw=_raw_row(self.headers, values),
             )
         )
