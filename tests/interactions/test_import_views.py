@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 
 from goaldesk.accounts.models import Role
+from goaldesk.interactions import importing
 from goaldesk.interactions.import_views import _display
 from goaldesk.interactions.importing import (
     SUMMARY_REASONS,
@@ -357,3 +359,19 @@ def test_a_job_whose_file_cannot_be_previewed_fails_and_drops_its_file(client_as
     job.refresh_from_db()
     assert job.state == ImportJob.State.FAILED and "UTF-8" in job.error
     assert media_files(settings) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_upload_reads_the_file_outside_any_transaction(client_as, org, monkeypatch):
+    # Inside one, SQLite's write lock would be held while a large file is read.
+    seen = []
+    preview = importing.preview_table
+
+    def preview_and_note(*args, **kwargs):
+        seen.append(connection.in_atomic_block)
+        return preview(*args, **kwargs)
+
+    monkeypatch.setattr(importing, "preview_table", preview_and_note)
+    response = upload(client_as(Role.MANAGER), org)
+    assert response.status_code == 302 and seen == [False]
+    assert ImportJob.objects.filter(organisation=org).count() == 1

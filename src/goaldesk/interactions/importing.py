@@ -27,14 +27,28 @@ Presets:
 - A JSON file: {"columns": {field: header or [headers, first present wins]},
   "values": {field: {"source value": "canonical value"}}, "minutes_after_created": [fields]}.
 
-Running. `import_run(job_id)` counts the file's lines (for the progress bar), then reads it in batches of
-BATCH_SIZE rows. Each batch is one transaction that writes its interactions, its rejected rows
-and the job's counters (rows_done, accepted, updated, rejected): a job stopped half-way resumes
-after the last committed batch with no duplicates and no half batch. A bad value rejects its
-row only. The same external_id twice in one file: the last row wins and each later occurrence
-counts as an update (exactly as importing the rows one after another would). A dry run checks
-every row and counts what would be created or updated, records the rejections, and writes no
-interaction (an interrupted dry run starts again from the top).
+Uploading. `import_job_create` stores the file and reads only its header and first rows
+(`preview_table`: a bounded number of rows, never a whole XLSX sheet), outside any transaction;
+a file with no data row is refused. Counting and checking the rows is the job's work.
+
+Running. `import_run(job_id)` estimates the file's rows (for the progress bar), then reads it in
+batches of BATCH_SIZE rows. Each batch is one transaction that writes its interactions, its
+rejected rows and the job's counters (rows_done, accepted, updated, rejected, the summary): a
+job stopped half-way resumes after the last committed batch with no duplicates and no half
+batch. A bad value — or anything else a row raises while it is read and checked — rejects its
+row only; a row the reader cannot read at all (a field over the CSV limit, damaged XML) fails
+the job after the rows before it are written. The first IMPORT_REJECTIONS_STORED rejected rows
+are stored with their values (each cut to RAW_VALUE_CHARS characters); every rejection is
+counted in the job's `rejection_summary` by column and reason. The same external_id twice in
+one file: the last row wins and each later occurrence counts as an update (exactly as importing
+the rows one after another would). A dry run checks every row and counts what would be created
+or updated, records the rejections, and writes no interaction (an interrupted dry run starts
+again from the top).
+
+Files. An uploaded file is removed when its import is done, or at once when it cannot be read;
+a dry run keeps it for the import that may follow and a failed job for a retry, until
+IMPORT_FILE_RETENTION_HOURS after they ended (`import_files_expire`, run at each upload and
+after each import).
 
 The job's `mapping` JSON holds {canonical field: header} and, under keys starting with "_",
 the preset's name, value translations and the file's header row.
@@ -629,6 +643,7 @@ def import_run(
             cast(Any, source).close()
     if not job.dry_run:
         import_file_release(job=job)  # a dry run keeps it for the import that may follow
+    import_files_expire()
     return job
 
 
