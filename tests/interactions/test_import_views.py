@@ -18,7 +18,7 @@ from goaldesk.interactions.importing import (
     ImportFileError,
     import_files_expire,
     import_run,
-    summary_add,
+    rejection_summary_add,
 )
 from goaldesk.interactions.models import ImportJob, Interaction
 from goaldesk.interactions.tasks import import_job_task
@@ -269,10 +269,12 @@ def test_rejections_beyond_the_stored_ones_are_summarised_by_reason(org, setting
 
 def test_a_summary_lists_at_most_so_many_distinct_reasons():
     counts = {("channel", f"“x{n}” is not a channel."): 1 for n in range(SUMMARY_REASONS + 5)}
-    summary = summary_add([], counts)
+    summary = rejection_summary_add([], counts)
     assert len(summary) == SUMMARY_REASONS + 1
     assert summary[0] == {"column": "channel", "reason": "other reasons", "count": 5}
-    again = summary_add(summary, {("channel", "“x0” is not a channel."): 2, ("", "new"): 1})
+    again = rejection_summary_add(
+        summary, {("channel", "“x0” is not a channel."): 2, ("", "new"): 1}
+    )
     assert again[:2] == [
         {"column": "channel", "reason": "other reasons", "count": 5},
         {"column": "channel", "reason": "“x0” is not a channel.", "count": 3},

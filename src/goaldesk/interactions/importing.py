@@ -54,6 +54,7 @@ The job's `mapping` JSON holds {canonical field: header} and, under keys startin
 the preset's name, value translations and the file's header row.
 """
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -67,7 +68,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -643,7 +644,9 @@ def import_run(
             cast(Any, source).close()
     if not job.dry_run:
         import_file_release(job=job)  # a dry run keeps it for the import that may follow
-    import_files_expire()
+    # Tidying only: on an error the next upload or import tries again.
+    with contextlib.suppress(DatabaseError, OSError), transaction.atomic():
+        import_files_expire()
     return job
 
 
@@ -778,7 +781,9 @@ class _KeptRejections:
         return True
 
 
-def summary_add(summary: list[dict[str, Any]], counts: Mapping[tuple[str, str], int]) -> list:
+def rejection_summary_add(
+    summary: list[dict[str, Any]], counts: Mapping[tuple[str, str], int]
+) -> list:
     """`summary` ([{column, reason, count}], most frequent first) with `counts` added; past
     SUMMARY_REASONS distinct reasons, a new one counts under its column's "other reasons"."""
     merged = {(item["column"], item["reason"]): item["count"] for item in summary}
@@ -966,7 +971,9 @@ def _commit_batch(batch: _Batch) -> None:
         job.updated += updated
         job.rejected += batch.rejected
         if batch.reasons:
-            job.rejection_summary = summary_add(job.rejection_summary or [], batch.reasons)
+            job.rejection_summary = rejection_summary_add(
+                job.rejection_summary or [], batch.reasons
+            )
         ImportJob.objects.filter(pk=job.pk).update(
             rows_done=job.rows_done,
             accepted=job.accepted,
