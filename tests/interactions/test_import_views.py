@@ -377,3 +377,14 @@ def test_the_upload_reads_the_file_outside_any_transaction(client_as, org, monke
     response = upload(client_as(Role.MANAGER), org)
     assert response.status_code == 302 and seen == [False]
     assert ImportJob.objects.filter(organisation=org).count() == 1
+
+
+def test_the_mapping_page_of_an_expired_upload_says_so(client_as, org, settings):
+    client = client_as(Role.MANAGER)
+    upload(client, org)
+    job = ImportJob.objects.get(organisation=org)
+    assert import_files_expire(now=job.created_at + dt.timedelta(hours=25)) == 1
+    response = client.get(url("mapping", org, job), follow=True)
+    assert "The uploaded file was removed" in response.content.decode()
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.FAILED and media_files(settings) == []

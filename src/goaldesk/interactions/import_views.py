@@ -22,13 +22,13 @@ from goaldesk.interactions.importing import (
     ImportFileError,
     import_job_create,
     import_job_fail,
+    import_job_preview,
     import_job_repeat,
     import_job_start,
     import_jobs_recent,
     import_rejected_rows_csv,
     job_columns,
     load_preset,
-    preview_table,
 )
 from goaldesk.interactions.models import ImportJob
 from goaldesk.interactions.records import (
@@ -144,7 +144,7 @@ def import_mapping(request: OrgRequest, job_id: int) -> HttpResponse:
     if job.state != ImportJob.State.PENDING or job.rows_done:
         return redirect("imports:job", org_slug=request.org.slug, job_id=job.pk)
     try:
-        start = preview_table(job.file.path, count=3)
+        start = import_job_preview(job=job, count=3)
     except (ImportFileError, OSError, ValueError) as error:
         message = getattr(error, "message", str(error))
         import_job_fail(job=job, error=message)

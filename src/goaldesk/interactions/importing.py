@@ -78,6 +78,7 @@ from goaldesk.core.jobs import job_mark_done, job_mark_failed, job_mark_running
 from goaldesk.core.tabular import (
     Source,
     TableError,
+    TablePreview,
     estimate_rows,
     open_table,
     preview_table,
@@ -597,6 +598,19 @@ def import_job_repeat(*, job: ImportJob, created_by: Any = None) -> ImportJob:
     )
     _enqueue(new_job)
     return new_job
+
+
+def import_job_preview(*, job: ImportJob, count: int = 3) -> TablePreview:
+    """The header and first `count` rows of a job's file (see `preview_table`).
+
+    Raises ImportFileError when the file cannot be read or is no longer kept.
+    """
+    source = _job_source(job)
+    try:
+        return preview_table(source, count=count)
+    finally:
+        if hasattr(source, "read"):
+            cast(Any, source).close()
 
 
 def _job_source(job: ImportJob) -> Source:
