@@ -10,6 +10,9 @@ GOALDESK_TRUSTED_PROXIES  comma-separated addresses or networks of the reverse p
                         X-Forwarded-For is believed (default: none; the peer's address is used)
 GOALDESK_MAX_DAYS_BY_DAY  longest period, in days, of a metric request by day (default 400)
 GOALDESK_MAX_DAYS_TOTAL   longest period, in days, of any other metric request (default 1827)
+GOALDESK_MAX_UPLOAD_MB  largest file the import page accepts, in MB (default 200; the CLI has none)
+GOALDESK_IMPORT_REJECTIONS_STORED  rejected rows an import stores with their values (default 1000)
+GOALDESK_IMPORT_FILE_RETENTION_HOURS  how long a failed import or a dry run keeps its file (24)
 """
 
 import datetime as dt
@@ -197,8 +200,19 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# Uploads larger than this go to a temporary file rather than memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The body of a request apart from its files (forms, the API's JSON batches).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+IMPORT_MAX_UPLOAD_BYTES = round(
+    float(os.environ.get("GOALDESK_MAX_UPLOAD_MB", "200")) * 1024 * 1024
+)
+# Beyond these, rejected rows are only counted by column and reason.
+IMPORT_REJECTIONS_STORED = int(os.environ.get("GOALDESK_IMPORT_REJECTIONS_STORED", "1000"))
+# A failed import keeps its file this long for a retry, a dry run for the import that follows
+# it; a finished import (or an unreadable file) has it removed at once.
+IMPORT_FILE_RETENTION_HOURS = float(os.environ.get("GOALDESK_IMPORT_FILE_RETENTION_HOURS", "24"))
 
 TASKS = {
     "default": {

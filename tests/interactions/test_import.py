@@ -9,6 +9,7 @@ import threading
 import openpyxl
 import pytest
 
+from goaldesk.core.tabular import sample_rows
 from goaldesk.interactions import importing
 from goaldesk.interactions.importing import (
     ImportFileError,
@@ -17,7 +18,6 @@ from goaldesk.interactions.importing import (
     load_preset,
     mapping_for_job,
     open_table,
-    sample_rows,
 )
 from goaldesk.interactions.models import ImportJob, ImportRejection, Interaction, Review
 
@@ -460,3 +460,50 @@ def test_threaded_writer_resumes_after_a_crash(tmp_path, org):
     assert (job.rows_done, job.accepted, job.updated, job.rejected) == (10, 9, 0, 1)
     assert Interaction.objects.filter(organisation=org).count() == 9
     assert list(ImportRejection.objects.values_list("row_number", flat=True)) == [9]
+
+
+# --- any row, any failure: that row only (issue 14) ------------------------------------------
+
+
+def test_out_of_range_values_reject_their_row_and_the_rest_is_imported(tmp_path, org):
+    rows = good_rows(3)
+    rows.insert(1, ["X-1", "phone", "9999-12-31T23:59:59+00:00", "5", "10", ""])
+    rows.insert(3, ["X-2", "phone", "2026-03-02 09:00", "5", "1e308", ""])
+    job = run(org, write_csv(tmp_path / "a.csv", rows), batch_size=2)
+    assert job.state == ImportJob.State.DONE
+    assert (job.rows_done, job.accepted, job.rejected) == (5, 3, 2)
+    assert [r.row_number for r in ImportRejection.objects.filter(job=job)] == [2, 4]
+    assert Interaction.objects.filter(organisation=org).count() == 3
+
+
+def test_an_unforeseen_error_while_checking_a_row_rejects_only_that_row(tmp_path, org, monkeypatch):
+    parse = importing.parse_interaction
+
+    def parse_or_fail(raw, tz):
+        if raw["external_id"] == "T-1":
+            raise ZeroDivisionError("a surprise")
+        return parse(raw, tz=tz)
+
+    monkeypatch.setattr(importing, "parse_interaction", parse_or_fail)
+    job = run(org, write_csv(tmp_path / "a.csv", good_rows(3)))
+    assert (job.state, job.accepted, job.rejected) == (ImportJob.State.DONE, 2, 1)
+    rejection = ImportRejection.objects.get(job=job)
+    assert rejection.row_number == 2 and "a surprise" in rejection.reason
+    assert job.rejection_summary == [{"column": "", "reason": rejection.reason, "count": 1}]
+
+
+def test_a_header_only_file_fails_the_job_with_a_message(tmp_path, org):
+    path = write_csv(tmp_path / "a.csv", good_rows(1))
+    job = make_job(org, path)
+    write_csv(path, [])
+    with pytest.raises(ImportFileError, match="no data rows"):
+        import_run(job.pk, source=path)
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.FAILED and "no data rows" in job.error
+
+
+def test_long_values_of_a_stored_rejected_row_are_cut(tmp_path, org):
+    path = write_csv(tmp_path / "a.csv", [["L-1", "fax", "x" * 5000, "", "", ""]])
+    job = run(org, path)
+    raw = ImportRejection.objects.get(job=job).raw
+    assert raw["channel"] == "fax" and raw["created_at"] == "x" * importing.RAW_VALUE_CHARS

@@ -131,3 +131,50 @@ def test_import_reviews(org, csv_file, capsys):
     assert (out["accepted"], out["rejected"]) == (1, 1)
     assert out["rejections"][0]["column"] == "rating"
     assert Review.objects.get(organisation=org).external_id == "G1"
+
+
+def test_an_out_of_range_row_is_rejected_and_the_others_imported(org, csv_file, capsys):
+    text = GOOD + "C,phone,9999-12-31T23:59:59+00:00,\nD,email,2026-03-02 12:00,4\n"
+    code = main(["import", "interactions", csv_file(text), "--org", org.slug, "--json"])
+    assert code == 1
+    out = json.loads(capsys.readouterr().out)
+    assert (out["rows"], out["accepted"], out["rejected"]) == (4, 3, 1)
+    assert [r["row"] for r in out["rejections"]] == [3]
+    assert [item["count"] for item in out["rejection_summary"]] == [1]
+    assert Interaction.objects.filter(organisation=org).count() == 3
+
+
+def test_a_header_only_file_is_refused(org, csv_file, capsys):
+    code = main(["import", "interactions", csv_file("external_id,channel,created_at\n"),
+                 "--org", org.slug])  # fmt: skip
+    assert code == 2
+    assert "The file has no data rows" in capsys.readouterr().err
+    assert ImportJob.objects.count() == 0
+
+
+def test_rejections_past_the_stored_ones_are_summarised(org, csv_file, capsys, settings):
+    settings.IMPORT_REJECTIONS_STORED = 3
+    text = GOOD + "".join(f"X{n},fax,2026-03-02 11:00,\n" for n in range(30))
+    code = main(["import", "interactions", csv_file(text), "--org", org.slug])
+    assert code == 1
+    out = capsys.readouterr().out
+    assert "32 rows: 2 new, 0 updated, 30 rejected." in out
+    assert "… and 27 more (use --json for all)." in out
+    assert "        30 [channel]: “fax”" in out
+
+
+def test_a_nul_character_rejects_its_row_on_every_database(org, csv_file, capsys):
+    text = "external_id,channel,created_at,category,note\x00\n" + (
+        "A,phone,2026-03-02 09:00,billing,\n"
+        "B,phone,2026-03-02 09:00,bill\x00ing,\n"
+        "C,fax\x00,2026-03-02 09:00,billing,\n"
+        "D,phone,2026-03-02 09:00,billing,x\x00\n"
+    )
+    code = main(["import", "interactions", csv_file(text), "--org", org.slug, "--json"])
+    assert code == 1
+    out = json.loads(capsys.readouterr().out)
+    assert (out["accepted"], out["rejected"]) == (2, 2)  # D's NUL is in a column not imported
+    assert [(r["row"], r["column"]) for r in out["rejections"]] == [(2, "category"),
+                                                                    (3, "channel")]  # fmt: skip
+    assert "NUL" in out["rejections"][0]["reason"]
+    assert Interaction.objects.filter(organisation=org).count() == 2

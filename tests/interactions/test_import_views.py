@@ -3,15 +3,27 @@
 import csv
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 
 from goaldesk.accounts.models import Role
+from goaldesk.interactions import importing
 from goaldesk.interactions.import_views import _display
+from goaldesk.interactions.importing import (
+    SUMMARY_REASONS,
+    ImportFileError,
+    import_files_expire,
+    import_run,
+    rejection_summary_add,
+)
 from goaldesk.interactions.models import ImportJob, Interaction
 from goaldesk.interactions.tasks import import_job_task
+from tests.core.test_tabular import workbook_without_dimension
+from tests.interactions.test_import import make_job
 
 CSV = (
     "Ticket,Kanal,Opened,Score,Notes\n"
@@ -181,3 +193,198 @@ def test_mapping_samples_show_times_and_dates_as_written():
     assert _display(dt.date(2026, 3, 7)) == "2026-03-07"
     assert _display(dt.time(9, 30)) == "09:30:00"
     assert _display(None) == "" and _display(12.5) == "12.5"
+
+
+# --- hostile and unusual files (issue 14) ----------------------------------------------------
+
+
+def upload_bytes(client, org, content, name):
+    return client.post(
+        url("start", org),
+        {"file": SimpleUploadedFile(name, content), "kind": "interactions", "preset": ""},
+    )
+
+
+def media_files(settings):
+    root = Path(settings.MEDIA_ROOT)
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def test_a_crafted_workbook_is_stored_at_once_and_checked_row_by_row_by_the_job(
+    client_as, org, settings, sheet_bytes_read
+):
+    settings.IMPORT_REJECTIONS_STORED = 100
+    rows = [(f"G-{n}", "phone", "2026-03-02 09:00") for n in range(1, 4)]
+    rows += [(f"B-{n}", "fax", "2026-03-02 09:00") for n in range(4, 50_001)]
+    content = workbook_without_dimension(["id", "channel", "created_at"], rows)
+    client = client_as(Role.MANAGER)
+
+    response = upload_bytes(client, org, content, "crafted.xlsx")
+    job = ImportJob.objects.get(organisation=org)
+    assert response.status_code == 302 and response["Location"] == url("mapping", org, job)
+    assert client.get(url("mapping", org, job)).status_code == 200
+    # The upload and the mapping page read the start of the sheet, not the 50,000 rows.
+    assert sheet_bytes_read["bytes"] < SHEET_BYTES_LIMIT
+    client.post(
+        url("mapping", org, job),
+        {"map_external_id": "id", "map_channel": "channel", "map_created_at": "created_at",
+         "action": "import"},
+    )  # fmt: skip
+
+    counts = import_job_task.call(job.pk)
+    assert counts == {"rows": 50_000, "accepted": 3, "updated": 0, "rejected": 49_997}
+    job.refresh_from_db()
+    # Only the first 100 rejected rows are stored with their values; all are summarised.
+    assert job.rejections.count() == 100
+    assert [r.row_number for r in job.rejections.order_by("row_number")[:2]] == [4, 5]
+    assert [(item["column"], item["count"]) for item in job.rejection_summary] == [
+        ("channel", 49_997)
+    ]
+    assert "fax" in job.rejection_summary[0]["reason"]
+    page = client.get(url("job", org, job)).content.decode()
+    assert "Rejected rows by reason" in page
+    assert "The first 100 of the 49,997 rejected rows are listed" in page
+
+
+SHEET_BYTES_LIMIT = 200_000
+
+
+def test_rejections_beyond_the_stored_ones_are_summarised_by_reason(org, settings, tmp_path):
+    settings.IMPORT_REJECTIONS_STORED = 2
+    path = tmp_path / "r.csv"
+    lines = ["external_id,channel,created_at,csat"]
+    lines += [f"A{n},fax,2026-03-02 09:00," for n in range(5)]  # 5 × the same reason
+    lines += [f"B{n},phone,2026-03-02 09:00,9" for n in range(3)]  # 3 × csat out of scale
+    lines += ["C,phone,2026-03-02 09:00,4"]
+    path.write_text("\n".join(lines) + "\n")
+    job = make_job(org, path)
+    import_run(job.pk, source=path, batch_size=3)  # the summary adds up across batches
+    job.refresh_from_db()
+    assert (job.accepted, job.rejected) == (1, 8)
+    assert [r.row_number for r in job.rejections.all()] == [1, 2]
+    summary = [(item["column"], item["count"]) for item in job.rejection_summary]
+    assert summary == [("channel", 5), ("csat", 3)]
+    assert "fax" in job.rejection_summary[0]["reason"]
+
+
+def test_a_summary_lists_at_most_so_many_distinct_reasons():
+    counts = {("channel", f"“x{n}” is not a channel."): 1 for n in range(SUMMARY_REASONS + 5)}
+    summary = rejection_summary_add([], counts)
+    assert len(summary) == SUMMARY_REASONS + 1
+    assert summary[0] == {"column": "channel", "reason": "other reasons", "count": 5}
+    again = rejection_summary_add(
+        summary, {("channel", "“x0” is not a channel."): 2, ("", "new"): 1}
+    )
+    assert again[:2] == [
+        {"column": "channel", "reason": "other reasons", "count": 5},
+        {"column": "channel", "reason": "“x0” is not a channel.", "count": 3},
+    ]
+    assert {"column": "", "reason": "other reasons", "count": 1} in again
+
+
+def test_an_upload_over_the_size_limit_is_refused_with_the_limit(client_as, org, settings):
+    settings.IMPORT_MAX_UPLOAD_BYTES = 1024 * 1024
+    client = client_as(Role.MANAGER)
+    big = CSV.encode() + b"A-9,phone,2026-03-02 09:30,,x\n" * 40_000  # 1.2 MB
+    response = upload_bytes(client, org, big, "big.csv")
+    assert response.status_code == 200
+    assert "larger than 1 MB" in response.content.decode()
+    assert ImportJob.objects.count() == 0 and media_files(settings) == []
+    assert upload_bytes(client, org, CSV.encode(), "small.csv").status_code == 302
+
+
+def test_the_file_is_removed_when_the_import_ends(client_as, org, settings):
+    client = client_as(Role.MANAGER)
+    upload(client, org)
+    job = ImportJob.objects.get(organisation=org)
+    client.post(url("mapping", org, job), {**MAPPING, "action": "dry_run"})
+    import_job_task.call(job.pk)
+    assert len(media_files(settings)) == 1  # a dry run keeps it for the import that follows
+    client.post(url("for_real", org, job))
+    real = ImportJob.objects.exclude(pk=job.pk).get()
+    import_job_task.call(real.pk)
+    assert media_files(settings) == []
+    job.refresh_from_db()
+    real.refresh_from_db()
+    assert not job.file and not real.file
+    assert url("for_real", org, job) not in client.get(url("job", org, job)).content.decode()
+
+
+def test_a_kept_file_expires_after_the_retention_window(client_as, org, settings):
+    client = client_as(Role.MANAGER)
+    upload(client, org)
+    job = ImportJob.objects.get(organisation=org)
+    client.post(url("mapping", org, job), {**MAPPING, "action": "dry_run"})
+    import_job_task.call(job.pk)
+    job.refresh_from_db()
+    assert import_files_expire(now=job.finished_at + dt.timedelta(hours=23)) == 0
+    assert import_files_expire(now=job.finished_at + dt.timedelta(hours=25)) == 1
+    assert media_files(settings) == []
+
+
+def test_a_header_only_file_is_refused(client_as, org, settings):
+    client = client_as(Role.MANAGER)
+    response = upload(client, org, text="Ticket,Kanal,Opened\n\n")
+    assert response.status_code == 200
+    assert "The file has no data rows" in response.content.decode()
+    assert ImportJob.objects.count() == 0 and media_files(settings) == []
+
+
+def test_a_row_over_the_field_limit_never_leaves_a_pending_job(client_as, org, settings):
+    client = client_as(Role.MANAGER)
+    huge = "y" * 1_000_001
+    # In row 2, within the preview: refused at once, nothing kept.
+    response = upload(client, org, text=f"{CSV.splitlines()[0]}\n{CSV.splitlines()[1]}\n"
+                                         f'A-2,phone,2026-03-02 09:10,4,"{huge}"\n')  # fmt: skip
+    assert response.status_code == 200 and "Row 2 cannot be read" in response.content.decode()
+    assert ImportJob.objects.count() == 0 and media_files(settings) == []
+    # Further down: the job ends FAILED with the row named, its file removed.
+    upload(client, org, text=CSV + f'A-5,phone,2026-03-02 09:10,4,"{huge}"\n')
+    job = ImportJob.objects.get(organisation=org)
+    client.post(url("mapping", org, job), {**MAPPING, "action": "import"})
+    with pytest.raises(ImportFileError):
+        import_job_task.call(job.pk)
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.FAILED and "Row 5 cannot be read" in job.error
+    assert media_files(settings) == [] and not job.file
+    assert job.rows_done == 4  # the good rows before it are kept
+    assert Interaction.objects.filter(organisation=org).count() == 3
+
+
+def test_a_job_whose_file_cannot_be_previewed_fails_and_drops_its_file(client_as, org, settings):
+    client = client_as(Role.MANAGER)
+    upload(client, org)
+    job = ImportJob.objects.get(organisation=org)
+    Path(job.file.path).write_bytes(b"Ticket\n" + "ä\n".encode("cp1252") * 10)
+    response = client.get(url("mapping", org, job))
+    assert response.status_code == 302 and response["Location"] == url("start", org)
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.FAILED and "UTF-8" in job.error
+    assert media_files(settings) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_upload_reads_the_file_outside_any_transaction(client_as, org, monkeypatch):
+    # Inside one, SQLite's write lock would be held while a large file is read.
+    seen = []
+    preview = importing.preview_table
+
+    def preview_and_note(*args, **kwargs):
+        seen.append(connection.in_atomic_block)
+        return preview(*args, **kwargs)
+
+    monkeypatch.setattr(importing, "preview_table", preview_and_note)
+    response = upload(client_as(Role.MANAGER), org)
+    assert response.status_code == 302 and seen == [False]
+    assert ImportJob.objects.filter(organisation=org).count() == 1
+
+
+def test_the_mapping_page_of_an_expired_upload_says_so(client_as, org, settings):
+    client = client_as(Role.MANAGER)
+    upload(client, org)
+    job = ImportJob.objects.get(organisation=org)
+    assert import_files_expire(now=job.created_at + dt.timedelta(hours=25)) == 1
+    response = client.get(url("mapping", org, job), follow=True)
+    assert "The uploaded file was removed" in response.content.decode()
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.FAILED and media_files(settings) == []

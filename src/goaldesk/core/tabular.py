@@ -12,8 +12,9 @@ The interactions import, the demand-history upload and the scheduling files all 
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -42,6 +43,13 @@ class Table:
     headers: list[str]
     _rows: Iterator[tuple[int, list[Any]]]
     _close: Callable[[], None] = lambda: None
+    #: set by the row stream when it stopped at `open_table`'s `max_rows`
+    _state: dict[str, bool] = field(default_factory=dict)
+
+    @property
+    def cut_short(self) -> bool:
+        """True when reading stopped at `max_rows` with more of the file unread."""
+        return self._state.get("cut_short", False)
 
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
         """(row number, values in header order) for every non-empty row.
@@ -69,7 +77,8 @@ class Table:
 def _clean_headers(raw: Sequence[Any]) -> list[str]:
     headers: list[str] = []
     for index, value in enumerate(raw, start=1):
-        name = "" if value is None else str(value).strip()
+        # A NUL character cannot be stored by PostgreSQL (the header row is kept with a job).
+        name = "" if value is None else str(value).replace("\x00", "").strip()
         name = name or f"column_{index}"
         base, n = name, 2
         while name in headers:
@@ -94,24 +103,26 @@ def _binary(source: Source) -> IO[bytes]:
     return source
 
 
-def open_table(source: Source) -> Table:
+def open_table(source: Source, *, max_rows: int | None = None) -> Table:
     """Open a CSV or XLSX file (path, binary file object or bytes) for streaming.
 
-    Raises TableError when the file is empty, not UTF-8 text, an old .xls workbook or
-    has no header row.
+    With `max_rows` the rows stop after row number `max_rows` (blank rows count), and
+    `cut_short` says whether there was more. Raises TableError when the file is empty, not
+    UTF-8 text, an old .xls workbook or has no header row.
     """
+    state: dict[str, bool] = {}
     stream = _binary(source)
     owned = not hasattr(source, "read")  # a caller's file object stays open
     head = stream.read(4)
     stream.seek(0)
     if head.startswith(b"PK\x03\x04"):
-        return _open_xlsx(stream, owned)
+        return _open_xlsx(stream, owned, max_rows, state)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         _release(stream, owned)
         raise TableError(
             _("This is an old Excel (.xls) workbook; save it as .xlsx or CSV and try again.")
         )
-    return _open_csv(stream, owned)
+    return _open_csv(stream, owned, max_rows, state)
 
 
 def _release(stream: IO[bytes], owned: bool) -> None:
@@ -125,7 +136,9 @@ def _decode_error() -> TableError:
     )
 
 
-def _open_csv(stream: IO[bytes], owned: bool) -> Table:
+def _open_csv(
+    stream: IO[bytes], owned: bool, max_rows: int | None, state: dict[str, bool]
+) -> Table:
     sample = stream.read(65536)
     stream.seek(0)
     try:
@@ -166,6 +179,9 @@ def _open_csv(stream: IO[bytes], owned: bool) -> Table:
         try:
             for values in reader:
                 number += 1
+                if max_rows is not None and number > max_rows:
+                    state["cut_short"] = True
+                    return
                 if not values or not "".join(values).strip():
                     continue
                 if len(values) < width:
@@ -184,45 +200,113 @@ def _open_csv(stream: IO[bytes], owned: bool) -> Table:
                 _("Row %(row)s cannot be read: %(error)s") % {"row": number + 1, "error": error}
             ) from error
 
-    return Table(headers=headers, _rows=rows(), _close=close)
+    return Table(headers=headers, _rows=rows(), _close=close, _state=state)
 
 
-def _open_xlsx(stream: IO[bytes], owned: bool) -> Table:
-    import openpyxl
+def _open_first_sheet(stream: IO[bytes]) -> tuple[Any, Any]:
+    """The workbook and its first worksheet (read-only), opened without scanning the sheet.
 
+    openpyxl's `load_workbook(read_only=True)` opens every sheet and, for a sheet whose XML has
+    no `<dimension>` element, parses the whole sheet just to learn its size: a small crafted
+    file then takes minutes to open. This reads the workbook's parts as `load_workbook` does,
+    but opens only the first sheet and reads a `<dimension>` only where it belongs, before
+    the data.
+    """
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    class HeadSizedSheet(ReadOnlyWorksheet):  # type: ignore[misc]
+        def _get_size(self) -> None:
+            with self._get_source() as source:
+                dimensions = _head_dimensions(source)
+            if dimensions is not None:
+                self._min_column, self._min_row, self._max_column, self._max_row = dimensions
+
+    reader = ExcelReader(stream, read_only=True, data_only=True)
+    reader.read_manifest()
+    reader.read_strings()
+    reader.read_workbook()
+    apply_stylesheet(reader.archive, reader.wb)
+    for sheet, rel in reader.parser.find_sheets():
+        if rel.target in reader.valid_files and "chartsheet" not in rel.Type:
+            return reader.wb, HeadSizedSheet(
+                reader.wb, sheet.name, rel.target, reader.shared_strings
+            )
+    reader.archive.close()
+    raise ValueError("the workbook has no worksheet")
+
+
+def _head_dimensions(source: IO[bytes]) -> tuple[int, int, int, int] | None:
+    """A sheet's (min column, min row, max column, max row) from a `<dimension>` before
+    `<sheetData>`; None without one. Stops at the start of the data, whatever follows."""
+    from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
+    from openpyxl.worksheet.dimensions import SheetDimension
+    from openpyxl.xml.functions import iterparse
+
+    for _event, element in iterparse(source, events=("start",)):
+        if element.tag == DIMENSION_TAG:
+            return cast(tuple[int, int, int, int], SheetDimension.from_tree(element).boundaries)
+        if element.tag == DATA_TAG:
+            return None
+    return None
+
+
+def _open_xlsx(
+    stream: IO[bytes], owned: bool, max_rows: int | None, state: dict[str, bool]
+) -> Table:
     try:
-        workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+        workbook, sheet = _open_first_sheet(stream)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         _release(stream, owned)
         raise TableError(
             _("The workbook cannot be opened: %(error)s") % {"error": error}
         ) from error
-    sheet = workbook.worksheets[0]
+    # Rows past a `<dimension>` that is too small are still read, as a spreadsheet program
+    # shows them; only the estimate of the number of rows uses the dimension.
+    sheet.reset_dimensions()
     iterator = sheet.iter_rows(values_only=True)
-    first = next(iterator, None)
-    if first is None or all(v is None or str(v).strip() == "" for v in first):
-        workbook.close()
-        _release(stream, owned)
-        raise TableError(_("The first sheet is empty or its first row (the header) is blank."))
-    headers = _clean_headers(first)
-    width = len(headers)
-
-    def rows() -> Iterator[tuple[int, list[Any]]]:
-        for number, cells in enumerate(iterator, start=1):
-            values = list(cells)
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-                continue
-            while len(values) > width and values[-1] is None:
-                values.pop()  # formatted but empty cells beyond the header
-            if len(values) < width:
-                values.extend([None] * (width - len(values)))
-            yield number, values
 
     def close() -> None:
         workbook.close()
         _release(stream, owned)
 
-    return Table(headers=headers, _rows=rows(), _close=close)
+    try:
+        first = next(iterator, None)
+    except Exception as error:
+        close()
+        raise TableError(
+            _("The workbook cannot be opened: %(error)s") % {"error": error}
+        ) from error
+    if first is None or all(v is None or str(v).strip() == "" for v in first):
+        close()
+        raise TableError(_("The first sheet is empty or its first row (the header) is blank."))
+    headers = _clean_headers(first)
+    width = len(headers)
+
+    def rows() -> Iterator[tuple[int, list[Any]]]:
+        number = 0
+        try:
+            for number, cells in enumerate(iterator, start=1):
+                if max_rows is not None and number > max_rows:
+                    state["cut_short"] = True
+                    return
+                values = list(cells)
+                if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                    continue
+                while len(values) > width and values[-1] is None:
+                    values.pop()  # formatted but empty cells beyond the header
+                if len(values) < width:
+                    values.extend([None] * (width - len(values)))
+                yield number, values
+        except TableError:
+            raise
+        except Exception as error:  # damaged XML or a value openpyxl cannot convert
+            raise TableError(
+                _("Row %(row)s cannot be read: %(error)s") % {"row": number + 1, "error": error}
+            ) from error
+
+    return Table(headers=headers, _rows=rows(), _close=close, _state=state)
 
 
 def count_rows(source: Source) -> int:
@@ -231,14 +315,23 @@ def count_rows(source: Source) -> int:
         return sum(1 for _row in table.rows())
 
 
+#: Bytes of an XLSX sheet's XML read to estimate its number of rows when it names no size.
+_ESTIMATE_SAMPLE_BYTES = 1 << 20
+_XML_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
+
+
 def estimate_rows(source: Source) -> int:
-    """The number of data rows, fast: exact for XLSX and for CSV without blank lines or
-    line breaks inside quoted values (which make it an overestimate)."""
+    """The number of data rows, fast (for a progress bar; a pass over the file at most).
+
+    CSV: its lines, an overestimate when it has blank lines or line breaks inside quoted
+    values. XLSX: from the sheet's `<dimension>`, else extrapolated from its first megabyte.
+    """
     stream = _binary(source)
+    owned = not hasattr(source, "read")
     try:
         if stream.read(4).startswith(b"PK\x03\x04"):
             stream.seek(0)
-            return count_rows(stream)
+            return _estimate_xlsx_rows(stream)
         stream.seek(0)
         lines = 0
         last = b"\n"
@@ -249,15 +342,65 @@ def estimate_rows(source: Source) -> int:
             lines += 1  # a last line without a line break
         return max(lines - 1, 0)
     finally:
-        _release(stream, not hasattr(source, "read"))
+        if owned:
+            stream.close()
+        else:
+            stream.seek(0)
 
 
-def sample_rows(source: Source, count: int = 3) -> tuple[list[str], list[dict[str, Any]]]:
-    """The header row and the first `count` rows as {header: value}."""
-    with open_table(source) as table:
-        samples = []
+def _estimate_xlsx_rows(stream: IO[bytes]) -> int:
+    try:
+        workbook, sheet = _open_first_sheet(stream)
+    except Exception:  # the reader says what is wrong with the file
+        return 0
+    try:
+        if sheet.max_row:
+            return max(sheet.max_row - 1, 0)
+        archive = workbook._archive
+        info = archive.getinfo(sheet._worksheet_path)
+        with archive.open(info) as xml:
+            head = xml.read(_ESTIMATE_SAMPLE_BYTES)
+        rows = len(_XML_ROW.findall(head))
+        if len(head) < _ESTIMATE_SAMPLE_BYTES:
+            return max(rows - 1, 0)
+        return max(round(rows * info.file_size / len(head)) - 1, 0)
+    finally:
+        workbook.close()
+
+
+#: Rows a preview reads at most (blank ones included) before it stops looking for data.
+PREVIEW_MAX_ROWS = 1000
+
+
+@dataclass
+class TablePreview:
+    """The start of a file: its header, its first rows as {header: value}, and whether the
+    file has no data row at all (False when the preview stopped looking)."""
+
+    headers: list[str]
+    rows: list[dict[str, Any]]
+    no_data: bool
+
+
+def preview_table(
+    source: Source, *, count: int = 3, max_rows: int = PREVIEW_MAX_ROWS
+) -> TablePreview:
+    """The header and the first `count` non-empty rows, reading at most `max_rows` rows.
+
+    Raises TableError as `open_table` does, and for a row among those read that cannot be
+    read; it never reads the rest of the file, however large.
+    """
+    with open_table(source, max_rows=max_rows) as table:
+        samples: list[dict[str, Any]] = []
         for _number, row in table.dict_rows():
             samples.append(row)
             if len(samples) >= count:
                 break
-        return table.headers, samples
+        no_data = not samples and not table.cut_short
+        return TablePreview(headers=table.headers, rows=samples, no_data=no_data)
+
+
+def sample_rows(source: Source, count: int = 3) -> tuple[list[str], list[dict[str, Any]]]:
+    """The header row and the first `count` rows as {header: value} (see `preview_table`)."""
+    preview = preview_table(source, count=count)
+    return preview.headers, preview.rows

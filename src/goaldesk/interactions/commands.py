@@ -20,11 +20,13 @@ from goaldesk.interactions.importing import (
     import_run,
     load_preset,
     mapping_for_job,
-    sample_rows,
+    no_data_error,
+    preview_table,
 )
 from goaldesk.interactions.models import ImportJob
 
-#: Rejections printed in the human summary (the JSON lists them all).
+#: Rejections printed in the human summary (the JSON lists all that the job stored, and
+#: every rejection counted by column and reason).
 SHOWN_REJECTIONS = 20
 
 
@@ -50,7 +52,10 @@ def _import(args: argparse.Namespace, *, kind: str) -> int:
         return _fail(_("The file “%(name)s” does not exist.") % {"name": args.file})
     try:
         preset = load_preset(getattr(args, "mapping", None))
-        headers, _samples = sample_rows(path, count=1)
+        preview = preview_table(path, count=1)
+        if preview.no_data:
+            raise no_data_error()
+        headers = preview.headers
         columns = guess_mapping(headers, preset, kind=kind)
         check_mapping(columns, headers, kind=kind)
     except ImportFileError as error:
@@ -110,6 +115,7 @@ def _report(job: ImportJob, *, as_json: bool) -> int:
         "rejected": job.rejected,
         "dry_run": job.dry_run,
         "rejections": rejections,
+        "rejection_summary": job.rejection_summary,
     }
     if as_json:
         print(json.dumps(result, ensure_ascii=False))
@@ -120,15 +126,20 @@ def _report(job: ImportJob, *, as_json: bool) -> int:
             _("%(rows)s rows: %(accepted)s new, %(updated)s updated, %(rejected)s rejected.")
             % {k: result[k] for k in ("rows", "accepted", "updated", "rejected")}
         )
-        for rejection in rejections[:SHOWN_REJECTIONS]:
+        shown = rejections[:SHOWN_REJECTIONS]
+        for rejection in shown:
             where = f" [{rejection['column']}]" if rejection["column"] else ""
             print(
                 _("row %(row)s%(where)s: %(reason)s")
                 % {"row": rejection["row"], "where": where, "reason": rejection["reason"]}
             )
-        if len(rejections) > SHOWN_REJECTIONS:
+        if job.rejected > len(shown):
             print(
                 _("… and %(count)s more (use --json for all).")
-                % {"count": len(rejections) - SHOWN_REJECTIONS}
+                % {"count": job.rejected - len(shown)}
             )
+        if job.rejected > len(rejections):
+            for item in job.rejection_summary:
+                where = f" [{item['column']}]" if item["column"] else ""
+                print(f"{item['count']:>10,}{where}: {item['reason']}")
     return 1 if job.rejected else 0

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
@@ -21,13 +22,14 @@ from goaldesk.interactions.importing import (
     PRESETS,
     ImportFileError,
     import_job_create,
+    import_job_fail,
+    import_job_preview,
     import_job_repeat,
     import_job_start,
     import_jobs_recent,
     import_rejected_rows_csv,
     job_columns,
     load_preset,
-    sample_rows,
 )
 from goaldesk.interactions.models import ImportJob
 from goaldesk.interactions.records import (
@@ -86,6 +88,19 @@ class UploadForm(forms.Form):
         + [(name, preset.label) for name, preset in PRESETS.items()],
     )
 
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_too_large_message())
+        return upload
+
+
+def _too_large_message() -> str:
+    return _(
+        "The file is larger than %(limit)s MB, the most this page accepts. Split it into "
+        "smaller files, or import it with the command line (goaldesk import)."
+    ) % {"limit": settings.IMPORT_MAX_UPLOAD_BYTES // (1024 * 1024)}
+
 
 def _job(request: OrgRequest, job_id: int) -> ImportJob:
     """The job, only when it belongs to the request's organisation (else 404)."""
@@ -98,7 +113,11 @@ def _job(request: OrgRequest, job_id: int) -> ImportJob:
 
 @org_view(Role.MANAGER)
 def import_start(request: OrgRequest) -> HttpResponse:
-    """Upload a file (and see the recent imports)."""
+    """Upload a file (and see the recent imports).
+
+    The request only stores the file and reads its header and first rows; the job counts
+    and checks the rest in the background.
+    """
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -126,10 +145,13 @@ def import_mapping(request: OrgRequest, job_id: int) -> HttpResponse:
     if job.state != ImportJob.State.PENDING or job.rows_done:
         return redirect("imports:job", org_slug=request.org.slug, job_id=job.pk)
     try:
-        headers, samples = sample_rows(job.file.path, count=3)
+        start = import_job_preview(job=job, count=3)
     except (ImportFileError, OSError, ValueError) as error:
-        messages.error(request, getattr(error, "message", str(error)))
+        message = getattr(error, "message", str(error))
+        import_job_fail(job=job, error=message)
+        messages.error(request, message)
         return redirect("imports:start", org_slug=request.org.slug)
+    headers, samples = start.headers, start.rows
     reviews = job.kind == ImportJob.Kind.REVIEWS
     fields = REVIEW_FIELDS if reviews else CANONICAL_FIELDS
     required = REVIEW_REQUIRED_FIELDS if reviews else REQUIRED_FIELDS

@@ -27,19 +27,34 @@ Presets:
 - A JSON file: {"columns": {field: header or [headers, first present wins]},
   "values": {field: {"source value": "canonical value"}}, "minutes_after_created": [fields]}.
 
-Running. `import_run(job_id)` counts the file's lines (for the progress bar), then reads it in batches of
-BATCH_SIZE rows. Each batch is one transaction that writes its interactions, its rejected rows
-and the job's counters (rows_done, accepted, updated, rejected): a job stopped half-way resumes
-after the last committed batch with no duplicates and no half batch. A bad value rejects its
-row only. The same external_id twice in one file: the last row wins and each later occurrence
-counts as an update (exactly as importing the rows one after another would). A dry run checks
-every row and counts what would be created or updated, records the rejections, and writes no
-interaction (an interrupted dry run starts again from the top).
+Uploading. `import_job_create` stores the file and reads only its header and first rows
+(`preview_table`: a bounded number of rows, never a whole XLSX sheet), outside any transaction;
+a file with no data row is refused. Counting and checking the rows is the job's work.
+
+Running. `import_run(job_id)` estimates the file's rows (for the progress bar), then reads it in
+batches of BATCH_SIZE rows. Each batch is one transaction that writes its interactions, its
+rejected rows and the job's counters (rows_done, accepted, updated, rejected, the summary): a
+job stopped half-way resumes after the last committed batch with no duplicates and no half
+batch. A bad value — or anything else a row raises while it is read and checked — rejects its
+row only; a row the reader cannot read at all (a field over the CSV limit, damaged XML) fails
+the job after the rows before it are written. The first IMPORT_REJECTIONS_STORED rejected rows
+are stored with their values (each cut to RAW_VALUE_CHARS characters); every rejection is
+counted in the job's `rejection_summary` by column and reason. The same external_id twice in
+one file: the last row wins and each later occurrence counts as an update (exactly as importing
+the rows one after another would). A dry run checks every row and counts what would be created
+or updated, records the rejections, and writes no interaction (an interrupted dry run starts
+again from the top).
+
+Files. An uploaded file is removed when its import is done, or at once when it cannot be read;
+a dry run keeps it for the import that may follow and a failed job for a retry, until
+IMPORT_FILE_RETENTION_HOURS after they ended (`import_files_expire`, run at each upload and
+after each import).
 
 The job's `mapping` JSON holds {canonical field: header} and, under keys starting with "_",
 the preset's name, value translations and the file's header row.
 """
 
+import contextlib
 import datetime as dt
 import io
 import json
@@ -51,7 +66,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -60,9 +78,10 @@ from goaldesk.core.jobs import job_heartbeat, job_mark_done, job_mark_failed, jo
 from goaldesk.core.tabular import (
     Source,
     TableError,
+    TablePreview,
     estimate_rows,
     open_table,
-    sample_rows,
+    preview_table,
 )
 from goaldesk.interactions.models import ImportJob, ImportRejection, Review
 from goaldesk.interactions.records import (
@@ -431,6 +450,12 @@ class RowConverter:
                 % {"found": len(values), "expected": self.width},
             )
         raw: dict[str, Any] = {f: values[i] for f, i in self.positions}
+        for field_name, value in raw.items():
+            if type(value) is str and "\x00" in value:
+                # PostgreSQL cannot store it, and no source system means it.
+                raise RecordError(
+                    field_name, _("The value contains a NUL character (0x00), which is not text.")
+                )
         for field_name, translation in self.values.items():
             value = raw.get(field_name)
             if isinstance(value, str):
@@ -463,8 +488,13 @@ class RowConverter:
             raw[field_name] = created + dt.timedelta(minutes=minutes)
 
 
+#: Characters of each value a stored rejected row keeps (a runaway field can be a megabyte).
+RAW_VALUE_CHARS = 1000
+
+
 def _raw_row(headers: Sequence[str], values: Sequence[Any]) -> dict[str, Any]:
-    """A row as JSON-safe {header: text}, for the rejected-rows table and download."""
+    """A row as JSON-safe {header: text}, for the rejected-rows table and download; long
+    texts are cut to RAW_VALUE_CHARS characters."""
     row: dict[str, Any] = {}
     for i, value in enumerate(values):
         key = headers[i] if i < len(headers) else f"column_{i + 1}"
@@ -472,9 +502,21 @@ def _raw_row(headers: Sequence[str], values: Sequence[Any]) -> dict[str, Any]:
             row[key] = ""
         elif isinstance(value, dt.datetime | dt.date | dt.time):
             row[key] = value.isoformat()
+        elif isinstance(value, int | float | bool):
+            row[key] = value
         else:
-            row[key] = value if isinstance(value, str | int | float | bool) else str(value)
+            row[key] = _storable(str(value)[:RAW_VALUE_CHARS])
     return row
+
+
+def _storable(text: str) -> str:
+    """`text` with any NUL character (which PostgreSQL cannot store) shown as U+FFFD."""
+    return text.replace("\x00", "\ufffd")
+
+
+def no_data_error() -> ImportFileError:
+    """The error of a file that has a header but no data row."""
+    return ImportFileError(_("The file has no data rows: only a header."))
 
 
 # --- jobs -----------------------------------------------------------------------------------
@@ -487,7 +529,6 @@ def _enqueue(job: ImportJob) -> None:
     transaction.on_commit(lambda: import_job_task.enqueue(job_id))
 
 
-@transaction.atomic
 def import_job_create(
     *,
     organisation: Any,
@@ -498,8 +539,12 @@ def import_job_create(
 ) -> ImportJob:
     """Store an uploaded file as a new (pending) job with a guessed mapping.
 
-    Raises ImportFileError (and keeps nothing) when the file cannot be read.
+    Reads only the file's header and first rows (`preview_table`), outside any transaction:
+    a large or crafted file never holds the database while it is read; counting its rows is
+    the job's work. Raises ImportFileError (and keeps nothing) when the file cannot be read
+    or has no data rows.
     """
+    import_files_expire()
     preset = preset or Preset(name="", label="")
     job = ImportJob(
         organisation=organisation,
@@ -509,12 +554,14 @@ def import_job_create(
     )
     job.file.save(Path(upload.name).name, upload, save=False)
     try:
-        headers, _samples = sample_rows(job.file.path, count=1)
+        preview = preview_table(job.file.path)
+        if preview.no_data:
+            raise no_data_error()
     except ImportFileError:
         job.file.delete(save=False)
         raise
     job.mapping = mapping_for_job(
-        guess_mapping(headers, preset, kind=kind), preset=preset, headers=headers
+        guess_mapping(preview.headers, preset, kind=kind), preset=preset, headers=preview.headers
     )
     job.save()
     return job
@@ -553,14 +600,31 @@ def import_job_repeat(*, job: ImportJob, created_by: Any = None) -> ImportJob:
     return new_job
 
 
+def import_job_preview(*, job: ImportJob, count: int = 3) -> TablePreview:
+    """The header and first `count` rows of a job's file (see `preview_table`).
+
+    Raises ImportFileError when the file cannot be read or is no longer kept.
+    """
+    source = _job_source(job)
+    try:
+        return preview_table(source, count=count)
+    finally:
+        if hasattr(source, "read"):
+            cast(Any, source).close()
+
+
 def _job_source(job: ImportJob) -> Source:
-    if not job.file and Path(job.original_name).is_absolute():
-        # A command-line import keeps no copy: retried from the page, the worker reads the
-        # file where the command read it (`goaldesk import` stores its absolute path).
-        return job.original_name
+    if not job.file:
+        if Path(job.original_name).is_absolute():
+            # A command-line import keeps no copy: retried from the page, the worker reads the
+            # file where the command read it (`goaldesk import` stores its absolute path).
+            return job.original_name
+        raise ImportFileError(
+            _("The uploaded file was removed after the import ended; upload it again.")
+        )
     try:
         return job.file.path
-    except (NotImplementedError, ValueError):
+    except NotImplementedError:
         return job.file.open("rb")
 
 
@@ -574,12 +638,15 @@ def import_run(
     """Run (or resume) an import job; return it finished.
 
     `source` overrides the job's stored file (the command line imports a file in place).
-    `progress(job)` is called after each committed batch. On an unreadable file the job is
-    marked failed and ImportFileError is raised; any other error marks it failed and propagates.
+    `progress(job)` is called after each committed batch. A row that cannot be read or
+    written is rejected on its own; on an unreadable file (or one without data rows) the job
+    is marked failed and ImportFileError is raised; any other error marks it failed and
+    propagates. The uploaded file is removed when it can serve no more (`import_file_release`).
     """
     job = ImportJob.objects.select_related("organisation").get(pk=job_id)
     if job.state == ImportJob.State.DONE:
         return job
+    opened = source is None
     try:
         if source is None:
             source = _job_source(job)
@@ -590,8 +657,57 @@ def import_run(
     except BaseException as error:
         message = error.message if isinstance(error, ImportFileError) else repr(error)
         job_mark_failed(job=job, error=message)
+        if isinstance(error, ImportFileError):
+            import_file_release(job=job)  # no retry can read it
         raise
+    finally:
+        if opened and hasattr(source, "read"):
+            cast(Any, source).close()
+    if not job.dry_run:
+        import_file_release(job=job)  # a dry run keeps it for the import that may follow
+    # Tidying only: on an error the next upload or import tries again.
+    with contextlib.suppress(DatabaseError, OSError), transaction.atomic():
+        import_files_expire()
     return job
+
+
+def import_job_fail(*, job: ImportJob, error: str) -> None:
+    """Mark a job whose file turned out unusable failed with `error`, its file removed."""
+    job_mark_failed(job=job, error=error)
+    import_file_release(job=job)
+
+
+def import_file_release(*, job: ImportJob) -> None:
+    """Remove the job's uploaded file unless another job still needs it (a queued or
+    running import of the same file); every job that named it then names none."""
+    name = job.file.name
+    if not name:
+        return
+    waiting = ImportJob.objects.filter(
+        file=name, state__in=[ImportJob.State.PENDING, ImportJob.State.RUNNING]
+    ).exclude(pk=job.pk)
+    if waiting.exists():
+        return
+    job.file.storage.delete(name)
+    ImportJob.objects.filter(file=name).update(file="")
+    job.file.name = ""
+
+
+def import_files_expire(*, now: dt.datetime | None = None) -> int:
+    """Remove the files kept for a retry or after a dry run, and of uploads never started,
+    once IMPORT_FILE_RETENTION_HOURS have passed since the job ended (or was uploaded);
+    return how many were removed."""
+    limit = (now or timezone.now()) - dt.timedelta(hours=settings.IMPORT_FILE_RETENTION_HOURS)
+    expired = ImportJob.objects.exclude(file="").filter(
+        Q(state__in=[ImportJob.State.DONE, ImportJob.State.FAILED], finished_at__lt=limit)
+        | Q(state=ImportJob.State.PENDING, rows_done=0, started_at=None, created_at__lt=limit)
+    )
+    removed = 0
+    for job in expired.only("pk", "file"):
+        if job.file.name:
+            import_file_release(job=job)
+            removed += 1
+    return removed
 
 
 def _run(
@@ -601,6 +717,7 @@ def _run(
         # A dry run keeps no interactions, so it cannot know what its earlier batches saw.
         job.rejections.all().delete()
         job.rows_done = job.accepted = job.updated = job.rejected = 0
+        job.rejection_summary = []
     if job.rows_total is None or job.rows_done == 0:
         job.rows_total = estimate_rows(source)  # made exact when the job ends
     job_mark_running(
@@ -611,12 +728,13 @@ def _run(
         accepted=job.accepted,
         updated=job.updated,
         rejected=job.rejected,
+        rejection_summary=job.rejection_summary,
     )
 
     with open_table(source) as table:
         check_mapping(job_columns(job), table.headers, kind=job.kind)
         converter = RowConverter(job, table.headers)
-        batch = _Batch(job, converter, table.headers)
+        batch = _Batch(job, converter, table.headers, kept=_KeptRejections(job))
         rows = table.rows()
         for _row in zip(range(job.rows_done), rows, strict=False):
             pass  # committed by an earlier run
@@ -630,22 +748,73 @@ def _run(
                 return prepare(cast(InteractionData, parse(values)))
 
         committer = _Committer.start(job, progress)
+        seen_rows = job.rows_done
         try:
-            for number, values in rows:
-                try:
-                    batch.records.append(convert(values))
-                except RecordError as error:
-                    batch.reject(number, values, error)
-                batch.size += 1
-                if batch.size >= batch_size:
+            try:
+                for number, values in rows:
+                    seen_rows += 1
+                    try:
+                        batch.records.append(convert(values))
+                    except RecordError as error:
+                        batch.reject(number, values, error)
+                    except Exception as error:  # a value no check foresaw: its row only
+                        batch.reject(number, values, _unexpected(error))
+                    batch.size += 1
+                    if batch.size >= batch_size:
+                        committer.submit(batch)
+                        batch = batch.next()
+            except ImportFileError:
+                # The rows before the one that cannot be read are imported all the same.
+                if batch.size:
                     committer.submit(batch)
-                    batch = batch.next()
+                raise
             if batch.size:
                 committer.submit(batch)
         finally:
             committer.finish()
+    if not seen_rows:
+        raise no_data_error()
 
     job_mark_done(job=job, rows_total=job.rows_done)
+
+
+def _unexpected(error: Exception) -> RecordError:
+    """The rejection of a row whose reading or checking raised something unforeseen."""
+    return RecordError("", _("This row cannot be imported: %(error)s") % {"error": error})
+
+
+#: Distinct (column, reason) pairs a job's summary lists; later ones count as "other".
+SUMMARY_REASONS = 100
+
+
+class _KeptRejections:
+    """How many rejected rows the job stores with their values (the first
+    IMPORT_REJECTIONS_STORED); the rest are only counted in the job's summary."""
+
+    def __init__(self, job: ImportJob) -> None:
+        self.limit = settings.IMPORT_REJECTIONS_STORED
+        self.stored = job.rejections.count() if job.rejected else 0
+
+    def take(self) -> bool:
+        if self.stored >= self.limit:
+            return False
+        self.stored += 1
+        return True
+
+
+def rejection_summary_add(
+    summary: list[dict[str, Any]], counts: Mapping[tuple[str, str], int]
+) -> list:
+    """`summary` ([{column, reason, count}], most frequent first) with `counts` added; past
+    SUMMARY_REASONS distinct reasons, a new one counts under its column's "other reasons"."""
+    merged = {(item["column"], item["reason"]): item["count"] for item in summary}
+    for (column, reason), count in counts.items():
+        key = (column, reason)
+        if key not in merged and len(merged) >= SUMMARY_REASONS:
+            key = (column, _("other reasons"))
+        merged[key] = merged.get(key, 0) + count
+    ordered = sorted(merged.items(), key=lambda item: (-item[1], item[0]))
+    return [{"column": c, "reason": r, "count": n} for (c, r), n in ordered]
 
 
 def _tune_connection() -> None:
@@ -739,8 +908,14 @@ class _Batch:
         headers: Sequence[str],
         writer: InteractionWriter | None = None,
         seen: set[str] | None = None,
+        *,
+        kept: _KeptRejections,
     ) -> None:
         self.job = job
+        self.kept = kept
+        #: (column, reason) → rejected rows of this batch
+        self.reasons: dict[tuple[str, str], int] = {}
+        self.rejected = 0
         self.converter = converter
         self.headers = headers
         self.writer = writer or (
@@ -755,16 +930,23 @@ class _Batch:
         self.size = 0
 
     def next(self) -> "_Batch":
-        return _Batch(self.job, self.converter, self.headers, self.writer, self.seen)
+        return _Batch(
+            self.job, self.converter, self.headers, self.writer, self.seen, kept=self.kept
+        )
 
     def reject(self, number: int, values: Sequence[Any], error: RecordError) -> None:
         column = self.converter.header_of(error.column) if error.column else ""
+        key = column, reason = _storable(column[:100]), _storable(str(error.reason))
+        self.reasons[key] = self.reasons.get(key, 0) + 1
+        self.rejected += 1
+        if not self.kept.take():
+            return
         self.rejections.append(
             ImportRejection(
                 job_id=self.job.pk,
                 row_number=number,
-                column=column[:100],
-                reason=error.reason,
+                column=column,
+                reason=reason,
                 raw=_raw_row(self.headers, values),
             )
         )
@@ -808,12 +990,17 @@ def _commit_batch(batch: _Batch) -> None:
         job.rows_done += batch.size
         job.accepted += created
         job.updated += updated
-        job.rejected += len(batch.rejections)
+        job.rejected += batch.rejected
+        if batch.reasons:
+            job.rejection_summary = rejection_summary_add(
+                job.rejection_summary or [], batch.reasons
+            )
         ImportJob.objects.filter(pk=job.pk).update(
             rows_done=job.rows_done,
             accepted=job.accepted,
             updated=job.updated,
             rejected=job.rejected,
+            rejection_summary=job.rejection_summary,
         )
 
 

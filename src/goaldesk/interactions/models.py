@@ -190,6 +190,11 @@ class ImportJob(BackgroundJob):
     accepted = models.PositiveIntegerField(default=0, help_text="new rows")
     updated = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
+    #: every rejected row counted by (column, reason), most frequent first: only the first
+    #: IMPORT_REJECTIONS_STORED rejected rows are stored (with their values) one by one
+    rejection_summary = models.JSONField(
+        default=list, blank=True, help_text="[{column, reason, count}]"
+    )
 
     progress_dom_id = "import-progress"
     progress_label = _("Import progress")
