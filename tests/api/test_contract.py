@@ -117,3 +117,114 @@ def test_api_keeps_its_contract(case, org, rows, tokens):
             case.path_parameters[name] = pk
     token = tokens["read"] if case.method.upper() == "GET" else tokens["write"]
     case.call_and_validate(headers={"Authorization": f"Bearer {token}"})
+
+
+# The findings of the first run, one by one (each failed before the fix).
+
+LEVEL = "/api/v1/orgs/tehran/level"
+
+
+def test_the_schema_marks_required_parameters_and_fields_as_required():
+    paths = schema.raw_schema["paths"]
+    level = paths["/api/v1/orgs/{slug}/level"]["get"]
+    kpis = paths["/api/v1/orgs/{slug}/metrics/kpis"]["get"]
+    create = paths["/api/v1/orgs/{slug}/goals"]["post"]
+    assert {"from", "to"} <= required_names(level)
+    assert {"from", "to"} <= required_names(kpis)
+    assert required_names(create) >= {
+        "title",
+        "metric",
+        "baseline_from",
+        "baseline_to",
+        "target",
+        "start",
+        "deadline",
+        "business_goal",
+        "reason",
+    }
+
+
+def test_a_422_names_every_bad_field(org, viewer_api):
+    response = viewer_api.get(LEVEL, {"from": "yesterday", "to": "2026-13-40"})
+    assert response.status_code == 422
+    assert [d["field"] for d in response.json()["detail"]] == ["from", "to"]
+
+    response = viewer_api.get(
+        "/api/v1/orgs/tehran/interactions", {"channel": "pigeon", "status": "lost", "limit": "0"}
+    )
+    assert [d["field"] for d in response.json()["detail"]] == ["channel", "status", "limit"]
+
+
+def test_one_interaction_with_several_bad_values_names_each(org, api):
+    body = {
+        "external_id": "V-1",
+        "channel": "walk_in",
+        "created_at": "2026-03-02T09:00:00",
+        "csat": 9,
+        "nps": 11,
+    }
+    response = api.post("/api/v1/orgs/tehran/interactions", body)
+    assert response.status_code == 422
+    assert [d["field"] for d in response.json()["detail"]] == ["csat", "nps"]
+
+
+def test_an_objective_is_done_only_with_a_real_boolean(org, api):
+    objective = objective_make(goal_make(org))
+    url = f"/api/v1/orgs/tehran/objectives/{objective.pk}"
+    for not_a_boolean in (0, 1, "true", "yes"):
+        response = api.client.patch(
+            url, {"done": not_a_boolean}, content_type="application/json", headers=api.headers
+        )
+        assert response.status_code == 422, not_a_boolean
+        assert response.json()["detail"][0]["field"] == "done"
+    objective.refresh_from_db()
+    assert objective.done is False
+
+
+def test_a_forecast_body_must_be_an_object(org, api):
+    for body in ([None, None], [], "30", 30, None):
+        response = api.post("/api/v1/orgs/tehran/workforce/forecasts", body)
+        assert response.status_code == 422, body
+        assert response.json()["detail"][0]["field"] == "body"
+    assert not ForecastRun.objects.filter(organisation=org).exists()
+
+
+def test_a_body_that_is_not_json_answers_422_in_json(org, api):
+    response = api.client.post(
+        "/api/v1/orgs/tehran/workforce/forecasts",
+        b"\x00{not json",
+        content_type="application/json",
+        headers=api.headers,
+    )
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response.json() == {
+        "detail": [{"field": "body", "message": "The request body is not valid JSON."}]
+    }
+
+
+def test_every_method_answered_on_interactions_bulk_is_documented(org, viewer_api):
+    documented = set(schema.raw_schema["paths"]["/api/v1/orgs/{slug}/interactions/bulk"])
+    response = viewer_api.client.options(
+        "/api/v1/orgs/tehran/interactions/bulk", headers=viewer_api.headers
+    )
+    answered = {m.strip().lower() for m in response["Allow"].split(",")}
+    assert answered == documented == {"get", "post"}
+
+
+def test_an_external_id_with_a_line_break_gets_the_api_404_in_json(org, viewer_api):
+    response = viewer_api.get("/api/v1/orgs/tehran/interactions/a%0Ab")
+    assert response.status_code == 404
+    assert response.json()["detail"] == "There is no interaction with the external_id “a\nb”."
+
+
+def test_the_staffing_calculator_refuses_a_load_it_would_search_for_minutes(org, viewer_api):
+    url = "/api/v1/orgs/tehran/workforce/staffing"
+    # 1e9 contacts of 300 s in 30 min: 166,666,667 Erlangs.
+    response = viewer_api.get(url, {"volume": "1e9", "aht_seconds": "300"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"] == "volume"
+    # 10,000 Erlangs exactly (60,000 contacts of 300 s in 30 min) is still answered.
+    response = viewer_api.get(url, {"volume": "60000", "aht_seconds": "300"})
+    assert response.status_code == 200
+    assert response.json()["offered_load"] == 10_000

@@ -27,6 +27,9 @@ from goaldesk.interactions.models import Channel
 
 router = Router(tags=["workforce"])
 
+#: The most work (in Erlangs: agents busy all interval) the staffing calculator takes on.
+MAX_OFFERED_LOAD = 10_000
+
 #: The `channel` filter: empty (every channel) or one channel.
 ChannelText = Annotated[
     str, WithJsonSchema({"type": "string", "enum": ["", *Channel.values], "default": ""})
@@ -293,6 +296,19 @@ def staffing(
     """Erlang C (Erlang A with `patience_seconds`; chat slots with `concurrency` > 1).
     Fractions are 0–1; `target_seconds` defaults to the organisation's answer-time target."""
     organisation = organisation_for(request, slug)
+    if volume > 0 and aht_seconds > 0 and interval_minutes > 0:
+        # The search for the agent count takes time in proportion to the load: bound it, so
+        # that one request cannot hold a worker for minutes.
+        offered_load = volume * aht_seconds / (interval_minutes * 60)
+        if not offered_load <= MAX_OFFERED_LOAD:
+            raise FieldInvalid(
+                "volume",
+                _(
+                    "This is more work than %(max)s agents can do in one interval; "
+                    "calculate smaller groups (a channel or a team at a time)."
+                )
+                % {"max": MAX_OFFERED_LOAD},
+            )
     try:
         result = required_agents(
             volume=volume,
