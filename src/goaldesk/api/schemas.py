@@ -74,12 +74,18 @@ class InteractionIn(BodyIn):
 
 
 class BulkIn(BaseModel):
-    # Items are checked one by one (so one bad record does not sink the others); the schema
-    # still documents their shape.
+    # Records are checked one by one, so that one bad record does not sink the others: a record
+    # that is not an InteractionIn object is reported in the result's `errors`, not refused
+    # with the request. So the schema accepts any item and says what a good one is.
     records: list[Any] = Field(
         ...,
-        description="up to 5,000 interactions, each shaped as InteractionIn",
-        json_schema_extra={"items": InteractionIn.model_json_schema()},
+        description="up to 5,000 interactions, each an object shaped as InteractionIn",
+        json_schema_extra={
+            "items": {
+                "description": "an interaction shaped as InteractionIn; a record that is not "
+                "is reported in `errors` with its index and not written"
+            }
+        },
     )
 
 
