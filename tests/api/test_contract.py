@@ -63,6 +63,8 @@ def _resolve(node: dict) -> dict:
 def required_names(definition: dict) -> set[str]:
     """The parameters and top-level body fields an operation's schema marks as required."""
     names = {p["name"] for p in definition.get("parameters", []) if p.get("required")}
+    if definition.get("requestBody", {}).get("required"):
+        names.add("body")
     for media in definition.get("requestBody", {}).get("content", {}).values():
         names |= set(_resolve(media.get("schema", {})).get("required", []))
     return names
