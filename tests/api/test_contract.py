@@ -19,7 +19,9 @@ import json
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from goaldesk.accounts.models import Role
@@ -111,6 +113,17 @@ def rows(org):
 
 
 @pytest.fixture
+def test_connection_kept():
+    """Requests go through the plain WSGI handler, which closes the database connection after
+    each request; keep it open, as Django's test client does, so the test transaction lives."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
 def tokens(org):
     return {"read": make_token(org, Role.VIEWER), "write": make_token(org, Role.MANAGER)}
 
@@ -123,7 +136,7 @@ def tokens(org):
     database=None,
     suppress_health_check=list(HealthCheck),
 )
-def test_api_keeps_its_contract(case, org, rows, tokens):
+def test_api_keeps_its_contract(case, org, rows, tokens, test_connection_kept):
     # Point the request at the test organisation and its rows; an id the generator made
     # invalid on purpose (not a whole number) stays, to check that it is refused.
     case.path_parameters["slug"] = org.slug
