@@ -1,19 +1,22 @@
 """Errors the API answers with, all as JSON.
 
-422 bodies name the field: `{"detail": [{"field": "created_at", "message": "…"}]}` — the same
-field names and messages as an import's rejected rows. An unexpected exception (a bug) is
+422 bodies name every bad field: `{"detail": [{"field": "created_at", "message": "…"}, …]}` —
+the same field names and messages as an import's rejected rows. A body that is not JSON at all
+is invalid input too, so it also answers 422 (field `body`). An unexpected exception (a bug) is
 logged as Django logs a server error and answered `{"detail": "…"}` with 500, so a client never
 gets an HTML page.
 """
 
-from collections.abc import Iterable
-from typing import Any
+import json
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.log import log_response
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from goaldesk.interactions.records import CANONICAL_FIELDS
 
@@ -44,6 +47,61 @@ class FieldInvalid(Exception):
         self.message = message
 
 
+class FieldsInvalid(Exception):
+    """Several request values that cannot be used, reported together in one 422."""
+
+    def __init__(self, problems: list[FieldInvalid]) -> None:
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+T = TypeVar("T")
+
+
+class FieldChecks:
+    """Collects the FieldInvalid of several checks so one 422 names every bad field.
+
+    `take(check, …)` runs a check and returns its value, or None after noting its problem;
+    `done()` raises FieldsInvalid when anything was noted.
+    """
+
+    def __init__(self) -> None:
+        self.problems: list[FieldInvalid] = []
+
+    def take(self, check: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        try:
+            return check(*args, **kwargs)
+        except FieldInvalid as problem:
+            self.add(problem)
+            return None
+
+    def add(self, problem: FieldInvalid) -> None:
+        self.problems.append(problem)
+
+    def failed(self, field: str) -> bool:
+        return any(p.field == field for p in self.problems)
+
+    def done(self) -> None:
+        if len(self.problems) == 1:
+            raise self.problems[0]
+        if self.problems:
+            raise FieldsInvalid(self.problems)
+
+
+class BodyNotJson(ValueError):
+    """The request body could not be read as JSON."""
+
+
+class JsonParser(Parser):
+    """ninja's JSON parser, with a failure the error handlers can tell from other 400s."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        try:
+            return json.loads(request.body)
+        except ValueError as error:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+            raise BodyNotJson(str(error)) from error
+
+
 def unknown_field_message(field: str) -> str:
     return _("“%(field)s” is not a field of an interaction. The fields are: %(fields)s.") % {
         "field": field,
@@ -61,14 +119,24 @@ def _field_of(loc: Iterable[Any]) -> str:
 
 def _message_for(error: dict[str, Any], field: str) -> str:
     kind = error.get("type", "")
+    loc = [str(p) for p in error.get("loc", ())]
     if kind == "extra_forbidden":
         return unknown_field_message(field)
-    if kind == "missing":
-        return _("This field is required.")
     if field == "body":
         return _("The request body must be a JSON object.")
-    if error.get("loc", ("",))[0] == "body":
+    if kind in ("missing", "string_too_short") or error.get("input", ...) is None:
+        return _("This field is required.")
+    if loc and loc[0] == "body" and loc[-1] in ("str", "int", "float"):
+        # One member of a union such as "text, a number or null" (schemas.Scalar).
         return _("Expected text, a number or null.")
+    if kind == "bool_type":
+        return _("Expected true or false.")
+    if kind == "int_type":
+        return _("Expected a whole number.")
+    if kind in ("float_type", "int_from_float"):
+        return _("Expected a number.")
+    if kind == "string_type":
+        return _("Expected text.")
     return _("This value is not valid.")
 
 
@@ -77,6 +145,26 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return api.create_response(
             request, {"detail": [{"field": exc.field, "message": exc.message}]}, status=422
         )
+
+    def fields_invalid(request: HttpRequest, exc: Any) -> HttpResponse:
+        return api.create_response(
+            request,
+            {"detail": [{"field": p.field, "message": p.message} for p in exc.problems]},
+            status=422,
+        )
+
+    def http_error(request: HttpRequest, exc: Any) -> HttpResponse:
+        if isinstance(exc.__cause__, BodyNotJson):
+            return api.create_response(
+                request,
+                {
+                    "detail": [
+                        {"field": "body", "message": _("The request body is not valid JSON.")}
+                    ]
+                },
+                status=422,
+            )
+        return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
     def validation_error(request: HttpRequest, exc: Any) -> HttpResponse:
         detail: list[dict[str, str]] = []
@@ -131,5 +219,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(Exception, server_error)
     api.add_exception_handler(FieldInvalid, field_invalid)
     api.add_exception_handler(TokenThrottled, token_throttled)
+    api.add_exception_handler(FieldsInvalid, fields_invalid)
+    api.add_exception_handler(HttpError, http_error)
     api.add_exception_handler(ValidationError, validation_error)
     api.add_exception_handler(AuthenticationError, unauthenticated)

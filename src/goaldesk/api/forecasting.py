@@ -5,18 +5,19 @@ Viewer tokens read; starting a forecast needs a manager token (or a manager's se
 
 import datetime as dt
 import math
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
+from pydantic import Field, StrictInt, WithJsonSchema
 
 from goaldesk.accounts.models import today_in
 from goaldesk.api.auth import caller_of, organisation_for
-from goaldesk.api.errors import FieldInvalid
+from goaldesk.api.errors import FieldChecks, FieldInvalid
 from goaldesk.api.params import parse_date
-from goaldesk.api.schemas import ErrorList, Message
+from goaldesk.api.schemas import BodyIn, ErrorList, Message, OptionalDateText
 from goaldesk.engine import InputError, required_agents
 from goaldesk.forecasting.models import ForecastInterval, ForecastRun, RequirementInterval
 from goaldesk.forecasting.selectors import forecast_run_latest, peaks_for
@@ -26,12 +27,22 @@ from goaldesk.interactions.models import Channel
 
 router = Router(tags=["workforce"])
 
+#: The most work (in Erlangs: agents busy all interval) the staffing calculator takes on.
+MAX_OFFERED_LOAD = 10_000
+
+#: The `channel` filter: empty (every channel) or one channel.
+ChannelText = Annotated[
+    str, WithJsonSchema({"type": "string", "enum": ["", *Channel.values], "default": ""})
+]
+
 _ERRORS = {401: Message, 403: Message, 404: Message, 422: ErrorList}
 
 
-class ForecastIn(Schema):
-    interval_minutes: int = 30
-    horizon_days: int = 28
+class ForecastIn(BodyIn):
+    interval_minutes: StrictInt = Field(30, json_schema_extra={"enum": [15, 30, 60]})
+    horizon_days: StrictInt = Field(
+        28, json_schema_extra={"minimum": 1, "maximum": MAX_HORIZON_DAYS}
+    )
 
 
 def _finite(value: float | None) -> float | None:
@@ -77,13 +88,19 @@ def forecast_start(request: HttpRequest, slug: str, body: ForecastIn):
     (pending, running, done, failed) and `percent`.
     """
     organisation = organisation_for(request, slug, write=True)
+    checks = FieldChecks()
     if body.interval_minutes not in (15, 30, 60):
-        raise FieldInvalid("interval_minutes", _("The interval must be 15, 30 or 60 minutes."))
-    if not 1 <= body.horizon_days <= MAX_HORIZON_DAYS:
-        raise FieldInvalid(
-            "horizon_days",
-            _("The horizon must be between 1 and %(max)s days.") % {"max": MAX_HORIZON_DAYS},
+        checks.add(
+            FieldInvalid("interval_minutes", _("The interval must be 15, 30 or 60 minutes."))
         )
+    if not 1 <= body.horizon_days <= MAX_HORIZON_DAYS:
+        checks.add(
+            FieldInvalid(
+                "horizon_days",
+                _("The horizon must be between 1 and %(max)s days.") % {"max": MAX_HORIZON_DAYS},
+            )
+        )
+    checks.done()
     run = forecast_run_create(
         organisation=organisation,
         interval_minutes=body.interval_minutes,
@@ -110,7 +127,7 @@ def forecast_run(request: HttpRequest, slug: str, run_id: int):
     response={200: dict[str, Any], **_ERRORS},
     summary="The latest forecast",
 )
-def forecast_latest(request: HttpRequest, slug: str, channel: str = ""):
+def forecast_latest(request: HttpRequest, slug: str, channel: ChannelText = ""):
     """The latest finished forecast: each channel's chosen method and every method's backtest
     WAPE and MASE, and the intervals with demand (start, channel, forecast, lower, upper; an
     interval not listed forecasts 0). `run` is null when there is no forecast yet."""
@@ -145,16 +162,24 @@ def forecast_latest(request: HttpRequest, slug: str, channel: str = ""):
     response={200: dict[str, Any], **_ERRORS},
     summary="Agents needed per interval",
 )
-def requirements(request: HttpRequest, slug: str, week_start: str | None = None, channel: str = ""):
+def requirements(
+    request: HttpRequest,
+    slug: str,
+    week_start: OptionalDateText = None,
+    channel: ChannelText = "",
+):
     """The latest plan's requirement for the 7 days from `week_start` (default: the forecast's
     first day): per interval and channel the agents needed, with shrinkage, and the expected
     service level, ASA (seconds), occupancy and P(wait) (fractions) with that many."""
     organisation = organisation_for(request, slug)
-    channel = _channel(channel)
+    checks = FieldChecks()
+    channel = checks.take(_channel, channel) or ""
+    week_first_day = checks.take(parse_date, week_start, "week_start")
+    checks.done()
     run = forecast_run_latest(organisation=organisation)
     if run is None:
         return {"run": None, "interval_minutes": None, "intervals": []}
-    first_day = parse_date(week_start, "week_start") or run.first_day
+    first_day = week_first_day or run.first_day
     if first_day is None:  # a run that forecast nothing has no first day
         return {"run": run.pk, "interval_minutes": run.interval_minutes, "intervals": []}
     tz = organisation.tzinfo
@@ -195,21 +220,26 @@ def requirements(request: HttpRequest, slug: str, week_start: str | None = None,
 def peaks(
     request: HttpRequest,
     slug: str,
-    date_from: str | None = Query(None, alias="from"),
-    date_to: str | None = Query(None, alias="to"),
-    channel: str = "",
+    date_from: OptionalDateText = Query(None, alias="from"),  # noqa: B008 - ninja reads the alias from it
+    date_to: OptionalDateText = Query(None, alias="to"),  # noqa: B008 - ninja reads the alias from it
+    channel: ChannelText = "",
 ):
     """Interactions of the days `from`..`to` (default: the last 8 weeks). `heatmap`
     rows follow `weekday_order` (ISO weekdays, the organisation's week: the day after its
     weekend first); values are mean contacts per hour, holidays left out."""
     organisation = organisation_for(request, slug)
-    channel = _channel(channel)
-    last = parse_date(date_to, "to") or today_in(organisation) - dt.timedelta(days=1)
-    first = parse_date(date_from, "from") or last - dt.timedelta(days=55)
-    if first > last:
-        raise FieldInvalid("from", _("The first day is after the last day."))
-    if (last - first).days > 366:
-        raise FieldInvalid("from", _("The period may be at most a year."))
+    checks = FieldChecks()
+    channel = checks.take(_channel, channel) or ""
+    last = checks.take(parse_date, date_to, "to") or today_in(organisation) - dt.timedelta(days=1)
+    first = checks.take(parse_date, date_from, "from") or last - dt.timedelta(days=55)
+    # The period is judged only from dates that were read (not from a default that
+    # stands in for a bad one).
+    if not (checks.failed("from") or checks.failed("to")):
+        if first > last:
+            checks.add(FieldInvalid("from", _("The first day is after the last day.")))
+        elif (last - first).days > 366:
+            checks.add(FieldInvalid("from", _("The period may be at most a year.")))
+    checks.done()
     report = peaks_for(
         organisation=organisation, first_day=first, last_day=last, channel=channel or None
     )
@@ -266,6 +296,19 @@ def staffing(
     """Erlang C (Erlang A with `patience_seconds`; chat slots with `concurrency` > 1).
     Fractions are 0–1; `target_seconds` defaults to the organisation's answer-time target."""
     organisation = organisation_for(request, slug)
+    if volume > 0 and aht_seconds > 0 and interval_minutes > 0:
+        # The search for the agent count takes time in proportion to the load: bound it, so
+        # that one request cannot hold a worker for minutes.
+        offered_load = volume * aht_seconds / (interval_minutes * 60)
+        if not offered_load <= MAX_OFFERED_LOAD:
+            raise FieldInvalid(
+                "volume",
+                _(
+                    "This is more work than %(max)s agents can do in one interval; "
+                    "calculate smaller groups (a channel or a team at a time)."
+                )
+                % {"max": MAX_OFFERED_LOAD},
+            )
     try:
         result = required_agents(
             volume=volume,

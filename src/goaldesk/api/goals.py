@@ -16,15 +16,15 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from ninja.errors import HttpError
-from pydantic import ConfigDict, Field
+from pydantic import Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
 from goaldesk.accounts.models import Membership, Organisation, Role
 from goaldesk.api.auth import caller_of, organisation_for
-from goaldesk.api.errors import FieldInvalid
+from goaldesk.api.errors import FieldChecks, FieldInvalid
 from goaldesk.api.params import parse_date
-from goaldesk.api.schemas import ErrorList, Message
+from goaldesk.api.schemas import BodyIn, DateText, ErrorList, Message, OptionalDateText
 from goaldesk.goals import selectors, services
 from goaldesk.goals.commands import goal_payload, level_payload
 from goaldesk.goals.models import BusinessGoal, Goal, Objective
@@ -36,54 +36,69 @@ router = Router(tags=["goals"])
 _ERRORS = {401: Message, 403: Message, 404: Message, 422: ErrorList}
 
 
-class MilestoneIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-    date: str
-    value: float
+class MilestoneIn(BodyIn):
+    date: DateText
+    value: StrictFloat
 
 
-class GoalIn(Schema):
+class GoalIn(BodyIn):
     """A goal. On update (PATCH) every field is optional; leave out what does not change."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    title: str | None = None
-    type: str | None = Field(None, description="satisfaction, productivity, recovery, …, custom")
-    metric: str | None = Field(None, description="a catalogue key with a better direction")
-    statistic: str | None = Field(None, description="time metrics: median, mean or p90")
-    value_unit: str | None = Field(None, description="how the UI shows times: seconds … days")
-    scope: dict[str, str] | None = Field(
+    title: StrictStr | None = None
+    type: StrictStr | None = Field(
+        None, description="satisfaction, productivity, recovery, …, custom"
+    )
+    metric: StrictStr | None = Field(None, description="a catalogue key with a better direction")
+    statistic: StrictStr | None = Field(None, description="time metrics: median, mean or p90")
+    value_unit: StrictStr | None = Field(None, description="how the UI shows times: seconds … days")
+    scope: dict[str, StrictStr] | None = Field(
         None, description="channel, team, agent, category; {} = the whole organisation"
     )
-    baseline_from: str | None = None
-    baseline_to: str | None = None
-    target: float | None = Field(None, description="in the metric's units (seconds for times)")
-    start: str | None = None
-    deadline: str | None = None
+    baseline_from: OptionalDateText = None
+    baseline_to: OptionalDateText = None
+    target: StrictFloat | None = Field(
+        None, description="in the metric's units (seconds for times)"
+    )
+    start: OptionalDateText = None
+    deadline: OptionalDateText = None
     milestones: list[MilestoneIn] | None = None
-    tracking_window_days: int | None = None
-    business_goal: int | str | None = Field(None, description="id or title")
-    reason: str | None = None
-    owner: str | None = Field(None, description="user name of a member")
-    confirm_warnings: bool = False
-    revision_reason: str | None = Field(
+    tracking_window_days: StrictInt | None = None
+    business_goal: StrictInt | StrictStr | None = Field(None, description="id or title")
+    reason: StrictStr | None = None
+    owner: StrictStr | None = Field(None, description="user name of a member")
+    confirm_warnings: StrictBool = False
+    revision_reason: StrictStr | None = Field(
         None, description="needed when target, deadline, milestones or scope change"
     )
 
 
-class ObjectiveIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-    title: str | None = None
-    owner: str | None = None
-    due: str | None = None
-    notes: str | None = None
-    done: bool | None = None
+class GoalCreateIn(GoalIn):
+    """A new goal: what it measures, from which baseline, to which target, by when, and why."""
+
+    title: StrictStr = Field(..., min_length=1)
+    metric: StrictStr = Field(
+        ..., min_length=1, description="a catalogue key with a better direction"
+    )
+    baseline_from: DateText
+    baseline_to: DateText
+    target: StrictFloat = Field(..., description="in the metric's units (seconds for times)")
+    start: DateText
+    deadline: DateText
+    business_goal: StrictInt | StrictStr = Field(..., description="id or title")
+    reason: StrictStr = Field(..., min_length=1)
 
 
-class ConfidenceIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-    rating: int
-    comment: str = ""
+class ObjectiveIn(BodyIn):
+    title: StrictStr | None = None
+    owner: StrictStr | None = None
+    due: OptionalDateText = None
+    notes: StrictStr | None = None
+    done: StrictBool | None = None
+
+
+class ConfidenceIn(BodyIn):
+    rating: StrictInt = Field(..., description="1–5")
+    comment: StrictStr = ""
 
 
 def _membership(request: HttpRequest, organisation: Organisation) -> Membership | None:
@@ -149,6 +164,7 @@ def _data(organisation: Organisation, payload: GoalIn, goal: Goal | None) -> ser
             raise FieldInvalid(name, _("This field is required."))
         return current
 
+    checks = FieldChecks()
     if goal is None:
         for name in (
             "title",
@@ -162,12 +178,34 @@ def _data(organisation: Organisation, payload: GoalIn, goal: Goal | None) -> ser
             "reason",
         ):
             if given.get(name) in (None, ""):
-                raise FieldInvalid(name, _("This field is required."))
+                checks.add(FieldInvalid(name, _("This field is required.")))
+    dates: dict[str, dt.date] = {}
+    for name in ("baseline_from", "baseline_to", "start", "deadline"):
+        if not checks.failed(name):
+            day = checks.take(pick_date, name, getattr(goal, name) if goal else None)
+            if day is not None:
+                dates[name] = day
     milestones = (
-        [(_required_date(m["date"], "milestones"), float(m["value"])) for m in given["milestones"]]
+        checks.take(
+            lambda: [
+                (_required_date(m["date"], "milestones"), float(m["value"]))
+                for m in given["milestones"]
+            ]
+        )
         if given.get("milestones") is not None
         else ([(m.date, m.value) for m in goal.milestones.all()] if goal else [])
     )
+    business_goal = (
+        checks.take(_business_goal, organisation, given["business_goal"])
+        if given.get("business_goal") not in (None, "")
+        else (goal.business_goal if goal else None)
+    )
+    owner = (
+        checks.take(_member, organisation, given["owner"], "owner")
+        if "owner" in given
+        else (goal.owner if goal else None)
+    )
+    checks.done()
     return services.GoalData(
         title=pick("title", goal.title if goal else ""),
         goal_type=pick("type", goal.goal_type if goal else "custom"),
@@ -175,20 +213,16 @@ def _data(organisation: Organisation, payload: GoalIn, goal: Goal | None) -> ser
         statistic=pick("statistic", goal.statistic if goal else "median"),
         value_unit=pick("value_unit", goal.value_unit if goal else "hours"),
         scope=pick("scope", goal.scope if goal else {}),
-        baseline_from=pick_date("baseline_from", goal.baseline_from if goal else None),
-        baseline_to=pick_date("baseline_to", goal.baseline_to if goal else None),
+        baseline_from=dates["baseline_from"],
+        baseline_to=dates["baseline_to"],
         target=float(pick("target", goal.target if goal else 0.0)),
-        start=pick_date("start", goal.start if goal else None),
-        deadline=pick_date("deadline", goal.deadline if goal else None),
-        milestones=milestones,
+        start=dates["start"],
+        deadline=dates["deadline"],
+        milestones=milestones or [],
         tracking_window_days=pick("tracking_window_days", goal.tracking_window_days if goal else 7),
-        business_goal=_business_goal(organisation, given["business_goal"])
-        if given.get("business_goal") not in (None, "")
-        else (goal.business_goal if goal else None),
+        business_goal=business_goal,
         reason=pick("reason", goal.reason if goal else ""),
-        owner=_member(organisation, given["owner"], "owner")
-        if "owner" in given
-        else (goal.owner if goal else None),
+        owner=owner,
     )
 
 
@@ -236,7 +270,7 @@ def goals_list(request: HttpRequest, slug: str, outcome: str = ""):
 @router.post(
     "/v1/orgs/{slug}/goals", response={201: dict[str, Any], **_ERRORS}, summary="Create a goal"
 )
-def goal_create(request: HttpRequest, slug: str, payload: GoalIn):
+def goal_create(request: HttpRequest, slug: str, payload: GoalCreateIn):
     """Create a goal; its baseline is measured from the baseline period now."""
     organisation = organisation_for(request, slug, write=True)
     data = _data(organisation, payload, None)
@@ -285,7 +319,12 @@ def goal_update(request: HttpRequest, slug: str, goal_id: int, payload: GoalIn):
 
 
 @router.get("/v1/orgs/{slug}/goals/{goal_id}/progress", response={200: dict[str, Any], **_ERRORS})
-def goal_progress(request: HttpRequest, slug: str, goal_id: int, as_of: str | None = None):
+def goal_progress(
+    request: HttpRequest,
+    slug: str,
+    goal_id: int,
+    as_of: OptionalDateText = None,
+):
     """Progress on `as_of` (default today): status, current value, plan, projection, series."""
     organisation = organisation_for(request, slug)
     goal = _goal(organisation, goal_id)
@@ -326,8 +365,10 @@ def objectives_list(request: HttpRequest, slug: str, goal_id: int):
 def objective_create(request: HttpRequest, slug: str, goal_id: int, payload: ObjectiveIn):
     organisation = organisation_for(request, slug, write=True)
     goal = _goal(organisation, goal_id)
-    due = parse_date(payload.due, "due")
-    owner = _member(organisation, payload.owner, "owner")
+    checks = FieldChecks()
+    due = checks.take(parse_date, payload.due, "due")
+    owner = checks.take(_member, organisation, payload.owner, "owner")
+    checks.done()
     result = _save(
         lambda: services.objective_create(
             goal=goal, title=payload.title or "", owner=owner, due=due, notes=payload.notes or ""
@@ -366,10 +407,14 @@ def objective_update(request: HttpRequest, slug: str, objective_id: int, payload
                 403, _("Only managers edit objectives; agents may tick their own as done.")
             )
     if set(given) - {"done", "notes"}:
+        checks = FieldChecks()
         owner = (
-            _member(organisation, given["owner"], "owner") if "owner" in given else objective.owner
+            checks.take(_member, organisation, given["owner"], "owner")
+            if "owner" in given
+            else objective.owner
         )
-        due = parse_date(given["due"], "due") if "due" in given else objective.due
+        due = checks.take(parse_date, given["due"], "due") if "due" in given else objective.due
+        checks.done()
         result = _save(
             lambda: services.objective_update(
                 objective=objective,
@@ -422,18 +467,21 @@ def confidence_rate(request: HttpRequest, slug: str, goal_id: int, payload: Conf
 def level(
     request: HttpRequest,
     slug: str,
-    date_from: str | None = Query(None, alias="from"),
-    date_to: str | None = Query(None, alias="to"),
+    date_from: DateText = Query(..., alias="from"),  # noqa: B008 - ninja reads the alias from it
+    date_to: DateText = Query(..., alias="to"),  # noqa: B008 - ninja reads the alias from it
 ):
     """The service level of the days `from`..`to`: level, criteria, reasons, the way up.
 
     The period may span at most 1,827 days by default (five years; GOALDESK_MAX_DAYS_TOTAL).
     """
     organisation = organisation_for(request, slug)
-    start = _required_date(date_from, "from")
-    end = _required_date(date_to, "to")
-    if end < start:
-        raise FieldInvalid("to", _("The end date is before the start date."))
+    checks = FieldChecks()
+    start = checks.take(_required_date, date_from, "from")
+    end = checks.take(_required_date, date_to, "to")
+    if start is not None and end is not None and end < start:
+        checks.add(FieldInvalid("to", _("The end date is before the start date.")))
+    checks.done()
+    assert start is not None and end is not None  # noqa: S101 - checks.done() raised
     too_long = span_problem(start, end, by_day=False)
     if too_long:
         raise FieldInvalid("to", too_long)

@@ -5,11 +5,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import register_converter
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from goaldesk.api.auth import organisation_for
-from goaldesk.api.errors import FieldInvalid, unknown_field_message
+from goaldesk.api.errors import FieldChecks, FieldInvalid, unknown_field_message
 from goaldesk.api.params import (
     decode_cursor,
     encode_cursor,
@@ -25,6 +26,7 @@ from goaldesk.api.schemas import (
     InteractionOut,
     InteractionPage,
     Message,
+    OptionalDateText,
 )
 from goaldesk.api.selectors import (
     InteractionFilters,
@@ -44,6 +46,25 @@ from goaldesk.interactions.services import interactions_upsert
 
 router = Router(tags=["interactions"])
 
+
+class AnyTextConverter:
+    """Like Django's `path` converter, but also matches line breaks.
+
+    An `external_id` may hold any character; with `path` an id with a line break matched
+    no route and got Django's HTML 404 instead of the API's JSON one.
+    """
+
+    regex = "(?s:.+)"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(AnyTextConverter, "anytext")
+
 #: The most records one bulk request may carry.
 BULK_LIMIT = 5000
 PAGE_DEFAULT, PAGE_MAX = 100, 1000
@@ -51,23 +72,53 @@ PAGE_DEFAULT, PAGE_MAX = 100, 1000
 _ERRORS = {401: Message, 403: Message, 404: Message, 422: ErrorList}
 
 
-def record_from_json(item: object, *, tz: zoneinfo.ZoneInfo) -> InteractionData:
-    """Validate one JSON record as an imported row is validated; raise FieldInvalid if bad."""
+def record_problems(
+    item: object, *, tz: zoneinfo.ZoneInfo
+) -> tuple[InteractionData | None, list[FieldInvalid]]:
+    """Validate one JSON record as an imported row is validated.
+
+    Returns the record, or None and every bad field found: a record is read again without
+    each bad field until it passes, so one answer names them all (a required field that is
+    bad ends the search, as the record cannot be read without it).
+    """
     if not isinstance(item, Mapping):
-        raise FieldInvalid("", _("Each record must be a JSON object of canonical fields."))
+        return None, [FieldInvalid("", _("Each record must be a JSON object of canonical fields."))]
+    problems: list[FieldInvalid] = []
     raw: dict[str, object] = {}
     for key, value in item.items():
         if key not in CANONICAL_FIELDS:
-            raise FieldInvalid(str(key), unknown_field_message(str(key)))
-        if value is None:
+            problems.append(FieldInvalid(str(key), unknown_field_message(str(key))))
+        elif value is None:
             continue  # null = empty, as an empty cell in a file
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            raise FieldInvalid(key, _("Expected text, a number or null."))
-        raw[key] = value
-    try:
-        return parse_interaction(raw, tz=tz)
-    except RecordError as error:
-        raise FieldInvalid(error.column, error.reason) from None
+        elif isinstance(value, bool) or not isinstance(value, str | int | float):
+            problems.append(FieldInvalid(key, _("Expected text, a number or null.")))
+        else:
+            raw[key] = value
+    while True:
+        try:
+            data = parse_interaction(raw, tz=tz)
+        except RecordError as error:
+            if any(p.field == error.column for p in problems):
+                break  # a required field already reported as bad
+            problems.append(FieldInvalid(error.column, error.reason))
+            if error.column not in raw:
+                break
+            del raw[error.column]
+            continue
+        return (None, problems) if problems else (data, [])
+    return None, problems
+
+
+def record_from_json(item: object, *, tz: zoneinfo.ZoneInfo) -> InteractionData:
+    """Validate one JSON record; raise FieldInvalid (one bad field) or FieldsInvalid (several)."""
+    data, problems = record_problems(item, tz=tz)
+    if data is None:
+        checks = FieldChecks()
+        for problem in problems:
+            checks.add(problem)
+        checks.done()
+    assert data is not None  # noqa: S101 - done() raised otherwise
+    return data
 
 
 @router.post(
@@ -112,17 +163,19 @@ def interactions_bulk(request: HttpRequest, slug: str, payload: BulkIn):
     valid: list[InteractionData] = []
     errors: list[dict[str, Any]] = []
     for index, item in enumerate(payload.records):
-        try:
-            data = record_from_json(item, tz=organisation.tzinfo)
-        except FieldInvalid as error:
-            errors.append({"index": index, "field": error.field, "message": error.message})
+        data, problems = record_problems(item, tz=organisation.tzinfo)
+        if data is None:
+            errors.extend(
+                {"index": index, "field": p.field, "message": p.message} for p in problems
+            )
             continue
         valid.append(data)
     created = updated = 0
     if valid:
         result = interactions_upsert(organisation=organisation, records=valid)
         created, updated = result.created, result.updated
-    return {"created": created, "updated": updated, "rejected": len(errors), "errors": errors}
+    rejected = len(payload.records) - len(valid)
+    return {"created": created, "updated": updated, "rejected": rejected, "errors": errors}
 
 
 @router.get(
@@ -133,8 +186,8 @@ def interactions_bulk(request: HttpRequest, slug: str, payload: BulkIn):
 def interactions_list(
     request: HttpRequest,
     slug: str,
-    date_from: str | None = Query(None, alias="from"),
-    date_to: str | None = Query(None, alias="to"),
+    date_from: OptionalDateText = Query(None, alias="from"),  # noqa: B008 - ninja reads the alias from it
+    date_to: OptionalDateText = Query(None, alias="to"),  # noqa: B008 - ninja reads the alias from it
     channel: str = "",
     agent: str = "",
     team: str = "",
@@ -154,35 +207,43 @@ def interactions_list(
     """
     organisation = organisation_for(request, slug)
     tz = organisation.tzinfo
+    checks = FieldChecks()
     filters = InteractionFilters(
-        date_from=parse_date(date_from, "from"),
-        date_to=parse_date(date_to, "to"),
+        date_from=checks.take(parse_date, date_from, "from"),
+        date_to=checks.take(parse_date, date_to, "to"),
         channel=channel.strip(),
         agent=agent.strip(),
         team=team.strip(),
         category=category.strip(),
         status=status.strip(),
-        updated_since=parse_timestamp(updated_since, "updated_since", tz=tz),
+        updated_since=checks.take(parse_timestamp, updated_since, "updated_since", tz=tz),
     )
     for name, value, allowed in (
         ("channel", filters.channel, Channel.values),
         ("status", filters.status, InteractionStatus.values),
     ):
         if value and value not in allowed:
-            raise FieldInvalid(
-                name,
-                _("“%(value)s” is not allowed here; use one of: %(choices)s.")
-                % {"value": value, "choices": ", ".join(allowed)},
+            checks.add(
+                FieldInvalid(
+                    name,
+                    _("“%(value)s” is not allowed here; use one of: %(choices)s.")
+                    % {"value": value, "choices": ", ".join(allowed)},
+                )
             )
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
-        raise FieldInvalid("to", _("The end date is before the start date."))
-    page_size = parse_count(limit, "limit", default=PAGE_DEFAULT, minimum=1, maximum=PAGE_MAX)
-    skip = parse_count(offset, "offset", default=0, minimum=0, maximum=10**9)
+        checks.add(FieldInvalid("to", _("The end date is before the start date.")))
+    page_size = checks.take(
+        parse_count, limit, "limit", default=PAGE_DEFAULT, minimum=1, maximum=PAGE_MAX
+    )
+    skip = checks.take(parse_count, offset, "offset", default=0, minimum=0, maximum=10**9)
     after = None
     if cursor:
         if skip:
-            raise FieldInvalid("offset", _("Use either offset or cursor, not both."))
-        after = decode_cursor(cursor)
+            checks.add(FieldInvalid("offset", _("Use either offset or cursor, not both.")))
+        else:
+            after = checks.take(decode_cursor, cursor)
+    checks.done()
+    assert page_size is not None and skip is not None  # noqa: S101 - checks.done() raised
     count, rows, more = interactions_page(
         organisation=organisation, filters=filters, limit=page_size, offset=skip, after=after
     )
@@ -210,15 +271,16 @@ def _one(request: HttpRequest, slug: str, external_id: str):
 @router.get(
     "/v1/orgs/{slug}/interactions/bulk",
     response={200: InteractionOut, **_ERRORS},
-    include_in_schema=False,
+    summary="Read the interaction whose external_id is “bulk”",
 )
 def interaction_named_bulk(request: HttpRequest, slug: str):
-    """The interaction whose external_id is “bulk” (the bulk route's path shadows it)."""
+    """The interaction whose `external_id` is “bulk”: the bulk route's path shadows it in
+    “Read one interaction”, so it has this route of its own."""
     return _one(request, slug, "bulk")
 
 
 @router.get(
-    "/v1/orgs/{slug}/interactions/{path:external_id}",
+    "/v1/orgs/{slug}/interactions/{anytext:external_id}",
     response={200: InteractionOut, **_ERRORS},
     summary="Read one interaction",
 )

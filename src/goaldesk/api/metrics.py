@@ -9,9 +9,9 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from ninja import Query, Router
 
 from goaldesk.api.auth import organisation_for
-from goaldesk.api.errors import FieldInvalid
+from goaldesk.api.errors import FieldChecks, FieldInvalid
 from goaldesk.api.params import parse_date
-from goaldesk.api.schemas import ErrorList, KpisOut, Message, MetricOut
+from goaldesk.api.schemas import DateText, ErrorList, KpisOut, Message, MetricOut
 from goaldesk.metrics.catalogue import CATALOGUE
 from goaldesk.metrics.scope import span_problem
 from goaldesk.metrics.selectors import (
@@ -75,8 +75,8 @@ def metric_catalogue(request: HttpRequest, slug: str):
 def kpis(
     request: HttpRequest,
     slug: str,
-    date_from: str | None = Query(None, alias="from"),
-    date_to: str | None = Query(None, alias="to"),
+    date_from: DateText = Query(..., alias="from"),  # noqa: B008 - ninja reads the alias from it
+    date_to: DateText = Query(..., alias="to"),  # noqa: B008 - ninja reads the alias from it
     by: str = "",
     channel: str = "",
     team: str = "",
@@ -95,28 +95,32 @@ def kpis(
     `category`.
     """
     organisation = organisation_for(request, slug)
-    start = parse_date(date_from, "from", required=True)
-    end = parse_date(date_to, "to", required=True)
-    assert start is not None and end is not None  # noqa: S101 - required=True
-    if end < start:
-        raise FieldInvalid("to", _("The end date is before the start date."))
+    checks = FieldChecks()
+    start = checks.take(parse_date, date_from, "from", required=True)
+    end = checks.take(parse_date, date_to, "to", required=True)
+    if start is not None and end is not None and end < start:
+        checks.add(FieldInvalid("to", _("The end date is before the start date.")))
     by = by.strip()
     if by and by not in GROUPINGS:
-        raise FieldInvalid(
-            "by",
-            _("“%(value)s” is not a grouping; use one of: %(choices)s.")
-            % {"value": by, "choices": ", ".join(GROUPINGS)},
+        checks.add(
+            FieldInvalid(
+                "by",
+                _("“%(value)s” is not a grouping; use one of: %(choices)s.")
+                % {"value": by, "choices": ", ".join(GROUPINGS)},
+            )
         )
-    too_long = span_problem(start, end, by_day=by == "day")
+    too_long = start and end and end >= start and span_problem(start, end, by_day=by == "day")
     if too_long:
-        raise FieldInvalid("to", too_long)
+        checks.add(FieldInvalid("to", too_long))
     given = {"channel": channel, "team": team, "agent": agent, "category": category}
     filters = {name: given[name].strip() for name in FILTER_NAMES if given[name].strip()}
     for name, value in filters.items():
         try:
             resolve_filters(organisation=organisation, filters={name: value})
         except FilterError as error:
-            raise FieldInvalid(name, str(error)) from None
+            checks.add(FieldInvalid(name, str(error)))
+    checks.done()
+    assert start is not None and end is not None  # noqa: S101 - checks.done() raised
     out: dict[str, Any] = {"from": start, "to": end, "by": by or None, "filters": filters}
     if by:
         out["rows"] = kpis_breakdown(

@@ -1,33 +1,56 @@
 """Request and response shapes of the API (they are also the OpenAPI schema at /api/docs)."""
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, StrictFloat, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, StrictFloat, StrictInt, StrictStr, WithJsonSchema
 
 #: A value as JSON carries it: text, a number, or null (= the field is empty).
 Scalar = StrictStr | StrictInt | StrictFloat | None
+#: A value that must be given: text or a number.
+Required = StrictStr | StrictInt | StrictFloat
 
 _TIMESTAMP = "ISO 8601; without an offset it is read in the organisation's time zone"
 
+#: Text that holds a date, YYYY-MM-DD (Persian and Arabic-Indic digits are read too): the
+#: schema says "format: date" so that it states what the API checks.
+DateText = Annotated[StrictStr, WithJsonSchema({"type": "string", "format": "date"})]
+#: An optional date: a date, or empty or null (= not given).
+OptionalDateText = Annotated[
+    StrictStr | None,
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "date"},
+                {"type": "string", "maxLength": 0},
+                {"type": "null"},
+            ]
+        }
+    ),
+]
 
-class InteractionIn(Schema):
+
+class BodyIn(BaseModel):
+    """A request body: a JSON object with exactly the documented fields.
+
+    A plain pydantic model, not ninja's Schema: Schema also reads attributes of arbitrary
+    objects, which let a JSON array through as a body with every field at its default.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class InteractionIn(BodyIn):
     """One interaction with the canonical field names of the import (docs/metrics.md).
 
     Values are validated exactly as an imported row is. Posting an `external_id` that exists
     already updates that interaction (every field is replaced).
     """
 
-    model_config = ConfigDict(extra="forbid")
-
-    external_id: Scalar = Field(None, description="the source system's id (required)")
-    channel: Scalar = Field(
-        None, description="phone, email, chat, social, walk_in, web or field (required)"
-    )
-    created_at: Scalar = Field(
-        None, description=f"when the customer reached out (required); {_TIMESTAMP}"
-    )
+    external_id: Required = Field(..., description="the source system's id")
+    channel: Required = Field(..., description="phone, email, chat, social, walk_in, web or field")
+    created_at: Required = Field(..., description=f"when the customer reached out; {_TIMESTAMP}")
     customer_id: Scalar = None
     agent: Scalar = Field(None, description="agent key (e-mail or code); new agents are created")
     team: Scalar = Field(None, description="team name; new teams are created")
@@ -50,13 +73,19 @@ class InteractionIn(Schema):
     fixed_at: Scalar = Field(None, description=_TIMESTAMP)
 
 
-class BulkIn(Schema):
-    # Items are checked one by one (so one bad record does not sink the others); the schema
-    # still documents their shape.
+class BulkIn(BaseModel):
+    # Records are checked one by one, so that one bad record does not sink the others: a record
+    # that is not an InteractionIn object is reported in the result's `errors`, not refused
+    # with the request. So the schema accepts any item and says what a good one is.
     records: list[Any] = Field(
         ...,
-        description="up to 5,000 interactions, each shaped as InteractionIn",
-        json_schema_extra={"items": InteractionIn.model_json_schema()},
+        description="up to 5,000 interactions, each an object shaped as InteractionIn",
+        json_schema_extra={
+            "items": {
+                "description": "an interaction shaped as InteractionIn; a record that is not "
+                "is reported in `errors` with its index and not written"
+            }
+        },
     )
 
 

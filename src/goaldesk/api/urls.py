@@ -8,7 +8,7 @@ from csp.decorators import csp_update
 from ninja import NinjaAPI, Swagger
 
 from goaldesk.api.auth import MemberSessionAuth, TokenAuth
-from goaldesk.api.errors import install_error_handlers
+from goaldesk.api.errors import JsonParser, install_error_handlers
 from goaldesk.api.forecasting import router as forecasting_router
 from goaldesk.api.goals import router as goals_router
 from goaldesk.api.interactions import router as interactions_router
@@ -22,9 +22,11 @@ api = NinjaAPI(
         "Send interactions in and read metrics out. Authenticate with an organisation's API "
         "token: `Authorization: Bearer gd_…` (viewer tokens read, manager tokens read and "
         'write), or as a signed-in member. Errors are JSON: `{"detail": …}`; invalid input '
-        'answers 422 with `{"detail": [{"field": …, "message": …}]}`.'
+        'answers 422 with `{"detail": [{"field": …, "message": …}, …]}`, one entry per bad '
+        "field (a body that is not JSON is field `body`)."
     ),
     auth=[TokenAuth(), MemberSessionAuth()],
+    parser=JsonParser(),
     # Served from the ninja package's own static files (needs "ninja" in INSTALLED_APPS),
     # and without the validator badge that would call validator.swagger.io.
     docs=Swagger(settings={"validatorUrl": None}),
