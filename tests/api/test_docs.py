@@ -38,3 +38,11 @@ def test_docs_page_loads_nothing_from_other_hosts():
         assert not urlparse(asset).netloc, asset
         served = client.get(asset)
         assert served.status_code == 200, asset
+
+
+def test_every_operation_documents_the_token_throttle(client):
+    """A throttled address gets 429 on any route, so every operation's schema says so."""
+    schema = client.get("/api/openapi.json").json()
+    operations = [op for path in schema["paths"].values() for op in path.values()]
+    assert operations
+    assert [op["operationId"] for op in operations if "429" not in op["responses"]] == []

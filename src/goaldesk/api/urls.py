@@ -4,6 +4,8 @@ Every route is under /api/v1/orgs/{slug}/ and is reached with an organisation's 
 (`Authorization: Bearer gd_…`) or a signed-in member's session (see api/auth.py).
 """
 
+from typing import Any
+
 from csp.decorators import csp_update
 from ninja import NinjaAPI, Swagger
 
@@ -14,7 +16,34 @@ from goaldesk.api.goals import router as goals_router
 from goaldesk.api.interactions import router as interactions_router
 from goaldesk.api.metrics import router as metrics_router
 
-api = NinjaAPI(
+#: Any route may answer 429 while the caller's address is refused for guessing tokens.
+THROTTLED_RESPONSE = {
+    "description": "Too many invalid API tokens came from this address; retry after "
+    "`Retry-After` seconds.",
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {"detail": {"type": "string"}},
+                "required": ["detail"],
+            }
+        }
+    },
+}
+
+
+class GoalDeskAPI(NinjaAPI):
+    """The API, whose schema documents the token throttle's 429 on every route."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                operation.setdefault("responses", {}).setdefault("429", THROTTLED_RESPONSE)
+        return schema
+
+
+api = GoalDeskAPI(
     title="GoalDesk API",
     version="1",
     urls_namespace="api",
