@@ -140,6 +140,10 @@ class DerivedColumns:
         )
 
 
+#: Rows a writer inserts before it first refreshes the table's statistics (then at each doubling).
+ANALYZE_AFTER_ROWS = 1_000
+
+
 class InteractionWriter:
     """Upserts batches of records for one organisation, keeping its derived-column calculator.
 
@@ -150,6 +154,8 @@ class InteractionWriter:
         self.organisation = organisation
         self.derived = DerivedColumns(organisation=organisation, calendar=calendar)
         self.sql = _InteractionSQL.get()
+        self.inserted = 0
+        self.analyze_at = ANALYZE_AFTER_ROWS
 
     def existing_ids(self, external_ids: Iterable[str]) -> dict[str, int]:
         """external_id → primary key of those that exist already (one query per 2,000 ids)."""
@@ -299,6 +305,14 @@ class InteractionWriter:
                     keys.add((before[1], before[2]))
         self.sql.insert(new)
         self.sql.update(changed)
+        self.inserted += len(new)
+        if self.inserted >= self.analyze_at:
+            # PostgreSQL plans from table statistics. After a bulk load into a (nearly) empty
+            # table they still say "empty", and the next_contact refresh below then scans the
+            # table once per row (minutes for a few thousand rows). ANALYZE samples the table:
+            # cheap, and done at each doubling of what this writer added.
+            self.sql.analyze()
+            self.analyze_at = 2 * self.inserted
         self.sql.refresh_next_contact(self.organisation.pk, keys)
         return UpsertResult(created=len(new), updated=len(changed) + repeated)
 
@@ -439,6 +453,12 @@ class _InteractionSQL:
                         copy.write_row(row)
             else:
                 cursor.executemany(self.insert_sql, rows)
+
+    def analyze(self) -> None:
+        """Refresh the table's planner statistics (PostgreSQL; SQLite plans without them)."""
+        if self.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {self.table}")
 
     def update_derived(self, rows: Sequence[Sequence[Any]]) -> None:
         if rows:
