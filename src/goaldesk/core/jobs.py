@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, connections, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -127,7 +127,12 @@ def job_heartbeat(*, model: type[BackgroundJob], pk: Any) -> Iterator[None]:
         else:
             nested = False
             _beating.add(key)
-    if nested:
+    # Inside a transaction (a caller's atomic block, a test) the job's rows are not committed,
+    # so another connection could neither see nor write them: it would only wait on the lock.
+    if nested or connection.in_atomic_block:
+        if not nested:
+            with _beating_lock:
+                _beating.discard(key)
         yield
         return
     stop = threading.Event()
