@@ -13,6 +13,7 @@ GOALDESK_MAX_DAYS_TOTAL   longest period, in days, of any other metric request (
 GOALDESK_MAX_UPLOAD_MB  largest file the import page accepts, in MB (default 200; the CLI has none)
 GOALDESK_IMPORT_REJECTIONS_STORED  rejected rows an import stores with their values (default 1000)
 GOALDESK_IMPORT_FILE_RETENTION_HOURS  how long a failed import or a dry run keeps its file (24)
+GOALDESK_JOB_STALE_SECONDS  a running job without a heartbeat this long is lost: re-queued (60)
 """
 
 import datetime as dt
@@ -296,3 +297,6 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("GOALDESK_LOG_LEVEL", "WARNING")},
 }
+
+#: A running job whose heartbeat is older than this has lost its process (see core/jobs.py).
+GOALDESK_JOB_STALE_SECONDS = float(os.environ.get("GOALDESK_JOB_STALE_SECONDS", "60"))

@@ -8,7 +8,6 @@ progress bar sees each write at once.
 
 import datetime as dt
 import logging
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -92,10 +91,7 @@ def stale_after_seconds() -> float:
 
     GOALDESK_JOB_STALE_SECONDS (default 60 s); heartbeats come six times as often.
     """
-    value = os.environ.get("GOALDESK_JOB_STALE_SECONDS") or str(
-        getattr(settings, "GOALDESK_JOB_STALE_SECONDS", 60)
-    )
-    return max(float(value), 0.5)
+    return max(float(settings.GOALDESK_JOB_STALE_SECONDS), 0.5)
 
 
 def heartbeat_seconds() -> float:
@@ -120,19 +116,16 @@ def job_heartbeat(*, model: type[BackgroundJob], pk: Any) -> Iterator[None]:
     held a long time) is logged and the next beat tried. Nested use for the same job (the
     worker beats for every task; an import beats for itself) starts no second thread.
     """
-    key = (model, pk)
-    with _beating_lock:
-        if key in _beating:
-            nested = True
-        else:
-            nested = False
-            _beating.add(key)
     # Inside a transaction (a caller's atomic block, a test) the job's rows are not committed,
     # so another connection could neither see nor write them: it would only wait on the lock.
-    if nested or connection.in_atomic_block:
-        if not nested:
-            with _beating_lock:
-                _beating.discard(key)
+    if connection.in_atomic_block:
+        yield
+        return
+    key = (model, pk)
+    with _beating_lock:
+        nested = key in _beating
+        _beating.add(key)
+    if nested:
         yield
         return
     stop = threading.Event()
