@@ -13,6 +13,7 @@ def _form(**changes):
         "language": "fa",
         "calendar": "jalali",
         "weekend_days": ["5"],
+        "week_start": "6",
         "answer_target_seconds": "20",
     }
     data.update(changes)
@@ -31,8 +32,10 @@ def test_owner_saves_every_setting(client_as, org, url, recompute_calls):
             name="Dubai Mall Desk",
             timezone="Asia/Dubai",
             language="ar",
-            calendar="gregorian",
+            calendar="hijri",
             weekend_days=["5", "6"],
+            week_start="7",
+            arabic_indic_digits="on",
             answer_target_seconds="30",
         ),
     )
@@ -42,9 +45,11 @@ def test_owner_saves_every_setting(client_as, org, url, recompute_calls):
         "Dubai Mall Desk",
         "Asia/Dubai",
         "ar",
-        "gregorian",
+        "hijri",
     )
     assert org.weekend_days == [5, 6]
+    assert org.week_start == 7  # Sunday
+    assert org.arabic_indic_digits is True
     assert org.answer_target_seconds == 30
 
 

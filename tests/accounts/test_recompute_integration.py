@@ -28,6 +28,7 @@ def test_time_zone_change_recomputes_the_local_day(
                 "language": "en",
                 "calendar": "gregorian",
                 "weekend_days": ["6", "7"],
+                "week_start": "1",
                 "answer_target_seconds": "20",
             },
         )

@@ -15,7 +15,8 @@ from django.http.response import HttpResponseBase
 from django.utils import timezone, translation
 
 from goaldesk.accounts.models import Calendar, Membership, Organisation, Profile, Role
-from goaldesk.core.display import display_calendar
+from goaldesk.core.display import display_calendar, display_numbering, display_week_start
+from goaldesk.core.parsing import local_calendar, local_calendar_of
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User as AuthUser
@@ -57,7 +58,10 @@ def apply_preferences(request: HttpRequest, org: Organisation | None = None) -> 
             request.LANGUAGE_CODE = language
     calendar = (profile.calendar if profile else "") or (org.calendar if org else "")
     display_calendar.set(calendar or Calendar.GREGORIAN)
+    local_calendar.set(local_calendar_of(calendar))
     if org is not None:
+        display_numbering.set("arab" if org.arabic_indic_digits else "latn")
+        display_week_start.set(org.week_start)
         timezone.activate(org.tzinfo)
 
 

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
-from goaldesk.accounts.models import Calendar, Organisation, Role
+from goaldesk.accounts.models import Calendar, Organisation, Role, Weekday
 from goaldesk.accounts.services import TOKEN_ROLES, business_hours_problems
 from goaldesk.core.forms import LocalDateField, LocalIntegerField, LocalTimeField
 
@@ -48,6 +48,19 @@ class OrganisationSettingsForm(forms.Form):
     )
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     calendar = forms.ChoiceField(label=_("Display calendar"), choices=Calendar.choices)
+    week_start = forms.TypedChoiceField(
+        label=_("First day of the week"),
+        choices=Weekday.choices,
+        coerce=int,
+        help_text=_("Weeks in periods, charts and date pickers start on this day."),
+    )
+    arabic_indic_digits = forms.BooleanField(
+        label=_("Arabic-Indic digits in Arabic"),
+        required=False,
+        help_text=_(
+            "Pages in Arabic write numbers with Arabic-Indic digits (٠١٢٣) instead of 0123."
+        ),
+    )
     weekend_days = forms.TypedMultipleChoiceField(
         label=_("Weekend days"),
         choices=WEEKDAY_CHOICES,
@@ -76,6 +89,8 @@ class OrganisationSettingsForm(forms.Form):
             "timezone": org.timezone,
             "language": org.language,
             "calendar": org.calendar,
+            "week_start": org.week_start,
+            "arabic_indic_digits": org.arabic_indic_digits,
             "weekend_days": list(org.weekend_days or []),
             "answer_target_seconds": org.answer_target_seconds,
         }

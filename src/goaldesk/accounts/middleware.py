@@ -5,8 +5,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from goaldesk.accounts.access import SignedInRequest, apply_preferences, profile_for
-from goaldesk.accounts.models import Calendar
-from goaldesk.core.display import display_calendar
+from goaldesk.accounts.models import Calendar, Weekday
+from goaldesk.core.display import display_calendar, display_numbering, display_week_start
+from goaldesk.core.parsing import local_calendar, local_calendar_of
 
 
 class PreferencesMiddleware:
@@ -17,6 +18,9 @@ class PreferencesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         display_calendar.set(Calendar.GREGORIAN)
+        display_numbering.set("latn")
+        display_week_start.set(Weekday.MONDAY)
+        local_calendar.set(local_calendar_of(Calendar.GREGORIAN))
         timezone.deactivate()
         if request.user.is_authenticated:
             signed_in = cast(SignedInRequest, request)

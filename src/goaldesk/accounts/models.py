@@ -10,6 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from goaldesk.core.display import CALENDAR_LABELS
+from goaldesk.engine import GREGORIAN, HIJRI, JALALI
+
 
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
@@ -28,8 +31,19 @@ ROLE_RANK = {Role.VIEWER: 0, Role.AGENT: 1, Role.MANAGER: 2, Role.OWNER: 3}
 
 
 class Calendar(models.TextChoices):
-    GREGORIAN = "gregorian", _("Gregorian")
-    JALALI = "jalali", _("Jalali (Solar Hijri)")
+    GREGORIAN = GREGORIAN, CALENDAR_LABELS[GREGORIAN]
+    JALALI = JALALI, CALENDAR_LABELS[JALALI]
+    HIJRI = HIJRI, CALENDAR_LABELS[HIJRI]
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 1, _("Monday")
+    TUESDAY = 2, _("Tuesday")
+    WEDNESDAY = 3, _("Wednesday")
+    THURSDAY = 4, _("Thursday")
+    FRIDAY = 5, _("Friday")
+    SATURDAY = 6, _("Saturday")
+    SUNDAY = 7, _("Sunday")
 
 
 class Organisation(models.Model):
@@ -43,6 +57,19 @@ class Organisation(models.Model):
     )
     calendar = models.CharField(
         _("display calendar"), max_length=16, choices=Calendar.choices, default=Calendar.GREGORIAN
+    )
+    week_start = models.PositiveSmallIntegerField(
+        _("first day of the week"),
+        choices=Weekday.choices,
+        default=Weekday.MONDAY,
+        help_text=_("Weeks in periods, charts and date pickers start on this day."),
+    )
+    arabic_indic_digits = models.BooleanField(
+        _("Arabic-Indic digits in Arabic"),
+        default=False,
+        help_text=_(
+            "Pages in Arabic write numbers with Arabic-Indic digits (٠١٢٣) instead of 0123."
+        ),
     )
     #: ISO weekdays (1 = Monday … 7 = Sunday) the organisation does not work.
     weekend_days = models.JSONField(_("weekend days"), default=list, blank=True)

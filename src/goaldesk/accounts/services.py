@@ -62,6 +62,7 @@ def organisation_create(
         language=language,
         calendar=calendar or ("jalali" if language == "fa" else "gregorian"),
         weekend_days=weekend_days if weekend_days is not None else default_weekend(timezone),
+        week_start=default_week_start(timezone),
     )
     org.full_clean()
     org.save()
@@ -87,6 +88,15 @@ def default_weekend(timezone: str) -> list[int]:
     }:
         return [5, 6]
     return [6, 7]
+
+
+def default_week_start(timezone: str) -> int:
+    """The day a week starts on where the time zone is: Saturday in Iran, Sunday where the
+    weekend is Friday–Saturday, Monday elsewhere (ISO 8601)."""
+    weekend = default_weekend(timezone)
+    if weekend == [5]:
+        return 6
+    return 7 if weekend == [5, 6] else 1
 
 
 @transaction.atomic
@@ -128,6 +138,8 @@ def organisation_update(
     calendar: str,
     weekend_days: list[int],
     answer_target_seconds: int,
+    week_start: int = 1,
+    arabic_indic_digits: bool = False,
 ) -> Organisation:
     """Save the organisation's general settings; recompute derived columns when needed."""
     validate_timezone(timezone)
@@ -140,6 +152,8 @@ def organisation_update(
     organisation.language = language
     organisation.calendar = calendar
     organisation.weekend_days = weekend
+    organisation.week_start = week_start
+    organisation.arabic_indic_digits = arabic_indic_digits
     organisation.answer_target_seconds = answer_target_seconds
     organisation.full_clean()
     organisation.save()

@@ -10,15 +10,37 @@ from typing import Any
 
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from goaldesk.engine import GREGORIAN, JALALI, format_date, localize_digits
+from goaldesk.engine import GREGORIAN, HIJRI, JALALI, format_date, localize_digits
 
-#: The calendar dates are shown in for the current request (set per request, never shared).
+# The reader of the current request (set per request by accounts, never shared between them):
+#: the calendar dates are shown and typed in,
 display_calendar: ContextVar[str] = ContextVar("display_calendar", default=GREGORIAN)
+#: the digits Arabic text is written with: "latn" (123) or "arab" (Arabic-Indic, ١٢٣),
+display_numbering: ContextVar[str] = ContextVar("display_numbering", default="latn")
+#: and the ISO weekday a week starts on (1 = Monday … 7 = Sunday).
+display_week_start: ContextVar[int] = ContextVar("display_week_start", default=1)
+
+#: The calendars' names, for choices and messages.
+CALENDAR_LABELS = {
+    GREGORIAN: _lazy("Gregorian"),
+    JALALI: _lazy("Jalali (Solar Hijri)"),
+    HIJRI: _lazy("Hijri (Umm al-Qura)"),
+}
 
 
-def _language() -> str:
-    return translation.get_language() or "en"
+def number_locale() -> str:
+    """The BCP 47 tag numbers are written with for the reader: their language, and for Arabic
+    the organisation's choice of digits ('ar-u-nu-arab' or 'ar-u-nu-latn'). Pages hand it to
+    the browser's Intl formatters (charts); `localize_digits` reads it too."""
+    language = translation.get_language() or "en"
+    if language.startswith("ar"):
+        return "ar-u-nu-arab" if display_numbering.get() == "arab" else "ar-u-nu-latn"
+    return language
+
+
+_language = number_locale
 
 
 def ldate(value: Any, style: str = "short") -> str:
@@ -27,8 +49,9 @@ def ldate(value: Any, style: str = "short") -> str:
         return ""
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    if display_calendar.get() == JALALI:
-        return format_date(value, calendar=JALALI, language=_language(), long=style == "long")
+    calendar = display_calendar.get()
+    if calendar != GREGORIAN:
+        return format_date(value, calendar=calendar, language=_language(), long=style == "long")
     fmt = "DATE_FORMAT" if style == "long" else "SHORT_DATE_FORMAT"
     return localize_digits(formats.date_format(value, fmt), _language())
 
@@ -73,3 +96,15 @@ def duration(seconds: Any) -> str:
 def digits(value: Any) -> str:
     """Any text with its digits in the reader's script."""
     return localize_digits(str(value), _language())
+
+
+def input_date(value: Any) -> str:
+    """A date as a date field shows it for editing: year/month/day in the reader's calendar and
+    digits (what `core.parsing.read_date` reads back); empty for None."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return format_date(value, calendar=display_calendar.get(), language=_language())

@@ -7,8 +7,13 @@ through these, so the same text means the same value everywhere:
   point, the Arabic thousands mark (٬) and comma (،) are commas;
 - a number may group its thousands with commas (``1,234.5``); any other comma is refused,
   because a decimal comma (``1,5``) would otherwise be read as fifteen;
-- a date is year-month-day (``-`` or ``/`` between); a year before 1700 is a Jalali year
-  (``1405-09-02`` is 2026-11-23), in dates and in date-times alike;
+- a date is year-month-day (``-``, ``/`` or ``.`` between, month and day with or without a
+  leading zero); a year before 1700 is a year of the reader's local calendar, `local_calendar`:
+  Jalali (``1405/09/02`` is 2026-11-23) unless the reader's calendar is Hijri (then
+  ``1448/06/02`` is 2026-11-23); in dates and in date-times alike. Jalali and Hijri years
+  overlap (1405 is both), so the number alone cannot tell them apart: a request takes the
+  calendar of the person who sends it, an import the one chosen when its columns were mapped
+  (the organisation's by default), the command line the organisation's;
 - a date is between 1900-01-01 and 2100-12-31 (`EARLIEST_DAY`, `LATEST_DAY`): nothing GoalDesk
   measures lies outside, and arithmetic on far years (9999-12-31 plus a day) overflows;
 - a date-time is ISO 8601 (``2026-03-02T09:15``, ``2026-03-02 09:15:00+03:30``, ``…Z``; a space
@@ -23,10 +28,21 @@ import datetime as dt
 import math
 import re
 import zoneinfo
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.utils.translation import gettext as _
 
-from goaldesk.engine import from_jalali, normalize_digits
+from goaldesk.core.display import CALENDAR_LABELS, number_locale
+from goaldesk.engine import (
+    HIJRI,
+    JALALI,
+    from_calendar,
+    localize_digits,
+    normalize_digits,
+    to_calendar,
+)
 
 
 class ArgumentProblem(ValueError):
@@ -102,17 +118,57 @@ def is_in_range(day: dt.date) -> bool:
     return EARLIEST_DAY.year <= day.year <= LATEST_DAY.year
 
 
-_DAY = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
-_DAY_PREFIX = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?=$|[T ])", re.IGNORECASE)
+_DAY = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})")
+_DAY_PREFIX = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?=$|[T ])", re.IGNORECASE)
+
+#: The calendar a year before 1700 is read in (JALALI or HIJRI): the reader's own when it is
+#: Hijri, else Jalali. Set per request, per import and per command; see `reading_calendar`.
+local_calendar: ContextVar[str] = ContextVar("local_calendar", default=JALALI)
+
+
+def local_calendar_of(calendar: str) -> str:
+    """The calendar years before 1700 are read in for a reader whose calendar is `calendar`."""
+    return HIJRI if calendar == HIJRI else JALALI
+
+
+@contextmanager
+def reading_calendar(calendar: str) -> Iterator[None]:
+    """Within the block, years before 1700 are read in `calendar`'s local calendar."""
+    token = local_calendar.set(local_calendar_of(calendar))
+    try:
+        yield
+    finally:
+        local_calendar.reset(token)
+
+
+def date_spellings() -> str:
+    """The sentence that names the date spellings GoalDesk reads, with examples written in the
+    reader's digits: the Gregorian one and the one of the calendar years before 1700 are read in."""
+    local = local_calendar.get()
+    example = dt.date(2026, 11, 23)
+    year, month, day = to_calendar(example, local)
+    digits = number_locale()
+    return _(
+        "Write a date as year/month/day with “-”, “/” or “.” between, for example %(gregorian)s, "
+        "or %(local)s in the %(calendar)s calendar (a year before 1700 is read in that calendar)."
+    ) % {
+        "gregorian": localize_digits(example.isoformat(), digits),
+        "local": localize_digits(f"{year}/{month:02d}/{day:02d}", digits),
+        "calendar": CALENDAR_LABELS[local],
+    }
+
+
 _SPACE_BEFORE_OFFSET = re.compile(r"\s+(Z|UTC|GMT|[+-]\d\d(?::?\d\d)?)$", re.IGNORECASE)
 
 
 def calendar_day(year: int, month: int, day: int) -> dt.date:
-    """The Gregorian date of year/month/day, read as Jalali when the year is before 1700.
+    """The Gregorian date of year/month/day; a year before 1700 is read in `local_calendar`.
 
     Raises ValueError when there is no such day in that calendar.
     """
-    return from_jalali(year, month, day) if year < 1700 else dt.date(year, month, day)
+    if year < 1700:
+        return from_calendar(local_calendar.get(), year, month, day)
+    return dt.date(year, month, day)
 
 
 def day_parts(text: str) -> tuple[int, int, int] | None:
@@ -121,7 +177,7 @@ def day_parts(text: str) -> tuple[int, int, int] | None:
     match = _DAY.fullmatch(ascii_digits(text.strip()))
     if match is None:
         return None
-    return int(match[1]), int(match[2]), int(match[3])
+    return int(match[1]), int(match[3]), int(match[4])
 
 
 def read_date(text: str) -> dt.date:
@@ -134,19 +190,19 @@ def read_date(text: str) -> dt.date:
 
 
 def parse_day(text: str, *, option: str) -> dt.date:
-    """A date written YYYY-MM-DD in any digits; a year before 1700 is read as Jalali.
+    """A date written year/month/day in any digits (see `day_parts`; before 1700 in
+    `local_calendar`).
 
     Raises ArgumentProblem (starting with `option`) when it is not a date or lies outside
     EARLIEST_DAY..LATEST_DAY.
     """
-    cleaned = normalize_digits(text.strip()).replace("/", "-")
     try:
-        year, month, day = (int(part) for part in cleaned.split("-"))
-        found = calendar_day(year, month, day)
+        found = read_date(text)
     except ValueError:
         raise ArgumentProblem(
-            _("%(option)s: “%(value)s” is not a date; write it as YYYY-MM-DD, e.g. 2026-03-01.")
-            % {"option": option, "value": text}
+            _("%(option)s: “%(value)s” is not a date.") % {"option": option, "value": text}
+            + " "
+            + date_spellings()
         ) from None
     if not is_in_range(found):
         raise ArgumentProblem(f"{option}: {out_of_range_reason(text)}")
@@ -195,8 +251,8 @@ def _iso(text: str) -> str:
         text = text[:-1] + "+00:00"
     match = _DAY_PREFIX.match(text)
     if match is not None:
-        year, month, day = (int(part) for part in match.groups())
-        if year < 1700 or match.end() != 10 or "/" in match[0]:
+        year, month, day = int(match[1]), int(match[3]), int(match[4])
+        if year < 1700 or match.end() != 10 or match[2] != "-":
             text = calendar_day(year, month, day).isoformat() + text[match.end() :]
     return text
 

@@ -5,7 +5,22 @@ Takes plain data and returns plain data; never imports Django (a test enforces i
 """
 
 from goaldesk.engine.business_hours import BusinessCalendar
-from goaldesk.engine.calendars import GREGORIAN, JALALI, format_date, from_jalali, to_jalali
+from goaldesk.engine.calendars import (
+    CALENDARS,
+    GREGORIAN,
+    HIJRI,
+    HIJRI_RANGE,
+    JALALI,
+    add_months,
+    format_date,
+    from_calendar,
+    from_jalali,
+    month_bounds,
+    month_length,
+    month_names,
+    to_calendar,
+    to_jalali,
+)
 from goaldesk.engine.digits import localize_digits, normalize_digits
 from goaldesk.engine.erlang import (
     IntervalRequirements,
@@ -54,7 +69,10 @@ from goaldesk.engine.stats import (
 )
 
 __all__ = [
+    "CALENDARS",
     "GREGORIAN",
+    "HIJRI",
+    "HIJRI_RANGE",
     "JALALI",
     "LEVELS",
     "BacktestResult",
@@ -77,6 +95,7 @@ __all__ = [
     "StaffingResult",
     "Summary",
     "WeekdayIntervalMean",
+    "add_months",
     "backtest",
     "check_smart",
     "check_staffing_inputs",
@@ -88,6 +107,7 @@ __all__ = [
     "erlang_b",
     "erlang_c",
     "format_date",
+    "from_calendar",
     "from_jalali",
     "goal_progress",
     "judge_level",
@@ -95,6 +115,9 @@ __all__ = [
     "mase",
     "mean",
     "median",
+    "month_bounds",
+    "month_length",
+    "month_names",
     "nearest_rank",
     "normalize_digits",
     "offered_load",
@@ -105,6 +128,7 @@ __all__ = [
     "requirements_for_intervals",
     "select_best",
     "summary",
+    "to_calendar",
     "to_jalali",
     "wape",
     "weekly_origins",

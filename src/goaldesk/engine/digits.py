@@ -7,6 +7,7 @@ _TO_ASCII = str.maketrans(
     "0123456789" * 2 + ".,,",
 )
 _PERSIAN_OUT = str.maketrans("0123456789", _PERSIAN)
+_ARABIC_INDIC_OUT = str.maketrans("0123456789", _ARABIC_INDIC)
 
 
 def normalize_digits(text: str) -> str:
@@ -15,9 +16,14 @@ def normalize_digits(text: str) -> str:
 
 
 def localize_digits(text: str, language: str) -> str:
-    """Return `text` with its digits written for `language`: Persian digits for 'fa'.
+    """Return `text` with its digits written for `language`, a language code or a BCP 47 tag.
 
-    Arabic readers in the Gulf and North Africa mostly read Western digits, so only Persian
-    text is converted.
+    Persian readers ('fa') get Persian digits (۱۲۳). Arabic readers in the Gulf and North Africa
+    mostly read Western digits, so 'ar' keeps them; an organisation that writes Arabic-Indic
+    digits asks for them with the tag's numbering extension, 'ar-u-nu-arab' (١٢٣).
     """
-    return text.translate(_PERSIAN_OUT) if language.startswith("fa") else text
+    if language.startswith("fa"):
+        return text.translate(_PERSIAN_OUT)
+    if language.endswith("-u-nu-arab"):
+        return text.translate(_ARABIC_INDIC_OUT)
+    return text

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from goaldesk.accounts.models import Organisation
 from goaldesk.core.forms import LocalFloatField
-from goaldesk.core.parsing import ArgumentProblem, parse_day
+from goaldesk.core.parsing import ArgumentProblem, date_spellings, parse_day
 from goaldesk.engine.levels import BARRED_LEVELS, LevelThresholds
 from goaldesk.interactions.models import Channel
 from goaldesk.metrics.catalogue import metric
@@ -37,7 +37,7 @@ class DayField(forms.DateField):
             return parse_day(str(value), option=str(self.label or ""))
         except ArgumentProblem:
             raise forms.ValidationError(
-                _("“%(value)s” is not a date; write it as YYYY-MM-DD."), params={"value": value}
+                _("“%(value)s” is not a date.") % {"value": value} + " " + date_spellings()
             ) from None
 
 

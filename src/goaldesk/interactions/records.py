@@ -34,6 +34,7 @@ from goaldesk.core.parsing import (
     LATEST_DAY,
     ArgumentProblem,
     ascii_digits,
+    date_spellings,
     is_date_only,
     is_in_range,
     out_of_range_reason,
@@ -146,12 +147,14 @@ def parse_timestamp(column: str, value: object, tz: zoneinfo.ZoneInfo) -> dt.dat
     except ValueError:
         raise RecordError(
             column,
-            _(
-                "“%(value)s” is not a date and time; write it as 2026-03-02T09:15 or "
-                "2026-03-02 09:15:00, with an offset such as +03:30 if it is not in the "
-                "organisation's time zone."
-            )
-            % {"value": ascii_digits(_text(value))},
+            _("“%(value)s” is not a date and time.") % {"value": ascii_digits(_text(value))}
+            + " "
+            + date_spellings()
+            + " "
+            + _(
+                "Then the time of day, for example 09:15, with an offset such as +03:30 if it "
+                "is not in the organisation's time zone."
+            ),
         ) from None
     if moment is not None and is_date_only(value):
         raise RecordError(column, _date_only_reason(ascii_digits(_text(value))))
@@ -386,6 +389,6 @@ def _read_day(column: str, value: object, tz: zoneinfo.ZoneInfo) -> dt.date:
         stamp = None
     if stamp is None:
         raise RecordError(
-            column, _("“%(value)s” is not a date; write it as 2026-03-02.") % {"value": text}
+            column, _("“%(value)s” is not a date.") % {"value": text} + " " + date_spellings()
         )
     return stamp.astimezone(tz).date()

@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from goaldesk.accounts.models import Organisation, today_in
+from goaldesk.core.display import display_calendar, display_week_start
 from goaldesk.core.parsing import ArgumentProblem, parse_day
+from goaldesk.engine import GREGORIAN, add_months, month_bounds
 from goaldesk.metrics.selectors import FILTER_NAMES, FilterError, resolve_filters
 
 PERIODS = (
@@ -26,7 +28,9 @@ PERIODS = (
     ("7", gettext_lazy("Last 7 days")),
     ("30", gettext_lazy("Last 30 days")),
     ("90", gettext_lazy("Last 90 days")),
+    ("week", gettext_lazy("This week")),
     ("month", gettext_lazy("This month")),
+    ("last_month", gettext_lazy("Last month")),
     ("custom", gettext_lazy("Custom")),
 )
 DEFAULT_PERIOD = "30"
@@ -41,6 +45,8 @@ class Scope:
     date_to: dt.date
     filters: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    #: The calendar whose months "this month" and "last month" are.
+    calendar: str = GREGORIAN
 
     @property
     def days(self) -> int:
@@ -48,7 +54,13 @@ class Scope:
 
     @property
     def previous(self) -> tuple[dt.date, dt.date]:
-        """The period of the same length just before this one."""
+        """The period this one is compared with: for a month, the month before it up to the
+        same day of the month (1–11 Azar against 1–11 Aban; the whole month when this one is
+        whole or longer); otherwise the period of the same length just before this one."""
+        if self.period in ("month", "last_month"):
+            first = add_months(self.date_from, -1, self.calendar)
+            _first, month_end = month_bounds(first, self.calendar)
+            return first, min(first + dt.timedelta(days=self.days - 1), month_end)
         last = self.date_from - dt.timedelta(days=1)
         return last - dt.timedelta(days=self.days - 1), last
 
@@ -86,8 +98,11 @@ def span_problem(date_from: dt.date, date_to: dt.date, *, by_day: bool) -> str |
 def scope_from_query(
     query: QueryDict, organisation: Organisation, *, by_day: bool = False
 ) -> Scope:
-    """The period (preset or from/to, in any digits, Jalali when the year is before 1700) and
-    the filters of a request; unusable values are reported in `problems` and left out.
+    """The period (preset or from/to, in any digits and the reader's calendar) and the filters
+    of a request; unusable values are reported in `problems` and left out.
+
+    Months are the reader's calendar's (a Jalali month for a Jalali reader), weeks start on the
+    organisation's first day of the week.
 
     A custom period outside 1900–2100, or longer than `span_problem` allows (`by_day`: the page
     shows it day by day), is reported and replaced by the default period."""
@@ -113,8 +128,14 @@ def scope_from_query(
             problems.append(str(problem))
             period = DEFAULT_PERIOD
             date_from = date_to = today  # the default period, whatever was read before
+    calendar = display_calendar.get()
     if period == "month":
-        date_from = today.replace(day=1)
+        date_from = month_bounds(today, calendar)[0]
+    elif period == "last_month":
+        date_from = add_months(today, -1, calendar)
+        date_to = month_bounds(date_from, calendar)[1]
+    elif period == "week":
+        date_from = today - dt.timedelta(days=(today.isoweekday() - display_week_start.get()) % 7)
     elif period in ("7", "30", "90"):
         date_from = today - dt.timedelta(days=int(period) - 1)
     filters = {name: query.get(name, "").strip() for name in FILTER_NAMES}
@@ -124,4 +145,4 @@ def scope_from_query(
     except FilterError as problem:
         problems.append(str(problem))
         filters = {}
-    return Scope(period, date_from, date_to, filters, problems)
+    return Scope(period, date_from, date_to, filters, problems, calendar)
