@@ -212,11 +212,17 @@ def test_a_killed_import_shows_retry_and_resumes_after_its_last_batch(
         state="running", error="", finished_at=None, heartbeat_at=timezone.now() - LONG_AGO
     )
     client = client_as(Role.MANAGER)
-    progress = client.get(reverse("imports:progress", args=[org.slug, job.pk]))
+    progress = client.get(
+        reverse("imports:progress", args=[org.slug, job.pk]), headers={"HX-Request": "true"}
+    )
     assert "The process that ran this job stopped." in progress.content.decode()
+    assert "hx-get" not in progress.content.decode()  # it stops polling…
+    assert progress["HX-Refresh"] == "true"  # …and reloads the page, which offers Retry
     page = client.get(reverse("imports:job", args=[org.slug, job.pk])).content.decode()
     retry = reverse("imports:retry", args=[org.slug, job.pk])
     assert f'action="{retry}"' in page
+    job.refresh_from_db()
+    assert job.state == "running"  # looking at it (GET) wrote nothing
 
     response = client.post(retry)
 

@@ -162,6 +162,16 @@ def job_is_stale(job: BackgroundJob, *, now: dt.datetime | None = None) -> bool:
     return last is None or last < cutoff
 
 
+def job_is_lost(job: BackgroundJob) -> bool:
+    """True when `job` is stale (see `job_is_stale`) and no worker will resume it: the queue
+    does not hold it. Reads only."""
+    if not job_is_stale(job):
+        return False
+    from goaldesk.core.worker import job_in_queue
+
+    return not job_in_queue(job)
+
+
 def job_fail_if_stale(*, job: BackgroundJob) -> bool:
     """Mark `job` failed when it is running without a heartbeat and no worker will resume it.
 
@@ -187,8 +197,8 @@ def job_fail_if_stale(*, job: BackgroundJob) -> bool:
 
 
 def job_can_retry(job: BackgroundJob) -> bool:
-    """True when `job` failed and a task is registered to run it again."""
-    return job.state == JobState.FAILED and type(job) in JOB_TASKS
+    """True when `job` failed or was lost and a task is registered to run it again."""
+    return type(job) in JOB_TASKS and job.stopped
 
 
 def job_requeue(*, job: BackgroundJob) -> None:

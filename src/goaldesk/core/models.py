@@ -9,7 +9,7 @@ pages by `goaldesk.core.views.job_progress_response`.
 from typing import ClassVar
 
 from django.db import models
-from django.utils.functional import Promise
+from django.utils.functional import Promise, cached_property
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -61,6 +61,29 @@ class BackgroundJob(models.Model):
     def finished(self) -> bool:
         """True once the job is done or failed: its progress bar stops polling."""
         return self.state in (JobState.DONE, JobState.FAILED)
+
+    @cached_property
+    def lost(self) -> bool:
+        """True when the job is running without a heartbeat and no worker holds it: the process
+        that ran it stopped. Pages show it as stopped (with "Retry") without writing anything;
+        the worker's recovery marks it failed."""
+        from goaldesk.core.jobs import job_is_lost  # jobs.py builds on this module
+
+        return job_is_lost(self)
+
+    @property
+    def stopped(self) -> bool:
+        """True when the job failed or was lost: it will not go on unless retried."""
+        return self.state == JobState.FAILED or self.lost
+
+    @property
+    def stopped_reason(self) -> str:
+        """Why the job stopped, for the page."""
+        if self.state == JobState.FAILED:
+            return self.error
+        from goaldesk.core.jobs import JOB_LOST_MESSAGE
+
+        return str(JOB_LOST_MESSAGE) if self.lost else ""
 
     def progress_counts(self) -> tuple[int, int | None]:
         """(steps done, steps in all — None or 0 while not known) for `percent`."""

@@ -5,20 +5,20 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from goaldesk.core.jobs import job_can_retry, job_fail_if_stale, job_requeue
+from goaldesk.core.jobs import job_can_retry, job_requeue
 from goaldesk.core.models import BackgroundJob
 
 
 def job_progress_response(request: HttpRequest, job: BackgroundJob) -> HttpResponse:
     """The job's progress partial (`core/_job_progress.html`), polled by htmx every second.
 
-    A job whose process was lost and which no worker will resume is marked failed here (the
-    page then offers "retry"). Once the job is finished, the poll reloads the whole page
-    (`HX-Refresh`), which then shows the result or the error.
+    A GET that writes nothing: a job whose process was lost and which no worker will resume is
+    shown as stopped (the page then offers "Retry"; the worker's recovery marks it failed).
+    Once the job is finished or stopped, the poll reloads the whole page (`HX-Refresh`), which
+    then shows the result or the error, and polls no more.
     """
-    job_fail_if_stale(job=job)
     response = render(request, "core/_job_progress.html", {"job": job})
-    if job.finished and request.headers.get("HX-Request"):
+    if (job.finished or job.lost) and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
     return response
 
