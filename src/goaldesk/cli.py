@@ -9,6 +9,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from importlib import import_module
 from typing import NoReturn
 
@@ -60,9 +61,20 @@ def _run(target: str, *, database: bool = True) -> Callable[[argparse.Namespace]
                 return fail(problem)
         module_name, function_name = target.split(":")
         function = getattr(import_module(module_name), function_name)
-        return int(function(args) or 0)
+        with _calendar_of(getattr(args, "org", None) if database else None):
+            return int(function(args) or 0)
 
     return handler
+
+
+def _calendar_of(slug: str | None) -> AbstractContextManager[None]:
+    """Within the block, dates typed with a year before 1700 are read in the calendar of the
+    organisation `--org` names (Hijri for a Hijri one, else Jalali), as on its pages."""
+    from goaldesk.accounts.models import Organisation
+    from goaldesk.core.parsing import reading_calendar
+
+    calendar = Organisation.objects.filter(slug=slug).values_list("calendar", flat=True).first()
+    return reading_calendar(calendar) if calendar else nullcontext()
 
 
 class _Parser(argparse.ArgumentParser):

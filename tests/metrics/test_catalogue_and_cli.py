@@ -170,3 +170,15 @@ def test_kpis_bad_arguments_exit_2(cli_org, capsys, args, message):
     captured = capsys.readouterr()
     assert message in captured.err
     assert "Traceback" not in captured.err
+
+
+@pytest.mark.django_db(transaction=True)
+def test_kpis_reads_hijri_dates_for_a_hijri_organisation(cli_org, capsys):
+    # Umm al-Qura: 1 Ramadan 1447 was 18 February 2026, so 12–18 Ramadan are 1–7 March.
+    cli_org.calendar = "hijri"
+    cli_org.save(update_fields=["calendar"])
+    args = ["kpis", "--org", "desk", "--from", "١٤٤٧/٩/١٢", "--to", "1447.09.18", "--json"]
+    assert main(args) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["from"], out["to"]) == ("2026-03-01", "2026-03-07")
+    assert out["kpis"]["contacts"] == 2
