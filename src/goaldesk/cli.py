@@ -65,6 +65,13 @@ def _run(target: str, *, database: bool = True) -> Callable[[argparse.Namespace]
     return handler
 
 
+#: Checked by the command (not by `choices`), so that a wrong value gets a translated message.
+_CALENDAR_HELP = (
+    "jalali or hijri: the calendar of dates with a year before 1700 (default: the "
+    "organisation's, hijri when it shows Hijri dates, else jalali)"
+)
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
@@ -130,12 +137,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--org", required=True, help="organisation slug")
     p.add_argument("--mapping", help="preset name (canonical, zendesk) or a JSON file")
     p.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
+    p.add_argument("--calendar", help=_CALENDAR_HELP)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_run("goaldesk.interactions.commands:cmd_import_interactions"))
     p = imp.add_parser("reviews", help="import online reviews from CSV or XLSX")
     p.add_argument("file")
     p.add_argument("--org", required=True)
     p.add_argument("--dry-run", action="store_true")
+    p.add_argument("--calendar", help=_CALENDAR_HELP)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_run("goaldesk.interactions.commands:cmd_import_reviews"))
 
