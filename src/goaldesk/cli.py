@@ -65,17 +65,17 @@ def _run(target: str, *, database: bool = True) -> Callable[[argparse.Namespace]
     return handler
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
 #: Checked by the command (not by `choices`), so that a wrong value gets a translated message.
 _CALENDAR_HELP = (
     "jalali or hijri: the calendar of dates with a year before 1700 (default: the "
     "organisation's, hijri when it shows Hijri dates, else jalali)"
 )
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: error: {message}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
