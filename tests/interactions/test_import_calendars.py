@@ -23,7 +23,7 @@ from goaldesk.accounts.models import Role
 from goaldesk.cli import main
 from goaldesk.core.parsing import local_calendar
 from goaldesk.engine import JALALI
-from goaldesk.interactions.models import ImportJob, Interaction
+from goaldesk.interactions.models import ImportJob, Interaction, Review
 from goaldesk.interactions.tasks import import_job_task
 
 TEHRAN = zoneinfo.ZoneInfo("Asia/Tehran")
@@ -209,3 +209,13 @@ def test_command_line_refuses_an_unknown_calendar(org, csv_file, capsys):
     error = capsys.readouterr().err
     assert "“julian” is not a calendar --calendar knows: write jalali or hijri." in error
     assert not ImportJob.objects.exists()
+
+
+def test_reviews_read_their_dates_in_the_calendar_asked_for(org, csv_file, capsys):
+    path = csv_file("external_id,date,rating\nR-1,١٤٤٨/٦/٢٢,5\nR-2,2026.11.30,4\n")
+    assert main(["import", "reviews", path, "--org", org.slug, "--calendar", "hijri"]) == 0
+    # Arabic-Indic digits without leading zeros; a year from 1700 on stays Gregorian.
+    assert {r.external_id: r.date for r in Review.objects.filter(organisation=org)} == {
+        "R-1": dt.date(2026, 12, 2),
+        "R-2": dt.date(2026, 11, 30),
+    }
