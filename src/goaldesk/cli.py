@@ -83,6 +83,13 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
+#: Checked by the command (not by `choices`), so that a wrong value gets a translated message.
+_CALENDAR_HELP = (
+    "jalali or hijri: the calendar of dates with a year before 1700 (default: the "
+    "organisation's, hijri when it shows Hijri dates, else jalali)"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="goaldesk", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -142,12 +149,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--org", required=True, help="organisation slug")
     p.add_argument("--mapping", help="preset name (canonical, zendesk) or a JSON file")
     p.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
+    p.add_argument("--calendar", help=_CALENDAR_HELP)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_run("goaldesk.interactions.commands:cmd_import_interactions"))
     p = imp.add_parser("reviews", help="import online reviews from CSV or XLSX")
     p.add_argument("file")
     p.add_argument("--org", required=True)
     p.add_argument("--dry-run", action="store_true")
+    p.add_argument("--calendar", help=_CALENDAR_HELP)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_run("goaldesk.interactions.commands:cmd_import_reviews"))
 

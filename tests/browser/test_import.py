@@ -106,3 +106,67 @@ def test_import_csv_with_two_bad_rows(live_server, desk, uploads, worker, new_pa
     assert dashboard_figure(page, "csat_avg") == "3.87"
     assert dashboard_figure(page, "returning_customer_rate") == "15.4 %"
     shot(page, "import-dashboard")
+
+
+def _upload(page, name: str, text: str) -> None:
+    page.click("nav.mainnav a[href$='/import/']")
+    page.set_input_files(
+        "input[type=file]",
+        files=[{"name": name, "mimeType": "text/csv", "buffer": text.encode()}],
+    )
+    with page.expect_navigation():
+        page.click("main form[enctype] button[type=submit]")
+
+
+def _wait_until_done(page) -> None:
+    try:
+        page.locator("[role=progressbar][aria-valuenow='100']").wait_for(timeout=20_000)
+    except Exception as error:
+        raise AssertionError(f"import did not finish; worker log:\n{worker_log()}") from error
+    page.reload()
+
+
+def test_persian_manager_imports_local_date_spellings(live_server, desk, uploads, worker, new_page):
+    """Dates as Iranian and Saudi systems write them, read by the worker process in the
+    calendar chosen on the column page; a bad one is explained in Persian digits.
+
+    By hand: 1 Azar 1405 = 22 Nov 2026, so 1405/09/09 = 30 Nov 2026; in Umm al-Qura
+    1 Jumada II 1448 = 11 Nov 2026, so 1448/06/22 = 2 Dec 2026.
+    """
+    from goaldesk.interactions.models import Interaction
+
+    desk.language, desk.calendar = "fa", "jalali"
+    desk.save()
+    page = new_page(locale="fa-IR")
+    sign_in(page, live_server)
+
+    jalali = (
+        "external_id,channel,created_at\n"
+        "J-1,phone,۱۴۰۵/۰۹/۰۹ ۱۰:۰۰\nJ-2,phone,1405/09/09 10:00\n"
+        "J-3,phone,۱۴۰۵/۹/۹ ۱۰:۰۰\nJ-4,phone,1405.09.09 10:00\nJ-5,phone,1405/13/09 10:00\n"
+    )
+    _upload(page, "jalali.csv", jalali)
+    assert page.locator("input[name=calendar][value=jalali]").is_checked()
+    shot(page, "import-calendar-mapping-fa")
+    with page.expect_navigation():
+        page.click("button[name=action][value=import]")
+    _wait_until_done(page)
+    reason = page.locator("table").last.locator("tbody tr td").nth(2).inner_text()
+    assert "۱۴۰۵/۰۹/۰۲" in reason and "۲۰۲۶-۱۱-۲۳" in reason  # the spellings, Persian digits
+    shot(page, "import-calendar-result-fa")
+    moments = {
+        i.created_at.isoformat() for i in Interaction.objects.filter(external_id__startswith="J")
+    }
+    assert moments == {"2026-11-30T06:30:00+00:00"}  # 10:00 in Tehran (+03:30)
+
+    _upload(page, "hijri.csv", "external_id,channel,created_at\nH-1,chat,1448/06/22 09:00\n")
+    page.check("input[name=calendar][value=hijri]")
+    with page.expect_navigation():
+        page.click("button[name=action][value=dry_run]")
+    _wait_until_done(page)
+    with page.expect_navigation():
+        page.click("form[action$='/import/'] button[type=submit]")
+    _wait_until_done(page)
+    assert Interaction.objects.get(external_id="H-1").created_at.isoformat() == (
+        "2026-12-02T05:30:00+00:00"  # 09:00 in Tehran
+    )

@@ -11,6 +11,10 @@ Every route names the organisation in its path (`/api/v1/orgs/{slug}/…`). A to
 organisation, or a user who is not a member, gets 404: the organisation's existence is not
 revealed. A missing or unusable token gets 401; a role too low for the method gets 403.
 
+Dates with a year before 1700 in a request (bodies and query strings) are read in the calendar
+of who sends it: a token's organisation's (Hijri when it shows Hijri dates, else Jalali), a
+member's own calendar (else the organisation's); see core/parsing.py.
+
 Guessing tokens is slowed down: after GOALDESK_API_TOKEN_FAILURE_LIMIT bad tokens from one
 address within GOALDESK_API_TOKEN_FAILURE_WINDOW, every token from that address (even a good
 one, so guessing cannot go on) gets 429 with Retry-After until the window ends.
@@ -38,6 +42,7 @@ from goaldesk.accounts.throttling import (
 )
 from goaldesk.api.errors import TokenRejected, TokenThrottled
 from goaldesk.core.display import duration
+from goaldesk.core.parsing import local_calendar, local_calendar_of
 
 #: How often `last_used_at` is written at most: a busy integration must not write on every call.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
@@ -127,7 +132,8 @@ def caller_of(request: HttpRequest) -> Caller:
 
 
 def organisation_for(request: HttpRequest, slug: str, *, write: bool = False) -> Organisation:
-    """The organisation `slug` if the caller may reach it (and write to it when `write`).
+    """The organisation `slug` if the caller may reach it (and write to it when `write`); from
+    here on the request reads years before 1700 in the caller's calendar (see the module notes).
 
     Raises 404 when the caller has no access to that organisation, 403 when the role is too low.
     """
@@ -147,8 +153,16 @@ def organisation_for(request: HttpRequest, slug: str, *, write: bool = False) ->
         if membership is None:
             raise not_found
         organisation, role = membership.organisation, membership.role
+    local_calendar.set(local_calendar_of(_caller_calendar(request, caller, organisation)))
     if write and not Membership(role=role).allows(WRITE_ROLE):
         if caller.token is not None:
             raise HttpError(403, _("This token may only read. Writing needs a manager token."))
         raise HttpError(403, _("Your role may only read. Writing needs the manager or owner role."))
     return organisation
+
+
+def _caller_calendar(request: HttpRequest, caller: Caller, organisation: Organisation) -> str:
+    """The calendar the caller reads dates in: a signed-in member's own choice (their profile,
+    loaded by the preferences middleware), else the organisation's."""
+    profile = getattr(request, "profile", None) if caller.token is None else None
+    return getattr(profile, "calendar", "") or organisation.calendar

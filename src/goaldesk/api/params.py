@@ -1,7 +1,9 @@
 """Reading query-string values: dates, timestamps, counts and page cursors.
 
-Persian and Arabic-Indic digits are accepted; dates lie in 1900–2100; a value that cannot be read raises FieldInvalid
-naming the query parameter.
+Persian and Arabic-Indic digits are accepted; dates lie in 1900–2100 and are read as
+everywhere else (core/parsing.py): year-month-day with "-", "/" or "." between, a year before
+1700 in the caller's calendar (Jalali, or Hijri; see api/auth.py). A value that cannot be read
+raises FieldInvalid naming the query parameter.
 """
 
 import base64
@@ -12,7 +14,13 @@ import zoneinfo
 from django.utils.translation import gettext as _
 
 from goaldesk.api.errors import FieldInvalid
-from goaldesk.core.parsing import is_in_range, out_of_range_reason
+from goaldesk.core.parsing import (
+    date_spellings,
+    is_in_range,
+    out_of_range_reason,
+    read_date,
+    read_datetime,
+)
 from goaldesk.engine import normalize_digits
 
 
@@ -21,26 +29,29 @@ def parse_date(value: str | None, field: str, *, required: bool = False) -> dt.d
         if required:
             raise FieldInvalid(field, _("This parameter is required (a date: YYYY-MM-DD)."))
         return None
+    text = normalize_digits(value.strip())
     try:
-        day = dt.date.fromisoformat(normalize_digits(value.strip()))
+        day = read_date(text)
     except ValueError:
-        raise FieldInvalid(
-            field,
-            _("“%(value)s” is not a date. Write it as YYYY-MM-DD, e.g. 2026-03-31.")
-            % {"value": value},
-        ) from None
+        try:
+            day = dt.date.fromisoformat(text)  # the other ISO forms (20260331, 2026-W14-2)
+        except ValueError:
+            raise FieldInvalid(
+                field,
+                _("“%(value)s” is not a date.") % {"value": value} + " " + date_spellings(),
+            ) from None
     if not is_in_range(day):
         raise FieldInvalid(field, out_of_range_reason(value))
     return day
 
 
 def parse_timestamp(value: str | None, field: str, *, tz: zoneinfo.ZoneInfo) -> dt.datetime | None:
-    """An ISO 8601 timestamp; without an offset it is read in `tz`."""
+    """An ISO 8601 timestamp (its date may be written as `read_datetime` reads it: a year
+    before 1700 in the caller's calendar); without an offset it is read in `tz`."""
     if value is None or not value.strip():
         return None
-    text = normalize_digits(value.strip())
     try:
-        moment = dt.datetime.fromisoformat(text)
+        moment = read_datetime(value, tz)
     except ValueError:
         raise FieldInvalid(
             field,
@@ -49,8 +60,7 @@ def parse_timestamp(value: str | None, field: str, *, tz: zoneinfo.ZoneInfo) -> 
             )
             % {"value": value},
         ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=tz)
+    assert moment is not None  # noqa: S101 - the value is not blank
     return moment
 
 

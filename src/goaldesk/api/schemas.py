@@ -11,11 +11,26 @@ Scalar = StrictStr | StrictInt | StrictFloat | None
 #: A value that must be given: text or a number.
 Required = StrictStr | StrictInt | StrictFloat
 
-_TIMESTAMP = "ISO 8601; without an offset it is read in the organisation's time zone"
+#: How a date is read (core/parsing.py), for the descriptions of date and timestamp fields.
+_DATE_RULE = (
+    "year-month-day with -, / or . between (month and day with or without a leading zero; "
+    "Latin, Persian or Arabic-Indic digits); a year before 1700 is Jalali, or Hijri (Umm "
+    "al-Qura) when the caller's calendar is Hijri (a token's organisation's, a member's own): "
+    "1405/09/09 is 2026-11-30 in Jalali, 1448/06/22 is 2026-12-02 in Hijri; dates lie in "
+    "1900–2100"
+)
+_TIMESTAMP = (
+    "ISO 8601 (2026-11-30T10:00:00+03:30), or a date and then the time after a space "
+    "(1405/09/09 10:00); without an offset it is read in the organisation's time zone. The "
+    "date: " + _DATE_RULE
+)
 
 #: Text that holds a date, YYYY-MM-DD (Persian and Arabic-Indic digits are read too): the
 #: schema says "format: date" so that it states what the API checks.
-DateText = Annotated[StrictStr, WithJsonSchema({"type": "string", "format": "date"})]
+DateText = Annotated[
+    StrictStr,
+    WithJsonSchema({"type": "string", "format": "date", "description": f"a date: {_DATE_RULE}"}),
+]
 #: An optional date: a date, or empty or null (= not given).
 OptionalDateText = Annotated[
     StrictStr | None,
@@ -25,7 +40,8 @@ OptionalDateText = Annotated[
                 {"type": "string", "format": "date"},
                 {"type": "string", "maxLength": 0},
                 {"type": "null"},
-            ]
+            ],
+            "description": f"a date, or empty or null (not given): {_DATE_RULE}",
         }
     ),
 ]

@@ -4,7 +4,9 @@ CSV or XLSX, read by the shared table reader (core/tabular.py). History: `timest
 [,channel]` with a header row (any column order, any case). A timestamp is ISO 8601
 (`2026-03-02T09:30`, `2026-03-02 09:30:00+03:30`, a date alone is midnight); without an offset
 it is read in the given time zone. Volumes are zero or positive numbers. Numbers and dates are
-read as everywhere else (core/parsing.py: any digits, thousands commas, Jalali years). A bad value rejects its row with the row number (1 = the first row after
+read as everywhere else (core/parsing.py: any digits, thousands commas, "-", "/" or "." in
+dates, a year before 1700 in the uploader's local calendar: Jalali, or Hijri for a reader who
+reads Hijri dates). A bad value rejects its row with the row number (1 = the first row after
 the header), the column and the reason.
 """
 
@@ -17,8 +19,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from goaldesk.core.csv_safe import csv_cell_restore
+from goaldesk.core.parsing import date_spellings, read_datetime
 from goaldesk.core.parsing import parse_number as read_number
-from goaldesk.core.parsing import read_datetime
 from goaldesk.core.tabular import TableError, open_table
 from goaldesk.interactions.models import Channel
 
@@ -74,6 +76,8 @@ def parse_timestamp(raw: object, tz: zoneinfo.ZoneInfo) -> dt.datetime:
         raise ValueError(
             _("“%(value)s” is not a date and time (expected e.g. 2026-03-02T09:30).")
             % {"value": raw}
+            + " "
+            + date_spellings()
         ) from error
     if moment is None:
         raise ValueError(_("The value is empty."))

@@ -2,6 +2,9 @@
 
 Exit codes: 0 every row accepted; 1 some rows rejected (listed); 2 unusable arguments, unknown
 organisation, unreadable file or a mapping that misses a required field.
+
+`--calendar jalali|hijri` says which calendar a year before 1700 is read in (see importing.py's
+notes on dates); without it, the organisation's: hijri when it shows Hijri dates, else jalali.
 """
 
 import argparse
@@ -14,8 +17,10 @@ from django.utils.translation import gettext as _
 
 from goaldesk.accounts.models import Organisation
 from goaldesk.interactions.importing import (
+    LOCAL_CALENDARS,
     ImportFileError,
     check_mapping,
+    default_local_calendar,
     guess_mapping,
     import_run,
     load_preset,
@@ -47,6 +52,13 @@ def _import(args: argparse.Namespace, *, kind: str) -> int:
     organisation = Organisation.objects.filter(slug=args.org).first()
     if organisation is None:
         return _fail(_("There is no organisation “%(slug)s”.") % {"slug": args.org})
+    calendar = (getattr(args, "calendar", None) or "").strip().lower()
+    calendar = calendar or default_local_calendar(organisation)
+    if calendar not in LOCAL_CALENDARS:
+        return _fail(
+            _("“%(value)s” is not a calendar --calendar knows: write jalali or hijri.")
+            % {"value": calendar}
+        )
     path = Path(args.file)
     if not path.is_file():
         return _fail(_("The file “%(name)s” does not exist.") % {"name": args.file})
@@ -65,7 +77,7 @@ def _import(args: argparse.Namespace, *, kind: str) -> int:
         organisation=organisation,
         kind=kind,
         original_name=str(path.resolve())[:255],
-        mapping=mapping_for_job(columns, preset=preset, headers=headers),
+        mapping=mapping_for_job(columns, preset=preset, headers=headers, calendar=calendar),
         dry_run=bool(args.dry_run),
     )
     progress = _Progress()

@@ -17,8 +17,10 @@ from django.views.decorators.http import require_POST
 
 from goaldesk.accounts.access import OrgRequest, org_view
 from goaldesk.accounts.models import Role
+from goaldesk.core.display import CALENDAR_LABELS
 from goaldesk.core.views import job_progress_response, job_retry_response
 from goaldesk.interactions.importing import (
+    LOCAL_CALENDARS,
     PRESETS,
     ImportFileError,
     import_job_create,
@@ -28,6 +30,7 @@ from goaldesk.interactions.importing import (
     import_job_start,
     import_jobs_recent,
     import_rejected_rows_csv,
+    job_calendar,
     job_columns,
     load_preset,
 )
@@ -156,13 +159,19 @@ def import_mapping(request: OrgRequest, job_id: int) -> HttpResponse:
     fields = REVIEW_FIELDS if reviews else CANONICAL_FIELDS
     required = REVIEW_REQUIRED_FIELDS if reviews else REQUIRED_FIELDS
     chosen = job_columns(job)
+    calendar = job_calendar(job)
     problem_text = ""
     if request.method == "POST":
         chosen = {f: request.POST.get(f"map_{f}", "") for f in fields}
         chosen = {f: h for f, h in chosen.items() if h}
+        if request.POST.get("calendar") in LOCAL_CALENDARS:
+            calendar = request.POST["calendar"]
         try:
             import_job_start(
-                job=job, columns=chosen, dry_run=request.POST.get("action") == "dry_run"
+                job=job,
+                columns=chosen,
+                dry_run=request.POST.get("action") == "dry_run",
+                calendar=calendar,
             )
         except ImportFileError as problem:
             problem_text = problem.message
@@ -190,6 +199,8 @@ def import_mapping(request: OrgRequest, job_id: int) -> HttpResponse:
             "preview": preview,
             "error": problem_text,
             "preset": (job.mapping or {}).get("_preset", ""),
+            "calendars": [(c, CALENDAR_LABELS[c]) for c in LOCAL_CALENDARS],
+            "calendar": calendar,
         },
     )
 
@@ -211,7 +222,12 @@ def import_job(request: OrgRequest, job_id: int) -> HttpResponse:
     return render(
         request,
         "interactions/import_job.html",
-        {"nav": "import", "job": job, "page": page},
+        {
+            "nav": "import",
+            "job": job,
+            "page": page,
+            "calendar_label": CALENDAR_LABELS[job_calendar(job)],
+        },
     )
 
 

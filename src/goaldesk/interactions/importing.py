@@ -50,8 +50,15 @@ a dry run keeps it for the import that may follow and a failed job for a retry, 
 IMPORT_FILE_RETENTION_HOURS after they ended (`import_files_expire`, run at each upload and
 after each import).
 
+Dates. A year before 1700 is a year of the calendar chosen on the mapping page (`_calendar`:
+Jalali or Hijri, by default the organisation's: Hijri when it shows Hijri dates, else Jalali);
+Jalali and Hijri years overlap (1405 is both), so the file's numbers cannot tell them apart.
+The job reads its file in that calendar and writes its rejections in the language of the person
+who uploaded it (`_language`), wherever it runs: the worker, a retry, the command line.
+
 The job's `mapping` JSON holds {canonical field: header} and, under keys starting with "_",
-the preset's name, value translations and the file's header row.
+the preset's name, value translations, the file's header row, the calendar years before 1700
+are read in and the language of its messages.
 """
 
 import contextlib
@@ -70,11 +77,13 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy, override
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from goaldesk.core.csv_safe import csv_writer
+from goaldesk.core.display import display_numbering
 from goaldesk.core.jobs import job_heartbeat, job_mark_done, job_mark_failed, job_mark_running
+from goaldesk.core.parsing import local_calendar_of, reading_calendar
 from goaldesk.core.tabular import (
     Source,
     TableError,
@@ -83,6 +92,7 @@ from goaldesk.core.tabular import (
     open_table,
     preview_table,
 )
+from goaldesk.engine import HIJRI, JALALI
 from goaldesk.interactions.models import ImportJob, ImportRejection, Review
 from goaldesk.interactions.records import (
     CANONICAL_FIELDS,
@@ -404,15 +414,53 @@ def job_columns(job: ImportJob) -> dict[str, str]:
 
 
 def mapping_for_job(
-    columns: Mapping[str, str], *, preset: Preset, headers: Sequence[str]
+    columns: Mapping[str, str],
+    *,
+    preset: Preset,
+    headers: Sequence[str],
+    calendar: str = JALALI,
+    language: str = "",
 ) -> dict[str, Any]:
-    """What ImportJob.mapping stores: the columns plus the preset's options and the header row."""
+    """What ImportJob.mapping stores: the columns plus the preset's options, the header row,
+    the calendar years before 1700 are read in (`calendar`: JALALI or HIJRI) and the language
+    of the job's messages (empty: the default one)."""
     return {
         **{k: v for k, v in columns.items() if v},
         "_preset": preset.name,
         "_transforms": preset.transforms(),
         "_headers": list(headers),
+        "_calendar": local_calendar_of(calendar),
+        "_language": language,
     }
+
+
+#: The calendars a year before 1700 may be read in, for the mapping page and `--calendar`.
+LOCAL_CALENDARS = (JALALI, HIJRI)
+
+
+def default_local_calendar(organisation: Any) -> str:
+    """The calendar an import reads years before 1700 in unless told otherwise: Hijri for an
+    organisation that shows Hijri dates, else Jalali."""
+    return local_calendar_of(organisation.calendar)
+
+
+def job_calendar(job: ImportJob) -> str:
+    """The calendar (JALALI or HIJRI) the job reads years before 1700 in; a job stored before
+    the choice existed reads them as Jalali, as every import did then."""
+    return local_calendar_of((job.mapping or {}).get("_calendar") or JALALI)
+
+
+@contextlib.contextmanager
+def job_reading(job: ImportJob) -> Iterator[None]:
+    """Within the block, the job's file is read as its mapping says (years before 1700 in its
+    calendar) and its messages are written in its language, with the organisation's digits."""
+    language = (job.mapping or {}).get("_language") or get_language()
+    numbering = display_numbering.set("arab" if job.organisation.arabic_indic_digits else "latn")
+    try:
+        with reading_calendar(job_calendar(job)), override(language):
+            yield
+    finally:
+        display_numbering.reset(numbering)
 
 
 # --- rows → records -------------------------------------------------------------------------
@@ -561,21 +609,30 @@ def import_job_create(
         job.file.delete(save=False)
         raise
     job.mapping = mapping_for_job(
-        guess_mapping(preview.headers, preset, kind=kind), preset=preset, headers=preview.headers
+        guess_mapping(preview.headers, preset, kind=kind),
+        preset=preset,
+        headers=preview.headers,
+        calendar=default_local_calendar(organisation),
+        language=get_language() or "",
     )
     job.save()
     return job
 
 
 @transaction.atomic
-def import_job_start(*, job: ImportJob, columns: Mapping[str, str], dry_run: bool) -> ImportJob:
-    """Fix the job's mapping and queue it for the worker (after this transaction commits).
+def import_job_start(
+    *, job: ImportJob, columns: Mapping[str, str], dry_run: bool, calendar: str | None = None
+) -> ImportJob:
+    """Fix the job's mapping (and, when given, the calendar years before 1700 are read in:
+    JALALI or HIJRI) and queue it for the worker (after this transaction commits).
 
     Raises ImportFileError when the mapping misses a required field or names an absent header.
     """
     headers = (job.mapping or {}).get("_headers") or []
     check_mapping(columns, headers, kind=job.kind)
     options = {k: v for k, v in (job.mapping or {}).items() if k.startswith("_")}
+    if calendar is not None:
+        options["_calendar"] = local_calendar_of(calendar)
     job.mapping = {**{k: v for k, v in columns.items() if v}, **options}
     job.dry_run = dry_run
     job.state = ImportJob.State.PENDING
@@ -652,7 +709,7 @@ def import_run(
             source = _job_source(job)
         # Heartbeats while it runs: from a killed process the job is seen as lost and resumed
         # (by a worker) or marked failed (from the command line), not "running" for ever.
-        with job_heartbeat(model=ImportJob, pk=job.pk):
+        with job_heartbeat(model=ImportJob, pk=job.pk), job_reading(job):
             _run(job, source=source, progress=progress, batch_size=batch_size)
     except BaseException as error:
         message = error.message if isinstance(error, ImportFileError) else repr(error)

@@ -7,11 +7,14 @@ messages applies everywhere. The rules are those of METRICS.md:
 - `external_id`, `channel` and `created_at` are required;
 - enumerations (channel, status, outcome, sentiments) are matched case-insensitively after
   trimming (`Walk-in` and `walk in` are `walk_in`);
-- timestamps are ISO 8601 (`2026-03-02T09:15:00+03:30`, `…Z`) or `YYYY-MM-DD HH:MM[:SS]`;
+- timestamps are ISO 8601 (`2026-03-02T09:15:00+03:30`, `…Z`) or a date written
+  year/month/day (`-`, `/` or `.` between, with or without leading zeros) then `HH:MM[:SS]`;
   without an offset they are read in the organisation's time zone; a date alone is refused
   (the time of day matters for every time metric);
 - numbers and timestamps are read as everywhere else (core/parsing.py): Persian (۰–۹) or
-  Arabic-Indic (٠–٩) digits, thousands grouped with commas, Jalali years before 1700;
+  Arabic-Indic (٠–٩) digits, thousands grouped with commas, a year before 1700 in the
+  calendar `core.parsing.local_calendar` names (Jalali or Hijri: an import's mapping says
+  which, a request takes its caller's; `1405/09/09 10:00` is 2026-11-30 10:00 in Jalali);
 - csat 1–5, nps 0–10, ces 1–7 are whole numbers; wait and handle seconds are from 0 to
   31,536,000 (a year, `MAX_DURATION_SECONDS`);
 - every date lies in 1900–2100 (core/parsing.py's `EARLIEST_DAY`..`LATEST_DAY`, as written,
@@ -136,7 +139,7 @@ def parse_timestamp(column: str, value: object, tz: zoneinfo.ZoneInfo) -> dt.dat
         except ValueError:
             pass
         else:
-            # Years before 1700 are Jalali (the careful path converts them); the careful path
+            # Years before 1700 are Jalali or Hijri (the careful path converts them); it
             # also refuses, with its message, a year outside the bounds.
             if EARLIEST_DAY.year <= stamp.year <= LATEST_DAY.year:
                 return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=tz)
@@ -376,7 +379,7 @@ def _read_day(column: str, value: object, tz: zoneinfo.ZoneInfo) -> dt.date:
     if not text:
         raise _required(column)
     try:
-        return read_date(text)  # year-month-day; Jalali before 1700
+        return read_date(text)  # year-month-day; before 1700 in the local calendar
     except ValueError:
         pass
     try:

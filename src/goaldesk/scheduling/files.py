@@ -2,7 +2,9 @@
 (docs/scheduling.md).
 
 Tables are read by the shared reader (core/tabular.py), numbers and dates as everywhere else
-(core/parsing.py: any digits, thousands commas, Jalali years before 1700). Each reader returns
+(core/parsing.py: any digits, thousands commas, "-", "/" or "." in dates, a year before 1700
+in the reader's local calendar: Jalali, or Hijri for a reader who reads Hijri dates; the command
+line, without an organisation, reads it as Jalali). Each reader returns
 engine objects or raises `ScheduleFileError` whose message names the file's row (or JSON item)
 and field.
 """
@@ -20,7 +22,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from goaldesk.core.csv_safe import csv_writer
-from goaldesk.core.parsing import ArgumentProblem, read_date, read_datetime
+from goaldesk.core.parsing import ArgumentProblem, date_spellings, read_date, read_datetime
 from goaldesk.core.parsing import parse_number as read_number
 from goaldesk.core.tabular import TableError, open_table
 from goaldesk.engine import normalize_digits
@@ -134,7 +136,9 @@ def parse_moment(value: Any, tz: zoneinfo.ZoneInfo, row: int | str, field: str) 
         raise _fail(
             row,
             field,
-            _("“%(value)s” is not a date and time like 2026-03-02T08:00+01:00.") % {"value": value},
+            _("“%(value)s” is not a date and time like 2026-03-02T08:00+01:00.") % {"value": value}
+            + " "
+            + date_spellings(),
         )
     return moment
 
@@ -146,14 +150,18 @@ def _parse_day(value: Any, row: int | str, field: str) -> dt.date:
         return value
     text = normalize_digits(str(value)).strip()
     try:
-        return read_date(text)  # Jalali before 1700
+        return read_date(text)  # before 1700 in the reader's local calendar
     except ValueError:
         pass
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise _fail(
-            row, field, _("“%(value)s” is not a date like 2026-03-04.") % {"value": value}
+            row,
+            field,
+            _("“%(value)s” is not a date like 2026-03-04.") % {"value": value}
+            + " "
+            + date_spellings(),
         ) from None
 
 
