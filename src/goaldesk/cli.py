@@ -73,6 +73,8 @@ def _calendar_of(slug: str | None) -> AbstractContextManager[None]:
     from goaldesk.accounts.models import Organisation
     from goaldesk.core.parsing import reading_calendar
 
+    if not slug:
+        return nullcontext()
     calendar = Organisation.objects.filter(slug=slug).values_list("calendar", flat=True).first()
     return reading_calendar(calendar) if calendar else nullcontext()
 
