@@ -44,7 +44,7 @@ def test_the_goal_form_has_calendar_date_boxes_and_month_end_presets(persian_org
     page = html.decode()
     assert 'type="date"' not in page
     assert page.count('class="datepicker"') >= 4 + 5  # baseline ×2, start, deadline, milestones
-    assert page.count('class="date-preset') == 3
+    assert page.count('class="date-preset"') == 3
 
 
 def test_a_goal_with_jalali_dates_in_persian_and_latin_digits(persian_org, client_as):

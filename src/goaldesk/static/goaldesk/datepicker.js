@@ -122,6 +122,7 @@
     constructor(box) {
       this.box = box;
       this.input = box.querySelector("input");
+      this.field = box.querySelector(".datepicker-field") || box;
       this.name = box.dataset.calendar || "gregorian";
       this.calendar = calendarOf(this.name);
       this.locale = box.dataset.locale || "en";
@@ -173,7 +174,7 @@
       this.pop.setAttribute("aria-label", this.labels.open || "");
       this.pop.addEventListener("keydown", (event) => this.onKey(event));
       this.pop.addEventListener("click", (event) => this.onClick(event));
-      this.box.append(this.pop);
+      this.field.append(this.pop);
       this.toggle.setAttribute("aria-expanded", "true");
       openPicker = this;
       this.render(true);
