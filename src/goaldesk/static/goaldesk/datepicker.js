@@ -351,6 +351,19 @@
     }
   }
 
+  // In a filter form with a choice of period (dashboard, interactions), a date typed or picked
+  // in a date box means a period of one's own: the "custom" choice.
+  document.addEventListener("change", (event) => {
+    const input = event.target;
+    if (!(input instanceof HTMLInputElement) || !input.closest(".datepicker") || !input.form) return;
+    const period = input.form.elements.namedItem("period");
+    if (period instanceof HTMLSelectElement) {
+      if ([...period.options].some((option) => option.value === "custom")) period.value = "custom";
+    } else if (period instanceof RadioNodeList) {
+      for (const radio of period) if (radio.value === "custom") radio.checked = true;
+    }
+  });
+
   document.addEventListener("mousedown", (event) => {
     if (openPicker && !openPicker.box.contains(event.target)) openPicker.close(false);
   });
