@@ -157,11 +157,8 @@ class CalendarDateInput(forms.TextInput):
         if value in (None, ""):
             return None
         if isinstance(value, dt.date):
-            try:
-                return input_date(value)
-            except ValueError:  # a Hijri reader and a day outside the Umm al-Qura tables
-                return value.isoformat()
-        return str(value)
+            return input_date(value)
+        return str(value)  # text as it was typed, shown again beside its error
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
@@ -264,7 +261,13 @@ class CalendarDateTimeInput(forms.MultiWidget):
             CalendarDateInput(),
             forms.TimeInput(
                 format="%H:%M",
-                attrs={"size": 5, "autocomplete": "off", "inputmode": "numeric", "dir": "ltr"},
+                attrs={
+                    "size": 5,
+                    "autocomplete": "off",
+                    "inputmode": "numeric",
+                    "dir": "ltr",
+                    "aria-label": _("Time of day"),
+                },
             ),
         )
         super().__init__(widgets, attrs)
