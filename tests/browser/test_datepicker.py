@@ -2,9 +2,12 @@
 calendar's months, the organisation's first day of the week, the page's digits and direction,
 the keyboard, and a picked day the server reads back as the same day."""
 
+import datetime as dt
+
 import pytest
 
 from goaldesk.accounts.models import Organisation
+from goaldesk.engine import HIJRI, HIJRI_RANGE, JALALI, to_calendar
 from tests.browser.conftest import shot, sign_in
 
 pytestmark = pytest.mark.browser
@@ -122,3 +125,27 @@ def test_arabic_reader_sees_hijri_months(live_server, desk, new_page):
     assert page.locator("#i-from").input_value() == "١٤٤٨/٠٧/١٠"
     assert "period=custom" in page.url
     shot(page, "datepicker-ar-interactions", full_page=False)
+
+
+def test_the_scripts_calendars_agree_with_the_servers(live_server, desk, new_page):
+    page = new_page()
+    sign_in(page, live_server)
+    page.goto(f"{live_server.url}/o/tehran/interactions/")
+    # Every 97th day from 1900 to 2100 (and every day of the early Umm al-Qura years, whose
+    # months of 28 and 31 days are the likeliest to go wrong), both ways, in both calendars.
+    first, last = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+    days = [first + dt.timedelta(days=n) for n in range(0, (last - first).days + 1, 97)]
+    days += [HIJRI_RANGE[0] + dt.timedelta(days=n) for n in range(0, 366 * 22)]
+    for calendar in (JALALI, HIJRI):
+        wanted = [d for d in days if calendar == JALALI or HIJRI_RANGE[0] <= d <= HIJRI_RANGE[1]]
+        script = page.evaluate(
+            "([name, days]) => days.map((iso) => window.GoalDeskDatepicker.toCalendar(name, iso))",
+            [calendar, [d.isoformat() for d in wanted]],
+        )
+        assert [tuple(ymd) for ymd in script] == [to_calendar(d, calendar) for d in wanted]
+        back = page.evaluate(
+            "([name, dates]) => dates.map(([y, m, d]) => "
+            "window.GoalDeskDatepicker.fromCalendar(name, y, m, d))",
+            [calendar, [to_calendar(d, calendar) for d in wanted[::50]]],
+        )
+        assert back == [d.isoformat() for d in wanted[::50]]

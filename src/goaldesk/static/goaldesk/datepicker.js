@@ -370,4 +370,14 @@
   // Pieces of pages that htmx swaps in bring their own date boxes.
   document.addEventListener("htmx:load", (event) => enhance(event.target));
   enhance(document);
+
+  // For tests that hold the script's calendars against the server's: (year, month, day) of an
+  // ISO date in a calendar, and back.
+  window.GoalDeskDatepicker = {
+    toCalendar: (name, iso) => calendarOf(name)?.fromDays(isoDays(iso)) ?? null,
+    fromCalendar(name, y, m, d) {
+      const n = calendarOf(name)?.toDays(y, m, d);
+      return n == null ? null : new Date(n * DAY_MS).toISOString().slice(0, 10);
+    },
+  };
 })();
