@@ -46,8 +46,9 @@ def test_gregorian_organisation_accepts_iso_dates(client_as, org, url):
         ("2026-02-30", "2026-02-30 is not a date."),
         (
             "next friday",
-            "Enter a date as year/month/day, for example 2026-11-23 or, in the "
-            "Jalali calendar, 1405/09/02.",
+            "next friday is not a date. Write a date as year/month/day with “-”, “/” or “.” "
+            "between, for example 2026-11-23, or 1405/09/02 in the Jalali (Solar Hijri) "
+            "calendar (a year before 1700 is read in that calendar).",
         ),
     ],
 )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from goaldesk.accounts.models import Calendar, Organisation, Role, Weekday
 from goaldesk.accounts.services import TOKEN_ROLES, business_hours_problems
-from goaldesk.core.forms import LocalDateField, LocalIntegerField, LocalTimeField
+from goaldesk.core.forms import CalendarDateInput, LocalDateField, LocalIntegerField, LocalTimeField
 
 #: ISO weekday (1 = Monday … 7 = Sunday) → the weekday's name in the reader's language.
 WEEKDAY_CHOICES = [(iso, WEEKDAYS[iso - 1]) for iso in range(1, 8)]
@@ -140,7 +140,7 @@ BusinessHoursFormSet = forms.formset_factory(
 class HolidayForm(forms.Form):
     date = LocalDateField(
         label=_("Date"),
-        widget=forms.TextInput(attrs={"size": 12, "placeholder": "2026-11-23"}),
+        widget=CalendarDateInput(attrs={"placeholder": "2026-11-23"}),
     )
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
 

@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from goaldesk.accounts.models import Organisation
-from goaldesk.core.forms import LocalFloatField
-from goaldesk.core.parsing import ArgumentProblem, date_spellings, parse_day
+from goaldesk.core.forms import DEADLINE_PRESETS, LocalDateField, LocalFloatField
 from goaldesk.engine.levels import BARRED_LEVELS, LevelThresholds
 from goaldesk.interactions.models import Channel
 from goaldesk.metrics.catalogue import metric
@@ -23,22 +22,6 @@ from .services import GoalData
 from .wording import LEVEL_NAMES, metric_name
 
 MILESTONE_ROWS = 5
-
-
-class DayField(forms.DateField):
-    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-    def to_python(self, value: Any) -> dt.date | None:
-        if value in self.empty_values:
-            return None
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return parse_day(str(value), option=str(self.label or ""))
-        except ArgumentProblem:
-            raise forms.ValidationError(
-                _("“%(value)s” is not a date.") % {"value": value} + " " + date_spellings()
-            ) from None
 
 
 NumberField = LocalFloatField
@@ -77,11 +60,11 @@ class GoalForm(forms.Form):
     scope_team = forms.ChoiceField(label=gettext_lazy("Team"), required=False)
     scope_agent = forms.ChoiceField(label=gettext_lazy("Agent"), required=False)
     scope_category = forms.CharField(label=gettext_lazy("Category"), required=False, max_length=100)
-    baseline_from = DayField(label=gettext_lazy("Baseline from"))
-    baseline_to = DayField(label=gettext_lazy("Baseline to"))
+    baseline_from = LocalDateField(label=gettext_lazy("Baseline from"))
+    baseline_to = LocalDateField(label=gettext_lazy("Baseline to"))
     target = NumberField(label=gettext_lazy("Target"))
-    start = DayField(label=gettext_lazy("Start"))
-    deadline = DayField(label=gettext_lazy("Deadline"))
+    start = LocalDateField(label=gettext_lazy("Start"))
+    deadline = LocalDateField(label=gettext_lazy("Deadline"), presets=DEADLINE_PRESETS)
     tracking_window_days = forms.IntegerField(
         label=gettext_lazy("Tracking window (days)"),
         min_value=1,
@@ -126,7 +109,7 @@ class GoalForm(forms.Form):
         ).queryset = BusinessGoal.objects.filter(organisation=organisation)
         cast(forms.ChoiceField, self.fields["owner"]).choices = member_choices(organisation)
         for i in range(1, MILESTONE_ROWS + 1):
-            self.fields[f"milestone_date_{i}"] = DayField(
+            self.fields[f"milestone_date_{i}"] = LocalDateField(
                 label=_("Milestone %(n)s: date") % {"n": i}, required=False
             )
             self.fields[f"milestone_value_{i}"] = NumberField(
@@ -295,7 +278,7 @@ def _round(value: float | None) -> float | None:
 class ObjectiveForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Action step"), max_length=300)
     owner = forms.ChoiceField(label=gettext_lazy("Owner"), required=False)
-    due = DayField(label=gettext_lazy("Due"), required=False)
+    due = LocalDateField(label=gettext_lazy("Due"), required=False)
     notes = forms.CharField(
         label=gettext_lazy("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -11,7 +11,12 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from goaldesk.core import forms as core_forms
-from goaldesk.core.forms import LocalDateField, LocalIntegerField, LocalTimeField
+from goaldesk.core.forms import (
+    LocalDateField,
+    LocalDateTimeField,
+    LocalIntegerField,
+    LocalTimeField,
+)
 from goaldesk.engine import normalize_digits
 from goaldesk.interactions.models import Channel
 from goaldesk.scheduling.models import AgentAbsence, DayPart
@@ -163,12 +168,8 @@ class AgentProfileForm(forms.Form):
 
 class AbsenceForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=AgentAbsence.Kind.choices)
-    start = forms.DateTimeField(
-        label=_("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    end = forms.DateTimeField(
-        label=_("Until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    start = LocalDateTimeField(label=_("From"))
+    end = LocalDateTimeField(label=_("Until"))
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
     def clean(self) -> dict[str, Any]:
