@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from goaldesk.accounts.models import Calendar, Organisation, Role, Weekday
 from goaldesk.accounts.services import TOKEN_ROLES, business_hours_problems
-from goaldesk.core.forms import CalendarDateInput, LocalDateField, LocalIntegerField, LocalTimeField
+from goaldesk.core.forms import LocalDateField, LocalIntegerField, LocalTimeField
 
 #: ISO weekday (1 = Monday … 7 = Sunday) → the weekday's name in the reader's language.
 WEEKDAY_CHOICES = [(iso, WEEKDAYS[iso - 1]) for iso in range(1, 8)]
@@ -138,19 +138,8 @@ BusinessHoursFormSet = forms.formset_factory(
 
 
 class HolidayForm(forms.Form):
-    date = LocalDateField(
-        label=_("Date"),
-        widget=CalendarDateInput(attrs={"placeholder": "2026-11-23"}),
-    )
+    date = LocalDateField(label=_("Date"))
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
-
-    def __init__(self, *args: Any, jalali: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if jalali:
-            self.fields["date"].widget.attrs["placeholder"] = "1405/09/02"
-            self.fields["date"].help_text = _(
-                "Jalali (1405/09/02) or Gregorian (2026-11-23); Persian digits are fine."
-            )
 
 
 ROLE_CHOICES = Role.choices

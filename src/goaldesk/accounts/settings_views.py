@@ -35,8 +35,7 @@ from goaldesk.accounts.forms import (
     OrganisationSettingsForm,
     ProfileForm,
 )
-from goaldesk.accounts.models import Calendar, Membership, Role
-from goaldesk.core.display import display_calendar
+from goaldesk.accounts.models import Membership, Role
 
 
 def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
@@ -138,10 +137,9 @@ def settings_hours(request: OrgRequest) -> HttpResponse:
 @org_view(Role.MANAGER)
 def settings_holidays(request: OrgRequest) -> HttpResponse:
     org = request.org
-    jalali = display_calendar.get() == Calendar.JALALI
     if request.method == "POST":
         require_role(request, Role.OWNER)
-        form = HolidayForm(request.POST, jalali=jalali)
+        form = HolidayForm(request.POST)
         if form.is_valid():
             try:
                 services.holiday_add(organisation=org, **form.cleaned_data)
@@ -151,7 +149,7 @@ def settings_holidays(request: OrgRequest) -> HttpResponse:
                 messages.success(request, _("The holiday was added."))
                 return redirect("accounts:settings_holidays", org_slug=org.slug)
     else:
-        form = HolidayForm(jalali=jalali)
+        form = HolidayForm()
     holidays = selectors.holiday_list(organisation=org)
     return render_settings(
         request, "accounts/settings/holidays.html", "holidays", form=form, holidays=holidays

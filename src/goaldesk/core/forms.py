@@ -28,7 +28,7 @@ from goaldesk.core.parsing import (
     local_calendar,
     out_of_range_reason,
 )
-from goaldesk.engine import JALALI, add_months, month_names, to_calendar
+from goaldesk.engine import HIJRI, add_months, month_names, to_calendar
 
 
 def _ascii(value: Any) -> Any:
@@ -207,6 +207,7 @@ class LocalDateField(forms.DateField):
     default_error_messages = {
         "invalid": _("%(value)s is not a date."),
         "invalid_jalali": _("%(value)s is not a date in the Jalali calendar."),
+        "invalid_hijri": _("%(value)s is not a date in the Hijri (Umm al-Qura) calendar."),
         "invalid_gregorian": _("%(value)s is not a date."),
     }
 
@@ -233,12 +234,10 @@ class LocalDateField(forms.DateField):
             try:
                 day = calendar_day(*parts)
             except ValueError:
-                if parts[0] < 1700 and local_calendar.get() == JALALI:
-                    code = "invalid_jalali"
-                elif parts[0] < 1700:
-                    raise self._unreadable(value) from None
-                else:
+                if parts[0] >= 1700:
                     code = "invalid_gregorian"
+                else:
+                    code = "invalid_hijri" if local_calendar.get() == HIJRI else "invalid_jalali"
                 raise forms.ValidationError(
                     self.error_messages[code], code=code, params={"value": value}
                 ) from None

@@ -295,8 +295,7 @@ class BuildScheduleForm(forms.Form):
     week_start = LocalDateField(
         label=_("Week"),
         help_text=_(
-            "Any day of the week to schedule (year/month/day, Gregorian or Jalali); the week "
-            "starts on the first day after the weekend."
+            "Any day of the week to schedule; the week starts on the first day after the weekend."
         ),
     )
     time_limit_seconds = LocalIntegerField(
