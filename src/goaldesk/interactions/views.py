@@ -18,9 +18,15 @@ def interaction_detail(request: OrgRequest, pk: int) -> HttpResponse:
         pk=pk,
         organisation=request.org,
     )
-    return render(
-        request, "interactions/detail.html", {"nav": "interactions", "interaction": interaction}
-    )
+    from goaldesk.interactions.selectors import category_label, category_names
+
+    names = category_names(organisation=request.org)
+    context = {
+        "nav": "interactions",
+        "interaction": interaction,
+        "category_name": category_label(names, interaction.category),
+    }
+    return render(request, "interactions/detail.html", context)
 
 
 @org_view(Role.AGENT)
