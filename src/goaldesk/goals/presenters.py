@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from goaldesk.accounts.models import Organisation
 from goaldesk.core.display import ldate
+from goaldesk.interactions.models import channel_label
 from goaldesk.interactions.selectors import category_names
 
 from . import selectors
@@ -23,7 +24,6 @@ from .wording import (
     LEVEL_NAMES,
     STATUS_NAMES,
     STATUS_TONE,
-    channel_name,
     format_value,
     level_sentence,
     metric_name,
@@ -121,8 +121,8 @@ def level_context(
                 # A channel gap's best and worst channel, by their labels.
                 "gap_channels": (
                     (
-                        channel_name(c.detail["best_channel"]),
-                        channel_name(c.detail["worst_channel"]),
+                        channel_label(c.detail["best_channel"]),
+                        channel_label(c.detail["worst_channel"]),
                     )
                     if c.detail and c.detail.get("worst_channel")
                     else None

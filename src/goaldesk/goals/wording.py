@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from goaldesk.core.display import ldate, lnum
-from goaldesk.interactions.models import Channel
+from goaldesk.interactions.models import channel_label
 from goaldesk.interactions.selectors import category_label
 from goaldesk.metrics.catalogue import metric
 
@@ -246,12 +246,6 @@ def format_value(metric_key: str | None, value: Any, value_unit: str = ValueUnit
     return lnum(value, 2 if entry.unit == "score" else 0)
 
 
-def channel_name(channel: str) -> str:
-    """A channel key as its translated label ("walk_in" → "Walk-in desk")."""
-    names = dict(Channel.choices)
-    return str(names[channel]) if channel in names else channel
-
-
 def scope_text(
     scope: Mapping[str, Any] | None, *, categories: Mapping[str, str] | None = None
 ) -> str:
@@ -262,7 +256,7 @@ def scope_text(
     parts = []
     for dimension, value in scope.items():
         if dimension == "channel":
-            shown = channel_name(value)
+            shown = channel_label(value)
         elif dimension == "category":
             shown = category_label(categories or {}, value)
         else:

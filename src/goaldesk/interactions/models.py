@@ -31,6 +31,13 @@ class Channel(models.TextChoices):
     FIELD = "field", _("Field visit")
 
 
+def channel_label(channel: str) -> str:
+    """A channel key as its translated label ("walk_in" → "Walk-in desk"); any other text (a
+    label a command-line file brought in) as it is."""
+    labels = dict(Channel.choices)
+    return str(labels[channel]) if channel in labels else channel
+
+
 #: Channels where the customer waits in a live queue (service level, abandonment, ASA).
 LIVE_CHANNELS = (Channel.PHONE, Channel.CHAT, Channel.WALK_IN)
 

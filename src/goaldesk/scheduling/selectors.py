@@ -29,7 +29,7 @@ from goaldesk.engine.rostering import (
     evaluate_schedule,
 )
 from goaldesk.engine.rostering import Agent as EngineAgent
-from goaldesk.interactions.models import Channel
+from goaldesk.interactions.models import Channel, channel_label
 from goaldesk.scheduling.models import (
     AgentAbsence,
     AgentProfile,
@@ -302,8 +302,7 @@ def skill_label(skill: str) -> str:
     "lang:<code>", the language's name."""
     if skill.startswith("lang:"):
         return language_name(skill[5:])
-    channels = dict(Channel.choices)
-    return str(channels[skill]) if skill in channels else skill
+    return channel_label(skill)
 
 
 BINDING_NAMES = {
