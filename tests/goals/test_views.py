@@ -193,3 +193,20 @@ def test_the_goals_panel_falls_back_to_the_default_period_on_a_far_date(org, goa
     today = today_in(org)
     default = f"from={(today - dt.timedelta(days=29)).isoformat()}&amp;to={today.isoformat()}"
     assert default in panel.content.decode()  # the level link carries the period measured
+
+
+def test_the_level_page_names_the_channels_of_a_gap_by_their_labels(org, client_as):
+    today = today_in(org)
+    day = today - dt.timedelta(days=3)
+    # 30 walk-in visits all rated 5 (CSAT 100 %), 30 chats all rated 3 (CSAT 0 %): a gap of 100
+    # points between the best channel (walk-in) and the worst (chat).
+    resolved_visits(org, day, 30, csat=5, wait_seconds=10)
+    resolved_visits(org, day, 30, prefix="chat", channel="chat", csat=3, wait_seconds=10)
+    query = {"from": (today - dt.timedelta(days=7)).isoformat(), "to": today.isoformat()}
+    viewer = client_as(Role.VIEWER)
+    text = _text(viewer.get(reverse("goals:level", args=[org.slug]), query))
+    assert "Walk-in desk / Chat" in text
+    assert "walk_in" not in text and "chat /" not in text
+    viewer.cookies["django_language"] = "fa"
+    text = _text(viewer.get(reverse("goals:level", args=[org.slug]), query))
+    assert "مراجعه حضوری / چت" in text
