@@ -1,5 +1,7 @@
 """Reads of the interactions app that pages in several apps share: the categories' names."""
 
+from collections.abc import Mapping
+
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import translation
@@ -39,7 +41,7 @@ def category_list(*, organisation: Organisation) -> list[Category]:
     )
 
 
-def category_label(names: dict[str, str], key: str) -> str:
+def category_label(names: Mapping[str, str], key: str) -> str:
     """The name of category `key` from a `category_names` map ("" for no category)."""
     if not key:
         return ""

@@ -335,7 +335,9 @@ def interaction_list(request: OrgRequest) -> HttpResponse:
     categories = category_names(organisation=organisation)
     page.object_list = list(page.object_list)
     for interaction in page.object_list:
-        interaction.category_name = category_label(categories, interaction.category)
+        # What the list shows in the category column (the name for the reader, never the key).
+        name = category_label(categories, interaction.category)
+        interaction.category_name = name  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
     context = {
