@@ -210,3 +210,22 @@ def test_the_level_page_names_the_channels_of_a_gap_by_their_labels(org, client_
     viewer.cookies["django_language"] = "fa"
     text = _text(viewer.get(reverse("goals:level", args=[org.slug]), query))
     assert "مراجعه حضوری / چت" in text
+
+
+def test_the_goal_form_offers_categories_by_name(org, client_as):
+    from goaldesk.interactions.models import Category
+
+    Category.objects.create(organisation=org, key="product_question", names={"en": "Products"})
+    manager = client_as(Role.MANAGER)
+    body = manager.get(
+        reverse("goals:new", args=[org.slug]), {"template": "returns_week"}
+    ).content.decode()
+    field = body[
+        body.index('name="scope_category"') : body.index(
+            "</select>", body.index('name="scope_category"')
+        )
+    ]
+    # The template's category (a default one) is chosen, by its name; the organisation's own
+    # categories are offered by theirs.
+    assert '<option value="returns" selected>Return or exchange</option>' in field
+    assert '<option value="product_question">Products</option>' in field
