@@ -9,7 +9,7 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 from django.db.models import Count
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +24,6 @@ from goaldesk.interactions.models import (
     Outcome,
     Sentiment,
     Status,
-    category_default_name,
 )
 from goaldesk.interactions.records import InteractionData, RecordError, parse_interaction
 from goaldesk.interactions.selectors import category_label, category_names
@@ -202,19 +201,23 @@ class CategoryNamesForm(forms.Form):
     """The names of one category, one field per language; a blank one falls back to the
     organisation's language, English, then the name made from the key."""
 
-    def __init__(self, data: Any = None, *, category: Category) -> None:
+    def __init__(
+        self, data: Any = None, *, category: Category, organisation_language: str = "en"
+    ) -> None:
         super().__init__(data, prefix=f"c{category.pk}")
         self.category = category
         names = category.names or {}
-        default_name = category_default_name(category.key)
         for code, language in settings.LANGUAGES:
+            # The placeholder is the name a reader of this language sees while it is blank.
+            with translation.override(code):
+                fallback = category.name_in(organisation_language, "en")
             self.fields[code] = forms.CharField(
                 label=format_lazy(_("Name in {language}"), language=language),
                 required=False,
                 max_length=100,
                 initial=names.get(code, ""),
                 widget=forms.TextInput(
-                    attrs={"dir": "auto", "placeholder": default_name, "lang": code}
+                    attrs={"dir": "auto", "placeholder": fallback, "lang": code, "size": 14}
                 ),
             )
         #: False when the request did not send this row (a category added since the page

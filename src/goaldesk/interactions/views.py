@@ -82,7 +82,10 @@ def categories(request: OrgRequest) -> HttpResponse:
     organisation = request.org
     found = category_list(organisation=organisation)
     data = request.POST if request.method == "POST" else None
-    rows = [CategoryNamesForm(data, category=category) for category in found]
+    rows = [
+        CategoryNamesForm(data, category=category, organisation_language=organisation.language)
+        for category in found
+    ]
     if data is not None:
         if category_forms_valid(rows):
             category_names_save(
