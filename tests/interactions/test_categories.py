@@ -211,3 +211,19 @@ def test_the_walk_in_buttons_show_the_names(client_as, org):
     choices = dict(category_choices(org))
     assert choices["product_question"] == "About a product"
     assert choices["returns"] == "Return or exchange"
+
+
+@pytest.mark.parametrize(
+    ("key", "name"),
+    [
+        ("product_question", "Product question"),
+        ("VIP_refund", "VIP refund"),  # only the first letter is raised
+        ("printer  jam", "Printer jam"),  # typed at the desk
+        ("billing", "Billing"),  # a desk default: its translated name
+        ("شکایت_مشتری", "شکایت مشتری"),
+    ],
+)
+def test_the_default_name_made_from_a_key(key, name):
+    from goaldesk.interactions.models import category_default_name
+
+    assert category_default_name(key) == name

@@ -75,7 +75,7 @@ DEFAULT_CATEGORIES = (
 def category_default_name(key: str) -> str:
     """The name a category has until a person names it: the built-in translated name of a
     default category, otherwise the key made readable ("product_question" → "Product
-    question"; only the first letter is raised, so "iPhone" keeps its spelling)."""
+    question"; only the first letter is raised, so "VIP_refund" stays "VIP refund")."""
     built_in = dict(DEFAULT_CATEGORIES).get(key)
     if built_in is not None:
         return str(built_in)
