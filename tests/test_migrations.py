@@ -15,7 +15,7 @@ from django.db.migrations.executor import MigrationExecutor
 from goaldesk.accounts.models import Organisation
 from goaldesk.forecasting.models import ForecastInterval, ForecastRun, RequirementInterval
 from goaldesk.goals.models import Goal
-from goaldesk.interactions.models import Interaction
+from goaldesk.interactions.models import Category, Interaction
 from goaldesk.scheduling.models import (
     AgentAbsence,
     AgentProfile,
@@ -65,6 +65,7 @@ def _fill_last_release(apps) -> dict[str, object]:
             status="resolved",
             agent=agent,
             team=agent.team,
+            category=("delivery", "product_question", "")[i % 3],
         )
     apps.get_model("goals", "Goal").objects.create(
         organisation=org,
@@ -143,6 +144,12 @@ def test_the_last_release_keeps_every_row_and_link_after_migrating():
     assert Interaction.objects.filter(agent=sara, team=front).count() == 20
     assert Interaction.objects.filter(agent=omid, team=back).count() == 10
     assert list(front.interactions.values_list("agent__key", flat=True).distinct()) == ["sara"]
+    # Each category key in use became a category of its organisation, named from the key.
+    categories = Category.objects.filter(organisation=org).order_by("key")
+    assert [(c.key, c.names, c.name_in("en")) for c in categories] == [
+        ("delivery", {}, "Delivery"),
+        ("product_question", {}, "Product question"),
+    ]
     goal = Goal.objects.get(organisation=org)
     assert (goal.title, goal.scope) == ("Answer faster", {"team": str(front.pk)})
 

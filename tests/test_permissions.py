@@ -34,6 +34,7 @@ MATRIX = {
     "metrics:interactions": (V, None),
     "interactions:detail": (V, None),
     "interactions:log_visit": (A, A),
+    "interactions:categories": (M, M),
     "imports:start": (M, M),
     "imports:job": (M, None),
     "imports:mapping": (M, M),

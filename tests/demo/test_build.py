@@ -7,12 +7,14 @@ import zoneinfo
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import translation
 
 from goaldesk.accounts.models import ApiToken, Membership, Organisation, hash_token
 from goaldesk.cli import main
-from goaldesk.demo.build import DEMO_PASSWORD, demo_build
+from goaldesk.demo.build import DEMO_CATEGORY_NAMES, DEMO_PASSWORD, demo_build
 from goaldesk.interactions.models import Interaction, Review
 from goaldesk.interactions.records import CANONICAL_FIELDS, parse_interaction
+from goaldesk.interactions.selectors import category_names
 from goaldesk.team.models import Agent, Team
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +45,18 @@ def test_demo_build_creates_both_organisations_users_and_data():
     assert Interaction.objects.filter(organisation=demo).count() == 300
     assert Interaction.objects.filter(organisation=persian).count() == 50
     assert Review.objects.filter(organisation=demo).exists()
+
+    # Every category used is a category; the demo's own are named in each language.
+    with translation.override("fa"):
+        names = category_names(organisation=persian)
+    assert set(names) == set(
+        Interaction.objects.filter(organisation=persian)
+        .exclude(category="")
+        .values_list("category", flat=True)
+    )
+    own = {key: fa["fa"] for key, fa in DEMO_CATEGORY_NAMES.items() if key in names}
+    assert own and all(names[key] == name for key, name in own.items())
+    assert all("_" not in name for name in names.values())
 
     # Settings: Friday has a midday break; a couple of holidays in the half year.
     friday = list(demo.business_hours.filter(weekday=5).values_list("opens", "closes"))

@@ -193,3 +193,39 @@ def test_the_goals_panel_falls_back_to_the_default_period_on_a_far_date(org, goa
     today = today_in(org)
     default = f"from={(today - dt.timedelta(days=29)).isoformat()}&amp;to={today.isoformat()}"
     assert default in panel.content.decode()  # the level link carries the period measured
+
+
+def test_the_level_page_names_the_channels_of_a_gap_by_their_labels(org, client_as):
+    today = today_in(org)
+    day = today - dt.timedelta(days=3)
+    # 30 walk-in visits all rated 5 (CSAT 100 %), 30 chats all rated 3 (CSAT 0 %): a gap of 100
+    # points between the best channel (walk-in) and the worst (chat).
+    resolved_visits(org, day, 30, csat=5, wait_seconds=10)
+    resolved_visits(org, day, 30, prefix="chat", channel="chat", csat=3, wait_seconds=10)
+    query = {"from": (today - dt.timedelta(days=7)).isoformat(), "to": today.isoformat()}
+    viewer = client_as(Role.VIEWER)
+    text = _text(viewer.get(reverse("goals:level", args=[org.slug]), query))
+    assert "Walk-in desk / Chat" in text
+    assert "walk_in" not in text and "chat /" not in text
+    viewer.cookies["django_language"] = "fa"
+    text = _text(viewer.get(reverse("goals:level", args=[org.slug]), query))
+    assert "مراجعه حضوری / چت" in text
+
+
+def test_the_goal_form_offers_categories_by_name(org, client_as):
+    from goaldesk.interactions.models import Category
+
+    Category.objects.create(organisation=org, key="product_question", names={"en": "Products"})
+    manager = client_as(Role.MANAGER)
+    body = manager.get(
+        reverse("goals:new", args=[org.slug]), {"template": "returns_week"}
+    ).content.decode()
+    field = body[
+        body.index('name="scope_category"') : body.index(
+            "</select>", body.index('name="scope_category"')
+        )
+    ]
+    # The template's category (a default one) is chosen, by its name; the organisation's own
+    # categories are offered by theirs.
+    assert '<option value="returns" selected>Return or exchange</option>' in field
+    assert '<option value="product_question">Products</option>' in field

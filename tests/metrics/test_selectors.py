@@ -362,7 +362,9 @@ def test_breakdown_by_agent_team_category(week):
         row["label"]: row
         for row in kpis_breakdown(organisation=week, date_from=MON, date_to=SUN, by="category")
     }
-    assert cats["billing"]["returning_customer_rate"] == pytest.approx(50.0)  # c1 of c1, c2
+    # Groups are labelled by the category's name ("billing" is a default category: "Billing").
+    assert cats["Billing"]["group"] == "billing"
+    assert cats["Billing"]["returning_customer_rate"] == pytest.approx(50.0)  # c1 of c1, c2
     assert cats["(no category)"]["contacts"] == 2
 
 

@@ -44,9 +44,13 @@ from goaldesk.demo.generator import (
 )
 from goaldesk.demo.goals import goals_demo_build
 from goaldesk.demo.schedule import schedule_demo_build
-from goaldesk.interactions.models import Interaction, Review
+from goaldesk.interactions.models import Category, Interaction, Review
 from goaldesk.interactions.records import InteractionData, ReviewData
-from goaldesk.interactions.services import interactions_upsert, reviews_upsert
+from goaldesk.interactions.services import (
+    category_names_save,
+    interactions_upsert,
+    reviews_upsert,
+)
 from goaldesk.team.models import Agent
 from goaldesk.team.services import agent_create, team_create
 
@@ -234,6 +238,7 @@ def _organisation_build(
         )
         written += len(batch)
         progress(f"{org.slug}: {written} interactions")
+    _categories_name(org)
     reviews = [
         ReviewData(**row)
         for row in generate_reviews(seed=seed, start=first, days=DAYS, profile=profile, until=last)
@@ -241,6 +246,30 @@ def _organisation_build(
     reviews_upsert(organisation=org, records=reviews)
     progress(f"{org.slug}: {len(reviews)} reviews")
     return org, written, len(reviews)
+
+
+#: The demo's categories named as a desk would name them (the default categories already have
+#: translated names). A person's own words, so not in the translation catalogue.
+DEMO_CATEGORY_NAMES = {
+    "delivery": {"en": "Delivery", "de": "Lieferung", "fa": "ارسال کالا", "ar": "التوصيل"},
+    "account": {"en": "Customer account", "de": "Kundenkonto", "fa": "حساب کاربری", "ar": "حساب العميل"},
+    "product_question": {
+        "en": "Product question", "de": "Produktfrage", "fa": "پرسش درباره کالا", "ar": "سؤال عن منتج",
+    },
+    "warranty": {"en": "Warranty", "de": "Garantie", "fa": "گارانتی", "ar": "الضمان"},
+    "installation": {"en": "Installation", "de": "Installation", "fa": "نصب", "ar": "التركيب"},
+}  # fmt: skip
+
+
+def _categories_name(org: Organisation) -> None:
+    ids = dict(
+        Category.objects.filter(organisation=org, key__in=list(DEMO_CATEGORY_NAMES)).values_list(
+            "key", "pk"
+        )
+    )
+    category_names_save(
+        organisation=org, names={pk: DEMO_CATEGORY_NAMES[key] for key, pk in ids.items()}
+    )
 
 
 def demo_build(

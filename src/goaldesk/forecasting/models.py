@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from goaldesk.accounts.models import Organisation
 from goaldesk.core.display import lnum
 from goaldesk.core.models import BackgroundJob
-from goaldesk.interactions.models import Channel
+from goaldesk.interactions.models import Channel, channel_label
 
 INTERVAL_CHOICES = [(15, _("15 minutes")), (30, _("30 minutes")), (60, _("60 minutes"))]
 
@@ -57,6 +57,10 @@ class HistoryUpload(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    def channel_labels(self) -> list[str]:
+        """The file's channels by their translated labels."""
+        return [channel_label(channel) for channel in self.channels]
 
 
 class HistoryPoint(models.Model):

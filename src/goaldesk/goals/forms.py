@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy
 from goaldesk.accounts.models import Organisation
 from goaldesk.core.forms import DEADLINE_PRESETS, LocalDateField, LocalFloatField
 from goaldesk.engine.levels import BARRED_LEVELS, LevelThresholds
-from goaldesk.interactions.models import Channel
+from goaldesk.interactions.models import DEFAULT_CATEGORIES, Channel
+from goaldesk.interactions.selectors import category_label, category_names
 from goaldesk.metrics.catalogue import metric
 from goaldesk.team.models import Agent, Team
 
@@ -59,7 +60,7 @@ class GoalForm(forms.Form):
     scope_channel = forms.ChoiceField(label=gettext_lazy("Channel"), required=False)
     scope_team = forms.ChoiceField(label=gettext_lazy("Team"), required=False)
     scope_agent = forms.ChoiceField(label=gettext_lazy("Agent"), required=False)
-    scope_category = forms.CharField(label=gettext_lazy("Category"), required=False, max_length=100)
+    scope_category = forms.ChoiceField(label=gettext_lazy("Category"), required=False)
     baseline_from = LocalDateField(label=gettext_lazy("Baseline from"))
     baseline_to = LocalDateField(label=gettext_lazy("Baseline to"))
     target = NumberField(label=gettext_lazy("Target"))
@@ -103,6 +104,10 @@ class GoalForm(forms.Form):
         ]
         cast(forms.ChoiceField, self.fields["scope_agent"]).choices = [("", "—")] + [
             (a.key, str(a)) for a in Agent.objects.filter(organisation=organisation, active=True)
+        ]
+        cast(forms.ChoiceField, self.fields["scope_category"]).choices = [
+            ("", "—"),
+            *self._category_choices(),
         ]
         cast(
             forms.ModelChoiceField, self.fields["business_goal"]
@@ -173,6 +178,21 @@ class GoalForm(forms.Form):
 
     def _value(self, name: str) -> Any:
         return self.values_for_check().get(name)
+
+    def _category_choices(self) -> list[tuple[str, str]]:
+        """The organisation's categories by name, the desk's default categories (a template
+        may name one before any interaction has it) and the value already chosen."""
+        names = dict(category_names(organisation=self.organisation))
+        keys = [*names, *(key for key, _label in DEFAULT_CATEGORIES)]
+        chosen = (
+            self.data.get(self.add_prefix("scope_category"))
+            if self.is_bound
+            else self.initial.get("scope_category")
+        )
+        if chosen:
+            keys.append(str(chosen))
+        options = {key: category_label(names, key) for key in keys}
+        return sorted(options.items(), key=lambda item: (item[1].casefold(), item[0]))
 
     def scope(self) -> dict[str, str] | None:
         scope = {

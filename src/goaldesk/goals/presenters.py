@@ -4,6 +4,7 @@ Selectors give numbers; this turns them into rows with translated sentences and 
 """
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -13,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from goaldesk.accounts.models import Organisation
 from goaldesk.core.display import ldate
+from goaldesk.interactions.models import channel_label
+from goaldesk.interactions.selectors import category_names
 
 from . import selectors
 from .models import Goal
@@ -28,15 +31,21 @@ from .wording import (
 )
 
 
-def goal_row(goal: Goal, progress: selectors.GoalProgress) -> dict[str, Any]:
-    """One goal as a list row: title, metric, scope, values and status."""
+def goal_row(
+    goal: Goal,
+    progress: selectors.GoalProgress,
+    *,
+    categories: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """One goal as a list row: title, metric, scope, values and status (`categories`: the
+    organisation's `category_names`, read once for a whole list)."""
     report = progress.report
     unit = goal.value_unit
     current = goal.final_value if not goal.is_active else (report.current_value if report else None)
     return {
         "goal": goal,
         "metric_name": metric_name(goal.metric_key),
-        "scope": scope_text(goal.scope),
+        "scope": scope_text(goal.scope, categories=categories),
         "baseline": format_value(goal.metric_key, goal.baseline_value, unit),
         "target": format_value(goal.metric_key, goal.target, unit),
         "current": format_value(goal.metric_key, current, unit),
@@ -95,6 +104,7 @@ def level_context(
     verdict, measured = selectors.level_for_period(
         organisation=organisation, date_from=date_from, date_to=date_to
     )
+    categories = category_names(organisation=organisation)
     criteria = []
     for c in verdict.criteria:
         criteria.append(
@@ -108,6 +118,15 @@ def level_context(
                 ],
                 "judged": c.judged,
                 "detail": c.detail,
+                # A channel gap's best and worst channel, by their labels.
+                "gap_channels": (
+                    (
+                        channel_label(c.detail["best_channel"]),
+                        channel_label(c.detail["worst_channel"]),
+                    )
+                    if c.detail and c.detail.get("worst_channel")
+                    else None
+                ),
             }
         )
     steps = []
@@ -125,7 +144,7 @@ def level_context(
             {
                 "name": metric_name(t.criterion),
                 "metric_name": metric_name(t.metric),
-                "scope": scope_text(t.scope),
+                "scope": scope_text(t.scope, categories=categories),
                 "current": format_value(t.metric, t.current),
                 "needed": format_value(t.metric, t.needed),
                 "link": link,
@@ -157,8 +176,9 @@ def dashboard_panel(
         date_to=date_to,
         can_make_goal=membership is not None and membership.allows("manager"),
     )
+    categories = category_names(organisation=organisation)
     goals = [
-        goal_row(goal, selectors.progress_for(goal, full=False))
+        goal_row(goal, selectors.progress_for(goal, full=False), categories=categories)
         for goal in selectors.active_goals(organisation=organisation)
     ]
     return {"goals_panel": {"level": level, "goals": goals}}

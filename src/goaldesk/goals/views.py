@@ -20,6 +20,7 @@ from goaldesk.accounts.access import OrgRequest, org_view
 from goaldesk.accounts.models import Role, today_in
 from goaldesk.accounts.settings_views import add_service_error
 from goaldesk.engine import normalize_digits
+from goaldesk.interactions.selectors import category_names
 from goaldesk.metrics.catalogue import metric
 from goaldesk.metrics.scope import scope_from_query
 
@@ -84,12 +85,13 @@ def _objective_or_404(request: OrgRequest, objective_id: int) -> Objective:
 def goal_list(request: OrgRequest) -> HttpResponse:
     org = request.org
     services.goals_close_due(organisation=org)
+    categories = category_names(organisation=org)
     active = [
-        presenters.goal_row(goal, selectors.progress_for(goal, full=False))
+        presenters.goal_row(goal, selectors.progress_for(goal, full=False), categories=categories)
         for goal in selectors.active_goals(organisation=org)
     ]
     archive = [
-        presenters.goal_row(goal, selectors.progress_for(goal, full=False))
+        presenters.goal_row(goal, selectors.progress_for(goal, full=False), categories=categories)
         for goal in selectors.archived_goals(organisation=org)
     ]
     context = {
@@ -305,6 +307,7 @@ def goal_detail(request: OrgRequest, goal_id: int) -> HttpResponse:
     my_vote = goal.confidence_votes.filter(user=request.user).first()
     report = progress.report
     unit = goal.value_unit
+    categories = category_names(organisation=org)
 
     def value(v: float | None) -> str:
         return format_value(goal.metric_key, v, unit)
@@ -312,7 +315,7 @@ def goal_detail(request: OrgRequest, goal_id: int) -> HttpResponse:
     context = {
         "nav": "goals",
         "goal": goal,
-        "row": presenters.goal_row(goal, progress),
+        "row": presenters.goal_row(goal, progress, categories=categories),
         "progress": progress,
         "report": report,
         "status_name": STATUS_NAMES.get(progress.status, progress.status),
@@ -324,7 +327,7 @@ def goal_detail(request: OrgRequest, goal_id: int) -> HttpResponse:
         "projection": value(report.projection if report else None),
         "metric_name": metric_name(goal.metric_key),
         "metric_description": metric(goal.metric_key).description,
-        "scope": scope_text(goal.scope),
+        "scope": scope_text(goal.scope, categories=categories),
         "baseline": value(goal.baseline_value),
         "target": value(goal.target),
         "milestones": [(m.date, value(m.value)) for m in goal.milestones.all()],

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from goaldesk.core.display import ldate, lnum
-from goaldesk.interactions.models import Channel
+from goaldesk.interactions.models import channel_label
+from goaldesk.interactions.selectors import category_label
 from goaldesk.metrics.catalogue import metric
 
 from .models import UNIT_SECONDS, ValueUnit
@@ -245,13 +246,21 @@ def format_value(metric_key: str | None, value: Any, value_unit: str = ValueUnit
     return lnum(value, 2 if entry.unit == "score" else 0)
 
 
-def scope_text(scope: Mapping[str, Any] | None) -> str:
+def scope_text(
+    scope: Mapping[str, Any] | None, *, categories: Mapping[str, str] | None = None
+) -> str:
+    """Where a goal applies, for a reader: channels and categories by their names (`categories`:
+    a `category_names` map; without it a category shows its default name)."""
     if not scope:
         return _("the whole organisation")
     parts = []
-    channels = dict(Channel.choices)
     for dimension, value in scope.items():
-        shown = channels.get(value, value) if dimension == "channel" else value
+        if dimension == "channel":
+            shown = channel_label(value)
+        elif dimension == "category":
+            shown = category_label(categories or {}, value)
+        else:
+            shown = value
         parts.append(f"{SCOPE_WORDS.get(dimension, dimension)}: {shown}")
     return ", ".join(str(p) for p in parts)
 

@@ -1,4 +1,5 @@
-"""Forms of the interactions app: the quick "log a visit" form of the walk-in desk."""
+"""Forms of the interactions app: the quick "log a visit" form of the walk-in desk and the
+categories' names in the organisation's settings."""
 
 import datetime as dt
 import re
@@ -6,26 +7,28 @@ import uuid
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.db.models import Count
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from goaldesk.accounts.models import Organisation, today_in
 from goaldesk.engine import normalize_digits
-from goaldesk.interactions.models import Channel, Interaction, Outcome, Sentiment, Status
+from goaldesk.interactions.models import (
+    DEFAULT_CATEGORIES,
+    Category,
+    Channel,
+    Interaction,
+    Outcome,
+    Sentiment,
+    Status,
+)
 from goaldesk.interactions.records import InteractionData, RecordError, parse_interaction
+from goaldesk.interactions.selectors import category_label, category_names
 from goaldesk.team.models import Agent
 
-#: Categories every desk starts with (stored by these keys, shown translated).
-DEFAULT_CATEGORIES = (
-    ("question", _("Question")),
-    ("purchase", _("Purchase")),
-    ("returns", _("Return or exchange")),
-    ("repair", _("Repair")),
-    ("billing", _("Billing")),
-    ("complaint", _("Complaint")),
-)
 RECENT_DAYS = 30
 MAX_RECENT_CATEGORIES = 9
 MAX_CATEGORY_TILES = 12
@@ -45,7 +48,8 @@ def new_visit_id() -> str:
 
 
 def category_choices(organisation: Organisation) -> list[tuple[str, str]]:
-    """The organisation's most used categories of the last 30 days, then the defaults."""
+    """The organisation's most used categories of the last 30 days, then the defaults, as
+    (key, name for the reader)."""
     since = today_in(organisation) - dt.timedelta(days=RECENT_DAYS)
     recent = list(
         Interaction.objects.filter(organisation=organisation, local_date__gte=since)
@@ -55,9 +59,11 @@ def category_choices(organisation: Organisation) -> list[tuple[str, str]]:
         .order_by("-n", "category")
         .values_list("category", flat=True)[:MAX_RECENT_CATEGORIES]
     )
-    labels = dict(DEFAULT_CATEGORIES)
-    choices = [(c, str(labels.get(c, c))) for c in recent]
-    choices += [(c, str(label)) for c, label in DEFAULT_CATEGORIES if c not in recent]
+    names = category_names(organisation=organisation)
+    choices = [(c, category_label(names, c)) for c in recent]
+    choices += [
+        (c, category_label(names, c)) for c, _label in DEFAULT_CATEGORIES if c not in recent
+    ]
     return choices[:MAX_CATEGORY_TILES]
 
 
@@ -189,3 +195,63 @@ class LogVisitForm(forms.Form):
                 field = "other_category"
             self.add_error(field, error.reason)
         return cleaned
+
+
+class CategoryNamesForm(forms.Form):
+    """The names of one category, one field per language; a blank one falls back to the
+    organisation's language, English, then the name made from the key."""
+
+    def __init__(
+        self, data: Any = None, *, category: Category, organisation_language: str = "en"
+    ) -> None:
+        super().__init__(data, prefix=f"c{category.pk}")
+        self.category = category
+        names = category.names or {}
+        for code, language in settings.LANGUAGES:
+            # The placeholder is the name a reader of this language sees while it is blank.
+            with translation.override(code):
+                fallback = category.name_in(organisation_language, "en")
+            self.fields[code] = forms.CharField(
+                label=format_lazy(_("Name in {language}"), language=language),
+                required=False,
+                max_length=100,
+                initial=names.get(code, ""),
+                widget=forms.TextInput(
+                    attrs={"dir": "auto", "placeholder": fallback, "lang": code, "size": 14}
+                ),
+            )
+        #: False when the request did not send this row (a category added since the page
+        #: was shown): its names are then left as they are.
+        self.submitted = data is not None and any(
+            self.add_prefix(code) in data for code, _l in settings.LANGUAGES
+        )
+
+    def names(self) -> dict[str, str]:
+        """{language code: name} as entered (blank names included)."""
+        return {code: self.cleaned_data[code].strip() for code, _l in settings.LANGUAGES}
+
+
+def category_forms_valid(rows: list[CategoryNamesForm]) -> bool:
+    """Whether every submitted row is valid and no two categories share a name in one language
+    (a reader could not tell them apart); errors are added to the rows."""
+    submitted = [form for form in rows if form.submitted]
+    # Every row is validated (not only up to the first bad one), so each shows its errors.
+    checked = [form.is_valid() for form in submitted]
+    if not all(checked):
+        return False
+    valid = True
+    for code, _language in settings.LANGUAGES:
+        seen: dict[str, CategoryNamesForm] = {}
+        for form in submitted:
+            name = form.cleaned_data[code].strip()
+            if not name:
+                continue
+            if name.casefold() in seen:
+                form.add_error(
+                    code,
+                    gettext("Another category is already called “%(name)s” in this language.")
+                    % {"name": name},
+                )
+                valid = False
+            seen[name.casefold()] = form
+    return valid

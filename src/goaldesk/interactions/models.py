@@ -31,6 +31,13 @@ class Channel(models.TextChoices):
     FIELD = "field", _("Field visit")
 
 
+def channel_label(channel: str) -> str:
+    """A channel key as its translated label ("walk_in" → "Walk-in desk"); any other text (a
+    label a command-line file brought in) as it is."""
+    labels = dict(Channel.choices)
+    return str(labels[channel]) if channel in labels else channel
+
+
 #: Channels where the customer waits in a live queue (service level, abandonment, ASA).
 LIVE_CHANNELS = (Channel.PHONE, Channel.CHAT, Channel.WALK_IN)
 
@@ -51,6 +58,64 @@ class Sentiment(models.TextChoices):
     NEGATIVE = "negative", _("Negative")
     NEUTRAL = "neutral", _("Neutral")
     POSITIVE = "positive", _("Positive")
+
+
+#: Categories every walk-in desk starts with (stored by these keys); their default names are
+#: translated, unlike the name made from any other key.
+DEFAULT_CATEGORIES = (
+    ("question", _("Question")),
+    ("purchase", _("Purchase")),
+    ("returns", _("Return or exchange")),
+    ("repair", _("Repair")),
+    ("billing", _("Billing")),
+    ("complaint", _("Complaint")),
+)
+
+
+def category_default_name(key: str) -> str:
+    """The name a category has until a person names it: the built-in translated name of a
+    default category, otherwise the key made readable ("product_question" → "Product
+    question"; only the first letter is raised, so "VIP_refund" stays "VIP refund")."""
+    built_in = dict(DEFAULT_CATEGORIES).get(key)
+    if built_in is not None:
+        return str(built_in)
+    text = " ".join(key.replace("_", " ").split())
+    return text[:1].upper() + text[1:]
+
+
+class Category(models.Model):
+    """One of the organisation's categories: the key stored on its interactions (as the file,
+    the API or the desk wrote it) and the name a person gave it in each language.
+
+    The names are one JSON object {language code: name} rather than a column per language:
+    the languages are those of `settings.LANGUAGES`, and one more language then needs no
+    migration. A language without a name falls back (see `interactions.selectors`).
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="categories", db_index=False
+    )
+    key = models.CharField(_("key"), max_length=100)
+    names = models.JSONField(_("names"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["key"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "key"], name="category_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+    def name_in(self, *languages: str) -> str:
+        """The name in the first of `languages` that has one, else the default name."""
+        for language in languages:
+            name = (self.names or {}).get(language, "").strip()
+            if name:
+                return name
+        return category_default_name(self.key)
 
 
 class Interaction(models.Model):

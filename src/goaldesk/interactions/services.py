@@ -25,7 +25,13 @@ from django.utils import timezone
 from goaldesk.accounts.models import Organisation
 from goaldesk.accounts.selectors import business_calendar_for
 from goaldesk.engine.business_hours import BusinessCalendar
-from goaldesk.interactions.models import LIVE_CHANNELS, ImportJob, Interaction, Review
+from goaldesk.interactions.models import (
+    LIVE_CHANNELS,
+    Category,
+    ImportJob,
+    Interaction,
+    Review,
+)
 from goaldesk.interactions.records import InteractionData, ReviewData
 from goaldesk.team.models import Agent, Team
 
@@ -156,6 +162,8 @@ class InteractionWriter:
         self.sql = _InteractionSQL.get()
         self.inserted = 0
         self.analyze_at = ANALYZE_AFTER_ROWS
+        #: category keys known to exist, so a long import asks once per new key
+        self.categories: set[str] = set()
 
     def existing_ids(self, external_ids: Iterable[str]) -> dict[str, int]:
         """external_id → primary key of those that exist already (one query per 2,000 ids)."""
@@ -281,6 +289,10 @@ class InteractionWriter:
                 teams.add(team)
         agent_ids = self.agent_ids(wanted_agents)
         team_ids = self.team_ids(teams)
+        new_categories = {row[_CATEGORY] for row in latest.values()} - self.categories - {""}
+        if new_categories:
+            categories_ensure(organisation=self.organisation, keys=new_categories)
+            self.categories |= new_categories
 
         now = self.sql.adapt_datetime(timezone.now())
         job_id = import_job.pk if import_job is not None else None
@@ -480,6 +492,43 @@ def _column(name: str) -> str:
 
 def _identity(value: Any) -> Any:
     return value
+
+
+def categories_ensure(*, organisation: Organisation, keys: Iterable[str]) -> int:
+    """Create a category for each of `keys` the organisation does not have yet (named from its
+    key until a person names it); returns how many were new. The caller provides the
+    transaction when it needs one."""
+    wanted = {key for key in keys if key}
+    if not wanted:
+        return 0
+    existing = set(
+        Category.objects.filter(organisation=organisation, key__in=wanted).values_list(
+            "key", flat=True
+        )
+    )
+    missing = sorted(wanted - existing)
+    Category.objects.bulk_create(
+        [Category(organisation=organisation, key=key) for key in missing], ignore_conflicts=True
+    )
+    return len(missing)
+
+
+def category_names_save(*, organisation: Organisation, names: dict[int, dict[str, str]]) -> int:
+    """Set the names of the organisation's categories ({category id: {language: name}}; an
+    empty name removes that language's name). Returns how many categories changed; ids of
+    other organisations are ignored."""
+    changed = 0
+    with transaction.atomic():
+        for category in Category.objects.select_for_update().filter(
+            organisation=organisation, pk__in=list(names)
+        ):
+            wanted = {lang: name.strip() for lang, name in names[category.pk].items()}
+            wanted = {lang: name for lang, name in wanted.items() if name}
+            if wanted != (category.names or {}):
+                category.names = wanted
+                category.save(update_fields=["names"])
+                changed += 1
+    return changed
 
 
 def interactions_upsert(

@@ -7,4 +7,5 @@ app_name = "interactions"
 urlpatterns = [
     path("interactions/<int:pk>/", views.interaction_detail, name="detail"),
     path("log/", views.log_visit, name="log_visit"),
+    path("settings/categories/", views.categories, name="categories"),
 ]

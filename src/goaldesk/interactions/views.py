@@ -18,9 +18,15 @@ def interaction_detail(request: OrgRequest, pk: int) -> HttpResponse:
         pk=pk,
         organisation=request.org,
     )
-    return render(
-        request, "interactions/detail.html", {"nav": "interactions", "interaction": interaction}
-    )
+    from goaldesk.interactions.selectors import category_label, category_names
+
+    names = category_names(organisation=request.org)
+    context = {
+        "nav": "interactions",
+        "interaction": interaction,
+        "category_name": category_label(names, interaction.category),
+    }
+    return render(request, "interactions/detail.html", context)
 
 
 @org_view(Role.AGENT)
@@ -59,3 +65,40 @@ def log_visit(request: OrgRequest) -> HttpResponse:
         "my_visits_today": today.filter(agent=agent).count() if agent else None,
     }
     return render(request, "interactions/log_visit.html", context)
+
+
+@org_view(Role.MANAGER)
+def categories(request: OrgRequest) -> HttpResponse:
+    """The organisation's categories: each key, its interactions and its name per language."""
+    from django.conf import settings
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from goaldesk.accounts.settings_views import render_settings
+    from goaldesk.interactions.forms import CategoryNamesForm, category_forms_valid
+    from goaldesk.interactions.selectors import category_list
+    from goaldesk.interactions.services import category_names_save
+
+    organisation = request.org
+    found = category_list(organisation=organisation)
+    data = request.POST if request.method == "POST" else None
+    rows = [
+        CategoryNamesForm(data, category=category, organisation_language=organisation.language)
+        for category in found
+    ]
+    if data is not None:
+        if category_forms_valid(rows):
+            category_names_save(
+                organisation=organisation,
+                names={form.category.pk: form.names() for form in rows if form.submitted},
+            )
+            messages.success(request, _("The categories’ names were saved."))
+            return redirect("interactions:categories", organisation.slug)
+        messages.error(request, _("Nothing was saved: correct the names marked below."))
+    return render_settings(
+        request,
+        "interactions/categories.html",
+        "categories",
+        rows=rows,
+        languages=settings.LANGUAGES,
+    )

@@ -37,6 +37,7 @@ from goaldesk.accounts.models import Organisation
 from goaldesk.accounts.selectors import business_calendar_for
 from goaldesk.engine.stats import Summary, summary_of_array
 from goaldesk.interactions.models import Channel, Interaction, Review
+from goaldesk.interactions.selectors import category_label, category_names
 from goaldesk.metrics.catalogue import (
     CATALOGUE,
     CONTACTS,
@@ -507,7 +508,8 @@ def _labels(organisation: Organisation, by: str, groups: Iterable[Any]) -> dict[
         )
         return {g: names.get(g, _("(no team)")) if g else _("(no team)") for g in groups}
     if by == "category":
-        return {g: g or _("(no category)") for g in groups}
+        categories = category_names(organisation=organisation)
+        return {g: category_label(categories, g) or _("(no category)") for g in groups}
     return {g: g.isoformat() for g in groups}
 
 

@@ -17,6 +17,7 @@ from goaldesk.accounts.models import Organisation, Role
 from goaldesk.core.csv_safe import csv_writer
 from goaldesk.core.display import duration, ldate, lnum
 from goaldesk.interactions.models import Channel, Status
+from goaldesk.interactions.selectors import category_label, category_names
 from goaldesk.metrics.catalogue import CATALOGUE, KEYS, Metric, metric
 from goaldesk.metrics.scope import PERIODS, Scope, scope_from_query
 from goaldesk.metrics.selectors import (
@@ -112,6 +113,15 @@ def drilldown_url(
     return f"{base}?{scope.query(metric=key, **narrow)}"
 
 
+def _category_choices(names: dict[str, str], chosen: str | None) -> list[tuple[str, str]]:
+    """The category filter's options: (key, name) by name, with the chosen key even when it
+    names no category (a link may carry any key)."""
+    options = dict(names)
+    if chosen and chosen not in options:
+        options[chosen] = category_label(names, chosen)
+    return sorted(options.items(), key=lambda item: (item[1].casefold(), item[0]))
+
+
 def _group_narrowing(by: str, group: Any) -> dict[str, Any] | None:
     """The extra filter that selects one breakdown group's interactions (None: not possible)."""
     if group in (None, ""):
@@ -195,6 +205,9 @@ def dashboard(request: OrgRequest) -> HttpResponse:
         "channels": Channel.choices,
         "teams": Team.objects.filter(organisation=organisation).order_by("name"),
         "agents": Agent.objects.filter(organisation=organisation).order_by("name", "key"),
+        "categories": _category_choices(
+            category_names(organisation=organisation), scope.filters.get("category")
+        ),
         "interactions_url": drilldown_url(organisation, scope),
     }
     return render(request, "metrics/dashboard.html", context)
@@ -319,6 +332,12 @@ def interaction_list(request: OrgRequest) -> HttpResponse:
         metric_key=metric_key,
     )
     page = Paginator(interactions, 50).get_page(request.GET.get("page"))
+    categories = category_names(organisation=organisation)
+    page.object_list = list(page.object_list)
+    for interaction in page.object_list:
+        # What the list shows in the category column (the name for the reader, never the key).
+        name = category_label(categories, interaction.category)
+        interaction.category_name = name  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -331,6 +350,7 @@ def interaction_list(request: OrgRequest) -> HttpResponse:
         "channels": Channel.choices,
         "teams": Team.objects.filter(organisation=organisation).order_by("name"),
         "agents": Agent.objects.filter(organisation=organisation).order_by("name", "key"),
+        "categories": _category_choices(categories, scope.filters.get("category")),
         "metrics": [m for m in CATALOGUE if m.source == "interactions"],
         "metric_key": metric_key,
         "page_query": query.urlencode(),

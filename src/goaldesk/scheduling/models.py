@@ -166,9 +166,22 @@ class Schedule(BackgroundJob):
     published_at = models.DateTimeField(null=True, blank=True)
     edited_at = models.DateTimeField(null=True, blank=True)
 
+    #: The solver's verdicts (`status`) as a reader sees them.
+    STATUS_LABELS = {
+        "optimal": _("Optimal"),
+        "feasible": _("Best found in the time limit"),
+        "infeasible": _("The rules contradict each other"),
+        "unknown": _("No schedule found in time"),
+    }
+
     progress_dom_id = "schedule-progress"
     progress_label = _("Solver progress")
     progress_stopped = _("The solver stopped:")
+
+    def status_label(self) -> str:
+        """The solver's verdict in the reader's language ("" before it has one)."""
+        label = self.STATUS_LABELS.get(self.status)
+        return str(label) if label is not None else self.status
 
     class Meta:
         db_table = "workforce_schedule"  # created by the former workforce app

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 
 from goaldesk.accounts.models import Organisation
@@ -29,7 +29,7 @@ from goaldesk.engine.rostering import (
     evaluate_schedule,
 )
 from goaldesk.engine.rostering import Agent as EngineAgent
-from goaldesk.interactions.models import Channel
+from goaldesk.interactions.models import Channel, channel_label
 from goaldesk.scheduling.models import (
     AgentAbsence,
     AgentProfile,
@@ -288,6 +288,23 @@ def violation_text(
     return gettext("%(name)s: %(rule)s.") % {"name": name, "rule": rule}
 
 
+def language_name(code: str) -> str:
+    """A language code as its name in the reader's language ("fa" → "Persian"); the code itself
+    for a code Django does not know."""
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
+
+
+def skill_label(skill: str) -> str:
+    """A skill as a reader sees it: the channel's label ("walk_in" → "Walk-in desk") or, for
+    "lang:<code>", the language's name."""
+    if skill.startswith("lang:"):
+        return language_name(skill[5:])
+    return channel_label(skill)
+
+
 BINDING_NAMES = {
     "max_hours": _("maximum hours a week"),
     "max_days": _("maximum days a week"),
@@ -303,7 +320,7 @@ BINDING_NAMES = {
 def shortfall_text(shortfall: Shortfall, *, organisation: Organisation) -> str:
     """Why an interval is short, in the reader's language."""
     base = {
-        "skill": shortfall.skill,
+        "skill": skill_label(shortfall.skill),
         "short": shortfall.short_by,
         "available": shortfall.available,
         "required": shortfall.required,
@@ -361,6 +378,7 @@ def shortfall_groups(state: ScheduleState, *, organisation: Organisation) -> lis
         groups.append(
             {
                 "skill": s.skill,
+                "skill_label": skill_label(s.skill),
                 "start": s.start,
                 "end": s.start + step,
                 "short": s.short_by,

@@ -39,6 +39,7 @@ from goaldesk.scheduling.selectors import (
     schedule_evaluate,
     schedule_requirements,
     shift_to_engine,
+    skill_label,
     violation_text,
 )
 from goaldesk.team.models import Agent
@@ -433,7 +434,7 @@ def swap_check(*, shift: ScheduledShift, taker: Agent) -> list[str]:
     if missing:
         return [
             _("%(name)s lacks the skills this shift needs: %(skills)s.")
-            % {"name": taker, "skills": ", ".join(missing)}
+            % {"name": taker, "skills": ", ".join(skill_label(skill) for skill in missing)}
         ]
     shifts = list(schedule.shifts.all())
     before = schedule_evaluate(schedule, shifts=shifts, agents=agents, records=records)

@@ -28,7 +28,6 @@ from goaldesk.core.display import ldate
 from goaldesk.core.views import job_progress_response, job_retry_response
 from goaldesk.engine import localize_digits
 from goaldesk.forecasting.forms import _ascii_digits
-from goaldesk.interactions.models import Channel
 from goaldesk.scheduling.files import ScheduleFileError, read_requirements
 from goaldesk.scheduling.forms import (
     AbsenceForm,
@@ -51,6 +50,7 @@ from goaldesk.scheduling.selectors import (
     schedules_recent,
     scheduling_rules_for,
     shortfall_groups,
+    skill_label,
     swaps_for_schedule,
     swaps_open,
     violation_text,
@@ -79,8 +79,6 @@ from goaldesk.scheduling.services import (
 )
 from goaldesk.team.models import Agent
 
-CHANNEL_LABELS = dict(Channel.choices)
-
 
 def _lang() -> str:
     from django.utils import translation
@@ -90,12 +88,6 @@ def _lang() -> str:
 
 def _hm(moment: dt.datetime) -> str:
     return localize_digits(timezone.localtime(moment).strftime("%H:%M"), _lang())
-
-
-def _skill_label(skill: str) -> str:
-    if skill.startswith("lang:"):
-        return _("language %(code)s") % {"code": skill[5:]}
-    return str(CHANNEL_LABELS.get(skill, skill))
 
 
 def _is_manager(request: OrgRequest) -> bool:
@@ -274,7 +266,7 @@ def _coverage(schedule: Schedule, state: ScheduleState) -> dict[str, Any]:
         under = sum(c.under.values())
         short.append(under)
         surplus.append(c.over)
-        skills_short.append(", ".join(_skill_label(s) for s, n in c.under.items() if n > 0))
+        skills_short.append(", ".join(skill_label(s) for s, n in c.under.items() if n > 0))
     step_hours = schedule.interval_minutes / 60
     evaluation = state.evaluation
     return {
@@ -324,7 +316,7 @@ def schedule_detail(request: OrgRequest, schedule_id: int) -> HttpResponse:
                 violation_text(v, records=state.records, organisation=org)
                 for v in state.evaluation.violations
             ],
-            skills=sorted({_skill_label(skill) for _s, skill, _n in schedule.requirement}),
+            skills=sorted({skill_label(skill) for _s, skill, _n in schedule.requirement}),
             shift_count=len(state.shifts),
             scheduled_hours=sum((s.end - s.start).total_seconds() for s in state.shifts) / 3600,
             swaps=swaps_for_schedule(schedule=schedule),
@@ -528,7 +520,7 @@ def schedule_profiles(request: OrgRequest) -> HttpResponse:
             {
                 "agent": agent,
                 "profile": profile,
-                "skills": [_skill_label(s) for s in (profile.skills if profile else [])],
+                "skills": [skill_label(s) for s in (profile.skills if profile else [])],
             }
         )
     return render(request, "scheduling/profiles.html", {"nav": "planning", "rows": rows})
