@@ -10,5 +10,29 @@ from goaldesk.core import display
 
 register = template.Library()
 
-for _name in ("ldate", "ldatetime", "lnum", "duration", "digits"):
+for _name in ("ldate", "ldatetime", "duration", "digits"):
     register.filter(_name, getattr(display, _name))
+
+
+@register.filter
+def lnum(value: object, decimals: int = 0) -> str:
+    """`display.lnum`: a number with the reader's separators, digits and minus sign."""
+    return display.lnum(value, decimals)
+
+
+@register.filter
+def percent(value: object, decimals: int = 0) -> str:
+    """`display.percent`: 86 as "86 %", "۸۶٪" or "٨٦٪؜" for the reader."""
+    return display.percent(value, decimals)
+
+
+@register.filter
+def signed(value: object, decimals: int = 0) -> str:
+    """A change with its sign, "+3" or "−3", in the reader's digits."""
+    return display.lnum(value, decimals, plus=True)
+
+
+@register.simple_tag(name="number_locale")
+def number_locale_tag() -> str:
+    """The BCP 47 tag the page's scripts format numbers with (`display.number_locale`)."""
+    return display.number_locale()
