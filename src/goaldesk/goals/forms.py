@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from goaldesk.accounts.models import Organisation
+from goaldesk.core.display import lnum
 from goaldesk.core.forms import LocalFloatField
 from goaldesk.core.parsing import ArgumentProblem, date_spellings, parse_day
 from goaldesk.engine.levels import BARRED_LEVELS, LevelThresholds
@@ -127,10 +128,10 @@ class GoalForm(forms.Form):
         cast(forms.ChoiceField, self.fields["owner"]).choices = member_choices(organisation)
         for i in range(1, MILESTONE_ROWS + 1):
             self.fields[f"milestone_date_{i}"] = DayField(
-                label=_("Milestone %(n)s: date") % {"n": i}, required=False
+                label=_("Milestone %(n)s: date") % {"n": lnum(i)}, required=False
             )
             self.fields[f"milestone_value_{i}"] = NumberField(
-                label=_("Milestone %(n)s: value") % {"n": i}, required=False
+                label=_("Milestone %(n)s: value") % {"n": lnum(i)}, required=False
             )
         if editing:
             self.fields["revision_reason"] = forms.CharField(

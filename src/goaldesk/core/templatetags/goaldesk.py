@@ -5,6 +5,8 @@ Available in every template without `{% load %}` (see TEMPLATES builtins). The w
 """
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from goaldesk.core import display
 
@@ -36,3 +38,17 @@ def signed(value: object, decimals: int = 0) -> str:
 def number_locale_tag() -> str:
     """The BCP 47 tag the page's scripts format numbers with (`display.number_locale`)."""
     return display.number_locale()
+
+
+@register.filter
+def bdi(value: object) -> SafeString:
+    """User-entered text (a name, a title) isolated in `<bdi>`, so that it reads right in either
+    direction inside a translated sentence: `{% blocktranslate with name=agent|bdi %}`."""
+    return format_html("<bdi>{}</bdi>", value)
+
+
+@register.filter
+def code(value: object) -> SafeString:
+    """A code or identifier (external ID, user name, file name) that stays left-to-right,
+    isolated from the sentence around it."""
+    return format_html('<span class="code">{}</span>', value)
