@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
-from django.utils.translation import get_language_bidi
+from django.utils.translation import get_language_bidi, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -250,12 +250,18 @@ def history_upload(request: OrgRequest) -> HttpResponse:
             if created.rows_rejected:
                 messages.warning(
                     request,
-                    _("%(ok)s rows kept, %(bad)s rows rejected (listed below).")
+                    ngettext(
+                        "%(ok)s row kept, %(bad)s rows rejected (listed below).",
+                        "%(ok)s rows kept, %(bad)s rows rejected (listed below).",
+                        created.rows_accepted,
+                    )
                     % {"ok": lnum(created.rows_accepted), "bad": lnum(created.rows_rejected)},
                 )
             else:
                 messages.success(
-                    request, _("%(ok)s rows kept.") % {"ok": lnum(created.rows_accepted)}
+                    request,
+                    ngettext("%(ok)s row kept.", "%(ok)s rows kept.", created.rows_accepted)
+                    % {"ok": lnum(created.rows_accepted)},
                 )
     uploads = HistoryUpload.objects.filter(organisation=org).select_related("created_by")[:10]
     return render(

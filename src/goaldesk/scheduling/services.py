@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from goaldesk.accounts.models import Membership, Organisation
-from goaldesk.core.display import ldate, lnum
+from goaldesk.core.display import digits, ldate, lnum
 from goaldesk.core.jobs import (
     job_heartbeat,
     job_mark_done,
@@ -172,7 +172,7 @@ def schedule_create(
     if not 1 <= time_limit_seconds <= MAX_TIME_LIMIT_SECONDS:
         raise ScheduleError(
             _("The time limit must be between 1 and %(max)s seconds.")
-            % {"max": lnum(MAX_TIME_LIMIT_SECONDS)}
+            % {"max": digits(MAX_TIME_LIMIT_SECONDS)}
         )
     if requirement is not None:
         tz = organisation.tzinfo
