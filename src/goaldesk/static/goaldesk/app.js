@@ -10,11 +10,11 @@ document.addEventListener("change", (event) => {
 });
 
 // Numbers drawn by scripts (chart axes and tooltips) are written like the rest of the page: the
-// server puts the reader's number locale on <html data-number-locale> ('fa' → ۱۲۳, 'ar-u-nu-arab'
+// server puts the reader's number locale on <body data-number-locale> ('fa' → ۱۲۳, 'ar-u-nu-arab'
 // → ١٢٣, 'ar-u-nu-latn', 'de', 'en'), and Intl writes digits, separators and minus signs for it.
 window.goaldesk = (() => {
   const root = document.documentElement;
-  const locale = root.dataset.numberLocale || root.lang || "en";
+  const locale = (document.body && document.body.dataset.numberLocale) || root.lang || "en";
   const rtl = root.dir === "rtl";
   const formats = {};
   const number = (value, decimals) => {
