@@ -107,6 +107,21 @@ def lnum(value: Any, decimals: int = 0, *, plus: bool = False) -> str:
     )
 
 
+class LocalCount(int):
+    """A whole number that chooses plural forms like any other and prints in the reader's
+    digits: the counter of `{% blocktranslate count days=n|lcount %}{{ days }} days…`."""
+
+    def __str__(self) -> str:
+        return lnum(int(self))
+
+
+def lcount(value: Any) -> LocalCount | Any:
+    """`value` as a `LocalCount` (None and non-numbers unchanged)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    return LocalCount(int(value))
+
+
 def percent(value: Any, decimals: int = 0, *, plus: bool = False) -> str:
     """A percentage (86 for 86 %) with the reader's digits, sign and percent sign: "86 %" in
     English and German, "۸۶٪" in Persian, "٨٦٪؜" or "86‎%‎" in Arabic; "—" for None."""

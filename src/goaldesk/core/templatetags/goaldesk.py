@@ -12,7 +12,7 @@ from goaldesk.core import display
 
 register = template.Library()
 
-for _name in ("ldate", "ldatetime", "duration", "digits"):
+for _name in ("ldate", "ldatetime", "duration", "digits", "lcount"):
     register.filter(_name, getattr(display, _name))
 
 
