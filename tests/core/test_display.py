@@ -65,8 +65,12 @@ def test_filters_isolate_names_and_codes_inside_translated_sentences(reader):
     reader("fa")
     html = Template(
         "{% load goaldesk %}{{ title|bdi }} {{ name|code }} {{ share|percent }} {{ change|signed }}"
-    ).render(Context({"title": "Raise <CSAT> to 86 %", "name": "agent-7", "share": 86, "change": -2}))
+    ).render(
+        Context({"title": "Raise <CSAT> to 86 %", "name": "agent-7", "share": 86, "change": -2})
+    )
     assert html == (
-        "<bdi>Raise &lt;CSAT&gt; to 86 %</bdi> <span class=\"code\">agent-7</span> ۸۶٪ "
-        + LRM + MINUS + "۲"
+        '<bdi>Raise &lt;CSAT&gt; to 86 %</bdi> <span class="code">agent-7</span> ۸۶٪ '
+        + LRM
+        + MINUS
+        + "۲"
     )
