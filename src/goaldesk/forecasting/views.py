@@ -21,9 +21,8 @@ from django.views.decorators.http import require_POST
 
 from goaldesk.accounts.access import OrgRequest, org_view
 from goaldesk.accounts.models import Role, today_in
-from goaldesk.core.display import ldate, lnum
+from goaldesk.core.display import digits, ldate, lnum
 from goaldesk.core.views import job_progress_response, job_retry_response
-from goaldesk.engine import localize_digits
 from goaldesk.forecasting.forms import ForecastForm, HistoryUploadForm, StaffingInputsForm
 from goaldesk.forecasting.history import HistoryFileError
 from goaldesk.forecasting.models import ForecastRun, HistoryUpload, StaffingModel
@@ -66,13 +65,7 @@ def _weekday(iso: int, short: bool = False) -> str:
 
 def _hm(moment: dt.datetime) -> str:
     local = timezone.localtime(moment)
-    return localize_digits(local.strftime("%H:%M"), request_language())
-
-
-def request_language() -> str:
-    from django.utils import translation
-
-    return translation.get_language() or "en"
+    return digits(local.strftime("%H:%M"))
 
 
 def _method_rows(summary: dict[str, Any] | None) -> list[dict[str, Any]]:
@@ -323,7 +316,7 @@ def peaks(request: OrgRequest) -> HttpResponse:
         "first_day": first_day,
         "last_day": last_day,
         "rows": rows,
-        "hours": [localize_digits(f"{h:02d}", request_language()) for h in range(24)],
+        "hours": [digits(f"{h:02d}") for h in range(24)],
         "weekdays": [
             {
                 "name": _weekday(w.weekday),
