@@ -12,8 +12,10 @@ from goaldesk.core import display
 
 register = template.Library()
 
-for _name in ("ldate", "ldatetime", "duration", "digits", "lcount"):
+for _name in ("ldate", "ldatetime", "duration", "lcount"):
     register.filter(_name, getattr(display, _name))
+# Only digits change, so text that was safe HTML (a translated sentence kept with `asvar`) stays so.
+register.filter("digits", display.digits, is_safe=True)
 
 
 @register.filter
