@@ -157,6 +157,22 @@ def digits(value: Any) -> str:
     return localize_digits(str(value), _language())
 
 
+def form_digits(form: Any) -> None:
+    """Write the digits in `form`'s help texts and fixed choice names in the reader's script
+    (translated texts such as “For example 8, 6, 4.” or “15 minutes”); values are unchanged."""
+    for field in form.fields.values():
+        if field.help_text:
+            field.help_text = digits(field.help_text)
+        choices = getattr(field, "choices", None)
+        if isinstance(choices, list) and all(
+            isinstance(choice, tuple)
+            and len(choice) == 2
+            and not isinstance(choice[1], list | tuple)
+            for choice in choices
+        ):
+            field.choices = [(value, digits(label)) for value, label in choices]
+
+
 def input_date(value: Any) -> str:
     """A date as a date field shows it for editing: year/month/day in the reader's calendar and
     digits (what `core.parsing.read_date` reads back); empty for None."""

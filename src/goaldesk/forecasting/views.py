@@ -132,8 +132,8 @@ def planning_home(request: OrgRequest) -> HttpResponse:
             "text": {
                 "actual": _("Actual contacts per hour"),
                 "forecast": _("Forecast per hour"),
-                "lower": _("Lower bound (80%)"),
-                "upper": _("Upper bound (80%)"),
+                "lower": digits(_("Lower bound (80%)")),
+                "upper": digits(_("Upper bound (80%)")),
             },
         }
         context["daily"] = [

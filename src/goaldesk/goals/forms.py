@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from goaldesk.accounts.models import Organisation
-from goaldesk.core.display import lnum
+from goaldesk.core.display import form_digits, lnum
 from goaldesk.core.forms import LocalFloatField
 from goaldesk.core.parsing import ArgumentProblem, date_spellings, parse_day
 from goaldesk.engine.levels import BARRED_LEVELS, LevelThresholds
@@ -43,6 +43,8 @@ class DayField(forms.DateField):
 
 
 NumberField = LocalFloatField
+#: A text a person writes in their own language: the field reads in the direction of what is typed.
+AUTO_DIRECTION = forms.TextInput(attrs={"dir": "auto"})
 
 
 def member_choices(organisation: Organisation) -> list[tuple[str, str]]:
@@ -60,7 +62,7 @@ def _member(organisation: Organisation, value: str) -> Any:
 
 class GoalForm(forms.Form):
     template = forms.CharField(required=False, widget=forms.HiddenInput)
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200, widget=AUTO_DIRECTION)
     goal_type = forms.ChoiceField(label=gettext_lazy("Type"), choices=GoalType.choices)
     metric_key = forms.ChoiceField(label=gettext_lazy("Metric"))
     statistic = forms.ChoiceField(
@@ -95,7 +97,7 @@ class GoalForm(forms.Form):
     )
     reason = forms.CharField(
         label=gettext_lazy("Why it serves that business goal"),
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
     )
     owner = forms.ChoiceField(label=gettext_lazy("Owner"), required=False)
     confirm_warnings = forms.BooleanField(
@@ -109,6 +111,7 @@ class GoalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self._initial_values: dict[str, Any] | None = None
+        form_digits(self)
         cast(forms.ChoiceField, self.fields["metric_key"]).choices = [
             (key, metric_name(key)) for key in selectors.GOAL_METRIC_KEYS
         ]
@@ -137,7 +140,7 @@ class GoalForm(forms.Form):
             self.fields["revision_reason"] = forms.CharField(
                 label=_("Reason for the change"),
                 required=False,
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
                 help_text=_(
                     "Needed when the target, deadline, milestones or scope change; kept in the "
                     "goal's history."
@@ -294,11 +297,15 @@ def _round(value: float | None) -> float | None:
 
 
 class ObjectiveForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Action step"), max_length=300)
+    title = forms.CharField(
+        label=gettext_lazy("Action step"), max_length=300, widget=AUTO_DIRECTION
+    )
     owner = forms.ChoiceField(label=gettext_lazy("Owner"), required=False)
     due = DayField(label=gettext_lazy("Due"), required=False)
     notes = forms.CharField(
-        label=gettext_lazy("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Notes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
     )
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
@@ -324,7 +331,9 @@ class ConfidenceForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label=gettext_lazy("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
     )
 
 
@@ -332,16 +341,18 @@ class StrategyForm(forms.Form):
     vision = forms.CharField(
         label=gettext_lazy("Service vision"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
         help_text=gettext_lazy("One or two sentences the whole team can repeat."),
     )
 
 
 class BusinessGoalForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=BusinessGoalKind.choices)
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200, widget=AUTO_DIRECTION)
     description = forms.CharField(
-        label=gettext_lazy("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
     )
 
 
