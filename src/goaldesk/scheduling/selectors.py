@@ -273,7 +273,9 @@ def violation_text(
     violation: RuleViolation, *, records: dict[str, Agent], organisation: Organisation
 ) -> str:
     """A broken rule in the reader's language: who, which rule, when."""
-    name = str(records.get(violation.agent_id, violation.agent_id))
+    # the name isolated (FSI … PDI, the plain-text <bdi>) so a Latin name keeps its order in a
+    # Persian or Arabic sentence
+    name = f"\u2068{records.get(violation.agent_id, violation.agent_id)}\u2069"
     rule = str(RULE_NAMES.get(violation.code, violation.code))
     if violation.code == "rest":
         rules = engine_rules(organisation=organisation)
