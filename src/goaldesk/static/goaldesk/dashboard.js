@@ -70,12 +70,11 @@
       new Chart(canvas, {
         type: "line",
         data: { labels: data.days, datasets: [{ data: series, borderColor: PALETTE[0], borderWidth: 1.5, pointRadius: 0, spanGaps: true, fill: false }] },
-        options: {
-          locale: window.goaldesk.locale,
+        options: window.goaldesk.chartOptions({
           responsive: true, maintainAspectRatio: false, animation: false,
           plugins: { legend: { display: false }, tooltip: { enabled: false } },
           scales: { x: { display: false, reverse: data.rtl }, y: { display: false } }
-        }
+        })
       });
     });
   }
