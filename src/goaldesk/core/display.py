@@ -64,14 +64,73 @@ def ldatetime(value: Any) -> str:
     return f"{ldate(local.date())} {localize_digits(local.strftime('%H:%M'), _language())}"
 
 
-def lnum(value: Any, decimals: int = 0) -> str:
-    """A number with the reader's separators and digits; empty for None."""
+# The signs CLDR writes around numbers in right-to-left text. A bare "-" before a number in
+# Persian or Arabic text is moved to the number's end by the bidi algorithm ("1-"); the marks
+# (U+200E left-to-right mark, U+061C Arabic letter mark) keep it in front. English and German
+# keep the ASCII signs they have always shown.
+_MINUS = {"fa": "\u200e\u2212", "ar-u-nu-arab": "\u061c-", "ar-u-nu-latn": "\u200e-"}
+_PLUS = {"fa": "\u200e+", "ar-u-nu-arab": "\u061c+", "ar-u-nu-latn": "\u200e+"}
+# The percent sign and its place: Persian "۸۶٪", Arabic "٨٦٪؜" or "86‎%‎" (CLDR), English and
+# German "86 %" as the product has always written it.
+_PERCENT = {"fa": "{}\u066a", "ar-u-nu-arab": "{}\u066a\u061c", "ar-u-nu-latn": "{}\u200e%\u200e"}
+_ARABIC_SEPARATORS = str.maketrans({",": "\u066c", ".": "\u066b"})
+
+
+def _signed(text: str, *, negative: bool, plus: bool) -> str:
+    """`text` (a number without sign) with the reader's minus, or plus when `plus` is asked."""
+    tag = number_locale()
+    if negative:
+        return _MINUS.get(tag, "-") + text
+    if plus:
+        return _PLUS.get(tag, "+") + text
+    return text
+
+
+def lnum(value: Any, decimals: int = 0, *, plus: bool = False) -> str:
+    """A number with the reader's separators, digits and minus sign ("—" for None); with `plus`,
+    a positive number is written with its sign ("+3"), as changes are."""
     if value is None or value == "":
         return "—"
     if isinstance(value, float):  # number_format cuts extra decimals off; round them instead
         value = round(value, decimals)
     text = formats.number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
-    return localize_digits(text, _language())
+    digits_only = text.lstrip("-")
+    # "-0.0" after rounding is no negative number
+    is_zero = not any(c in "123456789" for c in digits_only)
+    shown = localize_digits(digits_only, _language())
+    if number_locale() == "ar-u-nu-arab":  # Arabic-Indic digits take the Arabic separators
+        shown = shown.translate(_ARABIC_SEPARATORS)
+    return _signed(
+        shown,
+        negative=text.startswith("-") and not is_zero,
+        plus=plus and not is_zero,
+    )
+
+
+class LocalCount(int):
+    """A whole number that chooses plural forms like any other and prints in the reader's
+    digits: the counter of `{% blocktranslate count days=n|lcount %}{{ days }} days…`."""
+
+    def __str__(self) -> str:
+        return lnum(int(self))
+
+
+def lcount(value: Any) -> LocalCount | Any:
+    """`value` as a `LocalCount` (None and non-numbers unchanged)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    return LocalCount(int(value))
+
+
+def percent(value: Any, decimals: int = 0, *, plus: bool = False) -> str:
+    """A percentage (86 for 86 %) with the reader's digits, sign and percent sign: "86 %" in
+    English and German, "۸۶٪" in Persian, "٨٦٪؜" or "86‎%‎" in Arabic; "—" for None."""
+    if value is None or value == "":
+        return "—"
+    number = lnum(value, decimals, plus=plus)
+    if number == "—":
+        return number
+    return _PERCENT.get(number_locale(), "{} %").format(number)
 
 
 def duration(seconds: Any) -> str:
@@ -96,6 +155,22 @@ def duration(seconds: Any) -> str:
 def digits(value: Any) -> str:
     """Any text with its digits in the reader's script."""
     return localize_digits(str(value), _language())
+
+
+def form_digits(form: Any) -> None:
+    """Write the digits in `form`'s help texts and fixed choice names in the reader's script
+    (translated texts such as “For example 8, 6, 4.” or “15 minutes”); values are unchanged."""
+    for field in form.fields.values():
+        if field.help_text:
+            field.help_text = digits(field.help_text)
+        choices = getattr(field, "choices", None)
+        if isinstance(choices, list) and all(
+            isinstance(choice, tuple)
+            and len(choice) == 2
+            and not isinstance(choice[1], list | tuple)
+            for choice in choices
+        ):
+            field.choices = [(value, digits(label)) for value, label in choices]
 
 
 def input_date(value: Any) -> str:

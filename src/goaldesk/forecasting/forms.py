@@ -5,6 +5,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from goaldesk.core.display import form_digits
 from goaldesk.core.forms import DigitsForm, DigitsModelForm, ascii_digits_data
 from goaldesk.forecasting.models import INTERVAL_CHOICES, StaffingInputs
 from goaldesk.forecasting.services import MAX_HORIZON_DAYS
@@ -35,6 +36,7 @@ class ForecastForm(DigitsForm):
 
     def __init__(self, *args: Any, uploads: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        form_digits(self)
         cast(forms.ChoiceField, self.fields["upload"]).choices = [
             ("", _("The organisation’s interactions"))
         ] + [(u.pk, _("Uploaded file: %(name)s") % {"name": u.original_name}) for u in uploads]

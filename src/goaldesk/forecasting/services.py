@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from goaldesk.accounts.models import Organisation, today_in
 from goaldesk.accounts.selectors import business_calendar_for
+from goaldesk.core.display import lnum
 from goaldesk.core.jobs import job_mark_done, job_mark_failed, job_mark_progress, job_mark_running
 from goaldesk.engine import (
     BacktestResult,
@@ -118,7 +119,7 @@ def forecast_run_create(
         raise ValueError(_("The interval must be 15, 30 or 60 minutes."))
     if not 1 <= horizon_days <= MAX_HORIZON_DAYS:
         raise ValueError(
-            _("The horizon must be between 1 and %(max)s days.") % {"max": MAX_HORIZON_DAYS}
+            _("The horizon must be between 1 and %(max)s days.") % {"max": lnum(MAX_HORIZON_DAYS)}
         )
     if upload is not None and upload.organisation_id != organisation.pk:
         raise ValueError("The upload belongs to another organisation.")
@@ -246,7 +247,7 @@ def _execute(run: ForecastRun) -> None:
             _(
                 "There is no demand history to forecast from: no interactions in the last %(weeks)s weeks."
             )
-            % {"weeks": run.history_weeks}
+            % {"weeks": lnum(run.history_weeks)}
         )
     methods_per_channel = len(default_forecasters())
     job_mark_progress(job=run, steps_total=len(channels) * (methods_per_channel + 1) + 1)

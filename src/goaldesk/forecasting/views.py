@@ -15,15 +15,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
-from django.utils.translation import get_language_bidi
+from django.utils.translation import get_language_bidi, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from goaldesk.accounts.access import OrgRequest, org_view
 from goaldesk.accounts.models import Role, today_in
-from goaldesk.core.display import ldate, lnum
+from goaldesk.core.display import digits, ldate, lnum
 from goaldesk.core.views import job_progress_response, job_retry_response
-from goaldesk.engine import localize_digits
 from goaldesk.forecasting.forms import ForecastForm, HistoryUploadForm, StaffingInputsForm
 from goaldesk.forecasting.history import HistoryFileError
 from goaldesk.forecasting.models import ForecastRun, HistoryUpload, StaffingModel
@@ -66,13 +65,7 @@ def _weekday(iso: int, short: bool = False) -> str:
 
 def _hm(moment: dt.datetime) -> str:
     local = timezone.localtime(moment)
-    return localize_digits(local.strftime("%H:%M"), request_language())
-
-
-def request_language() -> str:
-    from django.utils import translation
-
-    return translation.get_language() or "en"
+    return digits(local.strftime("%H:%M"))
 
 
 def _method_rows(summary: dict[str, Any] | None) -> list[dict[str, Any]]:
@@ -139,8 +132,8 @@ def planning_home(request: OrgRequest) -> HttpResponse:
             "text": {
                 "actual": _("Actual contacts per hour"),
                 "forecast": _("Forecast per hour"),
-                "lower": _("Lower bound (80%)"),
-                "upper": _("Upper bound (80%)"),
+                "lower": digits(_("Lower bound (80%)")),
+                "upper": digits(_("Upper bound (80%)")),
             },
         }
         context["daily"] = [
@@ -250,12 +243,18 @@ def history_upload(request: OrgRequest) -> HttpResponse:
             if created.rows_rejected:
                 messages.warning(
                     request,
-                    _("%(ok)s rows kept, %(bad)s rows rejected (listed below).")
+                    ngettext(
+                        "%(ok)s row kept, %(bad)s rows rejected (listed below).",
+                        "%(ok)s rows kept, %(bad)s rows rejected (listed below).",
+                        created.rows_accepted,
+                    )
                     % {"ok": lnum(created.rows_accepted), "bad": lnum(created.rows_rejected)},
                 )
             else:
                 messages.success(
-                    request, _("%(ok)s rows kept.") % {"ok": lnum(created.rows_accepted)}
+                    request,
+                    ngettext("%(ok)s row kept.", "%(ok)s rows kept.", created.rows_accepted)
+                    % {"ok": lnum(created.rows_accepted)},
                 )
     uploads = HistoryUpload.objects.filter(organisation=org).select_related("created_by")[:10]
     return render(
@@ -317,7 +316,7 @@ def peaks(request: OrgRequest) -> HttpResponse:
         "first_day": first_day,
         "last_day": last_day,
         "rows": rows,
-        "hours": [localize_digits(f"{h:02d}", request_language()) for h in range(24)],
+        "hours": [digits(f"{h:02d}") for h in range(24)],
         "weekdays": [
             {
                 "name": _weekday(w.weekday),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from goaldesk.accounts.models import Organisation
+from goaldesk.core.display import form_digits, lnum
 from goaldesk.core.forms import DEADLINE_PRESETS, LocalDateField, LocalFloatField
 from goaldesk.engine.levels import BARRED_LEVELS, LevelThresholds
 from goaldesk.interactions.models import DEFAULT_CATEGORIES, Channel
@@ -26,6 +27,8 @@ MILESTONE_ROWS = 5
 
 
 NumberField = LocalFloatField
+#: A text a person writes in their own language: the field reads in the direction of what is typed.
+AUTO_DIRECTION = forms.TextInput(attrs={"dir": "auto"})
 
 
 def member_choices(organisation: Organisation) -> list[tuple[str, str]]:
@@ -43,7 +46,7 @@ def _member(organisation: Organisation, value: str) -> Any:
 
 class GoalForm(forms.Form):
     template = forms.CharField(required=False, widget=forms.HiddenInput)
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200, widget=AUTO_DIRECTION)
     goal_type = forms.ChoiceField(label=gettext_lazy("Type"), choices=GoalType.choices)
     metric_key = forms.ChoiceField(label=gettext_lazy("Metric"))
     statistic = forms.ChoiceField(
@@ -78,7 +81,7 @@ class GoalForm(forms.Form):
     )
     reason = forms.CharField(
         label=gettext_lazy("Why it serves that business goal"),
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
     )
     owner = forms.ChoiceField(label=gettext_lazy("Owner"), required=False)
     confirm_warnings = forms.BooleanField(
@@ -92,6 +95,7 @@ class GoalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self._initial_values: dict[str, Any] | None = None
+        form_digits(self)
         cast(forms.ChoiceField, self.fields["metric_key"]).choices = [
             (key, metric_name(key)) for key in selectors.GOAL_METRIC_KEYS
         ]
@@ -115,16 +119,16 @@ class GoalForm(forms.Form):
         cast(forms.ChoiceField, self.fields["owner"]).choices = member_choices(organisation)
         for i in range(1, MILESTONE_ROWS + 1):
             self.fields[f"milestone_date_{i}"] = LocalDateField(
-                label=_("Milestone %(n)s: date") % {"n": i}, required=False
+                label=_("Milestone %(n)s: date") % {"n": lnum(i)}, required=False
             )
             self.fields[f"milestone_value_{i}"] = NumberField(
-                label=_("Milestone %(n)s: value") % {"n": i}, required=False
+                label=_("Milestone %(n)s: value") % {"n": lnum(i)}, required=False
             )
         if editing:
             self.fields["revision_reason"] = forms.CharField(
                 label=_("Reason for the change"),
                 required=False,
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
                 help_text=_(
                     "Needed when the target, deadline, milestones or scope change; kept in the "
                     "goal's history."
@@ -296,11 +300,15 @@ def _round(value: float | None) -> float | None:
 
 
 class ObjectiveForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Action step"), max_length=300)
+    title = forms.CharField(
+        label=gettext_lazy("Action step"), max_length=300, widget=AUTO_DIRECTION
+    )
     owner = forms.ChoiceField(label=gettext_lazy("Owner"), required=False)
     due = LocalDateField(label=gettext_lazy("Due"), required=False)
     notes = forms.CharField(
-        label=gettext_lazy("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Notes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
     )
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
@@ -326,7 +334,9 @@ class ConfidenceForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label=gettext_lazy("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
     )
 
 
@@ -334,16 +344,18 @@ class StrategyForm(forms.Form):
     vision = forms.CharField(
         label=gettext_lazy("Service vision"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
         help_text=gettext_lazy("One or two sentences the whole team can repeat."),
     )
 
 
 class BusinessGoalForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=BusinessGoalKind.choices)
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200, widget=AUTO_DIRECTION)
     description = forms.CharField(
-        label=gettext_lazy("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
     )
 
 

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from goaldesk.accounts.models import Membership, Organisation, Role, today_in
+from goaldesk.core.display import ldate
 from goaldesk.engine.levels import LevelThresholds, validate_thresholds
 from goaldesk.engine.smart import SCOPE_DIMENSIONS
 from goaldesk.metrics.catalogue import metric
@@ -218,12 +219,13 @@ def goal_validate(*, organisation: Organisation, data: GoalData) -> None:
     seen: set[dt.date] = set()
     for day, _value in data.milestones:
         if day in seen:
-            add("milestones", _("Two milestones share the date %(date)s.") % {"date": day})
+            add("milestones", _("Two milestones share the date %(date)s.") % {"date": ldate(day)})
         seen.add(day)
         if not data.start <= day <= data.deadline:
             add(
                 "milestones",
-                _("The milestone on %(date)s lies outside the goal's period.") % {"date": day},
+                _("The milestone on %(date)s lies outside the goal's period.")
+                % {"date": ldate(day)},
             )
     if errors:
         raise ValidationError(errors)

@@ -9,9 +9,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy, pgettext_lazy
 
-from goaldesk.core.display import ldate, lnum
+from goaldesk.core.display import ldate, lnum, percent
 from goaldesk.interactions.models import channel_label
 from goaldesk.interactions.selectors import category_label
 from goaldesk.metrics.catalogue import metric
@@ -109,25 +109,37 @@ SMART_SENTENCES: dict[str, Any] = {
         "The target %(target)s is worse than the current %(baseline)s for a metric where "
         "%(better)s is better."
     ),
-    "baseline_sample_enough": gettext_lazy(
+    "baseline_sample_enough": ngettext_lazy(
+        "The baseline %(baseline)s rests on %(sample_size)s observation (at least %(minimum)s "
+        "needed).",
         "The baseline %(baseline)s rests on %(sample_size)s observations (at least %(minimum)s "
-        "needed)."
+        "needed).",
+        "count",
     ),
     "baseline_no_data": gettext_lazy(
         "There is no data for %(metric)s in the baseline period, so progress could not be "
         "measured against it."
     ),
-    "baseline_sample_too_small": gettext_lazy(
+    "baseline_sample_too_small": ngettext_lazy(
+        "The baseline rests on only %(sample_size)s observation; at least %(minimum)s are "
+        "needed for a reliable value.",
         "The baseline rests on only %(sample_size)s observations; at least %(minimum)s are "
-        "needed for a reliable value."
+        "needed for a reliable value.",
+        "count",
     ),
-    "change_within_history": gettext_lazy(
+    "change_within_history": ngettext_lazy(
         "The change asked for (%(asked_change)s) is within the best change seen over "
-        "%(span_days)s days (%(best_change)s, %(best_from)s–%(best_to)s)."
+        "%(span_days)s day (%(best_change)s, %(best_from)s–%(best_to)s).",
+        "The change asked for (%(asked_change)s) is within the best change seen over "
+        "%(span_days)s days (%(best_change)s, %(best_from)s–%(best_to)s).",
+        "count",
     ),
-    "change_exceeds_history": gettext_lazy(
+    "change_exceeds_history": ngettext_lazy(
+        "The goal asks for %(asked_change)s in %(span_days)s day; the best ever over a span "
+        "this long was %(best_change)s (%(best_from)s–%(best_to)s).",
         "The goal asks for %(asked_change)s in %(span_days)s days; the best ever over a span "
-        "this long was %(best_change)s (%(best_from)s–%(best_to)s)."
+        "this long was %(best_change)s (%(best_from)s–%(best_to)s).",
+        "count",
     ),
     "history_too_short": gettext_lazy(
         "There is not enough history to compare a %(span_days)s-day change with."
@@ -144,29 +156,40 @@ SMART_SENTENCES: dict[str, Any] = {
     "target_exceeds_capacity": gettext_lazy(
         "The target %(target)s is beyond what the current staffing can deliver (%(capacity)s)."
     ),
-    "team_believes_goal": gettext_lazy(
-        "The team rates this goal reachable: %(average)s from %(votes)s votes."
+    "team_believes_goal": ngettext_lazy(
+        "The team rates this goal reachable: %(average)s from %(votes)s vote.",
+        "The team rates this goal reachable: %(average)s from %(votes)s votes.",
+        "count",
     ),
-    "team_doubts_goal": gettext_lazy(
+    "team_doubts_goal": ngettext_lazy(
+        "The team doubts this goal: the average rating is %(average)s from %(votes)s vote "
+        "(below %(low_below)s).",
         "The team doubts this goal: the average rating is %(average)s from %(votes)s votes "
-        "(below %(low_below)s)."
+        "(below %(low_below)s).",
+        "count",
     ),
-    "team_confidence_too_few_votes": gettext_lazy(
-        "Only %(votes)s team votes so far; the team's view counts from %(minimum)s."
+    "team_confidence_too_few_votes": ngettext_lazy(
+        "Only %(votes)s team vote so far; the team's view counts from %(minimum)s.",
+        "Only %(votes)s team votes so far; the team's view counts from %(minimum)s.",
+        "count",
     ),
     "linked_to_business_goal": gettext_lazy("Serves the business goal “%(business_goal)s”."),
     "business_goal_missing": gettext_lazy("Link the goal to a business goal."),
     "reason_missing": gettext_lazy("Say why this goal serves that business goal."),
-    "time_bound": gettext_lazy(
-        "Runs %(days)s days, %(start)s–%(deadline)s, with %(milestones)s milestones."
+    "time_bound": ngettext_lazy(
+        "Runs %(days)s days, %(start)s–%(deadline)s, with %(milestones)s milestone.",
+        "Runs %(days)s days, %(start)s–%(deadline)s, with %(milestones)s milestones.",
+        "count",
     ),
     "start_missing": gettext_lazy("Set a start date."),
     "deadline_missing": gettext_lazy("Set a deadline."),
     "deadline_not_after_start": gettext_lazy(
         "The deadline %(deadline)s must come after the start %(start)s."
     ),
-    "milestones_needed": gettext_lazy(
-        "The goal runs %(days)s days; add milestones to any goal longer than %(max_days)s days."
+    "milestones_needed": ngettext_lazy(
+        "The goal runs %(days)s day; add milestones to any goal longer than %(max_days)s days.",
+        "The goal runs %(days)s days; add milestones to any goal longer than %(max_days)s days.",
+        "count",
     ),
     "milestone_outside_period": gettext_lazy(
         "The milestone on %(date)s lies outside %(start)s–%(deadline)s."
@@ -178,6 +201,20 @@ SMART_SENTENCES: dict[str, Any] = {
     "milestone_beyond_target": gettext_lazy(
         "The milestone on %(date)s (%(value)s) is already past the target %(target)s."
     ),
+}
+
+#: The parameter that chooses the plural form of a sentence with a count in it (its template is
+#: an `ngettext_lazy` that reads the count from the key "count").
+SMART_COUNTS = {
+    "baseline_sample_enough": "sample_size",
+    "baseline_sample_too_small": "sample_size",
+    "change_within_history": "span_days",
+    "change_exceeds_history": "span_days",
+    "team_believes_goal": "votes",
+    "team_doubts_goal": "votes",
+    "team_confidence_too_few_votes": "votes",
+    "time_bound": "milestones",
+    "milestones_needed": "days",
 }
 
 LEVEL_SENTENCES: dict[str, Any] = {
@@ -237,7 +274,7 @@ def format_value(metric_key: str | None, value: Any, value_unit: str = ValueUnit
     except KeyError:
         return lnum(value, 1)
     if entry.unit == "percent":
-        return f"{lnum(value, 1)} %"
+        return percent(value, 1)
     if entry.unit == "seconds":
         shown = value / UNIT_SECONDS.get(value_unit, 1)
         return f"{lnum(shown, 1)} {ValueUnit(value_unit).label}"
@@ -292,7 +329,7 @@ def smart_sentence(
             shown[name] = _date(raw)
         elif name in ("asked_change", "best_change"):
             if params.get("mode") == "relative":
-                shown[name] = f"{lnum(100 * raw, 1)} %"
+                shown[name] = percent(100 * raw, 1)
             elif metric_key and metric(metric_key).unit == "seconds":
                 shown[name] = value(raw)
             else:
@@ -314,10 +351,12 @@ def smart_sentence(
     if code == "specific":
         shown["scope"] = scope_text(params.get("scope"))
     shown.setdefault("scope", "")
+    count = params.get(SMART_COUNTS.get(code, ""))
+    shown["count"] = int(count) if isinstance(count, int | float) else 0
     try:
-        return str(template) % shown
+        return str(template % shown)
     except (KeyError, TypeError, ValueError):
-        return str(template)
+        return str(template) or code
 
 
 def level_sentence(code: str, params: Mapping[str, Any]) -> str:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from goaldesk.accounts.models import Organisation, today_in
-from goaldesk.core.display import display_calendar, display_week_start
+from goaldesk.core.display import digits, display_calendar, display_week_start
 from goaldesk.core.parsing import ArgumentProblem, parse_day
 from goaldesk.engine import GREGORIAN, add_months, month_bounds
 from goaldesk.metrics.selectors import FILTER_NAMES, FilterError, resolve_filters
@@ -92,7 +92,7 @@ def span_problem(date_from: dt.date, date_to: dt.date, *, by_day: bool) -> str |
             "The period has %(days)s days; GoalDesk measures at most %(limit)s days at once. "
             "Choose a shorter period."
         )
-    return message % {"days": days, "limit": limit}
+    return message % {"days": digits(days), "limit": digits(limit)}
 
 
 def scope_from_query(

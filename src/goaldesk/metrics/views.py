@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from goaldesk.accounts.access import OrgRequest, org_view
 from goaldesk.accounts.models import Organisation, Role
 from goaldesk.core.csv_safe import csv_writer
-from goaldesk.core.display import duration, ldate, lnum
+from goaldesk.core.display import duration, ldate, lnum, percent
 from goaldesk.interactions.models import Channel, Status
 from goaldesk.interactions.selectors import category_label, category_names
 from goaldesk.metrics.catalogue import CATALOGUE, KEYS, Metric, metric
@@ -71,7 +71,7 @@ def display(entry: Metric, value: Any) -> str:
     if entry.unit == "count":
         return lnum(value)
     if entry.unit == "percent":
-        return f"{lnum(value, 1)} %"
+        return percent(value, 1)
     return lnum(value, 2 if entry.unit == "score" and entry.key != "nps" else 1)
 
 
@@ -88,13 +88,10 @@ def comparison(entry: Metric, current: Any, previous: Any) -> dict[str, str]:
         return {"text": "", "tone": ""}
     difference = now - before
     if entry.unit == "percent":
-        text = _("%(sign)s%(value)s pts") % {
-            "sign": "+" if difference > 0 else "",
-            "value": lnum(difference, 1),
-        }
+        # the sign is part of the number, so that it stays in front in right-to-left text
+        text = _("%(sign)s%(value)s pts") % {"sign": "", "value": lnum(difference, 1, plus=True)}
     elif before:
-        relative = 100 * difference / abs(before)
-        text = f"{'+' if relative > 0 else ''}{lnum(relative, 0)} %"
+        text = percent(100 * difference / abs(before), 0, plus=True)
     else:
         text = ""
     tone = ""

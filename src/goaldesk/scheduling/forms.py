@@ -11,6 +11,7 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from goaldesk.core import forms as core_forms
+from goaldesk.core.display import form_digits
 from goaldesk.core.forms import (
     LocalDateField,
     LocalDateTimeField,
@@ -107,6 +108,7 @@ class AgentProfileForm(forms.Form):
                 required=False,
                 help_text=_("For example 09:00-17:00, or 08:00-12:00, 14:00-18:00."),
             )
+        form_digits(self)
 
     def availability_fields(self) -> list[Any]:
         return [self[f"available_{n}"] for n, _name in WEEKDAY_CHOICES]
@@ -221,6 +223,10 @@ class SchedulingRulesForm(forms.Form):
     weekend_unpopular = forms.BooleanField(
         label=_("Shifts on the weekend are unpopular"), required=False
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        form_digits(self)
 
     def clean_shift_lengths(self) -> list[int]:
         minutes = []

@@ -13,10 +13,11 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language_info, gettext
+from django.utils.translation import get_language_info, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from goaldesk.accounts.models import Organisation
+from goaldesk.core.display import lnum
 from goaldesk.engine.rostering import (
     Absence,
     BreakRule,
@@ -272,12 +273,16 @@ def violation_text(
     violation: RuleViolation, *, records: dict[str, Agent], organisation: Organisation
 ) -> str:
     """A broken rule in the reader's language: who, which rule, when."""
-    name = str(records.get(violation.agent_id, violation.agent_id))
+    # the name isolated (FSI … PDI, the plain-text <bdi>) so a Latin name keeps its order in a
+    # Persian or Arabic sentence
+    name = f"\u2068{records.get(violation.agent_id, violation.agent_id)}\u2069"
     rule = str(RULE_NAMES.get(violation.code, violation.code))
     if violation.code == "rest":
         rules = engine_rules(organisation=organisation)
+        hours = rules.min_rest_minutes / 60
+        decimals = next(d for d in (0, 1, 2) if round(hours, d) == round(hours, 2))
         rule = gettext("less than %(hours)s h rest between shifts") % {
-            "hours": f"{rules.min_rest_minutes / 60:g}"
+            "hours": lnum(hours, decimals)
         }
     if violation.at is not None:
         return gettext("%(name)s: %(rule)s (shift of %(when)s).") % {
@@ -321,9 +326,9 @@ def shortfall_text(shortfall: Shortfall, *, organisation: Organisation) -> str:
     """Why an interval is short, in the reader's language."""
     base = {
         "skill": skill_label(shortfall.skill),
-        "short": shortfall.short_by,
-        "available": shortfall.available,
-        "required": shortfall.required,
+        "short": lnum(shortfall.short_by),
+        "available": lnum(shortfall.available),
+        "required": lnum(shortfall.required),
     }
     reason = shortfall.reason
     if reason == "unknown_skill":
@@ -337,18 +342,26 @@ def shortfall_text(shortfall: Shortfall, *, organisation: Organisation) -> str:
         )
     if reason == "too_few_available":
         return (
-            gettext("Only %(available)s agents with %(skill)s are available; %(required)s needed.")
+            ngettext(
+                "Only %(available)s agent with %(skill)s is available; %(required)s needed.",
+                "Only %(available)s agents with %(skill)s are available; %(required)s needed.",
+                shortfall.available,
+            )
             % base
         )
     if reason == "skills_compete":
         return gettext("The agents with %(skill)s on duty are needed for other skills.") % base
     if reason == "solver_stopped":
-        return gettext(
+        free = shortfall.binding.get("free", 0)
+        return ngettext(
+            "%(free)s available agent could cover it: a better schedule exists (the solver "
+            "stopped early, or the schedule was edited).",
             "%(free)s available agents could cover it: a better schedule exists (the solver "
-            "stopped early, or the schedule was edited)."
-        ) % {**base, "free": shortfall.binding.get("free", 0)}
+            "stopped early, or the schedule was edited).",
+            free,
+        ) % {**base, "free": lnum(free)}
     words = ", ".join(
-        f"{BINDING_NAMES.get(k, k)} ({n})"
+        f"{BINDING_NAMES.get(k, k)} ({lnum(n)})"
         for k, n in sorted(shortfall.binding.items(), key=lambda kv: -kv[1])
     )
     return gettext("Enough agents are available, but these rules bind: %(rules)s.") % {

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from goaldesk.accounts.models import Membership, Organisation
+from goaldesk.core.display import digits, ldate, lnum
 from goaldesk.core.jobs import (
     job_heartbeat,
     job_mark_done,
@@ -172,7 +173,7 @@ def schedule_create(
     if not 1 <= time_limit_seconds <= MAX_TIME_LIMIT_SECONDS:
         raise ScheduleError(
             _("The time limit must be between 1 and %(max)s seconds.")
-            % {"max": MAX_TIME_LIMIT_SECONDS}
+            % {"max": digits(MAX_TIME_LIMIT_SECONDS)}
         )
     if requirement is not None:
         tz = organisation.tzinfo
@@ -182,7 +183,7 @@ def schedule_create(
         if not inside:
             raise ScheduleError(
                 _("The requirement file has no intervals in the week starting %(day)s.")
-                % {"day": week_start.isoformat()}
+                % {"day": ldate(week_start)}
             )
         interval = inside[0].interval_minutes
         rows = [
@@ -205,7 +206,7 @@ def schedule_create(
         if not rows:
             raise ScheduleError(
                 _("The latest forecast needs no agents in the week starting %(day)s.")
-                % {"day": week_start.isoformat()}
+                % {"day": ldate(week_start)}
             )
         source = Schedule.Source.FORECAST
     with transaction.atomic():
@@ -326,7 +327,7 @@ def _check_times(schedule: Schedule, start: dt.datetime, minutes: int) -> dt.dat
     if minutes % schedule.interval_minutes:
         raise ScheduleError(
             _("The shift length must be a multiple of %(n)s minutes.")
-            % {"n": schedule.interval_minutes}
+            % {"n": lnum(schedule.interval_minutes)}
         )
     tz = schedule.organisation.tzinfo
     day = start.astimezone(tz).date()

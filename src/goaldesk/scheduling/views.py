@@ -24,9 +24,8 @@ from django.views.decorators.http import require_GET, require_POST
 from goaldesk.accounts.access import OrgRequest, org_view
 from goaldesk.accounts.models import Role, today_in
 from goaldesk.core.csv_safe import csv_writer
-from goaldesk.core.display import ldate
+from goaldesk.core.display import digits, ldate
 from goaldesk.core.views import job_progress_response, job_retry_response
-from goaldesk.engine import localize_digits
 from goaldesk.forecasting.forms import _ascii_digits
 from goaldesk.scheduling.files import ScheduleFileError, read_requirements
 from goaldesk.scheduling.forms import (
@@ -80,14 +79,8 @@ from goaldesk.scheduling.services import (
 from goaldesk.team.models import Agent
 
 
-def _lang() -> str:
-    from django.utils import translation
-
-    return translation.get_language() or "en"
-
-
 def _hm(moment: dt.datetime) -> str:
-    return localize_digits(timezone.localtime(moment).strftime("%H:%M"), _lang())
+    return digits(timezone.localtime(moment).strftime("%H:%M"))
 
 
 def _is_manager(request: OrgRequest) -> bool:

@@ -5,10 +5,52 @@ Available in every template without `{% load %}` (see TEMPLATES builtins). The w
 """
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from goaldesk.core import display
 
 register = template.Library()
 
-for _name in ("ldate", "ldatetime", "lnum", "duration", "digits"):
+for _name in ("ldate", "ldatetime", "duration", "lcount"):
     register.filter(_name, getattr(display, _name))
+# Only digits change, so text that was safe HTML (a translated sentence kept with `asvar`) stays so.
+register.filter("digits", display.digits, is_safe=True)
+
+
+@register.filter
+def lnum(value: object, decimals: int = 0) -> str:
+    """`display.lnum`: a number with the reader's separators, digits and minus sign."""
+    return display.lnum(value, decimals)
+
+
+@register.filter
+def percent(value: object, decimals: int = 0) -> str:
+    """`display.percent`: 86 as "86 %", "۸۶٪" or "٨٦٪؜" for the reader."""
+    return display.percent(value, decimals)
+
+
+@register.filter
+def signed(value: object, decimals: int = 0) -> str:
+    """A change with its sign, "+3" or "−3", in the reader's digits."""
+    return display.lnum(value, decimals, plus=True)
+
+
+@register.simple_tag(name="number_locale")
+def number_locale_tag() -> str:
+    """The BCP 47 tag the page's scripts format numbers with (`display.number_locale`)."""
+    return display.number_locale()
+
+
+@register.filter
+def bdi(value: object) -> SafeString:
+    """User-entered text (a name, a title) isolated in `<bdi>`, so that it reads right in either
+    direction inside a translated sentence: `{% blocktranslate with name=agent|bdi %}`."""
+    return format_html("<bdi>{}</bdi>", value)
+
+
+@register.filter
+def code(value: object) -> SafeString:
+    """A code or identifier (external ID, user name, file name) that stays left-to-right,
+    isolated from the sentence around it."""
+    return format_html('<span class="code">{}</span>', value)

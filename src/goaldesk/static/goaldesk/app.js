@@ -8,3 +8,36 @@ document.addEventListener("change", (event) => {
     field.form.submit();
   }
 });
+
+// Numbers drawn by scripts (chart axes and tooltips) are written like the rest of the page: the
+// server puts the reader's number locale on <body data-number-locale> ('fa' → ۱۲۳, 'ar-u-nu-arab'
+// → ١٢٣, 'ar-u-nu-latn', 'de', 'en'), and Intl writes digits, separators and minus signs for it.
+window.goaldesk = (() => {
+  const root = document.documentElement;
+  const locale = (document.body && document.body.dataset.numberLocale) || root.lang || "en";
+  const rtl = root.dir === "rtl";
+  const formats = {};
+  const number = (value, decimals) => {
+    if (value === null || value === undefined || Number.isNaN(value)) return "";
+    const key = decimals === undefined ? "auto" : String(decimals);
+    if (!formats[key]) {
+      formats[key] = new Intl.NumberFormat(locale, decimals === undefined
+        ? { maximumFractionDigits: 2 }
+        : { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+    }
+    return formats[key].format(value);
+  };
+  // Chart.js formats tooltips with options.locale, but writes an axis's zero as a Latin "0":
+  // every value axis (y, y2 …) gets a tick callback that writes all of them.
+  const chartOptions = (options) => {
+    options.locale = locale;
+    Object.keys(options.scales || {}).forEach((id) => {
+      if (id.charAt(0) !== "y") return;
+      const scale = options.scales[id];
+      scale.ticks = scale.ticks || {};
+      if (!scale.ticks.callback) scale.ticks.callback = (value) => number(value);
+    });
+    return options;
+  };
+  return { locale, rtl, number, chartOptions };
+})();

@@ -10,7 +10,7 @@
   var PALETTE = ["#2458d3", "#1f8a4c", "#b7791f", "#c2372b", "#7b4fc9", "#0f8b8d", "#5d6677"];
 
   function baseOptions(data) {
-    return {
+    return window.goaldesk.chartOptions({
       responsive: true,
       maintainAspectRatio: true,
       interaction: { mode: "index", intersect: false },
@@ -19,7 +19,7 @@
         tooltip: { rtl: data.rtl, textDirection: data.rtl ? "rtl" : "ltr" }
       },
       scales: { x: { reverse: data.rtl, ticks: { maxRotation: 0, autoSkip: true } }, y: { beginAtZero: true, position: data.rtl ? "right" : "left" } }
-    };
+    });
   }
 
   function charts(data) {
@@ -70,11 +70,11 @@
       new Chart(canvas, {
         type: "line",
         data: { labels: data.days, datasets: [{ data: series, borderColor: PALETTE[0], borderWidth: 1.5, pointRadius: 0, spanGaps: true, fill: false }] },
-        options: {
+        options: window.goaldesk.chartOptions({
           responsive: true, maintainAspectRatio: false, animation: false,
           plugins: { legend: { display: false }, tooltip: { enabled: false } },
           scales: { x: { display: false, reverse: data.rtl }, y: { display: false } }
-        }
+        })
       });
     });
   }

@@ -17,7 +17,7 @@
   }
 
   function options(data) {
-    return {
+    return window.goaldesk.chartOptions({
       responsive: true,
       animation: false,
       interaction: { mode: "index", intersect: false },
@@ -29,7 +29,7 @@
         x: { reverse: data.rtl, ticks: { maxRotation: 0, autoSkip: true, maxTicksLimit: 14 } },
         y: { beginAtZero: true, position: data.rtl ? "right" : "left" }
       }
-    };
+    });
   }
 
   function draw(id, config) {
@@ -61,7 +61,10 @@
     var data = read("requirement-data");
     if (!data) return;
     var opts = options(data);
-    opts.scales.y2 = { beginAtZero: true, position: data.rtl ? "left" : "right", grid: { drawOnChartArea: false } };
+    opts.scales.y2 = {
+      beginAtZero: true, position: data.rtl ? "left" : "right", grid: { drawOnChartArea: false },
+      ticks: { callback: function (value) { return window.goaldesk.number(value); } }
+    };
     draw("chart-requirement", {
       type: "bar",
       data: {

@@ -19,13 +19,13 @@
           { label: t.target, data: data.labels.map(function () { return data.target; }), borderColor: "#1b8a4b", borderWidth: 1, pointRadius: 0 }
         ]
       },
-      options: {
+      options: window.goaldesk.chartOptions({
         animation: false,
         responsive: true,
         interaction: { mode: "index", intersect: false },
         scales: { x: { reverse: !!data.rtl, ticks: { maxTicksLimit: 10 } }, y: { position: data.rtl ? "right" : "left" } },
         plugins: { legend: { rtl: !!data.rtl, position: "bottom" }, tooltip: { rtl: !!data.rtl } }
-      }
+      })
     });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw);

@@ -28,7 +28,7 @@
           { type: "bar", label: data.text.surplus, data: data.surplus.map(function (v) { return v || null; }), backgroundColor: AMBER, order: 1, barPercentage: 1, categoryPercentage: 1 }
         ]
       },
-      options: {
+      options: window.goaldesk.chartOptions({
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
@@ -38,7 +38,7 @@
           tooltip: {
             rtl: data.rtl, textDirection: dir,
             callbacks: {
-              label: function (ctx) { return ctx.dataset.label + ": " + Math.abs(ctx.parsed.y); },
+              label: function (ctx) { return ctx.dataset.label + ": " + window.goaldesk.number(Math.abs(ctx.parsed.y)); },
               afterBody: function (items) {
                 var skills = data.skills_short[items[0].dataIndex];
                 return skills ? data.text.short + ": " + skills : "";
@@ -50,7 +50,7 @@
           x: { reverse: data.rtl, ticks: { maxRotation: 0, autoSkip: true, maxTicksLimit: 14 } },
           y: { position: data.rtl ? "right" : "left", title: { display: true, text: data.text.agents }, ticks: { precision: 0 } }
         }
-      }
+      })
     });
     canvas.dataset.ready = "1";
   }

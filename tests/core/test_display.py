@@ -1,0 +1,76 @@
+"""Numbers for the reader: digits, separators, minus and percent signs per language and the
+organisation's choice of Arabic digits; the template filters that isolate names and codes."""
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from goaldesk.core.display import display_numbering, lnum, percent
+
+LRM, ALM, MINUS = "\u200e", "\u061c", "\u2212"
+
+
+@pytest.fixture
+def reader():
+    """reader(language, arabic_digits=False): activate what a request of that reader would."""
+    tokens = []
+
+    def make(language: str, arabic_digits: bool = False) -> None:
+        translation.activate(language)
+        tokens.append(display_numbering.set("arab" if arabic_digits else "latn"))
+
+    yield make
+    for token in reversed(tokens):
+        display_numbering.reset(token)
+
+
+def test_english_and_german_keep_the_signs_they_always_had(reader):
+    reader("en")
+    assert (lnum(-1234.5, 1), percent(86), percent(-3.25, 1)) == ("-1,234.5", "86 %", "-3.2 %")
+    assert lnum(3, plus=True) == "+3"
+    reader("de")
+    assert (lnum(-1234.5, 1), percent(86.04, 1)) == ("-1.234,5", "86,0 %")
+
+
+def test_persian_numbers_have_persian_digits_a_minus_that_stays_in_front_and_the_persian_percent(
+    reader,
+):
+    reader("fa")
+    assert lnum(28) == "۲۸"
+    # U+200E keeps the minus sign on the left of the number inside right-to-left text
+    assert lnum(-1) == LRM + MINUS + "۱"
+    assert lnum(2, plus=True) == LRM + "+۲"
+    assert percent(86) == "۸۶٪"
+    assert percent(-12.5, 1) == LRM + MINUS + "۱۲٫۵٪"
+
+
+def test_arabic_follows_the_organisations_digits(reader):
+    reader("ar", arabic_digits=True)
+    assert percent(86) == "٨٦٪" + ALM
+    assert lnum(1234.5, 1) == "١٬٢٣٤٫٥"  # Arabic-Indic digits take the Arabic separators
+    assert lnum(-3) == ALM + "-٣"
+    reader("ar", arabic_digits=False)
+    assert percent(86) == "86" + LRM + "%" + LRM
+    assert lnum(-3) == LRM + "-3"
+
+
+def test_rounding_to_zero_is_no_negative_number_and_none_is_a_dash(reader):
+    reader("fa")
+    assert lnum(-0.01, 1) == "۰٫۰"
+    assert lnum(0, plus=True) == "۰"
+    assert (lnum(None), percent(None)) == ("—", "—")
+
+
+def test_filters_isolate_names_and_codes_inside_translated_sentences(reader):
+    reader("fa")
+    html = Template(
+        "{% load goaldesk %}{{ title|bdi }} {{ name|code }} {{ share|percent }} {{ change|signed }}"
+    ).render(
+        Context({"title": "Raise <CSAT> to 86 %", "name": "agent-7", "share": 86, "change": -2})
+    )
+    assert html == (
+        '<bdi>Raise &lt;CSAT&gt; to 86 %</bdi> <span class="code">agent-7</span> ۸۶٪ '
+        + LRM
+        + MINUS
+        + "۲"
+    )
