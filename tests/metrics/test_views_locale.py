@@ -98,7 +98,7 @@ def test_the_interactions_list_isolates_names_and_keeps_ids_left_to_right(client
         .content.decode()
     )
     assert "<td><bdi>Sara Ahmadi</bdi></td>" in html
-    assert "<td><bdi>billing</bdi></td>" in html
+    assert "<td><bdi>صورت‌حساب</bdi></td>" in html  # the category "billing", by its Persian name
     assert re.search(r'<a href="[^"]+" class="code">P0</a>', html)
 
 
