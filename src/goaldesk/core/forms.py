@@ -15,7 +15,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone, translation
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
-from django.utils.translation import gettext as _now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from goaldesk.core.display import display_calendar, display_week_start, input_date, number_locale
@@ -175,13 +175,13 @@ class CalendarDateInput(forms.TextInput):
             "weekday_heads": json.dumps(_weekday_initials(language), ensure_ascii=False),
             "labels": json.dumps(
                 {
-                    "open": _now("Choose a date"),
-                    "previous_month": _now("Previous month"),
-                    "next_month": _now("Next month"),
-                    "previous_year": _now("Previous year"),
-                    "next_year": _now("Next year"),
-                    "today": _now("Today"),
-                    "close": _now("Close"),
+                    "open": gettext("Choose a date"),
+                    "previous_month": gettext("Previous month"),
+                    "next_month": gettext("Next month"),
+                    "previous_year": gettext("Previous year"),
+                    "next_year": gettext("Next year"),
+                    "today": gettext("Today"),
+                    "close": gettext("Close"),
                 },
                 ensure_ascii=False,
             ),
