@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from goaldesk.engine import GREGORIAN, HIJRI, JALALI, format_date, localize_digits
 
@@ -24,9 +24,9 @@ display_week_start: ContextVar[int] = ContextVar("display_week_start", default=1
 
 #: The calendars' names, for choices and messages.
 CALENDAR_LABELS = {
-    GREGORIAN: _lazy("Gregorian"),
-    JALALI: _lazy("Jalali (Solar Hijri)"),
-    HIJRI: _lazy("Hijri (Umm al-Qura)"),
+    GREGORIAN: gettext_lazy("Gregorian"),
+    JALALI: gettext_lazy("Jalali (Solar Hijri)"),
+    HIJRI: gettext_lazy("Hijri (Umm al-Qura)"),
 }
 
 
