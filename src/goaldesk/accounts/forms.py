@@ -38,6 +38,8 @@ class OrganisationSettingsForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     timezone = forms.ChoiceField(
         label=_("Time zone"),
+        # Time-zone names are identifiers (Asia/Tehran): left to right, in any page.
+        widget=forms.Select(attrs={"class": "code", "dir": "ltr"}),
         error_messages={
             "invalid_choice": _(
                 "“%(value)s” is not a known time zone. Pick one from the list, for example "
