@@ -785,3 +785,50 @@ def readable(findings: list[dict[str, Any]], *, limit: int = 400) -> str:
             f"at {first['where']})"
         )
     return "\n".join(lines)
+
+
+def findings_text(report: dict[str, Any], *, per_page: int = 25) -> str:
+    """A report as text for the people fixing things: counts per kind and language, then each
+    kind's distinct findings grouped by page (route), with an example address and element."""
+    languages = report["languages"]
+    kinds = sorted({k for part in languages.values() for k in part["counts"]["spots"]})
+    lines = [
+        "Counts: spots (distinct kind, page and text with numbers as #) / findings (per page "
+        "and role)",
+        f"{'kind':20} " + " ".join(f"{lang:>14}" for lang in languages) + f" {'total':>14}",
+    ]
+    for kind in kinds:
+        cells = [
+            f"{part['counts']['spots'].get(kind, 0)}/{part['counts']['findings'].get(kind, 0)}"
+            for part in languages.values()
+        ]
+        total = f"{report['totals']['spots'].get(kind, 0)}/{report['totals']['findings'][kind]}"
+        lines.append(f"{kind:20} " + " ".join(f"{c:>14}" for c in cells) + f" {total:>14}")
+    visited = [
+        f"{lang} {part['pages']} ({'/'.join(part['roles'])})" for lang, part in languages.items()
+    ]
+    lines.append("pages visited: " + ", ".join(visited))
+    grouped: dict[str, dict[str, dict[str, list[dict[str, Any]]]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(list))
+    )
+    for part in languages.values():
+        for f in part["findings"]:
+            _kind, page, text = spot_of(f)
+            grouped[f["kind"]][page][text or f["text"]].append(f)
+    for kind in sorted(grouped, key=lambda k: -sum(len(t) for t in grouped[k].values())):
+        pages = grouped[kind]
+        lines += ["", f"=== {kind}: {sum(len(t) for t in pages.values())} spots ==="]
+        for page in sorted(pages, key=lambda p: -len(pages[p])):
+            texts = pages[page]
+            lines.append(f"--- {page} ({len(texts)})")
+            for _text, items in sorted(texts.items(), key=lambda t: -len(t[1]))[:per_page]:
+                first = items[0]
+                langs = ",".join(sorted({i["language"] for i in items}))
+                roles = ",".join(sorted({i["role"] for i in items}))
+                lines.append(
+                    f"  {first['text'][:100]!r}  [{langs}; {roles}]  {first['url']}  "
+                    f"@ {first['where'][-70:]}"
+                )
+            if len(texts) > per_page:
+                lines.append(f"  … and {len(texts) - per_page} more")
+    return "\n".join(lines) + "\n"
