@@ -18,6 +18,12 @@ Kinds of finding:
 * `date-input` — an `<input type="date">` on a page of a Jalali or Hijri organisation;
 * `overflow` — the page is wider than the 1280-pixel window (`overflow-phone`: than a 390-pixel
   phone, reported only);
+* `arrow` — an arrow pointing the wrong way for the page's direction: one that starts its text
+  ("← back") must point to where lines start, any other (from → to, "older →") to where they
+  end; CSS flips (a transform on a box that is not inline) are taken into account;
+* `percent-sign` — (fa, ar with Arabic-Indic digits) "%" beside a number instead of "٪";
+* `decimal-sign` — (the same) "." or "," between Persian or Arabic-Indic digits instead of the
+  locale's "٫" (decimal) and "٬" (thousands);
 * `http-error` — a page linked from the navigation answered 4xx or 5xx.
 """
 
@@ -316,6 +322,12 @@ def _key_pattern(language: str) -> re.Pattern[str]:
 
 
 LATIN_DIGIT = re.compile(r"[0-9]")
+#: "%" beside a number, where the locale writes "٪" (Persian, and Arabic with its own digits).
+LATIN_PERCENT = re.compile(
+    r"[0-9۰-۹٠-٩][\s\u00a0\u200e\u200f\u061c]*%|%[\s\u00a0\u200e\u200f\u061c]*[0-9۰-۹٠-٩]"
+)
+#: "." or "," between Persian or Arabic-Indic digits, where the locale writes "٫" and "٬".
+LATIN_SEPARATOR = re.compile(r"[۰-۹٠-٩][.,][۰-۹٠-٩]")
 #: Names that stay Latin on every page, and unit symbols.
 LATIN_ALLOWED = {"GoalDesk"}
 ENGLISH_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
@@ -350,7 +362,8 @@ COLLECT_JS = r"""
     }
     return parts.join(' > ');
   };
-  const out = {texts: [], attrs: [], dateInputs: [], charts: [], links: [], overflow: null};
+  const out = {texts: [], attrs: [], dateInputs: [], charts: [], links: [], arrows: [],
+               overflow: null};
   const doc = document.documentElement;
   const rtl = getComputedStyle(doc).direction === 'rtl';
   if (doc.scrollWidth > window.innerWidth + 1) {
@@ -380,6 +393,39 @@ COLLECT_JS = r"""
     if (el.closest('#lang-select') || (own && own !== doc && own.lang !== doc.lang)) continue;
     out.texts.push({text, exempt: !!el.closest(EXEMPT), code: !!el.closest('code, .code'),
                     option: !!select, where: where(el)});
+  }
+  // Arrows: which way each one points on the screen, and whether it starts its text (a "back"
+  // arrow points to where lines start) or follows something (from → to, "older →": to where
+  // lines end). A transform flips only a box that is not inline.
+  const flipped = (el) => {
+    let flips = false;
+    for (let e = el; e && e !== doc; e = e.parentElement) {
+      const cs = getComputedStyle(e);
+      const m = /^matrix\(([-\d.e]+)/.exec(cs.transform);
+      const scale = (cs.scale || 'none').trim().split(/\s+/)[0];
+      const box = cs.display !== 'inline';
+      if (box && m && parseFloat(m[1]) < 0) flips = !flips;
+      if (box && scale !== 'none' && parseFloat(scale) < 0) flips = !flips;
+    }
+    return flips;
+  };
+  const arrowWalker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = arrowWalker.nextNode(); n; n = arrowWalker.nextNode()) {
+    if (!/[→←⟶⟵⇒⇐➔➜]/.test(n.nodeValue)) continue;
+    const el = n.parentElement;
+    if (!el || el.closest(SKIP) || el.closest(EXEMPT) || !visible(el)) continue;
+    let context = el;
+    while (context.parentElement && context !== document.body
+           && !/[^\s→←⟶⟵⇒⇐➔➜]/.test(context.textContent)) context = context.parentElement;
+    const text = context.textContent.replace(/\s+/g, ' ').trim();
+    const atStart = /^[→←⟶⟵⇒⇐➔➜]/.test(text);
+    const flips = flipped(el);
+    for (const ch of n.nodeValue.match(/[→←⟶⟵⇒⇐➔➜]/g)) {
+      const right = /[→⟶⇒➔➜]/.test(ch) !== flips;
+      const wantRight = atStart ? rtl : !rtl;
+      if (right !== wantRight) out.arrows.push({text: text.slice(0, 100), where: where(el),
+        shows: right ? '→' : '←', wants: wantRight ? '→' : '←'});
+    }
   }
   const labelled = '[placeholder], [title], [aria-label], input[type=submit][value], '
     + 'input[type=button][value]';
@@ -485,6 +531,10 @@ def classify(
             exempt = exempt or option  # an option cannot isolate it; elsewhere <bdi> must
         if locale.native_digits and not exempt and LATIN_DIGIT.search(text):
             add("latin-digit", text, where)
+        if locale.native_digits and not exempt and LATIN_PERCENT.search(text):
+            add("percent-sign", text, where)
+        if locale.native_digits and not exempt and LATIN_SEPARATOR.search(text):
+            add("decimal-sign", text, where)
         if exempt:
             continue  # code, or user-entered text isolated in its own direction
         if text in english and text not in user_strings:
@@ -504,10 +554,18 @@ def classify(
             where = f"chart {chart['id']} {label['axis']}"
             if locale.native_digits and LATIN_DIGIT.search(label["text"]):
                 add("latin-digit-chart", label["text"], where)
+            if locale.native_digits and LATIN_PERCENT.search(label["text"]):
+                add("percent-sign", label["text"], where)
+            if locale.native_digits and LATIN_SEPARATOR.search(label["text"]):
+                add("decimal-sign", label["text"], where)
             if (key := raw_key(label["text"], keys)) is not None:
                 add("raw-key", f"{key} ← {label['text']}", where)
             elif label["text"] in english:
                 add("untranslated", label["text"], where)
+    for arrow in data["arrows"]:
+        add(
+            "arrow", f"{arrow['shows']} should be {arrow['wants']}: {arrow['text']}", arrow["where"]
+        )
     if locale.calendar != "gregorian":
         for where in data["dateInputs"]:
             add("date-input", "input type=date", where)
@@ -632,9 +690,13 @@ def sweep_role(
     locale: SweepLocale,
     role: str,
     user_strings: frozenset[str] = frozenset(),
+    read_tabs: bool = True,
     shots: Path | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
-    """Visit every page `role` reaches; return (findings, pages visited)."""
+    """Visit every page `role` reaches; return (findings, pages visited).
+
+    `read_tabs`: also read each panel of the tabs that load on click (the dashboard's
+    breakdowns)."""
     start = f"{live_url}/o/{locale.slug}/"
     crawl = Crawl(origin=live_url, slug=locale.slug)
     crawl.seen_urls.add(start)
@@ -659,14 +721,29 @@ def sweep_role(
         if status >= 400:
             findings.append({**base, "kind": "http-error", "text": f"HTTP {status}", "where": ""})
             continue
+        t0 = time.perf_counter()
+        PROFILE["goto"] += t0 - page_started
         settle(page)
+        t1 = time.perf_counter()
+        PROFILE["settle"] += t1 - t0
+        if shots is not None and role == "owner" and route in SHOT_ROUTES:
+            shots.mkdir(parents=True, exist_ok=True)
+            page.screenshot(
+                path=str(shots / f"sweep-{locale.language}-{route.replace(':', '-')}.png"),
+                full_page=True,
+            )
+            t1 = time.perf_counter()
         data = page.evaluate(COLLECT_JS, True)
+        t2 = time.perf_counter()
+        PROFILE["collect"] += t2 - t1
         if (problem := overflow_finding(data)) is not None:
             findings.append({**base, "kind": "overflow", "text": problem, "where": "1280×900"})
         for kind, text, where in classify(data, locale, user_strings):
             findings.append({**base, "kind": kind, "text": text, "where": where})
         # Tabs that load their panel on click (the dashboard's breakdowns): each one read too.
-        for tab in page.locator("[role=tab][hx-get]").all()[1:]:
+        # Only for the first role: what a tab shows does not depend on the role.
+        tabs = page.locator("[role=tab][hx-get]").all()[1:] if read_tabs else []
+        for tab in tabs:
             tab.click()
             settle(page)
             tab_data = page.evaluate(COLLECT_JS, True)
@@ -674,17 +751,13 @@ def sweep_role(
                 item = {**base, "kind": kind, "text": text, "where": where}
                 if item not in findings:
                     findings.append(item)
-        if shots is not None and role == "owner" and route in SHOT_ROUTES:
-            shots.mkdir(parents=True, exist_ok=True)
-            page.screenshot(
-                path=str(shots / f"sweep-{locale.language}-{route.replace(':', '-')}.png"),
-                full_page=True,
-            )
+        PROFILE["rest"] += time.perf_counter() - t2
         crawl.offer(data["links"], from_nav_page=is_nav)
         PAGE_SECONDS[route].append(time.perf_counter() - page_started)
     return findings, pages
 
 
+PROFILE: Counter[str] = Counter()
 #: route → seconds each visit took (reported, to keep the sweep's time in check).
 PAGE_SECONDS: defaultdict[str, list[float]] = defaultdict(list)
 
@@ -703,8 +776,10 @@ PHONE_PAGES = ("", "interactions/", "goals/", "planning/schedule/")
 
 def settle(page: Any) -> None:
     # After three seconds the page is read as it is.
-    with contextlib.suppress(PlaywrightError):
-        page.wait_for_function(SETTLE_JS, timeout=3000, polling=100)
+    try:
+        page.wait_for_function(SETTLE_JS, timeout=3000, polling="raf")
+    except PlaywrightError:
+        PROFILE["timeout " + route_of(page.url)] += 1
 
 
 def sweep_phone(page: Any, *, live_url: str, locale: SweepLocale, role: str) -> list[dict]:
