@@ -10,6 +10,8 @@ Kinds of finding:
   or legend label: `latin-digit-chart`) where the page should write Persian or Arabic-Indic
   digits; text inside `<code>`, `.code`, `<bdi>` and `[dir=auto]` is exempt (codes and
   user-entered text);
+* `unmarked-code` — (fa, ar) an identifier, address, file or time-zone name outside `<code>` and
+  `.code` (`NE-0001198`, `a.b@example.com`, `Etc/GMT+1`);
 * `untranslated` — visible text (or placeholder/title/aria-label, or the window title) equal to
   an English catalogue string that the language's catalogue translates;
 * `english-text` — (fa, ar) visible text of two or more English words outside code and `<bdi>`;
@@ -328,6 +330,10 @@ LATIN_PERCENT = re.compile(
 )
 #: "." or "," between Persian or Arabic-Indic digits, where the locale writes "٫" and "٬".
 LATIN_SEPARATOR = re.compile(r"[۰-۹٠-٩][.,][۰-۹٠-٩]")
+#: One Latin token with a digit or a separator in it: an identifier, address, file or time-zone
+#: name (`NE-0001198`, `C000762`, `a.b@example.com`, `calls.csv`, `Etc/GMT+1`), which stays Latin
+#: but belongs in <code> or `.code` (isolated left to right).
+CODE_LIKE = re.compile(r"(?=\S*[A-Za-z])(?=\S*[0-9@./_+-])[\x21-\x7e]+")
 #: Names that stay Latin on every page, and unit symbols.
 LATIN_ALLOWED = {"GoalDesk"}
 ENGLISH_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
@@ -529,6 +535,10 @@ def classify(
     for text, exempt, option, where in items:
         if text in user_strings:
             exempt = exempt or option  # an option cannot isolate it; elsewhere <bdi> must
+        code_like = locale.right_to_left and CODE_LIKE.fullmatch(text)
+        if not exempt and code_like and raw_key(text, keys) is None:
+            add("unmarked-code", text, where)
+            continue
         if locale.native_digits and not exempt and LATIN_DIGIT.search(text):
             add("latin-digit", text, where)
         if locale.native_digits and not exempt and LATIN_PERCENT.search(text):
