@@ -14,7 +14,8 @@ Kinds of finding:
   `.code` (`NE-0001198`, `a.b@example.com`, `Etc/GMT+1`);
 * `untranslated` — visible text (or placeholder/title/aria-label, or the window title) equal to
   an English catalogue string that the language's catalogue translates;
-* `english-text` — (fa, ar) visible text of two or more English words outside code and `<bdi>`;
+* `english-text` — visible text of two or more English words outside code and `<bdi>` (in de:
+  with an English word that no German word is, such as "this" or "week");
 * `raw-key` — an enumeration key (channel, status, skill, role, category, metric…) as a whole
   word in visible text or in a chart label;
 * `date-input` — an `<input type="date">` on a page of a Jalali or Hijri organisation;
@@ -339,6 +340,64 @@ LATIN_ALLOWED = {"GoalDesk"}
 ENGLISH_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 
 
+#: English words that are not German words, so that they mark English on a German page.
+ENGLISH_MARKERS = frozenset(
+    {
+        "the",
+        "of",
+        "to",
+        "and",
+        "is",
+        "are",
+        "for",
+        "with",
+        "this",
+        "that",
+        "these",
+        "your",
+        "you",
+        "from",
+        "by",
+        "or",
+        "on",
+        "at",
+        "each",
+        "which",
+        "has",
+        "have",
+        "been",
+        "be",
+        "it",
+        "its",
+        "than",
+        "then",
+        "when",
+        "where",
+        "there",
+        "their",
+        "our",
+        "my",
+        "month",
+        "week",
+        "year",
+        "today",
+        "days",
+        "yesterday",
+    }
+)
+
+
+def looks_english(text: str, locale: SweepLocale) -> bool:
+    """Two or more English words on a Persian or Arabic page; on a German one, two or more
+    words of which one is an English word no German word is ("This week")."""
+    words = _english_words(text)
+    if len(words) < 2:
+        return False
+    if locale.right_to_left:
+        return True
+    return any(w.lower() in ENGLISH_MARKERS for w in words)
+
+
 def _english_words(text: str) -> list[str]:
     if re.search(r"[^\x00-\x7f–—…“”‘’·×→←]", text):
         return []  # other scripts in it: not an English sentence
@@ -554,7 +613,7 @@ def classify(
             add("raw-key", f"{key} ← {text}", where)
             continue
         # An option is a line of its own: a name in it needs no isolation.
-        if locale.right_to_left and not option and len(_english_words(text)) >= 2:
+        if not option and looks_english(text, locale):
             add("english-text", text, where)
     title = _normal(data.get("title", "").rsplit("·", 1)[0])
     if title in english and title not in user_strings:

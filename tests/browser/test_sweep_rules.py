@@ -84,6 +84,10 @@ def test_english_text_needs_two_words_and_not_a_brand_or_an_acronym():
     assert kinds(reading("GoalDesk"), FA) == []
     assert kinds(reading("CSAT"), FA) == []
     assert kinds(reading("Last month"), FA) == [("english-text", "Last month")]
+    # German pages: English only when an English word no German word is is among them.
+    assert kinds(reading("This week"), DE) == [("english-text", "This week")]
+    assert kinds(reading("Service Level Forecast"), DE) == []
+    assert kinds(reading("Letzte Woche"), DE) == []
     # An option is a line of its own: a name there needs no isolation.
     assert kinds(reading(("Aisha Rahman", False, True)), FA) == []
     assert kinds(reading(("Aisha Rahman", True, False)), FA) == []
