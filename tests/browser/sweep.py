@@ -19,8 +19,8 @@ Kinds of finding:
 * `raw-key` — an enumeration key (channel, status, skill, role, category, metric…) as a whole
   word in visible text or in a chart label;
 * `date-input` — an `<input type="date">` on a page of a Jalali or Hijri organisation;
-* `overflow` — the page is wider than the 1280-pixel window (`overflow-phone`: than a 390-pixel
-  phone, reported only);
+* `overflow` — the page is wider than the 1280-pixel window (`overflow-phone`: the dashboard,
+  interactions, goals and schedule pages wider than a 390-pixel phone);
 * `arrow` — an arrow pointing the wrong way for the page's direction: one that starts its text
   ("← back") must point to where lines start, any other (from → to, "older →") to where they
   end; CSS flips (a transform on a box that is not inline) are taken into account;
@@ -591,12 +591,16 @@ def classify(
 
     items = [(t["text"], t["exempt"], t["option"], t["where"]) for t in data["texts"]]
     items += [(a["text"], a["exempt"], False, f"{a['where']} @{a['attr']}") for a in data["attrs"]]
+    option_codes: dict[str, list[str]] = {}
     for text, exempt, option, where in items:
         if text in user_strings:
             exempt = exempt or option  # an option cannot isolate it; elsewhere <bdi> must
         code_like = locale.right_to_left and CODE_LIKE.fullmatch(text)
         if not exempt and code_like and raw_key(text, keys) is None:
-            add("unmarked-code", text, where)
+            if option:  # one finding per list (of time zones, say), not one per entry
+                option_codes.setdefault(where, []).append(text)
+            else:
+                add("unmarked-code", text, where)
             continue
         if locale.native_digits and not exempt and LATIN_DIGIT.search(text):
             add("latin-digit", text, where)
@@ -615,6 +619,9 @@ def classify(
         # An option is a line of its own: a name in it needs no isolation.
         if not option and looks_english(text, locale):
             add("english-text", text, where)
+    for where, codes in option_codes.items():
+        more = f" and {len(codes) - 1} more options" if len(codes) > 1 else ""
+        add("unmarked-code", f"{codes[0]}{more}", where)
     title = _normal(data.get("title", "").rsplit("·", 1)[0])
     if title in english and title not in user_strings:
         add("untranslated", title, "<title>")
@@ -783,6 +790,7 @@ def sweep_role(
                              "text": str(error).splitlines()[0], "where": ""})  # fmt: skip
             continue
         pages += 1
+        VISITED.append(f"{role} {url[len(live_url) :]}")
         route = route_of(url)
         base = {"language": locale.language, "role": role, "url": url[len(live_url) :],
                 "page": route}  # fmt: skip
@@ -827,6 +835,8 @@ def sweep_role(
 
 
 PROFILE: Counter[str] = Counter()
+#: "role address" of every page read (reported, to show what the sweep covers).
+VISITED: list[str] = []
 #: route → seconds each visit took (reported, to keep the sweep's time in check).
 PAGE_SECONDS: defaultdict[str, list[float]] = defaultdict(list)
 

@@ -97,6 +97,9 @@ def test_identifiers_outside_code_are_unmarked_codes():
     assert kinds(reading("NE-0001198"), FA) == [("unmarked-code", "NE-0001198")]
     assert kinds(reading("a.b@example.com"), AR) == [("unmarked-code", "a.b@example.com")]
     assert kinds(reading(("NE-0001198", True, False)), FA) == []
+    # A list of codes (time zones) is one finding.
+    zones = reading(("Etc/GMT+1", False, True), ("Etc/GMT+2", False, True))
+    assert kinds(zones, FA) == [("unmarked-code", "Etc/GMT+1 and 1 more options")]
 
 
 def test_percent_and_decimal_signs_of_the_locale():
