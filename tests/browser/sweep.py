@@ -211,33 +211,35 @@ def _import_add(org: Any, user: Any) -> None:
     )
     from goaldesk.interactions.models import ImportJob
 
-    folder = Path(tempfile.mkdtemp(prefix="goaldesk-sweep-"))
-    path = folder / "calls-this-week.csv"
-    created = timezone.localtime(timezone.now(), org.tzinfo) - dt.timedelta(days=1)
-    header = ["external_id", "channel", "created_at", "category", "csat", "wait_seconds"]
-    rows = [
-        [f"IMP-{n}", ("phone", "email", "chat")[n % 3],
-         (created + dt.timedelta(minutes=7 * n)).strftime("%Y-%m-%d %H:%M"),
-         ("billing", "product_question", "warranty")[n % 3], str(3 + n % 3), str(20 + n)]
-        for n in range(8)
-    ]  # fmt: skip
-    rows.append(["IMP-bad-1", "phone", "yesterday morning", "billing", "5", "10"])
-    rows.append(["IMP-bad-2", "pigeon", created.strftime("%Y-%m-%d %H:%M"), "billing", "4", "3"])
-    with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(header)
-        writer.writerows(rows)
-    preset = load_preset("canonical")
-    headers, _samples = sample_rows(path, count=1)
-    job = ImportJob.objects.create(
-        organisation=org,
-        created_by=user,
-        original_name=path.name,
-        mapping=mapping_for_job(
-            guess_mapping(headers, preset, kind="interactions"), preset=preset, headers=headers
-        ),
-    )
-    import_run(job.pk, source=str(path))
+    with tempfile.TemporaryDirectory(prefix="goaldesk-sweep-") as folder:
+        path = Path(folder) / "calls-this-week.csv"
+        created = timezone.localtime(timezone.now(), org.tzinfo) - dt.timedelta(days=1)
+        header = ["external_id", "channel", "created_at", "category", "csat", "wait_seconds"]
+        rows = [
+            [f"IMP-{n}", ("phone", "email", "chat")[n % 3],
+             (created + dt.timedelta(minutes=7 * n)).strftime("%Y-%m-%d %H:%M"),
+             ("billing", "product_question", "warranty")[n % 3], str(3 + n % 3), str(20 + n)]
+            for n in range(8)
+        ]  # fmt: skip
+        rows.append(["IMP-bad-1", "phone", "yesterday morning", "billing", "5", "10"])
+        rows.append(
+            ["IMP-bad-2", "pigeon", created.strftime("%Y-%m-%d %H:%M"), "billing", "4", "3"]
+        )
+        with path.open("w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(header)
+            writer.writerows(rows)
+        preset = load_preset("canonical")
+        headers, _samples = sample_rows(path, count=1)
+        job = ImportJob.objects.create(
+            organisation=org,
+            created_by=user,
+            original_name=path.name,
+            mapping=mapping_for_job(
+                guess_mapping(headers, preset, kind="interactions"), preset=preset, headers=headers
+            ),
+        )
+        import_run(job.pk, source=str(path))
 
 
 # --- What is wrong: the catalogue, the keys -----------------------------------------------------
