@@ -236,7 +236,13 @@ def _import_add(org: Any, user: Any) -> None:
             created_by=user,
             original_name=path.name,
             mapping=mapping_for_job(
-                guess_mapping(headers, preset, kind="interactions"), preset=preset, headers=headers
+                guess_mapping(headers, preset, kind="interactions"),
+                preset=preset,
+                headers=headers,
+                # As the column page stores them for a manager reading in the organisation's
+                # language and calendar.
+                calendar=org.calendar,
+                language=org.language,
             ),
         )
         import_run(job.pk, source=str(path))

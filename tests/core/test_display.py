@@ -74,3 +74,15 @@ def test_filters_isolate_names_and_codes_inside_translated_sentences(reader):
         + MINUS
         + "۲"
     )
+
+
+def test_quoted_values_in_a_message_are_isolated_and_escaped():
+    from goaldesk.core.templatetags.goaldesk import quotes_isolated
+
+    persian = "«yesterday morning» تاریخ نیست؛ یکی از «phone»، «<b>» را به کار ببرید."
+    assert quotes_isolated(persian) == (
+        "«<bdi>yesterday morning</bdi>» تاریخ نیست؛ یکی از «<bdi>phone</bdi>»، "
+        "«<bdi>&lt;b&gt;</bdi>» را به کار ببرید."
+    )
+    assert quotes_isolated("„12/31“ ist kein Datum.") == "„<bdi>12/31</bdi>“ ist kein Datum."
+    assert quotes_isolated("no quotes & all") == "no quotes &amp; all"

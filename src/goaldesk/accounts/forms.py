@@ -60,7 +60,7 @@ class OrganisationSettingsForm(forms.Form):
         label=_("Arabic-Indic digits in Arabic"),
         required=False,
         help_text=_(
-            "Pages in Arabic write numbers with Arabic-Indic digits (٠١٢٣) instead of 0123."
+            "Pages in Arabic write numbers with Arabic-Indic digits (٠١٢٣) instead of Western ones."
         ),
     )
     weekend_days = forms.TypedMultipleChoiceField(

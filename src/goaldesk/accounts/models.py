@@ -68,7 +68,7 @@ class Organisation(models.Model):
         _("Arabic-Indic digits in Arabic"),
         default=False,
         help_text=_(
-            "Pages in Arabic write numbers with Arabic-Indic digits (٠١٢٣) instead of 0123."
+            "Pages in Arabic write numbers with Arabic-Indic digits (٠١٢٣) instead of Western ones."
         ),
     )
     #: ISO weekdays (1 = Monday … 7 = Sunday) the organisation does not work.

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from goaldesk.accounts.access import OrgRequest, org_view
 from goaldesk.accounts.models import Role, today_in
-from goaldesk.core.display import digits, ldate, lnum
+from goaldesk.core.display import digits, ldate, lnum, percent
 from goaldesk.core.views import job_progress_response, job_retry_response
 from goaldesk.forecasting.forms import ForecastForm, HistoryUploadForm, StaffingInputsForm
 from goaldesk.forecasting.history import HistoryFileError
@@ -132,8 +132,8 @@ def planning_home(request: OrgRequest) -> HttpResponse:
             "text": {
                 "actual": _("Actual contacts per hour"),
                 "forecast": _("Forecast per hour"),
-                "lower": digits(_("Lower bound (80%)")),
-                "upper": digits(_("Upper bound (80%)")),
+                "lower": _("Lower bound (%(level)s)") % {"level": percent(80)},
+                "upper": _("Upper bound (%(level)s)") % {"level": percent(80)},
             },
         }
         context["daily"] = [

@@ -250,7 +250,7 @@ def _choice(column: str, value: object, choices: tuple[str, ...]) -> str:
     raise RecordError(
         column,
         _("“%(value)s” is not allowed here; use one of: %(choices)s.")
-        % {"value": text, "choices": ", ".join(choices)},
+        % {"value": text, "choices": ", ".join(f"“{choice}”" for choice in choices)},
     )
 
 

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='organisation',
             name='arabic_indic_digits',
-            field=models.BooleanField(default=False, help_text='Pages in Arabic write numbers with Arabic-Indic digits (٠١٢٣) instead of 0123.', verbose_name='Arabic-Indic digits in Arabic'),
+            field=models.BooleanField(default=False, help_text='Pages in Arabic write numbers with Arabic-Indic digits (٠١٢٣) instead of Western ones.', verbose_name='Arabic-Indic digits in Arabic'),
         ),
         migrations.AddField(
             model_name='organisation',

@@ -4,9 +4,11 @@ Available in every template without `{% load %}` (see TEMPLATES builtins). The w
 `goaldesk.core.display`.
 """
 
+import re
+
 from django import template
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from goaldesk.core import display
 
@@ -47,6 +49,19 @@ def bdi(value: object) -> SafeString:
     """User-entered text (a name, a title) isolated in `<bdi>`, so that it reads right in either
     direction inside a translated sentence: `{% blocktranslate with name=agent|bdi %}`."""
     return format_html("<bdi>{}</bdi>", value)
+
+
+#: A value quoted in a message: “…” (English), „…“ (German), «…» (Persian, Arabic).
+_QUOTED = re.compile(r"(“|„|«)([^”“«»]+?)(”|“|»)")
+
+
+@register.filter
+def quotes_isolated(value: object) -> SafeString:
+    """A message for people whose quoted values (what someone typed or a file holds) are
+    isolated in `<bdi>`, so a Latin value keeps its order inside a Persian or Arabic sentence
+    and the other way round."""
+    text = conditional_escape(str(value))
+    return mark_safe(_QUOTED.sub(r"\1<bdi>\2</bdi>\3", text))  # noqa: S308 - escaped above
 
 
 @register.filter
