@@ -150,8 +150,10 @@ def date_spellings() -> str:
     digits = number_locale()
     return _(
         "Write a date as year/month/day with “-”, “/” or “.” between, for example %(gregorian)s, "
-        "or %(local)s in the %(calendar)s calendar (a year before 1700 is read in that calendar)."
+        "or %(local)s in the %(calendar)s calendar (a year before %(year)s is read in that "
+        "calendar)."
     ) % {
+        "year": localize_digits("1700", digits),
         "gregorian": localize_digits(example.isoformat(), digits),
         "local": localize_digits(f"{year}/{month:02d}/{day:02d}", digits),
         "calendar": CALENDAR_LABELS[local],
