@@ -185,7 +185,7 @@ class TestUpload:
         )
         assert response.status_code == 200
         body = response.content.decode()
-        assert "“x” is not a number." in body
+        assert "“<bdi>x</bdi>” is not a number." in body
         assert HistoryUpload.objects.get().rows_accepted == 1
 
     def test_upload_page_shows_a_missing_column(self, org, client_as):

@@ -160,6 +160,20 @@ def date_spellings() -> str:
     }
 
 
+def datetime_spellings() -> str:
+    """`date_spellings`, then how the time of day and an offset follow the date."""
+    digits = number_locale()
+    return (
+        date_spellings()
+        + " "
+        + _(
+            "Then the time of day, for example %(time)s, with an offset such as %(offset)s if "
+            "it is not in the organisation's time zone."
+        )
+        % {"time": localize_digits("09:15", digits), "offset": localize_digits("+03:30", digits)}
+    )
+
+
 _SPACE_BEFORE_OFFSET = re.compile(r"\s+(Z|UTC|GMT|[+-]\d\d(?::?\d\d)?)$", re.IGNORECASE)
 
 

@@ -38,6 +38,7 @@ from goaldesk.core.parsing import (
     ArgumentProblem,
     ascii_digits,
     date_spellings,
+    datetime_spellings,
     is_date_only,
     is_in_range,
     out_of_range_reason,
@@ -152,12 +153,7 @@ def parse_timestamp(column: str, value: object, tz: zoneinfo.ZoneInfo) -> dt.dat
             column,
             _("“%(value)s” is not a date and time.") % {"value": ascii_digits(_text(value))}
             + " "
-            + date_spellings()
-            + " "
-            + _(
-                "Then the time of day, for example 09:15, with an offset such as +03:30 if it "
-                "is not in the organisation's time zone."
-            ),
+            + datetime_spellings(),
         ) from None
     if moment is not None and is_date_only(value):
         raise RecordError(column, _date_only_reason(ascii_digits(_text(value))))
