@@ -297,3 +297,19 @@ def test_interactions_list_over_five_years_says_the_limit(client_as, filled):
     refused = client.get(url, {"from": "2021-03-07", "to": "2026-03-08"})
     assert _is_default_period(refused.context["scope"], filled)
     assert any("at most 1827 days" in m for m in _messages(refused))
+
+
+def test_the_day_by_day_csv_names_each_day_in_the_readers_calendar(client_as, filled):
+    filled.language = "fa"
+    filled.calendar = "jalali"
+    filled.save()
+    response = client_as(Role.VIEWER).get(
+        reverse("metrics:breakdown", args=[filled.slug, "day"]),
+        {"from": "2026-03-03", "to": "2026-03-04", "format": "csv"},
+    )
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    # 3 March 2026 is 12 Esfand 1404 (1 Farvardin 1405 is 21 March; Esfand 1404 has 29 days).
+    assert [(r["group"], r["label"]) for r in rows] == [
+        ("2026-03-03", "۱۴۰۴/۱۲/۱۲"),
+        ("2026-03-04", "۱۴۰۴/۱۲/۱۳"),
+    ]

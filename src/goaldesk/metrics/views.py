@@ -262,10 +262,13 @@ def breakdown(request: OrgRequest, by: str) -> HttpResponse:
         writer.writerow(header)
         for group in groups:
             group_value = group["group"]
-            cells: list[Any] = [
-                group_value.isoformat() if isinstance(group_value, dt.date) else group_value,
-                group["label"],
-            ]
+            # The group as data (a key, an ISO date) and as its reader says it: a day in their
+            # calendar and digits.
+            cells: list[Any] = (
+                [group_value.isoformat(), ldate(group_value)]
+                if isinstance(group_value, dt.date)
+                else [group_value, group["label"]]
+            )
             for entry in CATALOGUE:
                 cells += _csv_cells(group[entry.key], entry)
             writer.writerow(cells)
