@@ -25,9 +25,13 @@ Method notes (docs repeat them for users):
   waits only when every slot of every agent is taken — and report agents = slots / k. This is
   more faithful than dividing AHT by k, which would pretend one chat is served k times faster.
   Occupancy is the share of slots in use.
-* **Deferred work** (e-mail): no queueing formula; agents = ceil(workload / (interval seconds ×
-  max occupancy)). With a response-time target longer than one interval, each interval's work is
-  spread evenly over the open intervals within the target (see `deferred_requirements`).
+* **Deferred work** (e-mail, web forms, social): no queueing formula; work (volume × AHT) may be
+  done any time within the response-time target, counted in open time, so the night's backlog
+  is due that long after opening. The plan is the steadiest work rate meeting every due time
+  (critical windows, Yao–Demers–Shenker), in agents = rate / (interval seconds × max
+  occupancy), rounded to whole agents on the running total: total agent-hours = work hours /
+  occupancy up to one interval's rounding (see `deferred_requirements`). One interval alone
+  (`deferred_agents`): ceil(workload / (interval seconds × max occupancy)).
 * **Requirement**: the smallest number of agents meeting the service-level target and the
   maximum occupancy; never below the offered load (strictly above for Erlang C, for which
   staffing at or below the load is unstable). Shrinkage then grosses it up:
@@ -574,6 +578,87 @@ def requirements_for_intervals(
 # --- deferred work ----------------------------------------------------------------------------
 
 
+def _level_load(
+    work: npt.NDArray[np.float64], release: npt.NDArray[np.int64], due: npt.NDArray[np.int64], size: int
+) -> npt.NDArray[np.float64]:
+    """The lowest-peak work rate per open interval that finishes every job by its due interval.
+
+    Jobs are `work[j]` seconds released at open interval `release[j]` and due by the end of open
+    interval `due[j]` (both 0-based, release ≤ due). Returns work seconds per open interval.
+
+    This is the critical-window method of Yao, Demers and Shenker: the window [a, b] whose jobs
+    (released at or after a and due by b) have the highest work per interval must run at that
+    density, no plan can do better there; those intervals and jobs are then taken out, the others'
+    windows shrink to the intervals left, and the next densest window is found. The rate is
+    level inside each window, totals exactly the work (nothing is planned twice) and is the
+    smallest peak — and the smallest rate in every later window — that meets every due time.
+    """
+    rate = np.zeros(size)
+    alive = np.arange(size)
+    keep = work > 0
+    work, release, due = work[keep], release[keep], due[keep]
+    while work.size:
+        n = alive.size
+        first = np.searchsorted(alive, release, side="left")
+        last = np.searchsorted(alive, due, side="right") - 1
+        grid = np.zeros((n, n))
+        np.add.at(grid, (first, last), work)
+        # inside[a, b] = work released at or after a and due by b.
+        inside = np.cumsum(np.cumsum(grid[::-1], axis=0)[::-1], axis=1)
+        lengths = np.arange(n)[None, :] - np.arange(n)[:, None] + 1
+        density = np.where(lengths > 0, inside / np.maximum(lengths, 1), -1.0)
+        a, b = np.unravel_index(int(np.argmax(density)), density.shape)
+        rate[alive[a : b + 1]] = density[a, b]
+        done = (first >= a) & (last <= b)
+        work, release, due = work[~done], release[~done], due[~done]
+        alive = np.concatenate([alive[:a], alive[b + 1 :]])
+    return rate
+
+
+def _whole_agents(fraction: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+    """Whole agents whose running total never falls below the running total of `fraction`.
+
+    Rounding each interval up on its own would turn 1.25 agents for four hours into 2 × 4 = 8
+    agent-hours; rounding the running total up gives 2, 1, 1, 1 = 5, the same work done no later.
+    """
+    running = np.ceil(np.cumsum(fraction) - 1e-9)
+    return np.diff(running, prepend=0.0).astype(np.int64)
+
+
+def _earliest_due_first(
+    capacity: npt.NDArray[np.float64],
+    work: npt.NDArray[np.float64],
+    release: npt.NDArray[np.int64],
+    due: npt.NDArray[np.int64],
+) -> npt.NDArray[np.float64] | None:
+    """Work seconds done per open interval, earliest due first, at `capacity` seconds per interval.
+
+    Returns None when some work misses its due time. For divisible work earliest-due-first meets
+    every due time whenever any plan at this capacity can.
+    """
+    done = np.zeros(capacity.size)
+    pending: dict[int, float] = {}
+    by_release: dict[int, list[int]] = {}
+    for j in range(work.size):
+        by_release.setdefault(int(release[j]), []).append(j)
+    for t in range(capacity.size):
+        for j in by_release.get(t, []):
+            pending[int(due[j])] = pending.get(int(due[j]), 0.0) + float(work[j])
+        left = float(capacity[t])
+        for d in sorted(pending):
+            take = min(left, pending[d])
+            pending[d] -= take
+            left -= take
+            done[t] += take
+            if pending[d] <= 1e-6:
+                del pending[d]
+            if left <= 0:
+                break
+        if pending and min(pending) <= t:
+            return None
+    return None if pending else done
+
+
 def deferred_requirements(
     volumes: Sequence[float] | npt.ArrayLike,
     *,
@@ -584,15 +669,28 @@ def deferred_requirements(
     shrinkage: float = 0.0,
     open_mask: Sequence[bool] | npt.ArrayLike | None = None,
 ) -> IntervalRequirements:
-    """Agents for deferred work (e-mail, back office) per interval by workload.
+    """Agents for deferred work (e-mail, web forms, social) per interval, planned as workload.
 
-    Each interval's workload (volume × AHT) is spread evenly over the open intervals that start
-    within `response_seconds` of it (at least its own interval), so every item is done within
-    the target when agents work through the backlog first-in first-out. Agents per interval =
-    ceil(workload assigned / (interval seconds × max_occupancy)). Work arriving in a closed
-    interval is spread over the next open ones. Work that cannot be placed before the series
-    ends stays on the last open interval. Service level is 1 by construction, P(wait) and
-    ASA are not meaningful (0). Occupancy is the assigned workload / agents' time.
+    Each interval's work (volume × AHT) may be done any time from its arrival until
+    `response_seconds` of **open** time later: work arriving while the desk is closed (the
+    night) is due that long after the next opening, and open time runs on over the night (an
+    e-mail at 16:30 with a 4-hour target is due 12:30 the next working day when the desk
+    closes at 17:00). Work that cannot be due before the series ends is due by its last open
+    interval; a target shorter than an interval still allows the whole interval.
+
+    The plan is the steadiest one that meets every due time (`_level_load`): the work rate
+    needed in each open interval, in agents = rate / (interval seconds × max_occupancy), then
+    rounded to whole agents on the running total (`_whole_agents`), so the total agent-hours
+    are the work's hours / max_occupancy plus less than one interval's agent for rounding —
+    never more than meeting the target needs. Should the rounded plan miss a due time (it can
+    when extra capacity lands before the work arrives), each interval is rounded up instead.
+    With shrinkage the people to schedule are rounded the same way from the fractional need
+    / (1 - shrinkage), and never below the agents. Closed intervals need nobody.
+
+    Returns per-interval arrays: agents, agents_with_shrinkage, offered load (work arriving /
+    interval seconds), service level 1 (every item within the target by construction), ASA and
+    P(wait) 0 (not meaningful), occupancy = work done earliest-due-first / agents' time
+    (at most max_occupancy).
     """
     volume_arr = np.asarray(volumes, dtype=np.float64).reshape(-1)
     _check_positive(interval_minutes, "interval_minutes")
@@ -613,31 +711,39 @@ def deferred_requirements(
     if is_open.size != size:
         raise InputError("open_mask", "length_mismatch")
     interval_seconds = interval_minutes * 60.0
-    window = max(1, int(response_seconds // interval_seconds))
+    window = max(1, int(response_seconds // interval_seconds + 1e-9))
     workload = volume_arr * aht_seconds
-    assigned = np.zeros(size)
     open_positions = np.flatnonzero(is_open)
-    if open_positions.size == 0 and workload.sum() > 0:
-        raise InputError("open_mask", "no_open_interval")
-    for i in np.flatnonzero(workload > 0).tolist():
-        # Open intervals at or after i whose start is within the response window.
-        first = int(np.searchsorted(open_positions, i))
-        targets = open_positions[first:]
-        targets = targets[targets < i + window] if targets.size else targets
-        if targets.size == 0:
-            targets = (
-                open_positions[first : first + 1]
-                if first < open_positions.size
-                else open_positions[-1:]
-            )
-        assigned[targets] += workload[i] / targets.size
-    capacity = interval_seconds * max_occupancy
-    agents = np.ceil(assigned / capacity - 1e-9).astype(np.int64)
+    agents = np.zeros(size, dtype=np.int64)
+    gross = np.zeros(size, dtype=np.int64)
+    planned = np.zeros(size)
+    if open_positions.size == 0:
+        if workload.sum() > 0:
+            raise InputError("open_mask", "no_open_interval")
+    else:
+        arriving = np.flatnonzero(workload > 0)
+        count = open_positions.size
+        # The first open interval at or after each arrival (the last one for work arriving
+        # after it); due `window` open intervals later, within the series.
+        release = np.minimum(np.searchsorted(open_positions, arriving), count - 1)
+        due = np.minimum(release + window - 1, count - 1)
+        work = workload[arriving]
+        rate = _level_load(work, release, due, count)
+        capacity = interval_seconds * max_occupancy
+        need = rate / capacity
+        net = _whole_agents(need)
+        done = _earliest_due_first(net * capacity, work, release, due)
+        if done is None:
+            net = np.ceil(need - 1e-9).astype(np.int64)
+            done = rate
+        agents[open_positions] = net
+        gross[open_positions] = np.maximum(net, _whole_agents(need / (1.0 - shrinkage)))
+        planned[open_positions] = done
     with np.errstate(divide="ignore", invalid="ignore"):
-        occ = np.where(agents > 0, assigned / (agents * interval_seconds), 0.0)
+        occ = np.where(agents > 0, planned / (agents * interval_seconds), 0.0)
     return IntervalRequirements(
         agents=agents,
-        agents_with_shrinkage=np.ceil(agents / (1.0 - shrinkage) - 1e-9).astype(np.int64),
+        agents_with_shrinkage=gross,
         offered_load=workload / interval_seconds,
         service_level=np.ones(size),
         asa_seconds=np.zeros(size),
