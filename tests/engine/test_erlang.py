@@ -196,24 +196,72 @@ def test_deferred_single_interval_by_workload():
     assert result.occupancy == pytest.approx(6 / 8)
 
 
-def test_deferred_work_spread_over_the_response_window():
-    # 60-minute intervals, 2-hour response target: each interval's work is spread over itself
-    # and the next open interval. 30 e-mails × 600 s = 5 h of work → 2.5 h in each hour → 3 agents.
-    volumes = [30, 0, 0, 0]
+def test_deferred_night_backlog_is_levelled_over_the_response_target():
+    # Worked by hand: 40 e-mails arrive overnight (6 min each = 4 h of work); the desk opens
+    # 09:00-17:00 in hourly intervals, target 4 h, occupancy 0.8. Everything is due by 13:00,
+    # so 4 / 0.8 = 5 agent-hours over 4 hours = 1.25 agents; whole agents on the running total:
+    # 2 (09-10), 1, 1, 1, then nobody. Rounding each hour up would have asked for 8 agent-hours.
+    mask = [False, False] + [True] * 8  # 07:00, 08:00 closed; 09:00-17:00 open
     result = deferred_requirements(
-        volumes, interval_minutes=60, aht_seconds=600, response_seconds=7200
+        [20, 20] + [0] * 8,
+        interval_minutes=60,
+        aht_seconds=360,
+        response_seconds=4 * 3600,
+        max_occupancy=0.8,
+        open_mask=mask,
     )
-    assert result.agents.tolist() == [3, 3, 0, 0]
-    # With the second hour closed only the first lies within the 2-hour target: all 5 h there.
-    closed = deferred_requirements(
-        volumes,
+    assert result.agents.tolist() == [0, 0, 2, 1, 1, 1, 0, 0, 0, 0]
+    assert result.occupancy[2:6].tolist() == pytest.approx([0.8] * 4)
+    # 30 % shrinkage: 5 / 0.7 = 7.1 person-hours, 1.79 an hour → 2, 2, 2, 2.
+    gross = deferred_requirements(
+        [20, 20] + [0] * 8,
+        interval_minutes=60,
+        aht_seconds=360,
+        response_seconds=4 * 3600,
+        max_occupancy=0.8,
+        shrinkage=0.3,
+        open_mask=mask,
+    )
+    assert gross.agents_with_shrinkage.tolist() == [0, 0, 2, 2, 2, 2, 0, 0, 0, 0]
+
+
+def test_deferred_target_counts_open_time_across_a_closed_hour():
+    # 30 e-mails × 600 s = 5 h of work, 2-hour target: due after two open hours. With the
+    # second hour closed those are hours 1 and 3 → 2.5 agents each → 3 then 2 on the running total.
+    result = deferred_requirements(
+        [30, 0, 0, 0],
         interval_minutes=60,
         aht_seconds=600,
         response_seconds=7200,
         open_mask=[True, False, True, True],
     )
-    assert closed.agents.tolist() == [5, 0, 0, 0]
-    assert sum(closed.agents) * 3600 >= 30 * 600
+    assert result.agents.tolist() == [3, 0, 2, 0]
+
+
+def test_deferred_total_is_work_over_occupancy_within_rounding():
+    # A random week of 15-minute intervals open 09:00-17:00: whatever the arrivals, the plan's
+    # agent-hours are the work's hours / occupancy (÷ (1 - shrinkage) for people) plus at most
+    # one agent per change of level, and the peak stays far below the old opening spike.
+    rng = np.random.default_rng(7)
+    mask = np.tile([False] * 36 + [True] * 32 + [False] * 28, 7)
+    volumes = rng.poisson(3, mask.size).astype(float)
+    volumes[-28:] = 0  # after the last closing: next week's backlog
+    result = deferred_requirements(
+        volumes,
+        interval_minutes=15,
+        aht_seconds=300,
+        response_seconds=4 * 3600,
+        max_occupancy=0.85,
+        shrinkage=0.3,
+        open_mask=mask,
+    )
+    work_hours = volumes.sum() * 300 / 3600
+    agent_hours = result.agents.sum() / 4
+    people_hours = result.agents_with_shrinkage.sum() / 4
+    assert work_hours / 0.85 <= agent_hours <= work_hours / 0.85 * 1.02
+    assert work_hours / 0.85 / 0.7 <= people_hours <= work_hours / 0.85 / 0.7 * 1.02
+    assert result.agents[~mask].sum() == 0
+    assert np.all(result.occupancy <= 0.85 + 1e-9)
 
 
 # --- Erlang A -------------------------------------------------------------------------------

@@ -579,7 +579,10 @@ def requirements_for_intervals(
 
 
 def _level_load(
-    work: npt.NDArray[np.float64], release: npt.NDArray[np.int64], due: npt.NDArray[np.int64], size: int
+    work: npt.NDArray[np.float64],
+    release: npt.NDArray[np.int64],
+    due: npt.NDArray[np.int64],
+    size: int,
 ) -> npt.NDArray[np.float64]:
     """The lowest-peak work rate per open interval that finishes every job by its due interval.
 
@@ -615,48 +618,47 @@ def _level_load(
     return rate
 
 
-def _whole_agents(fraction: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
-    """Whole agents whose running total never falls below the running total of `fraction`.
-
-    Rounding each interval up on its own would turn 1.25 agents for four hours into 2 × 4 = 8
-    agent-hours; rounding the running total up gives 2, 1, 1, 1 = 5, the same work done no later.
-    """
-    running = np.ceil(np.cumsum(fraction) - 1e-9)
-    return np.diff(running, prepend=0.0).astype(np.int64)
-
-
-def _earliest_due_first(
-    capacity: npt.NDArray[np.float64],
+def _whole_agents(
+    rate: npt.NDArray[np.float64],
+    capacity: float,
     work: npt.NDArray[np.float64],
     release: npt.NDArray[np.int64],
     due: npt.NDArray[np.int64],
-) -> npt.NDArray[np.float64] | None:
-    """Work seconds done per open interval, earliest due first, at `capacity` seconds per interval.
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """Whole agents per open interval (each doing `capacity` seconds) and the work they do.
 
-    Returns None when some work misses its due time. For divisible work earliest-due-first meets
-    every due time whenever any plan at this capacity can.
+    Agents work earliest due first. Each interval gets the fewest agents that keep the work done
+    so far at or above the level plan `rate`'s running total and finish what is due by the end
+    of the interval. Rounding each interval up on its own would turn 1.25 agents for four hours
+    into 2 × 4 = 8 agent-hours; this gives 2, 1, 1, 1 = 5, every item done no later.
     """
-    done = np.zeros(capacity.size)
+    agents = np.zeros(rate.size, dtype=np.int64)
+    done = np.zeros(rate.size)
+    target = np.cumsum(rate)
     pending: dict[int, float] = {}
     by_release: dict[int, list[int]] = {}
     for j in range(work.size):
         by_release.setdefault(int(release[j]), []).append(j)
-    for t in range(capacity.size):
+    so_far = 0.0
+    for t in range(rate.size):
         for j in by_release.get(t, []):
             pending[int(due[j])] = pending.get(int(due[j]), 0.0) + float(work[j])
-        left = float(capacity[t])
+        due_now = sum(w for d, w in pending.items() if d <= t)
+        need = max(float(target[t]) - so_far, due_now)
+        count = max(0, math.ceil(need / capacity - 1e-9))
+        agents[t] = count
+        left = count * capacity
         for d in sorted(pending):
             take = min(left, pending[d])
             pending[d] -= take
             left -= take
             done[t] += take
-            if pending[d] <= 1e-6:
+            if pending[d] <= 1e-6 * capacity:
                 del pending[d]
             if left <= 0:
                 break
-        if pending and min(pending) <= t:
-            return None
-    return None if pending else done
+        so_far += done[t]
+    return agents, done
 
 
 def deferred_requirements(
@@ -682,10 +684,10 @@ def deferred_requirements(
     needed in each open interval, in agents = rate / (interval seconds × max_occupancy), then
     rounded to whole agents on the running total (`_whole_agents`), so the total agent-hours
     are the work's hours / max_occupancy plus less than one interval's agent for rounding —
-    never more than meeting the target needs. Should the rounded plan miss a due time (it can
-    when extra capacity lands before the work arrives), each interval is rounded up instead.
-    With shrinkage the people to schedule are rounded the same way from the fractional need
-    / (1 - shrinkage), and never below the agents. Closed intervals need nobody.
+    never more than meeting the target needs. With shrinkage the people to schedule are planned
+    the same way with each person doing (1 - shrinkage) of an agent's work, never below the
+    agents. Closed intervals need nobody. Work arriving after the last open interval belongs
+    to the next period's opening and is not planned here.
 
     Returns per-interval arrays: agents, agents_with_shrinkage, offered load (work arriving /
     interval seconds), service level 1 (every item within the target by construction), ASA and
@@ -721,23 +723,20 @@ def deferred_requirements(
         if workload.sum() > 0:
             raise InputError("open_mask", "no_open_interval")
     else:
-        arriving = np.flatnonzero(workload > 0)
+        # Work arriving after the last open interval is the next period's opening backlog.
+        arriving = np.flatnonzero((workload > 0) & (np.arange(size) <= open_positions[-1]))
         count = open_positions.size
-        # The first open interval at or after each arrival (the last one for work arriving
-        # after it); due `window` open intervals later, within the series.
-        release = np.minimum(np.searchsorted(open_positions, arriving), count - 1)
+        # The first open interval at or after each arrival; due `window` open intervals later,
+        # within the series.
+        release = np.searchsorted(open_positions, arriving)
         due = np.minimum(release + window - 1, count - 1)
         work = workload[arriving]
         rate = _level_load(work, release, due, count)
         capacity = interval_seconds * max_occupancy
-        need = rate / capacity
-        net = _whole_agents(need)
-        done = _earliest_due_first(net * capacity, work, release, due)
-        if done is None:
-            net = np.ceil(need - 1e-9).astype(np.int64)
-            done = rate
+        net, done = _whole_agents(rate, capacity, work, release, due)
+        people, _ = _whole_agents(rate, capacity * (1.0 - shrinkage), work, release, due)
         agents[open_positions] = net
-        gross[open_positions] = np.maximum(net, _whole_agents(need / (1.0 - shrinkage)))
+        gross[open_positions] = np.maximum(net, people)
         planned[open_positions] = done
     with np.errstate(divide="ignore", invalid="ignore"):
         occ = np.where(agents > 0, planned / (agents * interval_seconds), 0.0)
