@@ -624,8 +624,11 @@ def _whole_agents(
     work: npt.NDArray[np.float64],
     release: npt.NDArray[np.int64],
     due: npt.NDArray[np.int64],
+    floor: npt.NDArray[np.int64] | None = None,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
     """Whole agents per open interval (each doing `capacity` seconds) and the work they do.
+
+    `floor` is the fewest to plan in each interval (the people never below the agents).
 
     Agents work earliest due first. Each interval gets the fewest agents that keep the work done
     so far at or above the level plan `rate`'s running total and finish what is due by the end
@@ -644,8 +647,11 @@ def _whole_agents(
         for j in by_release.get(t, []):
             pending[int(due[j])] = pending.get(int(due[j]), 0.0) + float(work[j])
         due_now = sum(w for d, w in pending.items() if d <= t)
-        need = max(float(target[t]) - so_far, due_now)
+        # Keeping up with the plan needs no one for work that has not arrived yet.
+        need = max(min(float(target[t]) - so_far, sum(pending.values())), due_now)
         count = max(0, math.ceil(need / capacity - 1e-9))
+        if floor is not None:
+            count = max(count, int(floor[t]))
         agents[t] = count
         left = count * capacity
         for d in sorted(pending):
@@ -734,9 +740,9 @@ def deferred_requirements(
         rate = _level_load(work, release, due, count)
         capacity = interval_seconds * max_occupancy
         net, done = _whole_agents(rate, capacity, work, release, due)
-        people, _ = _whole_agents(rate, capacity * (1.0 - shrinkage), work, release, due)
+        people, _ = _whole_agents(rate, capacity * (1.0 - shrinkage), work, release, due, net)
         agents[open_positions] = net
-        gross[open_positions] = np.maximum(net, people)
+        gross[open_positions] = people
         planned[open_positions] = done
     with np.errstate(divide="ignore", invalid="ignore"):
         occ = np.where(agents > 0, planned / (agents * interval_seconds), 0.0)
