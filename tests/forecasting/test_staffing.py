@@ -24,8 +24,9 @@ def test_58_emails_a_day_need_about_their_workload_not_a_crowd_at_opening():
     )
     assert model == "deferred"
     assert result.agents.max() <= 2 and result.agents_with_shrinkage.max() <= 3
-    # The week's agent-hours are its work / occupancy (÷ 0.7 for people), up to an agent-hour a
-    # day for whole agents (an hour at 0.8 agents is one agent); the work after Friday's closing is next week's.
+    # The week's agent-hours are its work / occupancy (÷ 0.7 for people), up to an agent-hour
+    # a day for whole agents (an hour at 0.8 agents is one agent); the work after Friday's
+    # closing is next week's.
     friday_close = dt.datetime(2026, 12, 11, 17, tzinfo=dt.UTC)
     work_hours = (
         sum(v for s, v in zip(starts, volumes, strict=True) if s < friday_close) * 343 / 3600
