@@ -30,7 +30,7 @@ Method notes (docs repeat them for users):
   is due that long after opening. The plan is the steadiest work rate meeting every due time
   (critical windows, Yao–Demers–Shenker), in agents = rate / (interval seconds × max
   occupancy), rounded to whole agents on the running total: total agent-hours = work hours /
-  occupancy up to one interval's rounding (see `deferred_requirements`). One interval alone
+  occupancy plus the rounding to whole agents (see `deferred_requirements`). One interval alone
   (`deferred_agents`): ceil(workload / (interval seconds × max occupancy)).
 * **Requirement**: the smallest number of agents meeting the service-level target and the
   maximum occupancy; never below the offered load (strictly above for Erlang C, for which
@@ -689,8 +689,9 @@ def deferred_requirements(
     The plan is the steadiest one that meets every due time (`_level_load`): the work rate
     needed in each open interval, in agents = rate / (interval seconds × max_occupancy), then
     rounded to whole agents on the running total (`_whole_agents`), so the total agent-hours
-    are the work's hours / max_occupancy plus less than one interval's agent for rounding —
-    never more than meeting the target needs. With shrinkage the people to schedule are planned
+    are the work's hours / max_occupancy plus what whole agents cost (an interval that needs
+    0.3 of an agent gets one; about an agent-hour a day for a steady trickle) — never more
+    than meeting the target needs. With shrinkage the people to schedule are planned
     the same way with each person doing (1 - shrinkage) of an agent's work, never below the
     agents. Closed intervals need nobody. Work arriving after the last open interval belongs
     to the next period's opening and is not planned here.
