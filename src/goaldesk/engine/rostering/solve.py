@@ -22,6 +22,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TypeVar
 
 from ortools.sat.python import cp_model
 
@@ -39,6 +40,7 @@ from goaldesk.engine.rostering.model import (
 from goaldesk.engine.rostering.problem import Problem, build_problem
 
 ProgressCallback = Callable[[SolveProgress], None]
+_T = TypeVar("_T")
 
 _STATUS = {
     cp_model.OPTIMAL: "optimal",
@@ -337,6 +339,11 @@ def _phase_two(
         # CP-SAT's presolve of a model this large takes all of phase two's time: HiGHS's
         # large-neighbourhood search improves phase one's schedule on the whole objective.
         return "feasible", _phase_two_search(run, phase_one_values, bound, deadline), bound
+    if deadline - time.monotonic() <= 0:
+        # Out of time: even loading the model into CP-SAT would overrun the limit.
+        if phase_one_values is not None:
+            return "feasible", phase_one_values, bound
+        return "unknown", None, bound
     solver, code = run.solve(built.model, deadline - time.monotonic(), phase_one=False)
     status = _STATUS.get(code)
     if status is None:
@@ -408,6 +415,23 @@ def _crew_step(
     return future
 
 
+def _at_most(step: Callable[[], _T], seconds: float) -> _T | None:
+    """`step()`'s outcome, or None when it has not come back within `seconds`.
+
+    HiGHS's interior point method and crossover overrun their time limit (a 0.4 s limit took
+    6 s on the benchmark's week of 60 agents on a busy machine), and so can handing a model to
+    HiGHS (`LinearForm.of`, 2 s for 30 agents): the step runs in a thread of its own, which is
+    left to finish in the background when it is late.
+    """
+    pool = ThreadPoolExecutor(1, thread_name_prefix="bounded")
+    future = pool.submit(step)
+    pool.shutdown(wait=False)
+    try:
+        return future.result(timeout=max(0.0, seconds))
+    except TimeoutError:
+        return None
+
+
 def _crews_placed(
     built: ScheduleModel, form: LinearForm, crews: list[list[int]], seconds: float
 ) -> tuple[Outcome, float]:
@@ -474,7 +498,8 @@ def _phase_one(run: _Run, deadline: float) -> tuple[str, int, float, list[int] |
     started = time.monotonic()
     total = deadline - started
     phase_end = started + _PHASE_ONE_SHARE * total
-    form = LinearForm.of(model)
+    # Without HiGHS in time, CP-SAT searches from the greedy schedule alone.
+    form = _at_most(lambda: LinearForm.of(model), _LP_SHARE * total)
     bound = 0.0
     incumbent: list[int] | None = None
     found = math.inf
@@ -495,8 +520,9 @@ def _phase_one(run: _Run, deadline: float) -> tuple[str, int, float, list[int] |
                 built, form, crews, started + _CREW_SHARE * total, _SPLIT_SHARE * total, done
             )
     if form is not None and len(built.x) <= _LP_MAX_SHIFTS:
-        relaxation = form.solve(_LP_SHARE * total, relax=True)
-        if relaxation.optimal and relaxation.values is not None:
+        seconds = _LP_SHARE * total - (time.monotonic() - started)
+        relaxation = _at_most(lambda: form.solve(seconds, relax=True), seconds)
+        if relaxation is not None and relaxation.optimal and relaxation.values is not None:
             bound = float(max(0, math.ceil(relaxation.objective - 1e-6)))
             if len(built.x) <= _WHOLE_MIP_SHIFTS:
                 # Small enough for HiGHS to solve whole: its bound holds for every schedule.
@@ -524,6 +550,9 @@ def _phase_one(run: _Run, deadline: float) -> tuple[str, int, float, list[int] |
     if incumbent is None:
         # CP-SAT from the greedy hint; half the time is left for the search when it can run.
         until = phase_end if form is None else (time.monotonic() + phase_end) / 2
+        if until - time.monotonic() <= 0:
+            done.set()
+            return "unknown", 0, bound, None
         solver, code = run.solve(model, until - time.monotonic(), phase_one=True, target=bound)
         if code == cp_model.INFEASIBLE:
             done.set()
