@@ -62,6 +62,10 @@ def test_build_edit_publish_and_subscribe(live_server, desk, new_page, worker, u
     before = _coverage(page)
     assert sum(before["short"]) == 0  # 5 phone days and 1 chat day: 3 agents, 5 days each
     assert sum(before["required"]) == 48
+    # The week comes first: its grid starts within the first screenful (900 px high).
+    page.evaluate("window.scrollTo(0, 0)")
+    grid = page.locator("#week .week-grid").bounding_box()
+    assert grid is not None and grid["y"] < 900 - 100
     shot(page, "schedule-week")
 
     # Move Saturday's phone shift two hours later: 09–11 becomes short, 17–19 surplus.
@@ -77,6 +81,22 @@ def test_build_edit_publish_and_subscribe(live_server, desk, new_page, worker, u
     assert sum(after["surplus"]) == sum(before["surplus"]) + 2
     assert page.get_attribute("#under-hours", "data-value") == "2.0"
     shot(page, "schedule-after-edit")
+
+    # Remove asks once; dismissed (from the keyboard), nothing is posted and the shift stays.
+    other = schedule.shifts.exclude(pk=saturday.pk).order_by("start").last()
+    page.click(f"button.shift-bar[data-shift='{other.pk}']")
+    editor = page.locator(f"#edit-{other.pk}")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    editor.get_by_role("button", name="Remove", exact=True).press("Enter")
+    page.wait_for_timeout(300)
+    assert asked == ["Remove this shift?"]
+    assert schedule.shifts.filter(pk=other.pk).exists()
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        editor.get_by_role("button", name="Remove", exact=True).click()
+    assert not schedule.shifts.filter(pk=other.pk).exists()
+    page.wait_for_selector("#coverage canvas[data-ready='1']")
 
     with page.expect_navigation():
         page.get_by_role("button", name="Publish").click()

@@ -27,8 +27,11 @@ def test_short_intervals_and_their_reasons_are_written_in_persian_digits(desk, c
         reverse("scheduling:schedule_detail", args=[org.slug, schedule.pk])
     )
     html = page.content.decode()
-    rows = re.findall(r"<tr><td>[^<]*– [^<]*</td><td>[^<]*</td>.*?</tr>", html)
+    rows = re.findall(r"<tr><td>[^<]*– [^<]*</td><td[^>]*>[^<]*</td>.*?</tr>", html)
     assert rows, "the short intervals table lists the span"
+    # The summary by day and skill (day, agent-hours, count) is in Persian digits as well.
+    short = _visible(html.split('id="shortfalls"')[1].split("</section>")[0])
+    assert "۸" in short and not re.search(r"[0-9]", short)
     reason = _visible(rows[0])
     # 2 available, 3 needed, short by 1, from 09:00 to 17:00: all in Persian digits
     assert "۲" in reason and "۳" in reason and "۰۹:۰۰" in reason and "۱۷:۰۰" in reason

@@ -404,6 +404,40 @@ def shortfall_groups(state: ScheduleState, *, organisation: Organisation) -> lis
     return groups
 
 
+def shortfall_summary(state: ScheduleState, *, organisation: Organisation) -> list[dict[str, Any]]:
+    """Short intervals summarised by local day and skill, in order of day then skill label.
+
+    Returns one dict per (day, skill) with `day` (a date in the organisation's time zone),
+    `skill`, `skill_label`, `intervals` (how many intervals are short), `short` (the most agents
+    short in one of them), `agent_hours` (agents short times interval length, summed) and
+    `spans` (the groups of `shortfall_groups` that start that day, for the detail).
+    """
+    tz = organisation.tzinfo
+    minutes = state.requirements[0].interval_minutes if state.requirements else 30
+    rows: dict[tuple[dt.date, str], dict[str, Any]] = {}
+    for s in state.evaluation.shortfalls:
+        key = (s.start.astimezone(tz).date(), s.skill)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = {
+                "day": key[0],
+                "skill": s.skill,
+                "skill_label": skill_label(s.skill),
+                "intervals": 0,
+                "short": 0,
+                "agent_hours": 0.0,
+                "spans": [],
+            }
+        row["intervals"] += 1
+        row["short"] = max(row["short"], s.short_by)
+        row["agent_hours"] += s.short_by * minutes / 60
+    for group in shortfall_groups(state, organisation=organisation):
+        key = (group["start"].astimezone(tz).date(), group["skill"])
+        if key in rows:
+            rows[key]["spans"].append(group)
+    return sorted(rows.values(), key=lambda r: (r["day"], str(r["skill_label"])))
+
+
 def schedules_recent(*, organisation: Organisation, limit: int = 20) -> QuerySet[Schedule]:
     return Schedule.objects.filter(organisation=organisation).order_by("-created_at")[:limit]
 

@@ -48,7 +48,7 @@ from goaldesk.scheduling.selectors import (
     schedule_get,
     schedules_recent,
     scheduling_rules_for,
-    shortfall_groups,
+    shortfall_summary,
     skill_label,
     swaps_for_schedule,
     swaps_open,
@@ -304,7 +304,7 @@ def schedule_detail(request: OrgRequest, schedule_id: int) -> HttpResponse:
         context.update(
             grid=_week_grid(schedule, state, org),
             coverage=_coverage(schedule, state),
-            shortfalls=shortfall_groups(state, organisation=org),
+            shortfalls=shortfall_summary(state, organisation=org),
             violations=[
                 violation_text(v, records=state.records, organisation=org)
                 for v in state.evaluation.violations

@@ -292,7 +292,8 @@ def improve(
             for future in done:
                 kind = running.pop(future)
                 outcome = future.result()
-                if kind == "beside":
+                if kind == "beside" and math.isfinite(outcome.bound):
+                    # A step that ran out of time before solving anything has no bound (-inf).
                     lower_bound = max(lower_bound, math.ceil(outcome.bound - 1e-6))
                 if outcome.values is None:
                     continue

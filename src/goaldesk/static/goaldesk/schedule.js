@@ -1,5 +1,6 @@
 /* GoalDesk schedule: the coverage chart (required against scheduled per interval) from the
-   page's JSON; short intervals red, surplus amber. Right-to-left pages reverse the time axis. */
+   page's JSON; short intervals red, surplus amber. Right-to-left pages reverse the time axis.
+   Buttons with data-confirm (removing a shift) ask before their form is posted. */
 (function () {
   "use strict";
 
@@ -55,5 +56,16 @@
     canvas.dataset.ready = "1";
   }
 
+  // Destructive buttons (data-confirm) ask once before their form is posted.
+  function confirmDestructive() {
+    document.addEventListener("submit", function (event) {
+      var button = event.submitter;
+      if (button && button.dataset.confirm && !window.confirm(button.dataset.confirm)) {
+        event.preventDefault();
+      }
+    });
+  }
+
   ready(coverageChart);
+  ready(confirmDestructive);
 })();
