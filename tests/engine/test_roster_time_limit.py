@@ -27,5 +27,7 @@ def test_a_short_limit_on_a_busy_week_is_kept():
     limit = 3.0
     result = solve_schedule(requirements, agents, rules, time_limit_seconds=limit)
     assert result.status != "optimal"  # the limit, not optimality, is what ended the solve
-    # The solver's own wall time: within the limit but for scheduling jitter on a busy machine.
-    assert result.wall_seconds <= limit + 0.75
+    # The solver's own wall time. The bound is loose on purpose (a busy machine may delay the
+    # threads that are abandoned at their deadline): before the steps were bounded this solve
+    # took four times the limit; `bench/schedule.py` measures how close to it the solve ends.
+    assert result.wall_seconds <= 2 * limit
