@@ -77,16 +77,16 @@ FIELD_HELP = {
 
 #: One example interaction, the row of the template files, in the canonical machine format:
 #: times in the organisation's zone without an offset, numbers with Latin digits.
-TEMPLATE_ROW: dict[str, str | int | dt.datetime] = {
+TEMPLATE_ROW: dict[str, str | int] = {
     "external_id": "T-1001",
     "channel": "field",
-    "created_at": dt.datetime(2026, 11, 30, 10, 0),
+    "created_at": "2026-11-30 10:00",
     "customer_id": "C-42",
     "agent": "sara@example.com",
     "team": "Support",
     "category": "repair",
-    "first_response_at": dt.datetime(2026, 11, 30, 10, 2),
-    "resolved_at": dt.datetime(2026, 11, 30, 13, 45),
+    "first_response_at": "2026-11-30 10:02",
+    "resolved_at": "2026-11-30 13:45",
     "status": "resolved",
     "outcome": "success",
     "wait_seconds": 95,
@@ -96,21 +96,19 @@ TEMPLATE_ROW: dict[str, str | int | dt.datetime] = {
     "ces": 2,
     "sentiment_start": "negative",
     "sentiment_end": "positive",
-    "arrived_at": dt.datetime(2026, 11, 30, 13, 0),
-    "fixed_at": dt.datetime(2026, 11, 30, 13, 40),
+    "arrived_at": "2026-11-30 13:00",
+    "fixed_at": "2026-11-30 13:40",
 }
 
 
-def _template_cell(value: str | int | dt.datetime) -> str | int:
-    """The value as the template files hold it: ISO date and time, plain number or text."""
-    return value.strftime("%Y-%m-%d %H:%M") if isinstance(value, dt.datetime) else value
-
-
-def _example_for_reader(value: str | int | dt.datetime) -> str:
-    """The example as the reader would type it: dates in their calendar, their digits."""
-    if isinstance(value, dt.datetime):
-        return f"{input_date(value.date())} {digits(value.strftime('%H:%M'))}"
-    return digits(value) if isinstance(value, int) else value
+def _example_for_reader(name: str) -> str:
+    """The example of column `name` as the reader would type it: a date and time in their
+    calendar and digits, a number in their digits, text as it is."""
+    value = TEMPLATE_ROW[name]
+    if name.endswith("_at"):
+        date_text, time_text = str(value).split(" ")
+        return f"{input_date(dt.date.fromisoformat(date_text))} {digits(time_text)}"
+    return digits(value) if isinstance(value, int) else str(value)
 
 
 def _canonical_columns() -> list[dict[str, object]]:
@@ -120,7 +118,7 @@ def _canonical_columns() -> list[dict[str, object]]:
             "name": name,
             "required": name in REQUIRED_FIELDS,
             "help": FIELD_HELP[name],
-            "example": _example_for_reader(TEMPLATE_ROW[name]),
+            "example": _example_for_reader(name),
         }
         for name in CANONICAL_FIELDS
     ]
@@ -201,7 +199,7 @@ def import_template_csv(request: OrgRequest) -> HttpResponse:
     out = io.StringIO()
     writer = csv_writer(out)
     writer.writerow(CANONICAL_FIELDS)
-    writer.writerow([_template_cell(TEMPLATE_ROW[name]) for name in CANONICAL_FIELDS])
+    writer.writerow([TEMPLATE_ROW[name] for name in CANONICAL_FIELDS])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="interactions-template.csv"'
     return response
@@ -212,12 +210,10 @@ def import_template_xlsx(request: OrgRequest) -> HttpResponse:
     """An Excel workbook with the canonical interaction columns and one example row."""
     from openpyxl import Workbook  # imported here: only this download needs it
 
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None  # a new workbook always has one sheet
-    sheet.title = "interactions"
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("interactions")
     sheet.append(list(CANONICAL_FIELDS))
-    sheet.append([_template_cell(TEMPLATE_ROW[name]) for name in CANONICAL_FIELDS])
+    sheet.append([TEMPLATE_ROW[name] for name in CANONICAL_FIELDS])
     out = io.BytesIO()
     workbook.save(out)
     response = HttpResponse(
