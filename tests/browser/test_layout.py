@@ -6,6 +6,7 @@ import zoneinfo
 
 import pytest
 
+from goaldesk.interactions.models import Interaction
 from tests.browser.conftest import shot, sign_in
 from tests.factories import InteractionFactory
 
@@ -28,12 +29,18 @@ REACHABLE = """(el) => {
 
 
 def _contacts(desk):
-    for n in range(6):
-        created = dt.datetime(2026, 11, 20 + n % 3, 22 + n % 2, n, tzinfo=TEHRAN)
-        InteractionFactory(
-            organisation=desk, external_id=f"TK-{n}", channel="phone", created_at=created,
-            local_date=created.date(), status="resolved", csat=3 + n % 3, wait_seconds=30,
+    # 25 contacts in every hour of three days, so that every heatmap cell of those weekdays
+    # holds a two-digit average with a decimal ("12.5"), the widest a busy desk shows.
+    rows = []
+    for n in range(72 * 25):
+        created = dt.datetime(2026, 11, 20 + n // (24 * 25), n // 25 % 24, n % 25, tzinfo=TEHRAN)
+        rows.append(
+            InteractionFactory.build(
+                organisation=desk, external_id=f"TK-{n}", channel="phone", created_at=created,
+                local_date=created.date(), status="resolved", csat=3 + n % 3, wait_seconds=30,
+            )
         )  # fmt: skip
+    Interaction.objects.bulk_create(rows)
 
 
 @pytest.mark.parametrize("language", ["en", "fa"])
@@ -53,6 +60,10 @@ def test_every_breakdown_column_and_heatmap_hour_is_reachable_at_1366(
     page.goto(f"{live_server.url}/o/tehran/planning/peaks/")
     hours = page.locator("table.heatmap thead th")
     assert hours.count() == 25  # the weekday column, then 0–23
+    # All 24 hours fit in the card: nothing to scroll to.
+    assert page.locator("table.heatmap").evaluate(
+        "(t) => t.parentElement.scrollWidth <= t.parentElement.clientWidth"
+    )
     assert hours.last.evaluate(REACHABLE)
     shot(page, f"layout-peaks-1366-{language}")
 
