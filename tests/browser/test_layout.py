@@ -82,3 +82,17 @@ def test_the_phone_header_takes_under_a_fifth_of_the_screen(live_server, desk, n
     links = page.locator("nav.mainnav a")
     assert links.count() >= 6
     assert links.last.evaluate(REACHABLE)
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_the_import_page_lists_the_columns_on_a_phone(live_server, desk, new_page, language):
+    desk.language = language
+    desk.save()
+    page = new_page(viewport=(390, 844))
+    sign_in(page, live_server)
+    page.goto(f"{live_server.url}/o/tehran/import/")
+    assert page.locator("table.import-columns tbody tr").count() == 20
+    assert page.locator("a[href$='/import/template.xlsx']").is_visible()
+    # The page itself does not scroll sideways; only a wide table would, inside its card.
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    shot(page, f"layout-import-phone-{language}")
