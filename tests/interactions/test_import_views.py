@@ -394,6 +394,8 @@ def test_the_upload_page_names_the_zone_and_lists_every_column_with_an_example(c
     page = client_as(Role.MANAGER).get(url("start", org)).content.decode()
     assert 'time zone (<span class="code">Asia/Tehran</span>)' in page
     assert "()" not in page
+    assert "<title>Import · GoalDesk</title>" in page
+    assert page.count('id="columns"') == 1
     for name in ("external_id", "created_at", "wait_seconds", "fixed_at"):
         assert f'<span class="code">{name}</span>' in page
     assert "<bdi>2026-11-30 10:00</bdi>" in page  # created_at, in a Gregorian English page
