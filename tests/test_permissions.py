@@ -36,6 +36,8 @@ MATRIX = {
     "interactions:log_visit": (A, A),
     "interactions:categories": (M, M),
     "imports:start": (M, M),
+    "imports:template_csv": (M, None),
+    "imports:template_xlsx": (M, None),
     "imports:job": (M, None),
     "imports:mapping": (M, M),
     "imports:progress": (M, None),

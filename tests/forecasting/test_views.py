@@ -25,6 +25,18 @@ class TestPages:
         assert 'id="forecast-data"' in body
         assert "Run a new forecast" not in body  # viewers read only
 
+    def test_forecast_accuracy_terms_are_explained_on_the_page(self, planned, client_as):
+        body = (
+            client_as("viewer")
+            .get(reverse("forecasting:home", args=[planned.slug]))
+            .content.decode()
+        )
+        # Visible without hovering: a disclosure with both terms spelled out.
+        assert "<summary>What WAPE and MASE mean</summary>" in body
+        assert "<dd>Weighted absolute percentage error: total forecast error over total" in body
+        assert "<dd>Mean absolute scaled error: below 1 beats repeating last week." in body
+        assert '<abbr title="Weighted absolute percentage error' in body
+
     def test_managers_see_the_forecast_form(self, planned, client_as):
         body = (
             client_as("manager")

@@ -388,3 +388,54 @@ def test_the_mapping_page_of_an_expired_upload_says_so(client_as, org, settings)
     assert "The uploaded file was removed" in response.content.decode()
     job.refresh_from_db()
     assert job.state == ImportJob.State.FAILED and media_files(settings) == []
+
+
+def test_the_upload_page_names_the_zone_and_lists_every_column_with_an_example(client_as, org):
+    page = client_as(Role.MANAGER).get(url("start", org)).content.decode()
+    assert 'time zone (<span class="code">Asia/Tehran</span>)' in page
+    assert "()" not in page
+    assert "<title>Import · GoalDesk</title>" in page
+    assert page.count('id="columns"') == 1
+    for name in ("external_id", "created_at", "wait_seconds", "fixed_at"):
+        assert f'<span class="code">{name}</span>' in page
+    assert "<bdi>2026-11-30 10:00</bdi>" in page  # created_at, in a Gregorian English page
+    assert "<bdi>95</bdi>" in page  # wait_seconds
+    assert reverse("imports:template_csv", args=[org.slug]) in page
+    assert reverse("imports:template_xlsx", args=[org.slug]) in page
+
+
+def test_a_persian_reader_sees_the_examples_as_they_would_type_them(client_as, org):
+    org.calendar = "jalali"
+    org.save(update_fields=["calendar"])
+    client = client_as(Role.MANAGER)
+    client.cookies["django_language"] = "fa"
+    page = client.get(url("start", org)).content.decode()
+    # 30 November 2026 is 9 Azar 1405.
+    assert "<bdi>۱۴۰۵/۰۹/۰۹ ۱۰:۰۰</bdi>" in page
+    assert "<bdi>۹۵</bdi>" in page
+
+
+@pytest.mark.parametrize("name", ["template_csv", "template_xlsx"])
+def test_the_template_files_import_as_one_interaction(client_as, org, tmp_path, name):
+    response = client_as(Role.MANAGER).get(url(name, org))
+    assert response.status_code == 200
+    extension = name.rsplit("_", 1)[1]
+    assert f'filename="interactions-template.{extension}"' in response["Content-Disposition"]
+    path = tmp_path / f"template.{extension}"
+    path.write_bytes(response.content)
+    job = make_job(org, path)
+    import_run(job.pk, source=path)
+    job.refresh_from_db()
+    assert (job.accepted, job.rejected) == (1, 0)
+    row = Interaction.objects.get(organisation=org, external_id="T-1001")
+    # 10:00 in Tehran (+03:30) is 06:30 UTC.
+    assert row.created_at == dt.datetime(2026, 11, 30, 6, 30, tzinfo=dt.UTC)
+    assert (row.wait_seconds, row.handle_seconds, row.csat) == (95, 480, 5)
+    assert row.fixed_at == dt.datetime(2026, 11, 30, 10, 10, tzinfo=dt.UTC)
+
+
+def test_the_csv_template_header_is_the_canonical_columns_in_order(client_as, org):
+    text = client_as(Role.MANAGER).get(url("template_csv", org)).content.decode()
+    header, example = list(csv.reader(io.StringIO(text)))
+    assert header[:3] == ["external_id", "channel", "created_at"]
+    assert len(header) == len(example) == 20

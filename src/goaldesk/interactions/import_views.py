@@ -1,6 +1,7 @@
 """The import pages: upload → mapping → dry run or import → progress → result (managers, owners)."""
 
 import datetime as dt
+import io
 
 from django import forms
 from django.conf import settings
@@ -17,7 +18,8 @@ from django.views.decorators.http import require_POST
 
 from goaldesk.accounts.access import OrgRequest, org_view
 from goaldesk.accounts.models import Role
-from goaldesk.core.display import CALENDAR_LABELS
+from goaldesk.core.csv_safe import csv_writer
+from goaldesk.core.display import CALENDAR_LABELS, digits, input_date
 from goaldesk.core.views import job_progress_response, job_retry_response
 from goaldesk.interactions.importing import (
     LOCAL_CALENDARS,
@@ -72,6 +74,54 @@ FIELD_HELP = {
     "text": gettext_lazy("The review's text"),
     "author": gettext_lazy("Who wrote it"),
 }
+
+#: One example interaction, the row of the template files, in the canonical machine format:
+#: times in the organisation's zone without an offset, numbers with Latin digits.
+TEMPLATE_ROW: dict[str, str | int] = {
+    "external_id": "T-1001",
+    "channel": "field",
+    "created_at": "2026-11-30 10:00",
+    "customer_id": "C-42",
+    "agent": "sara@example.com",
+    "team": "Support",
+    "category": "repair",
+    "first_response_at": "2026-11-30 10:02",
+    "resolved_at": "2026-11-30 13:45",
+    "status": "resolved",
+    "outcome": "success",
+    "wait_seconds": 95,
+    "handle_seconds": 480,
+    "csat": 5,
+    "nps": 9,
+    "ces": 2,
+    "sentiment_start": "negative",
+    "sentiment_end": "positive",
+    "arrived_at": "2026-11-30 13:00",
+    "fixed_at": "2026-11-30 13:40",
+}
+
+
+def _example_for_reader(name: str) -> str:
+    """The example of column `name` as the reader would type it: a date and time in their
+    calendar and digits, a number in their digits, text as it is."""
+    value = TEMPLATE_ROW[name]
+    if name.endswith("_at"):
+        date_text, time_text = str(value).split(" ")
+        return f"{input_date(dt.date.fromisoformat(date_text))} {digits(time_text)}"
+    return digits(value) if isinstance(value, int) else str(value)
+
+
+def _canonical_columns() -> list[dict[str, object]]:
+    """Each canonical interaction column: name, whether required, description, example."""
+    return [
+        {
+            "name": name,
+            "required": name in REQUIRED_FIELDS,
+            "help": FIELD_HELP[name],
+            "example": _example_for_reader(name),
+        }
+        for name in CANONICAL_FIELDS
+    ]
 
 
 class UploadForm(forms.Form):
@@ -137,8 +187,41 @@ def import_start(request: OrgRequest) -> HttpResponse:
             return redirect("imports:mapping", org_slug=request.org.slug, job_id=job.pk)
     jobs = import_jobs_recent(organisation=request.org)
     return render(
-        request, "interactions/import_start.html", {"nav": "import", "form": form, "jobs": jobs}
+        request,
+        "interactions/import_start.html",
+        {"nav": "import", "form": form, "jobs": jobs, "columns": _canonical_columns()},
     )
+
+
+@org_view(Role.MANAGER)
+def import_template_csv(request: OrgRequest) -> HttpResponse:
+    """A CSV with the canonical interaction columns and one example row (UTF-8, comma)."""
+    out = io.StringIO()
+    writer = csv_writer(out)
+    writer.writerow(CANONICAL_FIELDS)
+    writer.writerow([TEMPLATE_ROW[name] for name in CANONICAL_FIELDS])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="interactions-template.csv"'
+    return response
+
+
+@org_view(Role.MANAGER)
+def import_template_xlsx(request: OrgRequest) -> HttpResponse:
+    """An Excel workbook with the canonical interaction columns and one example row."""
+    from openpyxl import Workbook  # imported here: only this download needs it
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("interactions")
+    sheet.append(list(CANONICAL_FIELDS))
+    sheet.append([TEMPLATE_ROW[name] for name in CANONICAL_FIELDS])
+    out = io.BytesIO()
+    workbook.save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="interactions-template.xlsx"'
+    return response
 
 
 @org_view(Role.MANAGER)
