@@ -13,6 +13,17 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import BusinessGoalKind, GoalType
 
+#: The goal type a goal on a metric has when it is made from a step towards a level (the
+#: metrics the level criteria measure); any other metric is a custom goal.
+METRIC_GOAL_TYPES: dict[str, str] = {
+    "csat_pct": GoalType.SATISFACTION,
+    "service_level": GoalType.RESPONSIVENESS,
+    "abandon_rate": GoalType.RESPONSIVENESS,
+    "returning_customer_rate": GoalType.LOYALTY,
+    "recovery_rate": GoalType.RECOVERY,
+    "fcr_rate": GoalType.RESOLUTION,
+}
+
 
 @dataclass(frozen=True)
 class Preset:

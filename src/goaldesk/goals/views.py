@@ -34,12 +34,13 @@ from .forms import (
     ThresholdsForm,
     goal_initial,
 )
-from .models import BusinessGoal, Objective
-from .presets import PRESETS, PRESETS_BY_KEY, preset_values
+from .models import BusinessGoal, GoalType, Objective
+from .presets import METRIC_GOAL_TYPES, PRESETS, PRESETS_BY_KEY, preset_values
 from .wording import (
     STATUS_NAMES,
     STATUS_TONE,
     format_value,
+    level_goal_title,
     metric_name,
     scope_text,
     smart_rows,
@@ -161,9 +162,7 @@ def _new_initial(request: OrgRequest) -> dict[str, Any]:
         key = request.GET["metric"]
         if key in selectors.GOAL_METRIC_KEYS:
             initial["metric_key"] = key
-            initial["title"] = _("Raise %(metric)s to the next service level") % {
-                "metric": metric_name(key)
-            }
+            initial["goal_type"] = METRIC_GOAL_TYPES.get(key, GoalType.CUSTOM)
             try:
                 target = float(normalize_digits(request.GET.get("target", "")))
             except ValueError:
@@ -172,14 +171,22 @@ def _new_initial(request: OrgRequest) -> dict[str, Any]:
             initial["target"] = (
                 None if target is None else round(selectors.to_display(unit, key, target) or 0.0, 2)
             )
-            scoped = False
+            scope = {}
             for dim in ("channel", "team", "agent", "category"):
                 scope_value = request.GET.get(f"scope_{dim}")
                 if scope_value:
                     initial[f"scope_{dim}"] = scope_value
-                    scoped = True
-            initial["whole_organisation"] = not scoped
-            initial["from_level"] = request.GET.get("from_level", "")
+                    scope[dim] = scope_value
+            initial["whole_organisation"] = not scope
+            from_level = request.GET.get("from_level", "")
+            initial["from_level"] = from_level
+            initial["title"] = level_goal_title(
+                metric_key=key,
+                scope=scope,
+                target=target,
+                level=from_level,
+                categories=category_names(organisation=org),
+            )
     return initial
 
 
