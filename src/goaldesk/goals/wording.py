@@ -228,7 +228,7 @@ LEVEL_SENTENCES: dict[str, Any] = {
     "next_level_lacks_data": gettext_lazy(
         "Nothing measured yet shows whether %(next_level)s is reached."
     ),
-    "no_data": gettext_lazy("No data in this period to judge the service level."),
+    "no_data": gettext_lazy("No data in this period to judge the level of service."),
     "too_little_data": gettext_lazy(
         "The data available (%(metrics)s) is not enough to judge a level."
     ),
