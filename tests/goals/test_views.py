@@ -123,6 +123,9 @@ def test_a_manager_creates_a_goal_from_the_form(org, client_as):
     unconfirmed = manager.post(new, form)
     assert unconfirmed.status_code == 200  # warnings (no history for 60 days) not confirmed
     assert "tick this box to save anyway" in _text(unconfirmed)
+    # No team can have voted on a goal that does not exist yet: no "0 team votes" warning.
+    assert "team votes so far" not in _text(unconfirmed)
+    assert "Once the goal is saved, the team is asked how confident" in _text(unconfirmed)
     assert not Goal.objects.exists()
     saved = manager.post(new, {**form, "confirm_warnings": "on"})
     goal = Goal.objects.get()

@@ -352,6 +352,7 @@ def smart_check(
             capacity=capacity,
             confidence_avg=average,
             confidence_votes=votes,
+            goal_exists=goal is not None and goal.pk is not None,
         )
     )
     return SmartResult(report=report, baseline=baseline, baseline_sample=sample, capacity=capacity)

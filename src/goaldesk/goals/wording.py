@@ -170,6 +170,9 @@ SMART_SENTENCES: dict[str, Any] = {
         "(below %(low_below)s).",
         "count",
     ),
+    "team_confidence_after_saving": gettext_lazy(
+        "Once the goal is saved, the team is asked how confident they are that it can be reached."
+    ),
     "team_confidence_too_few_votes": ngettext_lazy(
         "Only %(votes)s team vote so far; the team's view counts from %(minimum)s.",
         "Only %(votes)s team votes so far; the team's view counts from %(minimum)s.",
