@@ -134,6 +134,13 @@ def test_a_manager_creates_a_goal_from_the_form(org, client_as):
     assert [(m.date, m.value) for m in goal.milestones.all()] == [
         (today + dt.timedelta(days=30), 25.0)
     ]
+    # On its first day the goal shows where it stands: the 7 days to yesterday, 20 a day each,
+    # not "Now —" and "No data yet".
+    detail = _text(manager.get(saved["Location"]))
+    assert "No data yet" not in detail
+    assert re.search(r"Now\s+20\.0 a day", detail)
+    listed = _text(manager.get(reverse("goals:list", args=[org.slug])))
+    assert "No data yet" not in listed and "20.0 a day" in listed
 
 
 def test_the_level_page_shows_the_level_its_reasons_and_a_way_up(org, client_as):

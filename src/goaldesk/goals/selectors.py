@@ -386,11 +386,14 @@ def goal_series(
     goal: Goal, *, as_of: dt.date, recent_only: int | None = None
 ) -> list[tuple[dt.date, float | None]]:
     """The goal's daily series from its start to the last complete day before `as_of`
-    (at most the deadline); `recent_only` keeps just the last that many days."""
-    last = min(as_of - dt.timedelta(days=1), goal.deadline)
-    if last < goal.start:
+    (at most the deadline), or on the start day itself the value of the day before; empty
+    before the start. `recent_only` keeps just the last that many days."""
+    if as_of < goal.start:
         return []
-    first = goal.start
+    last = min(as_of - dt.timedelta(days=1), goal.deadline)
+    # On its first day a goal has no complete day of its own yet; its current value is then the
+    # tracking window that ends the day before it starts, so a new goal shows where it stands.
+    first = min(goal.start, last)
     if recent_only is not None:
         first = max(first, last - dt.timedelta(days=recent_only - 1))
     return window_series(
