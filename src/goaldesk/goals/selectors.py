@@ -19,7 +19,7 @@ from goaldesk.accounts.selectors import business_calendar_for
 from goaldesk.engine import GoalDraft, LevelThresholds, SmartReport, check_smart, judge_level
 from goaldesk.engine.levels import LevelVerdict
 from goaldesk.engine.progress import ProgressReport, goal_progress
-from goaldesk.engine.smart import SCOPE_DIMENSIONS
+from goaldesk.engine.smart import SCOPE_DIMENSIONS, best_historical_change
 from goaldesk.engine.stats import percentile_nearest_rank
 from goaldesk.interactions.models import Interaction, Review
 from goaldesk.metrics.catalogue import KEYS, CustomersOnTwoDays, metric
@@ -267,6 +267,38 @@ def confidence_summary(goal: Goal | None) -> tuple[float | None, int]:
         return None, 0
     row = Confidence.objects.filter(goal=goal).aggregate(avg=Avg("rating"), n=Count("pk"))
     return row["avg"], row["n"]
+
+
+def best_change_for(
+    *,
+    organisation: Organisation,
+    metric_key: str,
+    baseline: float | None,
+    span_days: int,
+    window_days: int,
+    before: dt.date,
+    scope: Mapping[str, Any] | None = None,
+    statistic: str = "median",
+) -> tuple[float | None, str]:
+    """(the best change the metric achieved over `span_days` in the past year, as the SMART
+    check measures it — a fraction of the earlier value unless `baseline` is 0 — or None
+    without such history; the metric's better direction)."""
+    better = metric(metric_key).better or "higher"
+    if baseline is None:
+        return None, better
+    history = history_for(
+        organisation=organisation,
+        metric_key=metric_key,
+        span_days=span_days,
+        window_days=window_days,
+        before=before,
+        scope=scope,
+        statistic=statistic,
+    )
+    best = best_historical_change(
+        history, span_days=span_days, better=better, relative=baseline != 0
+    )
+    return (None if best is None else best[0]), better
 
 
 @dataclass

@@ -6,6 +6,7 @@ the service-level thresholds.
 """
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -130,12 +131,33 @@ def _new_initial(request: OrgRequest) -> dict[str, Any]:
             scope=preset.scope,
             statistic=preset.statistic,
         )
-        values = preset_values(preset, start=today, baseline=baseline)
+        best_change, better = selectors.best_change_for(
+            organisation=org,
+            metric_key=preset.metric_key,
+            baseline=baseline,
+            span_days=preset.days,
+            window_days=preset.window_days,
+            before=baseline_to,
+            scope=preset.scope,
+            statistic=preset.statistic,
+        )
+        values = preset_values(
+            preset, start=today, baseline=baseline, best_change=best_change, better=better
+        )
         unit = preset.value_unit
 
         def shown(v: float | None) -> float | None:
             d = selectors.to_display(unit, preset.metric_key, v)
             return None if d is None else round(d, 1)
+
+        def shown_target(v: float | None) -> float | None:
+            # A target brought back to the best change history shows is rounded towards the
+            # baseline, so that rounding does not ask for more than history achieved.
+            d = selectors.to_display(unit, preset.metric_key, v)
+            if d is None or not values["capped"]:
+                return shown(v)
+            toward = math.floor if better == "higher" else math.ceil
+            return toward(round(d * 10, 6)) / 10
 
         initial.update(
             template=preset.key,
@@ -145,7 +167,7 @@ def _new_initial(request: OrgRequest) -> dict[str, Any]:
             statistic=preset.statistic,
             value_unit=unit,
             whole_organisation=not preset.scope,
-            target=shown(values["target"]),
+            target=shown_target(values["target"]),
             deadline=values["deadline"],
             tracking_window_days=preset.window_days,
             reason=str(preset.reason),
