@@ -263,6 +263,12 @@ def test_team_confidence(average, votes, expected):
     assert report.letter_status("A") == ("warning" if expected == "team_doubts_goal" else "pass")
 
 
+def test_a_goal_not_yet_saved_has_no_votes_to_count():
+    report = check_smart(desk_goal(confidence_avg=None, confidence_votes=0, goal_exists=False))
+    assert codes(report, "A")[-1] == "team_confidence_after_saving"
+    assert "team_confidence_too_few_votes" not in codes(report, "A")
+
+
 def test_relevant_needs_a_business_goal_and_a_reason():
     assert codes(check_smart(desk_goal(business_goal=None)), "R") == ["business_goal_missing"]
     assert codes(check_smart(desk_goal(reason="   ")), "R") == ["reason_missing"]

@@ -2,7 +2,11 @@
 
 import datetime as dt
 
+import pytest
+
+from goaldesk.engine import GoalDraft, check_smart
 from goaldesk.goals.forms import GoalForm
+from goaldesk.goals.presets import PRESETS_BY_KEY, preset_values
 
 
 def test_an_unbound_form_gives_its_initial_values_typed(shop):
@@ -39,3 +43,38 @@ def test_a_bound_form_gives_what_cleaned_even_when_invalid(shop):
     assert "start" not in values  # 30 February does not clean
     assert form.typed_value_unit() == "days"
     assert form.draft().target == 85.5  # a percentage is not converted
+
+
+def test_a_template_asks_no_more_than_history_achieved():
+    start = dt.date(2026, 3, 1)
+    csat = PRESETS_BY_KEY["positive_feeling"]  # +5 points of CSAT over 90 days
+    # The best 90-day rise in the past year was 2 % of the earlier value: from 80 %, 81.6 %.
+    capped = preset_values(csat, start=start, baseline=80.0, best_change=0.02, better="higher")
+    assert capped["target"] == pytest.approx(81.6)
+    assert capped["milestones"] == [(start + dt.timedelta(days=45), pytest.approx(80.8))]
+    # History that shows more than the template asks leaves it at +5 points.
+    assert preset_values(csat, start=start, baseline=80.0, best_change=0.1)["target"] == 85.0
+    # A fifth faster arrival (lower is better) after 25 % at best stays a fifth (8 h from 10 h);
+    # after 10 % at best it is 9 h.
+    arrive = PRESETS_BY_KEY["field_arrive"]
+    hours = 3600.0
+    kept = preset_values(arrive, start=start, baseline=10 * hours, best_change=0.25, better="lower")
+    assert kept["target"] == pytest.approx(8 * hours)
+    cut = preset_values(arrive, start=start, baseline=10 * hours, best_change=0.1, better="lower")
+    assert cut["target"] == pytest.approx(9 * hours)
+    # The capped CSAT target passes the Achievable history check with a 2 % rise in history.
+    history = [(start - dt.timedelta(days=190), 75.0), (start - dt.timedelta(days=100), 76.5)]
+    report = check_smart(
+        GoalDraft(
+            metric_key="csat_pct",
+            metric_unit="percent",
+            better="higher",
+            baseline=80.0,
+            baseline_sample=500,
+            target=capped["target"],
+            start=start,
+            deadline=capped["deadline"],
+            history=history,
+        )
+    )
+    assert "change_within_history" in [c.code for c in report.checks if c.letter == "A"]

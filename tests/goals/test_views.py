@@ -123,6 +123,9 @@ def test_a_manager_creates_a_goal_from_the_form(org, client_as):
     unconfirmed = manager.post(new, form)
     assert unconfirmed.status_code == 200  # warnings (no history for 60 days) not confirmed
     assert "tick this box to save anyway" in _text(unconfirmed)
+    # No team can have voted on a goal that does not exist yet: no "0 team votes" warning.
+    assert "team votes so far" not in _text(unconfirmed)
+    assert "Once the goal is saved, the team is asked how confident" in _text(unconfirmed)
     assert not Goal.objects.exists()
     saved = manager.post(new, {**form, "confirm_warnings": "on"})
     goal = Goal.objects.get()
@@ -131,6 +134,13 @@ def test_a_manager_creates_a_goal_from_the_form(org, client_as):
     assert [(m.date, m.value) for m in goal.milestones.all()] == [
         (today + dt.timedelta(days=30), 25.0)
     ]
+    # On its first day the goal shows where it stands: the 7 days to yesterday, 20 a day each,
+    # not "Now —" and "No data yet".
+    detail = _text(manager.get(saved["Location"]))
+    assert "No data yet" not in detail
+    assert re.search(r"Now\s+20\.0 a day", detail)
+    listed = _text(manager.get(reverse("goals:list", args=[org.slug])))
+    assert "No data yet" not in listed and "20.0 a day" in listed
 
 
 def test_the_level_page_shows_the_level_its_reasons_and_a_way_up(org, client_as):
@@ -142,10 +152,26 @@ def test_the_level_page_shows_the_level_its_reasons_and_a_way_up(org, client_as)
     owner = client_as(Role.OWNER)
     url = reverse("goals:level", args=[org.slug])
     query = {"from": (today - dt.timedelta(days=7)).isoformat(), "to": today.isoformat()}
-    text = _text(owner.get(url, query))
-    assert "Exceptional" in text
-    assert "CSAT is 90.0 %; Exceeds expectations needs 92.0 %." in text
+    page = owner.get(url, query)
+    text = _text(page)
+    # The page is not called "service level" (that is the answered-in-time percentage); the
+    # level is shown with its place among the four, and the top one cannot be read as lower.
+    assert "<h1>Levels of service</h1>" in page.content.decode()
+    assert "Exceptional (level 3 of 4)" in text
+    assert "CSAT is 90.0 %; Beyond expectations needs 92.0 %." in text
+    assert "To reach “Beyond expectations (level 4 of 4)”" in text
+    assert "Exceeds expectations" not in text
     assert "Turn this into a goal" in text
+    # The goal it pre-fills matches the step: CSAT for the whole organisation, 90 → 92 %.
+    link = page.context["level_ctx"]["steps"][0]["link"]
+    form = owner.get(link).context["form"]
+    assert form.initial["goal_type"] == "satisfaction"
+    assert form.initial["metric_key"] == "csat_pct"
+    assert form.initial["whole_organisation"] is True
+    assert form.initial["target"] == 92.0
+    assert form.initial["title"] == (
+        "Raise CSAT (the whole organisation) to 92.0 % for Beyond expectations"
+    )
     # The owner raises the bar for exceptional CSAT to 95: the level drops.
     thresholds = reverse("goals:level_thresholds", args=[org.slug])
     fields = {
@@ -167,7 +193,7 @@ def test_the_dashboard_loads_the_goals_panel_for_its_own_period(org, goal, clien
 
     panel = viewer.get(panel_url)
     text = _text(panel)
-    assert "Service level and goals" in text
+    assert "Levels of service and goals" in text
     assert "Help 50 customers a day" in text  # the active goal, with its status
     # The level link keeps the dashboard's period.
     assert "from=2026-01-01&amp;to=2026-01-31" in panel.content.decode()

@@ -313,3 +313,36 @@ def test_the_day_by_day_csv_names_each_day_in_the_readers_calendar(client_as, fi
         ("2026-03-03", "۱۴۰۴/۱۲/۱۲"),
         ("2026-03-04", "۱۴۰۴/۱۲/۱۳"),
     ]
+
+
+def test_a_change_is_visible_in_the_figures_and_nps_changes_in_points(client_as, org):
+    tz = org.timezone
+    # 3 March: first response after 100 s (1 min 40 s); NPS answers 10, 0, 0, 0: 25 % promoters
+    # − 75 % detractors = −50. 4 March: first response after 65 s (1 min 5 s), −35 %; NPS answers
+    # 10, 10, 10, 0: 75 % − 25 % = +50, a rise of 100 points (not "+200 %").
+    for n, score in enumerate((10, 0, 0, 0)):
+        start = at("2026-03-03", f"1{n}:00", tz)
+        make_interaction(
+            org,
+            external_id=f"A{n}",
+            created_at=start,
+            nps=score,
+            first_response_at=start + dt.timedelta(seconds=100) if n == 0 else None,
+        )
+    for n, score in enumerate((10, 10, 10, 0)):
+        start = at("2026-03-04", f"1{n}:00", tz)
+        make_interaction(
+            org,
+            external_id=f"B{n}",
+            created_at=start,
+            nps=score,
+            first_response_at=start + dt.timedelta(seconds=65) if n == 0 else None,
+        )
+    response = client_as(Role.VIEWER).get(dash(org), {"from": "2026-03-04", "to": "2026-03-04"})
+    rows = {row["metric"].key: row for row in response.context["rows"]}
+    first = rows["first_response_seconds"]
+    assert (first["display"], first["previous"]) == ("1 min 5 s", "1 min 40 s")
+    assert first["change"] == {"text": "-35 %", "tone": "good"}
+    assert rows["nps"]["change"]["text"] == "+100.0 pts"
+    html = response.content.decode()
+    assert "1 min 5 s" in html and "1 min 40 s" in html and "+100.0 pts" in html

@@ -21,7 +21,8 @@ Rules (docs repeat them for users):
      must not exceed `capacity` (e.g. the customers a day the roster can serve); for a
      lower-is-better one it must not be below it (the fastest the roster can manage).
   3. *Team confidence*: an average below `confidence_low_below` (3 on the 1–5 scale) from at
-     least `confidence_min_votes` (3) votes warns.
+     least `confidence_min_votes` (3) votes warns; a goal not yet saved has no votes to read
+     (`goal_exists=False`), so the check only says the team will be asked.
 * **Relevant** — a linked business goal and a reason that is not blank.
 * **Time-bound** — start and deadline, deadline after start; milestones required when the goal
   runs longer than `max_days_without_milestones` (31); milestones inside [start, deadline], on
@@ -171,6 +172,8 @@ class GoalDraft:
     capacity: float | None = None
     confidence_avg: float | None = None
     confidence_votes: int = 0
+    #: False for a goal not yet saved: the team can only vote on a goal that exists.
+    goal_exists: bool = True
 
 
 def check_smart(draft: GoalDraft, *, thresholds: SmartThresholds | None = None) -> SmartReport:
@@ -375,7 +378,9 @@ def _achievable(draft: GoalDraft, limits: SmartThresholds) -> list[Check]:
         found.append(Check("A", "warning" if beyond else "pass", code, capacity_params))
     # 3. Team confidence.
     votes = draft.confidence_votes
-    if votes >= limits.confidence_min_votes and draft.confidence_avg is not None:
+    if not draft.goal_exists:
+        found.append(Check("A", "pass", "team_confidence_after_saving"))
+    elif votes >= limits.confidence_min_votes and draft.confidence_avg is not None:
         vote_params = {
             "average": draft.confidence_avg,
             "votes": votes,

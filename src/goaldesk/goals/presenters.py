@@ -25,6 +25,7 @@ from .wording import (
     STATUS_NAMES,
     STATUS_TONE,
     format_value,
+    level_ranked,
     level_sentence,
     metric_name,
     scope_text,
@@ -111,7 +112,7 @@ def level_context(
             {
                 "name": metric_name(c.metric),
                 "value": format_value(c.metric, c.value),
-                "met_level": LEVEL_NAMES.get(c.met_level, "—") if c.met_level else "—",
+                "met_level": level_ranked(c.met_level) or "—",
                 "needed": [
                     (LEVEL_NAMES[level], format_value(c.metric, needed))
                     for level, needed in c.needed_for_each_level.items()
@@ -152,9 +153,9 @@ def level_context(
         )
     return {
         "level": verdict.level,
-        "level_name": LEVEL_NAMES.get(verdict.level, "") if verdict.level else "",
+        "level_name": level_ranked(verdict.level),
         "level_description": LEVEL_DESCRIPTIONS.get(verdict.level, "") if verdict.level else "",
-        "next_level_name": LEVEL_NAMES.get(verdict.next_level, "") if verdict.next_level else "",
+        "next_level_name": level_ranked(verdict.next_level),
         "reasons": [level_sentence(r.code, r.params) for r in verdict.reasons],
         "criteria": criteria,
         "steps": steps,

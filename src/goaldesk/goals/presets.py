@@ -13,6 +13,17 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import BusinessGoalKind, GoalType
 
+#: The goal type a goal on a metric has when it is made from a step towards a level (the
+#: metrics the level criteria measure); any other metric is a custom goal.
+METRIC_GOAL_TYPES: dict[str, str] = {
+    "csat_pct": GoalType.SATISFACTION,
+    "service_level": GoalType.RESPONSIVENESS,
+    "abandon_rate": GoalType.RESPONSIVENESS,
+    "returning_customer_rate": GoalType.LOYALTY,
+    "recovery_rate": GoalType.RECOVERY,
+    "fcr_rate": GoalType.RESOLUTION,
+}
+
 
 @dataclass(frozen=True)
 class Preset:
@@ -171,9 +182,36 @@ def preset_target(preset: Preset, baseline: float | None) -> float | None:
     return baseline * amount
 
 
-def preset_values(preset: Preset, *, start: dt.date, baseline: float | None) -> dict[str, Any]:
-    """Target, deadline and milestones of a preset for a goal starting on `start`."""
+def preset_values(
+    preset: Preset,
+    *,
+    start: dt.date,
+    baseline: float | None,
+    best_change: float | None = None,
+    better: str = "higher",
+) -> dict[str, Any]:
+    """Target, deadline and milestones of a preset for a goal starting on `start`.
+
+    `best_change` is the best change the metric achieved over a span as long as the goal
+    (a fraction of the earlier value when the baseline is not 0, else in metric units); a
+    target relative to the baseline asks for no more than that, so the template passes its own
+    Achievable check. An absolute target is the template's point and stays as it is.
+    """
     target = preset_target(preset, baseline)
+    capped = False
+    if (
+        preset.target[0] != "absolute"
+        and baseline is not None
+        and target is not None
+        and best_change is not None
+        and best_change > 0
+    ):
+        step = best_change * abs(baseline) if baseline else best_change
+        sign = 1 if better == "higher" else -1
+        asked = sign * (target - baseline)
+        if asked > step:
+            target = baseline + sign * step
+            capped = True
     milestones = []
     for offset, (kind, amount) in preset.milestones:
         if kind == "absolute":
@@ -188,4 +226,6 @@ def preset_values(preset: Preset, *, start: dt.date, baseline: float | None) -> 
         "target": target,
         "deadline": start + dt.timedelta(days=preset.days),
         "milestones": milestones,
+        #: True when the target was brought back to the best change history shows.
+        "capped": capped,
     }

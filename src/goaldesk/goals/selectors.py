@@ -19,7 +19,7 @@ from goaldesk.accounts.selectors import business_calendar_for
 from goaldesk.engine import GoalDraft, LevelThresholds, SmartReport, check_smart, judge_level
 from goaldesk.engine.levels import LevelVerdict
 from goaldesk.engine.progress import ProgressReport, goal_progress
-from goaldesk.engine.smart import SCOPE_DIMENSIONS
+from goaldesk.engine.smart import SCOPE_DIMENSIONS, best_historical_change
 from goaldesk.engine.stats import percentile_nearest_rank
 from goaldesk.interactions.models import Interaction, Review
 from goaldesk.metrics.catalogue import KEYS, CustomersOnTwoDays, metric
@@ -269,6 +269,38 @@ def confidence_summary(goal: Goal | None) -> tuple[float | None, int]:
     return row["avg"], row["n"]
 
 
+def best_change_for(
+    *,
+    organisation: Organisation,
+    metric_key: str,
+    baseline: float | None,
+    span_days: int,
+    window_days: int,
+    before: dt.date,
+    scope: Mapping[str, Any] | None = None,
+    statistic: str = "median",
+) -> tuple[float | None, str]:
+    """(the best change the metric achieved over `span_days` in the past year, as the SMART
+    check measures it — a fraction of the earlier value unless `baseline` is 0 — or None
+    without such history; the metric's better direction)."""
+    better = metric(metric_key).better or "higher"
+    if baseline is None:
+        return None, better
+    history = history_for(
+        organisation=organisation,
+        metric_key=metric_key,
+        span_days=span_days,
+        window_days=window_days,
+        before=before,
+        scope=scope,
+        statistic=statistic,
+    )
+    best = best_historical_change(
+        history, span_days=span_days, better=better, relative=baseline != 0
+    )
+    return (None if best is None else best[0]), better
+
+
 @dataclass
 class DraftInput:
     """What a manager has typed so far (values in metric units; None when missing)."""
@@ -352,6 +384,7 @@ def smart_check(
             capacity=capacity,
             confidence_avg=average,
             confidence_votes=votes,
+            goal_exists=goal is not None and goal.pk is not None,
         )
     )
     return SmartResult(report=report, baseline=baseline, baseline_sample=sample, capacity=capacity)
@@ -385,11 +418,14 @@ def goal_series(
     goal: Goal, *, as_of: dt.date, recent_only: int | None = None
 ) -> list[tuple[dt.date, float | None]]:
     """The goal's daily series from its start to the last complete day before `as_of`
-    (at most the deadline); `recent_only` keeps just the last that many days."""
-    last = min(as_of - dt.timedelta(days=1), goal.deadline)
-    if last < goal.start:
+    (at most the deadline), or on the start day itself the value of the day before; empty
+    before the start. `recent_only` keeps just the last that many days."""
+    if as_of < goal.start:
         return []
-    first = goal.start
+    last = min(as_of - dt.timedelta(days=1), goal.deadline)
+    # On its first day a goal has no complete day of its own yet; its current value is then the
+    # tracking window that ends the day before it starts, so a new goal shows where it stands.
+    first = min(goal.start, last)
     if recent_only is not None:
         first = max(first, last - dt.timedelta(days=recent_only - 1))
     return window_series(

@@ -6,6 +6,7 @@ the service-level thresholds.
 """
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,12 +35,13 @@ from .forms import (
     ThresholdsForm,
     goal_initial,
 )
-from .models import BusinessGoal, Objective
-from .presets import PRESETS, PRESETS_BY_KEY, preset_values
+from .models import BusinessGoal, GoalType, Objective
+from .presets import METRIC_GOAL_TYPES, PRESETS, PRESETS_BY_KEY, preset_values
 from .wording import (
     STATUS_NAMES,
     STATUS_TONE,
     format_value,
+    level_goal_title,
     metric_name,
     scope_text,
     smart_rows,
@@ -129,12 +131,33 @@ def _new_initial(request: OrgRequest) -> dict[str, Any]:
             scope=preset.scope,
             statistic=preset.statistic,
         )
-        values = preset_values(preset, start=today, baseline=baseline)
+        best_change, better = selectors.best_change_for(
+            organisation=org,
+            metric_key=preset.metric_key,
+            baseline=baseline,
+            span_days=preset.days,
+            window_days=preset.window_days,
+            before=baseline_to,
+            scope=preset.scope,
+            statistic=preset.statistic,
+        )
+        values = preset_values(
+            preset, start=today, baseline=baseline, best_change=best_change, better=better
+        )
         unit = preset.value_unit
 
         def shown(v: float | None) -> float | None:
             d = selectors.to_display(unit, preset.metric_key, v)
             return None if d is None else round(d, 1)
+
+        def shown_target(v: float | None) -> float | None:
+            # A target brought back to the best change history shows is rounded towards the
+            # baseline, so that rounding does not ask for more than history achieved.
+            d = selectors.to_display(unit, preset.metric_key, v)
+            if d is None or not values["capped"]:
+                return shown(v)
+            toward = math.floor if better == "higher" else math.ceil
+            return toward(round(d * 10, 6)) / 10
 
         initial.update(
             template=preset.key,
@@ -144,7 +167,7 @@ def _new_initial(request: OrgRequest) -> dict[str, Any]:
             statistic=preset.statistic,
             value_unit=unit,
             whole_organisation=not preset.scope,
-            target=shown(values["target"]),
+            target=shown_target(values["target"]),
             deadline=values["deadline"],
             tracking_window_days=preset.window_days,
             reason=str(preset.reason),
@@ -161,9 +184,7 @@ def _new_initial(request: OrgRequest) -> dict[str, Any]:
         key = request.GET["metric"]
         if key in selectors.GOAL_METRIC_KEYS:
             initial["metric_key"] = key
-            initial["title"] = _("Raise %(metric)s to the next service level") % {
-                "metric": metric_name(key)
-            }
+            initial["goal_type"] = METRIC_GOAL_TYPES.get(key, GoalType.CUSTOM)
             try:
                 target = float(normalize_digits(request.GET.get("target", "")))
             except ValueError:
@@ -172,14 +193,22 @@ def _new_initial(request: OrgRequest) -> dict[str, Any]:
             initial["target"] = (
                 None if target is None else round(selectors.to_display(unit, key, target) or 0.0, 2)
             )
-            scoped = False
+            scope = {}
             for dim in ("channel", "team", "agent", "category"):
                 scope_value = request.GET.get(f"scope_{dim}")
                 if scope_value:
                     initial[f"scope_{dim}"] = scope_value
-                    scoped = True
-            initial["whole_organisation"] = not scoped
-            initial["from_level"] = request.GET.get("from_level", "")
+                    scope[dim] = scope_value
+            initial["whole_organisation"] = not scope
+            from_level = request.GET.get("from_level", "")
+            initial["from_level"] = from_level
+            initial["title"] = level_goal_title(
+                metric_key=key,
+                scope=scope,
+                target=target,
+                level=from_level,
+                categories=category_names(organisation=org),
+            )
     return initial
 
 

@@ -26,11 +26,13 @@ LETTER_NAMES = {
     "T": gettext_lazy("Time-bound"),
 }
 
+# The stored keys stay as they are; the fourth is shown as "Beyond expectations" because
+# "Exceeds expectations" reads as higher than "Exceptional" although it is the top level.
 LEVEL_NAMES = {
     "unsatisfactory": gettext_lazy("Unsatisfactory"),
     "meets_expectations": gettext_lazy("Meets expectations"),
     "exceptional": gettext_lazy("Exceptional"),
-    "exceeds_expectations": gettext_lazy("Exceeds expectations"),
+    "exceeds_expectations": gettext_lazy("Beyond expectations"),
 }
 
 LEVEL_DESCRIPTIONS = {
@@ -168,6 +170,9 @@ SMART_SENTENCES: dict[str, Any] = {
         "(below %(low_below)s).",
         "count",
     ),
+    "team_confidence_after_saving": gettext_lazy(
+        "Once the goal is saved, the team is asked how confident they are that it can be reached."
+    ),
     "team_confidence_too_few_votes": ngettext_lazy(
         "Only %(votes)s team vote so far; the team's view counts from %(minimum)s.",
         "Only %(votes)s team votes so far; the team's view counts from %(minimum)s.",
@@ -226,7 +231,7 @@ LEVEL_SENTENCES: dict[str, Any] = {
     "next_level_lacks_data": gettext_lazy(
         "Nothing measured yet shows whether %(next_level)s is reached."
     ),
-    "no_data": gettext_lazy("No data in this period to judge the service level."),
+    "no_data": gettext_lazy("No data in this period to judge the level of service."),
     "too_little_data": gettext_lazy(
         "The data available (%(metrics)s) is not enough to judge a level."
     ),
@@ -357,6 +362,45 @@ def smart_sentence(
         return str(template % shown)
     except (KeyError, TypeError, ValueError):
         return str(template) or code
+
+
+def level_ranked(level: str | None) -> str:
+    """A level's name with its place among the four, e.g. "Exceptional (level 3 of 4)";
+    "" for no level."""
+    if not level or level not in LEVEL_NAMES:
+        return ""
+    return _("%(name)s (level %(rank)s of %(count)s)") % {
+        "name": LEVEL_NAMES[level],
+        "rank": lnum(list(LEVEL_NAMES).index(level) + 1),
+        "count": lnum(len(LEVEL_NAMES)),
+    }
+
+
+def level_goal_title(
+    *,
+    metric_key: str,
+    scope: Mapping[str, Any],
+    target: float | None,
+    level: str,
+    categories: Mapping[str, str] | None = None,
+) -> str:
+    """The title of a goal made from a step towards a level: the metric, which way it moves,
+    where, the value to reach and the level it leads to, e.g. "Raise CSAT (channel: Chat) to
+    92.0 % for Beyond expectations"."""
+    lower = metric(metric_key).better == "lower"
+    params = {
+        "metric": metric_name(metric_key),
+        "scope": scope_text(scope, categories=categories),
+        "target": format_value(metric_key, target),
+        "level": LEVEL_NAMES.get(level, ""),
+    }
+    if params["level"]:
+        if lower:
+            return _("Lower %(metric)s (%(scope)s) to %(target)s for %(level)s") % params
+        return _("Raise %(metric)s (%(scope)s) to %(target)s for %(level)s") % params
+    if lower:
+        return _("Lower %(metric)s (%(scope)s) to %(target)s") % params
+    return _("Raise %(metric)s (%(scope)s) to %(target)s") % params
 
 
 def level_sentence(code: str, params: Mapping[str, Any]) -> str:

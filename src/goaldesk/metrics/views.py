@@ -75,6 +75,33 @@ def display(entry: Metric, value: Any) -> str:
     return lnum(value, 2 if entry.unit == "score" and entry.key != "nps" else 1)
 
 
+def _precise_duration(seconds: float) -> str:
+    """A duration to the second under an hour ("1 min 25 s"), else as `duration` writes it."""
+    total = round(float(seconds))
+    if total >= 3600:
+        return duration(seconds)
+    minutes, secs = divmod(total, 60)
+    if not minutes:
+        return duration(seconds)
+    return _("%(m)s min %(s)s s") % {"m": lnum(minutes), "s": lnum(secs)}
+
+
+def display_pair(entry: Metric, current: Any, previous: Any) -> tuple[str, str]:
+    """The current and the previous value for a reader; two durations that differ but would
+    read the same ("1 min" and "1 min") are written to the second so the change can be seen."""
+    now, before = display(entry, current), display(entry, previous)
+    now_value, before_value = _headline(current), _headline(previous)
+    if (
+        entry.unit == "seconds"
+        and now == before
+        and now_value is not None
+        and before_value is not None
+        and round(now_value) != round(before_value)
+    ):
+        return _precise_duration(now_value), _precise_duration(before_value)
+    return now, before
+
+
 def _headline(value: Any) -> float | None:
     if isinstance(value, dict):
         return value.get("median")
@@ -87,7 +114,8 @@ def comparison(entry: Metric, current: Any, previous: Any) -> dict[str, str]:
     if now is None or before is None:
         return {"text": "", "tone": ""}
     difference = now - before
-    if entry.unit == "percent":
+    if entry.unit == "percent" or entry.key == "nps":
+        # A percentage's or the NPS's change is in points (NPS is a difference of percentages).
         # the sign is part of the number, so that it stays in front in right-to-left text
         text = _("%(sign)s%(value)s pts") % {"sign": "", "value": lnum(difference, 1, plus=True)}
     elif before:
@@ -149,12 +177,13 @@ def dashboard(request: OrgRequest) -> HttpResponse:
     rows = []
     for entry in CATALOGUE:
         value = current[entry.key]
+        shown = display_pair(entry, value, previous[entry.key])
         rows.append(
             {
                 "metric": entry,
                 "value": value,
-                "display": display(entry, value),
-                "previous": display(entry, previous[entry.key]),
+                "display": shown[0],
+                "previous": shown[1],
                 "change": comparison(entry, value, previous[entry.key]),
                 "aggregates": (
                     [(name, duration(value[name])) for name in entry.aggregates]
