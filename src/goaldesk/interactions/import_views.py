@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 
 from django import forms
 from django.conf import settings
@@ -11,6 +12,8 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,9 +42,13 @@ from goaldesk.interactions.importing import (
 from goaldesk.interactions.models import ImportJob
 from goaldesk.interactions.records import (
     CANONICAL_FIELDS,
+    CHANNELS,
+    OUTCOMES,
     REQUIRED_FIELDS,
     REVIEW_FIELDS,
     REVIEW_REQUIRED_FIELDS,
+    SENTIMENTS,
+    STATUSES,
 )
 
 REJECTIONS_PER_PAGE = 50
@@ -111,13 +118,34 @@ def _example_for_reader(name: str) -> str:
     return digits(value) if isinstance(value, int) else str(value)
 
 
+#: The values a file writes in a column with a fixed set of them (the file's codes).
+_FILE_VALUES = {
+    "channel": CHANNELS,
+    "status": STATUSES,
+    "outcome": OUTCOMES,
+    "sentiment_start": SENTIMENTS,
+    "sentiment_end": SENTIMENTS,
+}
+
+
+def _column_help(name: str) -> SafeString:
+    """A column's description for the page: in the reader's digits, the values a file writes
+    marked as codes (they stay as they are in every language)."""
+    text = str(conditional_escape(digits(str(FIELD_HELP[name]))))
+    values = _FILE_VALUES.get(name)
+    if values:
+        pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, values)) + r")(?![\w-])")
+        text = pattern.sub(r"<code>\1</code>", text)
+    return mark_safe(text)  # noqa: S308 - escaped above; only <code> added
+
+
 def _canonical_columns() -> list[dict[str, object]]:
     """Each canonical interaction column: name, whether required, description, example."""
     return [
         {
             "name": name,
             "required": name in REQUIRED_FIELDS,
-            "help": FIELD_HELP[name],
+            "help": _column_help(name),
             "example": _example_for_reader(name),
         }
         for name in CANONICAL_FIELDS
