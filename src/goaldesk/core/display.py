@@ -40,20 +40,23 @@ def number_locale() -> str:
     return language
 
 
-_language = number_locale
+def _day_of(value: Any) -> Any:
+    """The date of a datetime in the active time zone; anything else as it is."""
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
 
 
 def ldate(value: Any, style: str = "short") -> str:
     """A date (or datetime, in the active time zone) in the reader's calendar and digits."""
     if value in (None, ""):
         return ""
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    value = _day_of(value)
     calendar = display_calendar.get()
     if calendar != GREGORIAN:
-        return format_date(value, calendar=calendar, language=_language(), long=style == "long")
+        return format_date(value, calendar=calendar, language=number_locale(), long=style == "long")
     fmt = "DATE_FORMAT" if style == "long" else "SHORT_DATE_FORMAT"
-    return localize_digits(formats.date_format(value, fmt), _language())
+    return localize_digits(formats.date_format(value, fmt), number_locale())
 
 
 def ldatetime(value: Any) -> str:
@@ -61,7 +64,7 @@ def ldatetime(value: Any) -> str:
     if value in (None, ""):
         return ""
     local = timezone.localtime(value) if timezone.is_aware(value) else value
-    return f"{ldate(local.date())} {localize_digits(local.strftime('%H:%M'), _language())}"
+    return f"{ldate(local.date())} {localize_digits(local.strftime('%H:%M'), number_locale())}"
 
 
 # The signs CLDR writes around numbers in right-to-left text. A bare "-" before a number in
@@ -97,7 +100,7 @@ def lnum(value: Any, decimals: int = 0, *, plus: bool = False) -> str:
     digits_only = text.lstrip("-")
     # "-0.0" after rounding is no negative number
     is_zero = not any(c in "123456789" for c in digits_only)
-    shown = localize_digits(digits_only, _language())
+    shown = localize_digits(digits_only, number_locale())
     if number_locale() == "ar-u-nu-arab":  # Arabic-Indic digits take the Arabic separators
         shown = shown.translate(_ARABIC_SEPARATORS)
     return _signed(
@@ -149,12 +152,12 @@ def duration(seconds: Any) -> str:
         text = _("%(m)s min") % {"m": minutes}
     else:
         text = _("%(s)s s") % {"s": secs}
-    return localize_digits(text, _language())
+    return localize_digits(text, number_locale())
 
 
 def digits(value: Any) -> str:
     """Any text with its digits in the reader's script."""
-    return localize_digits(str(value), _language())
+    return localize_digits(str(value), number_locale())
 
 
 def form_digits(form: Any) -> None:
@@ -180,6 +183,5 @@ def input_date(value: Any) -> str:
         return ""
     if isinstance(value, str):
         return value
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return format_date(value, calendar=display_calendar.get(), language=_language())
+    value = _day_of(value)
+    return format_date(value, calendar=display_calendar.get(), language=number_locale())
