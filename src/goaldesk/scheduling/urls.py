@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from goaldesk.scheduling import views
+from goaldesk.scheduling import today_views, views
 
 app_name = "scheduling"
 
 urlpatterns = [
+    path("today/", today_views.today, name="today"),
     path("planning/schedule/", views.schedule_home, name="schedule_home"),
     path("planning/schedule/<int:schedule_id>/", views.schedule_detail, name="schedule_detail"),
     path(
