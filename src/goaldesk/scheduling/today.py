@@ -124,9 +124,7 @@ def scheduled_agents(
     return counts, bool(shifts)
 
 
-def today_for(
-    *, organisation: Organisation, now: dt.datetime, channel: str | None = None
-) -> Today:
+def today_for(*, organisation: Organisation, now: dt.datetime, channel: str | None = None) -> Today:
     """Today (in the organisation's time zone) as of `now` for `channel` (default: the forecast's
     first channel)."""
     tz = organisation.tzinfo
@@ -137,14 +135,13 @@ def today_for(
     if run is None or not _covers(run, day) or not run.channels:
         return Today(day=day, state="no_forecast", run=run)
     channels = [c["channel"] for c in run.channels]
-    if channel not in channels:
-        channel = channels[0]
+    shown: str = channel if channel is not None and channel in channels else channels[0]
     minutes = run.interval_minutes
     step = dt.timedelta(minutes=minutes)
-    starts, forecast = forecast_volumes(run=run, channel=channel, first_day=day, days=1)
+    starts, forecast = forecast_volumes(run=run, channel=shown, first_day=day, days=1)
     counts = interaction_counts(
         organisation=organisation,
-        channel=channel,
+        channel=shown,
         first_day=day,
         last_day=day,
         interval_minutes=minutes,
@@ -161,7 +158,7 @@ def today_for(
         max_factor=REFORECAST_MAX_FACTOR,
     )
     reforecast = [float(v) for v in result.forecast]
-    inputs = staffing_inputs_for(organisation=organisation, channel=channel)
+    inputs = staffing_inputs_for(organisation=organisation, channel=shown)
     requirement, model = compute_requirements(
         reforecast,
         starts,
@@ -171,7 +168,7 @@ def today_for(
         open_mask=open_mask_for(organisation, starts, minutes),
     )
     scheduled, has_schedule = scheduled_agents(
-        organisation=organisation, channel=channel, starts=starts, interval_minutes=minutes
+        organisation=organisation, channel=shown, starts=starts, interval_minutes=minutes
     )
     intervals = [
         TodayInterval(
@@ -186,14 +183,14 @@ def today_for(
         )
         for i, start in enumerate(starts)
     ]
-    live = channel in QUEUE_CHANNELS
+    live = shown in QUEUE_CHANNELS
     service_level = None
     if live:
         service_level = kpis_for_period(
             organisation=organisation,
             date_from=day,
             date_to=day,
-            filters={"channel": channel},
+            filters={"channel": shown},
             keys=["service_level"],
         )["service_level"]
     return Today(
@@ -201,7 +198,7 @@ def today_for(
         state="ok",
         run=run,
         channels=channels,
-        channel=channel,
+        channel=shown,
         # Only the intervals that matter: open (forecast or contacts) or staffed.
         intervals=[
             row

@@ -49,10 +49,10 @@ def today(request: OrgRequest) -> HttpResponse:
         "nav": "today",
         "today": data,
         "channels": channel_choices(data),
-        "rows": [
-            {"time": _hm(data, i), "row": row} for i, row in enumerate(data.intervals)
-        ],
+        "rows": [{"time": _hm(data, i), "row": row} for i, row in enumerate(data.intervals)],
         "chart": _chart(data) if data.intervals else None,
     }
     partial = request.headers.get("HX-Request") == "true"
-    return render(request, "scheduling/_today.html" if partial else "scheduling/today.html", context)
+    return render(
+        request, "scheduling/_today.html" if partial else "scheduling/today.html", context
+    )
