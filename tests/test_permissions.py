@@ -96,6 +96,8 @@ MATRIX = {
     "scheduling:schedule_profile": (M, M),
     "scheduling:schedule_profile_feed_revoke": (None, M),
     "scheduling:schedule_rules": (M, M),
+    # The day as it happens is for the people who move staff during it: managers and owners.
+    "scheduling:today": (M, None),
     # Any member may ask; only a member linked to an agent record gets shifts (else a message).
     "scheduling:my_shifts": (V, None),
     "scheduling:my_feed_revoke": (None, V),

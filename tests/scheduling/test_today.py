@@ -228,3 +228,8 @@ def test_the_navigation_links_today_for_managers_only(day_org, client_as):
     dashboard = reverse("metrics:dashboard", args=[day_org.slug])
     assert url in client_as(Role.MANAGER).get(dashboard).content.decode()
     assert url not in client_as(Role.AGENT).get(dashboard).content.decode()
+
+
+def test_the_page_only_reads(day_org, client_as):
+    url = reverse("scheduling:today", args=[day_org.slug])
+    assert client_as(Role.MANAGER).post(url, {}).status_code == 405

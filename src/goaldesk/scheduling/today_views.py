@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from goaldesk.accounts.access import OrgRequest, org_view
 from goaldesk.accounts.models import Role
@@ -40,6 +41,7 @@ def _chart(today: Today) -> dict[str, Any]:
 
 
 @org_view(Role.MANAGER)
+@require_GET
 def today(request: OrgRequest) -> HttpResponse:
     """Today so far for one channel (`?channel=`; an unknown one shows the first)."""
     data = today_for(
