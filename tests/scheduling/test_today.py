@@ -233,3 +233,18 @@ def test_the_navigation_links_today_for_managers_only(day_org, client_as):
 def test_the_page_only_reads(day_org, client_as):
     url = reverse("scheduling:today", args=[day_org.slug])
     assert client_as(Role.MANAGER).post(url, {}).status_code == 405
+
+
+def test_a_persian_reader_gets_persian_digits_in_the_table_and_the_chart(
+    busy_morning, published, low_guard, client_as, monkeypatch
+):
+    busy_morning.language = "fa"
+    busy_morning.save()
+    monkeypatch.setattr("django.utils.timezone.now", lambda: NOW.astimezone(dt.UTC))
+    text = client_as(Role.MANAGER).get(reverse("scheduling:today", args=[busy_morning.slug]))
+    html = text.content.decode()
+    table = html[html.index('data-testid="today-intervals"') : html.index("</table>")]
+    visible = re.sub(r"<[^>]+>", " ", table.split("</thead>")[1])
+    assert "۱۴:۰۰" in visible and not re.search(r"[0-9]", visible)
+    chart = html[html.index('id="today-data"') :]
+    assert "\\u06f0\\u06f9:\\u06f0\\u06f0" in chart or "۰۹:۰۰" in chart
