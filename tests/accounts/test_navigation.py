@@ -23,8 +23,8 @@ def _nav_links(client: Client, org) -> list[str]:
 @pytest.mark.parametrize(
     ("role", "links"),
     [
-        (Role.OWNER, [*EVERYONE, "Log a visit", "Import", "Settings"]),
-        (Role.MANAGER, [*EVERYONE, "Log a visit", "Import", "Settings"]),
+        (Role.OWNER, [*EVERYONE, "Today", "Log a visit", "Import", "Settings"]),
+        (Role.MANAGER, [*EVERYONE, "Today", "Log a visit", "Import", "Settings"]),
         (Role.AGENT, [*EVERYONE, "My shifts", "Log a visit"]),
         (Role.VIEWER, EVERYONE),
     ],
@@ -36,7 +36,7 @@ def test_links_of_each_role(org, client_as, role, links):
 @pytest.mark.parametrize(
     ("role", "links"),
     [
-        (Role.MANAGER, [*EVERYONE, "My shifts", "Log a visit", "Import", "Settings"]),
+        (Role.MANAGER, [*EVERYONE, "Today", "My shifts", "Log a visit", "Import", "Settings"]),
         (Role.VIEWER, [*EVERYONE, "My shifts"]),
     ],
 )
