@@ -57,6 +57,13 @@ def test_nothing_forecast_so_far_leaves_the_forecast_alone():
     assert result.forecast.tolist() == [0, 0, 5]
 
 
+def test_no_contacts_at_all_so_far_is_missing_data_not_a_quiet_day():
+    result = reforecast_rest_of_day([10, 10, 10], [0, 0], elapsed_intervals=2)
+    assert result.raw_factor == 0.0
+    assert not result.scaled
+    assert result.forecast.tolist() == [10, 10, 10]
+
+
 def test_bad_arguments_are_refused():
     with pytest.raises(ValueError, match="elapsed_intervals"):
         reforecast_rest_of_day([1, 2], [1, 2, 3], elapsed_intervals=3)

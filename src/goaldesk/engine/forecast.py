@@ -778,7 +778,9 @@ def reforecast_rest_of_day(
     intervals, kept within [1 / `max_factor`, `max_factor`]; it is applied only once at least
     `min_open_intervals` of them were open (forecast above 0) and their forecast adds up to at
     least `min_forecast_so_far` contacts (a morning of two calls says nothing about the day's
-    level). `raw_factor` is the unclipped ratio (None when nothing was forecast so far).
+    level). Nothing at all so far is taken for contacts not arriving yet (an import that has
+    not run), not for a day without demand: the forecast is left alone. `raw_factor` is the
+    unclipped ratio (None when nothing was forecast so far).
     """
     point = np.asarray(forecast, dtype=np.float64).reshape(-1)
     seen = np.asarray(actual, dtype=np.float64).reshape(-1)
@@ -798,6 +800,7 @@ def reforecast_rest_of_day(
     open_so_far = int((point[:elapsed_intervals] > 0).sum())
     scaled = (
         raw is not None
+        and actual_so_far > 0
         and open_so_far >= min_open_intervals
         and forecast_so_far >= min_forecast_so_far
     )
