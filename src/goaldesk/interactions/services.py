@@ -75,6 +75,8 @@ DERIVED_FIELDS = (
 )
 #: Positions in a prepared row (organisation_id first, then DATA_FIELDS, …).
 _EXTERNAL_ID, _CUSTOMER, _AGENT, _TEAM, _CATEGORY = 1, 4, 5, 6, 7
+#: Where a prepared row holds the agent's value and the team's name (the import counts them).
+AGENT_SLOT, TEAM_SLOT = _AGENT, _TEAM
 #: external_ids per lookup query (well inside every database's parameter limit).
 EXISTING_CHUNK = 2000
 #: (customer_id, category) keys per next_contact_at refresh statement (two parameters each;

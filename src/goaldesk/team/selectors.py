@@ -45,8 +45,8 @@ def agent_index(*, organisation: Organisation) -> dict[str, int]:
 def team_index(*, organisation: Organisation) -> dict[str, int]:
     """Folded team name → team id (of two names that fold the same, the older team)."""
     index: dict[str, int] = {}
-    for pk, name in Team.objects.filter(organisation=organisation).order_by("pk").values_list(
-        "pk", "name"
+    for pk, name in (
+        Team.objects.filter(organisation=organisation).order_by("pk").values_list("pk", "name")
     ):
         index.setdefault(fold_name(name), pk)
     index.pop("", None)

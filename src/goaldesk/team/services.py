@@ -231,9 +231,7 @@ def _merge_check(*, organisation: Organisation, source: Agent, target: Agent) ->
 
 
 @transaction.atomic
-def agent_merge(
-    *, organisation: Organisation, source_id: int, target_id: int
-) -> list[MergeCount]:
+def agent_merge(*, organisation: Organisation, source_id: int, target_id: int) -> list[MergeCount]:
     """Merge agent `source_id` into `target_id` of the same organisation; return what moved.
 
     Every row of any app that points at the source (interactions, shifts, swaps, absences,
