@@ -174,7 +174,7 @@ def _unique_with(model: type[Model], field_name: str) -> list[tuple[tuple[str, .
     """The uniqueness rules that include `field_name`: (the other fields, the rule's
     condition); no other fields means one row per agent."""
     rules: list[tuple[tuple[str, ...], Q]] = []
-    if model._meta.get_field(field_name).unique:
+    if getattr(model._meta.get_field(field_name), "unique", False):
         rules.append(((), Q()))
     for together in model._meta.unique_together:
         if field_name in together:
