@@ -206,3 +206,17 @@ def test_the_command_line_prints_the_agents_it_created(org, people, tmp_path):
         cmd_import_interactions(args)
     result = json.loads(out.getvalue())
     assert result["new_agents"] == []  # the second time Omid exists
+
+
+def test_past_the_listed_agents_the_rest_are_counted(client_as, org, people, monkeypatch):
+    from goaldesk.interactions import importing
+
+    monkeypatch.setattr(importing, "PEOPLE_LISTED", 2)
+    client = client_as(Role.MANAGER)
+    job = dry_run(client, org)
+    # First seen: SARA AHMED (row 1), Omid Karimi (rows 2–3); Ali's row 4 and Sara's e-mail
+    # on row 5 are past the two listed agents.
+    assert [i["value"] for i in job.mapping["_agents"]] == ["Omid Karimi", "SARA  AHMED"]
+    assert job.mapping["_agents_unlisted"] == 2
+    page = client.get(url("job", org, job)).content.decode()
+    assert "2 more rows name agents not listed here." in page

@@ -1011,6 +1011,8 @@ class _ThreadedCommitter(_Committer):
 
 #: Distinct agents (and teams) a job lists by name; more are counted, not listed.
 PEOPLE_LISTED = 1000
+#: Distinct agent and team values whose fold a job remembers (a bound on its memory).
+FOLDS_CACHED = 100_000
 
 
 class _People:
@@ -1024,6 +1026,8 @@ class _People:
             kind: {item["folded"]: item for item in mapping.get(f"_{kind}") or []}
             for kind in ("agents", "teams")
         }
+        #: value → its fold: files repeat the same few names on every row
+        self.folded: dict[str, str] = {}
         self.unlisted: dict[str, int] = {
             kind: int(mapping.get(f"_{kind}_unlisted") or 0) for kind in ("agents", "teams")
         }
@@ -1037,7 +1041,11 @@ class _People:
             ):
                 if not value:
                     continue
-                folded = fold_name(value)
+                folded = self.folded.get(value)
+                if folded is None:
+                    folded = fold_name(value)
+                    if len(self.folded) < FOLDS_CACHED:
+                        self.folded[value] = folded
                 items = self.lists[kind]
                 item = items.get(folded)
                 if item is None:
