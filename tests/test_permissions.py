@@ -60,6 +60,7 @@ MATRIX = {
     "team:agent_create": (M, M),
     "team:agent_edit": (M, M),
     "team:agent_set_active": (None, M),
+    "team:agent_merge": (M, M),
     "goals:list": (V, None),
     "goals:new": (M, M),
     "goals:check": (None, M),

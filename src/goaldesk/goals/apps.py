@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class GoalsConfig(AppConfig):
     name = "goaldesk.goals"
     verbose_name = _("Goals")
+
+    def ready(self) -> None:
+        from goaldesk.goals.signals import goal_scopes_follow_merged_agent
+        from goaldesk.team.signals import agent_merged
+
+        agent_merged.connect(goal_scopes_follow_merged_agent, dispatch_uid="goals.agent_merged")

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from goaldesk.accounts.models import Organisation
 from goaldesk.interactions.importing import (
@@ -23,6 +24,7 @@ from goaldesk.interactions.importing import (
     default_local_calendar,
     guess_mapping,
     import_run,
+    job_people,
     load_preset,
     mapping_for_job,
     no_data_error,
@@ -129,6 +131,13 @@ def _report(job: ImportJob, *, as_json: bool) -> int:
         "rejections": rejections,
         "rejection_summary": job.rejection_summary,
     }
+    people = job_people(job)
+    for kind in ("agents", "teams"):
+        result[f"new_{kind}"] = [
+            {"value": item["value"], "rows": item["rows"]}
+            for item in people[kind]
+            if item["match"] is None
+        ]
     if as_json:
         print(json.dumps(result, ensure_ascii=False))
     else:
@@ -138,6 +147,14 @@ def _report(job: ImportJob, *, as_json: bool) -> int:
             _("%(rows)s rows: %(accepted)s new, %(updated)s updated, %(rejected)s rejected.")
             % {k: result[k] for k in ("rows", "accepted", "updated", "rejected")}
         )
+        for kind, line in (
+            ("agents", _("New agents: %(list)s")),
+            ("teams", _("New teams: %(list)s")),
+        ):
+            if result[f"new_{kind}"]:
+                print(
+                    line % {"list": ", ".join(_with_rows(item) for item in result[f"new_{kind}"])}
+                )
         shown = rejections[:SHOWN_REJECTIONS]
         for rejection in shown:
             where = f" [{rejection['column']}]" if rejection["column"] else ""
@@ -155,3 +172,11 @@ def _report(job: ImportJob, *, as_json: bool) -> int:
                 where = f" [{item['column']}]" if item["column"] else ""
                 print(f"{item['count']:>10,}{where}: {item['reason']}")
     return 1 if job.rejected else 0
+
+
+def _with_rows(item: dict[str, Any]) -> str:
+    """'Omid Karimi (2 rows)': a new agent or team and the rows that name it."""
+    return ngettext("%(name)s (%(count)s row)", "%(name)s (%(count)s rows)", item["rows"]) % {
+        "name": item["value"],
+        "count": item["rows"],
+    }

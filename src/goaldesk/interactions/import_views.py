@@ -37,6 +37,7 @@ from goaldesk.interactions.importing import (
     import_rejected_rows_csv,
     job_calendar,
     job_columns,
+    job_people,
     load_preset,
 )
 from goaldesk.interactions.models import ImportJob
@@ -50,6 +51,7 @@ from goaldesk.interactions.records import (
     SENTIMENTS,
     STATUSES,
 )
+from goaldesk.team.models import Agent, Team
 
 REJECTIONS_PER_PAGE = 50
 
@@ -338,8 +340,66 @@ def import_job(request: OrgRequest, job_id: int) -> HttpResponse:
             "job": job,
             "page": page,
             "calendar_label": CALENDAR_LABELS[job_calendar(job)],
+            **_people_context(job),
         },
     )
+
+
+def _people_context(job: ImportJob) -> dict[str, object]:
+    """The agents and teams the job's file names, for the job page: the new ones (each with
+    its index in the job's list, the form's field suffix) and the ones matched to an existing
+    agent or team under another spelling, with the organisation's agents and teams to map to."""
+    if job.kind != ImportJob.Kind.INTERACTIONS:
+        return {}
+    people = job_people(job)
+    agents = {a.pk: a for a in Agent.objects.filter(organisation=job.organisation)}
+    teams = {t.pk: t for t in Team.objects.filter(organisation=job.organisation)}
+
+    def split(items: list[dict], known: dict, own_name: str) -> tuple[list, list]:
+        new, matched = [], []
+        for index, item in enumerate(items):
+            if item["match"] is None:
+                new.append({**item, "index": index})
+                continue
+            existing = known.get(item["match"])
+            if existing is not None and item["value"] != getattr(existing, own_name):
+                matched.append({**item, "existing": existing})
+        return new, matched
+
+    new_agents, matched_agents = split(people["agents"], agents, "key")
+    new_teams, matched_teams = split(people["teams"], teams, "name")
+    return {
+        "new_agents": new_agents,
+        "matched_agents": matched_agents,
+        "agents_unlisted": people["agents_unlisted"],
+        "new_teams": new_teams,
+        "matched_teams": matched_teams,
+        "teams_unlisted": people["teams_unlisted"],
+        "agent_choices": sorted(agents.values(), key=lambda a: (a.name or a.key).casefold()),
+        "team_choices": sorted(teams.values(), key=lambda t: t.name.casefold()),
+    }
+
+
+def _people_choices(
+    request: OrgRequest, job: ImportJob
+) -> tuple[dict[str, int], dict[str, int]] | str:
+    """The agents and teams the manager mapped the dry run's new ones to: ({folded spelling:
+    agent id}, {folded name: team id}); an empty choice creates a new one. A choice that is
+    not a number gives the message to show instead."""
+    people = job_people(job)
+    chosen: list[dict[str, int]] = [{}, {}]
+    for slot, (kind, label) in enumerate((("agent", _("Agent")), ("team", _("Team")))):
+        for index, item in enumerate(people[f"{kind}s"]):
+            value = request.POST.get(f"{kind}_{index}", "").strip()
+            if not value or item["match"] is not None:
+                continue
+            if not value.isdigit():
+                return _("%(field)s for “%(value)s”: choose one from the list.") % {
+                    "field": label,
+                    "value": item["value"],
+                }
+            chosen[slot][item["folded"]] = int(value)
+    return chosen[0], chosen[1]
 
 
 @org_view(Role.MANAGER)
@@ -363,12 +423,19 @@ def import_rejected_csv(request: OrgRequest, job_id: int) -> HttpResponseBase:
 @org_view(Role.MANAGER)
 @require_POST
 def import_for_real(request: OrgRequest, job_id: int) -> HttpResponse:
-    """After a dry run: import the same file with the same mapping."""
+    """After a dry run: import the same file with the same mapping, the new agents and teams
+    the manager mapped to existing ones using those."""
     job = _job(request, job_id)
     if not job.dry_run or job.state != ImportJob.State.DONE:
         messages.error(request, _("Only a finished dry run can be imported."))
         return redirect("imports:job", org_slug=request.org.slug, job_id=job.pk)
-    new_job = import_job_repeat(job=job, created_by=request.user)
+    choices = _people_choices(request, job)
+    if isinstance(choices, str):
+        messages.error(request, choices)
+        return redirect("imports:job", org_slug=request.org.slug, job_id=job.pk)
+    new_job = import_job_repeat(
+        job=job, created_by=request.user, agents=choices[0], teams=choices[1]
+    )
     return redirect("imports:job", org_slug=request.org.slug, job_id=new_job.pk)
 
 

@@ -93,6 +93,7 @@ from goaldesk.core.tabular import (
     preview_table,
 )
 from goaldesk.engine import HIJRI, JALALI
+from goaldesk.engine.names import fold_name
 from goaldesk.interactions.models import ImportJob, ImportRejection, Review
 from goaldesk.interactions.records import (
     CANONICAL_FIELDS,
@@ -107,7 +108,14 @@ from goaldesk.interactions.records import (
     parse_review,
     parse_timestamp,
 )
-from goaldesk.interactions.services import InteractionWriter, reviews_upsert
+from goaldesk.interactions.services import (
+    AGENT_SLOT,
+    TEAM_SLOT,
+    InteractionWriter,
+    reviews_upsert,
+)
+from goaldesk.team.models import Agent, Team
+from goaldesk.team.services import agent_alias_add
 
 #: Rows per committed batch.
 BATCH_SIZE = 5000
@@ -641,16 +649,56 @@ def import_job_start(
     return job
 
 
+#: What a job's mapping holds about the agents and teams it saw (see `_People`).
+PEOPLE_KEYS = ("_agents", "_teams", "_agents_unlisted", "_teams_unlisted")
+
+
+def job_people(job: ImportJob) -> dict[str, Any]:
+    """The agents and teams the job's file names: {"agents": [...], "teams": [...],
+    "agents_unlisted": n, "teams_unlisted": n}; each item has the folded spelling, the value
+    as first seen, its rows and the id of the existing agent or team it matched (None: new)."""
+    mapping = job.mapping or {}
+    return {
+        key.lstrip("_"): mapping.get(key) or (0 if key.endswith("unlisted") else [])
+        for key in PEOPLE_KEYS
+    }
+
+
 @transaction.atomic
-def import_job_repeat(*, job: ImportJob, created_by: Any = None) -> ImportJob:
-    """After a dry run: a new job importing the same file with the same mapping, queued."""
+def import_job_repeat(
+    *,
+    job: ImportJob,
+    created_by: Any = None,
+    agents: Mapping[str, int] | None = None,
+    teams: Mapping[str, int] | None = None,
+) -> ImportJob:
+    """After a dry run: a new job importing the same file with the same mapping, queued.
+
+    `agents` and `teams` map a spelling the dry run found new (folded, as in `job_people`) to
+    an existing agent or team of the organisation, which the import then uses instead of
+    creating one. An agent's spelling is kept as another spelling of that agent (later imports
+    find it too); a team's applies to this import. Ids of another organisation are ignored.
+    """
+    organisation = job.organisation
+    chosen = dict(agents or {})
+    found = Agent.objects.filter(organisation=organisation).in_bulk(list(chosen.values()))
+    for folded, pk in chosen.items():
+        if pk in found:
+            agent_alias_add(organisation=organisation, agent=found[pk], text=folded)
+    team_ids = set(
+        Team.objects.filter(
+            organisation=organisation, pk__in=list((teams or {}).values())
+        ).values_list("pk", flat=True)
+    )
+    mapping = {k: v for k, v in (job.mapping or {}).items() if k not in PEOPLE_KEYS}
+    mapping["_team_map"] = {f: pk for f, pk in (teams or {}).items() if pk in team_ids}
     new_job = ImportJob.objects.create(
-        organisation=job.organisation,
+        organisation=organisation,
         kind=job.kind,
         created_by=created_by,
         file=job.file.name,
         original_name=job.original_name,
-        mapping=job.mapping,
+        mapping=mapping,
         dry_run=False,
     )
     _enqueue(new_job)
@@ -775,6 +823,12 @@ def _run(
         job.rejections.all().delete()
         job.rows_done = job.accepted = job.updated = job.rejected = 0
         job.rejection_summary = []
+        job.mapping = {
+            k: v
+            for k, v in (job.mapping or {}).items()
+            if k not in ("_agents", "_teams", "_agents_unlisted", "_teams_unlisted")
+        }
+        ImportJob.objects.filter(pk=job.pk).update(mapping=job.mapping)
     if job.rows_total is None or job.rows_done == 0:
         job.rows_total = estimate_rows(source)  # made exact when the job ends
     job_mark_running(
@@ -955,6 +1009,65 @@ class _ThreadedCommitter(_Committer):
             raise error
 
 
+#: Distinct agents (and teams) a job lists by name; more are counted, not listed.
+PEOPLE_LISTED = 1000
+#: Distinct agent and team values whose fold a job remembers (a bound on its memory).
+FOLDS_CACHED = 100_000
+
+
+class _People:
+    """The agents and teams an interaction import names: per folded spelling, the first
+    spelling seen, its rows, and the existing agent or team it matched (None: a new one,
+    created by the import). Kept in the job's mapping under "_agents" and "_teams"."""
+
+    def __init__(self, job: ImportJob) -> None:
+        mapping = job.mapping or {}
+        self.lists: dict[str, dict[str, dict[str, Any]]] = {
+            kind: {item["folded"]: item for item in mapping.get(f"_{kind}") or []}
+            for kind in ("agents", "teams")
+        }
+        #: value → its fold: files repeat the same few names on every row
+        self.folded: dict[str, str] = {}
+        self.unlisted: dict[str, int] = {
+            kind: int(mapping.get(f"_{kind}_unlisted") or 0) for kind in ("agents", "teams")
+        }
+
+    def count(self, rows: Sequence[list], writer: InteractionWriter) -> None:
+        """Count the agent and team of each prepared row (before it is written)."""
+        for row in rows:
+            for kind, value, lookup in (
+                ("agents", row[AGENT_SLOT], writer.agent_lookup),
+                ("teams", row[TEAM_SLOT], writer.team_lookup),
+            ):
+                if not value:
+                    continue
+                folded = self.folded.get(value)
+                if folded is None:
+                    folded = fold_name(value)
+                    if len(self.folded) < FOLDS_CACHED:
+                        self.folded[value] = folded
+                items = self.lists[kind]
+                item = items.get(folded)
+                if item is None:
+                    if len(items) >= PEOPLE_LISTED:
+                        self.unlisted[kind] += 1
+                        continue
+                    item = items[folded] = {
+                        "folded": folded,
+                        "value": value,
+                        "rows": 0,
+                        "match": lookup(value),
+                    }
+                item["rows"] += 1
+
+    def store(self, mapping: dict[str, Any]) -> dict[str, Any]:
+        """`mapping` with the lists (most rows first) written in."""
+        for kind, items in self.lists.items():
+            mapping[f"_{kind}"] = sorted(items.values(), key=lambda i: (-i["rows"], i["folded"]))
+            mapping[f"_{kind}_unlisted"] = self.unlisted[kind]
+        return mapping
+
+
 class _Batch:
     """The rows of one batch: their records and rejections, and what the job has seen before."""
 
@@ -967,16 +1080,21 @@ class _Batch:
         seen: set[str] | None = None,
         *,
         kept: _KeptRejections,
+        people: _People | None = None,
     ) -> None:
         self.job = job
         self.kept = kept
+        self.people = people or _People(job)
         #: (column, reason) → rejected rows of this batch
         self.reasons: dict[tuple[str, str], int] = {}
         self.rejected = 0
         self.converter = converter
         self.headers = headers
         self.writer = writer or (
-            InteractionWriter(organisation=job.organisation)
+            InteractionWriter(
+                organisation=job.organisation,
+                team_map=(job.mapping or {}).get("_team_map") or {},
+            )
             if job.kind == ImportJob.Kind.INTERACTIONS
             else None
         )
@@ -988,7 +1106,13 @@ class _Batch:
 
     def next(self) -> "_Batch":
         return _Batch(
-            self.job, self.converter, self.headers, self.writer, self.seen, kept=self.kept
+            self.job,
+            self.converter,
+            self.headers,
+            self.writer,
+            self.seen,
+            kept=self.kept,
+            people=self.people,
         )
 
     def reject(self, number: int, values: Sequence[Any], error: RecordError) -> None:
@@ -1033,6 +1157,9 @@ def _commit_batch(batch: _Batch) -> None:
     """Write one batch, its rejections and the job's counters in one transaction."""
     job = batch.job
     with transaction.atomic():
+        if batch.writer is not None:
+            batch.people.count(batch.records, batch.writer)
+            job.mapping = batch.people.store(dict(job.mapping or {}))
         if job.dry_run:
             created, updated = batch.dry_counts()
         elif job.kind == ImportJob.Kind.REVIEWS:
@@ -1058,6 +1185,7 @@ def _commit_batch(batch: _Batch) -> None:
             updated=job.updated,
             rejected=job.rejected,
             rejection_summary=job.rejection_summary,
+            mapping=job.mapping,
         )
 
 

@@ -14,9 +14,9 @@ had been sent one after another).
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, transaction
 from django.db.models import Field
@@ -25,6 +25,7 @@ from django.utils import timezone
 from goaldesk.accounts.models import Organisation
 from goaldesk.accounts.selectors import business_calendar_for
 from goaldesk.engine.business_hours import BusinessCalendar
+from goaldesk.engine.names import fold_name
 from goaldesk.interactions.models import (
     LIVE_CHANNELS,
     Category,
@@ -34,6 +35,7 @@ from goaldesk.interactions.models import (
 )
 from goaldesk.interactions.records import InteractionData, ReviewData
 from goaldesk.team.models import Agent, Team
+from goaldesk.team.selectors import agent_index, team_index
 
 #: Rows per INSERT/UPDATE statement (SQLite allows 32,766 parameters; 36 columns × 500 fits).
 WRITE_BATCH_SIZE = 500
@@ -73,6 +75,8 @@ DERIVED_FIELDS = (
 )
 #: Positions in a prepared row (organisation_id first, then DATA_FIELDS, …).
 _EXTERNAL_ID, _CUSTOMER, _AGENT, _TEAM, _CATEGORY = 1, 4, 5, 6, 7
+#: Where a prepared row holds the agent's value and the team's name (the import counts them).
+AGENT_SLOT, TEAM_SLOT = _AGENT, _TEAM
 #: external_ids per lookup query (well inside every database's parameter limit).
 EXISTING_CHUNK = 2000
 #: (customer_id, category) keys per next_contact_at refresh statement (two parameters each;
@@ -156,8 +160,20 @@ class InteractionWriter:
     The import runner keeps one writer for a whole file; `interactions_upsert` makes one per call.
     """
 
-    def __init__(self, *, organisation: Organisation, calendar: BusinessCalendar | None = None):
+    def __init__(
+        self,
+        *,
+        organisation: Organisation,
+        calendar: BusinessCalendar | None = None,
+        team_map: Mapping[str, int] | None = None,
+    ):
         self.organisation = organisation
+        #: folded team name → the team an import was told to use for it
+        self.team_map = dict(team_map or {})
+        #: folded spelling → agent / team id, read when first needed
+        self._agents: dict[str, int] | None = None
+        self._teams: dict[str, int] | None = None
+        self._agent_keys: dict[str, int] = {}
         self.derived = DerivedColumns(organisation=organisation, calendar=calendar)
         self.sql = _InteractionSQL.get()
         self.inserted = 0
@@ -170,45 +186,84 @@ class InteractionWriter:
         found = self.sql.existing(self.organisation.pk, list(external_ids))
         return {external_id: row[0] for external_id, row in found.items()}
 
+    def agent_lookup(self, value: str) -> int | None:
+        """The id of the agent `value` names (key, name or other spelling, compared folded:
+        see engine/names.py and team.selectors.agent_index), or None for a new agent."""
+        if self._agents is None:
+            self._agents = agent_index(organisation=self.organisation)
+            # An exact key wins (two old agents may differ only in case).
+            self._agent_keys = dict(
+                Agent.objects.filter(organisation=self.organisation).values_list("key", "pk")
+            )
+        exact = self._agent_keys.get(value)
+        return exact if exact is not None else self._agents.get(fold_name(value))
+
+    def team_lookup(self, name: str) -> int | None:
+        """The id of the team `name` names (the import's chosen team first, then the name
+        compared folded), or None for a new team."""
+        if self._teams is None:
+            self._teams = {**team_index(organisation=self.organisation), **self.team_map}
+        return self._teams.get(fold_name(name))
+
     def agent_ids(self, wanted: dict[str, str]) -> dict[str, int]:
-        """Agent key → primary key, creating missing agents (wanted: key → first team name)."""
+        """Agent value → primary key, creating missing agents (wanted: value → first team
+        name). A value is matched by key, name or other spelling, folded; values that fold
+        the same make one new agent, keyed by the first of them."""
         if not wanted:
             return {}
         org = self.organisation
-        found = dict(
-            Agent.objects.filter(organisation=org, key__in=list(wanted)).values_list("key", "pk")
-        )
-        missing = [key for key in wanted if key not in found]
-        if missing:
-            team_ids = self.team_ids({wanted[key] for key in missing if wanted[key]})
+        found: dict[str, int] = {}
+        new: dict[str, str] = {}  # folded → the value that becomes the new agent's key
+        for value in wanted:
+            agent_id = self.agent_lookup(value)
+            if agent_id is not None:
+                found[value] = agent_id
+            else:
+                new.setdefault(fold_name(value), value)
+        if new:
+            team_ids = self.team_ids({wanted[key] for key in new.values() if wanted[key]})
             Agent.objects.bulk_create(
                 [
                     Agent(organisation=org, key=key, team_id=team_ids.get(wanted[key]))
-                    for key in missing
+                    for key in new.values()
                 ],
                 ignore_conflicts=True,
             )
-            found.update(
-                Agent.objects.filter(organisation=org, key__in=missing).values_list("key", "pk")
-            )
+            created = Agent.objects.filter(organisation=org, key__in=list(new.values()))
+            agents = cast(dict[str, int], self._agents)
+            for key, pk in created.values_list("key", "pk"):
+                agents[fold_name(key)] = pk
+            for value in wanted:
+                if value not in found:
+                    found[value] = agents[fold_name(value)]
         return found
 
     def team_ids(self, names: set[str]) -> dict[str, int]:
-        """Team name → primary key, creating missing teams."""
+        """Team name → primary key, creating missing teams (names compared folded; names that
+        fold the same make one new team, named as the first of them)."""
         if not names:
             return {}
         org = self.organisation
-        found = dict(
-            Team.objects.filter(organisation=org, name__in=list(names)).values_list("name", "pk")
-        )
-        missing = [name for name in names if name not in found]
-        if missing:
+        found: dict[str, int] = {}
+        new: dict[str, str] = {}
+        for name in sorted(names):
+            team_id = self.team_lookup(name)
+            if team_id is not None:
+                found[name] = team_id
+            else:
+                new.setdefault(fold_name(name), name)
+        if new:
             Team.objects.bulk_create(
-                [Team(organisation=org, name=name) for name in missing], ignore_conflicts=True
+                [Team(organisation=org, name=name) for name in new.values()],
+                ignore_conflicts=True,
             )
-            found.update(
-                Team.objects.filter(organisation=org, name__in=missing).values_list("name", "pk")
-            )
+            created = Team.objects.filter(organisation=org, name__in=list(new.values()))
+            teams = cast(dict[str, int], self._teams)
+            for name, pk in created.values_list("name", "pk"):
+                teams[fold_name(name)] = pk
+            for name in names:
+                if name not in found:
+                    found[name] = teams[fold_name(name)]
         return found
 
     def prepare(self, r: InteractionData) -> list:
@@ -540,7 +595,8 @@ def interactions_upsert(
 ) -> UpsertResult:
     """Insert or update (by external_id) `records` in one transaction, with derived columns.
 
-    Agents (by key) and teams (by name) named in the records are created when new. Returns how
+    Agents (by key, name or other spelling) and teams (by name), compared folded (see
+    engine/names.py), are created when new. Returns how
     many rows were new and how many existed already (a record repeated within `records` counts
     as an update; the last one wins). `calendar` saves reading the business hours again when
     the caller has them.

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from goaldesk.accounts.models import Organisation
-from goaldesk.team.models import Team
+from goaldesk.team.models import Agent, Team
 
 
 class _UserChoiceField(forms.ModelChoiceField):
@@ -52,3 +52,24 @@ class AgentForm(forms.Form):
             .order_by(get_user_model().USERNAME_FIELD)
         )
         self.fields["key"].widget.attrs["dir"] = "ltr"
+
+
+class _AgentChoiceField(forms.ModelChoiceField):
+    """An agent shown by name and key."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.key})" if obj.name else str(obj.key)
+
+
+class AgentMergeForm(forms.Form):
+    """Which agent the merged one becomes."""
+
+    target = _AgentChoiceField(label=_("Merge into"), queryset=Agent.objects.none())
+
+    def __init__(self, *args: Any, source: Agent, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["target"]).queryset = (
+            Agent.objects.filter(organisation_id=source.organisation_id)
+            .exclude(pk=source.pk)
+            .order_by("name", "key")
+        )

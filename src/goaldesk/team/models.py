@@ -53,3 +53,22 @@ class Agent(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.key
+
+
+class AgentAlias(models.Model):
+    """Another spelling that names an agent in imported files (kept when agents are merged or an
+    import maps a name to an agent), stored folded (engine.names.fold_name) for matching."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="aliases")
+    folded = models.CharField(max_length=150)
+
+    class Meta:
+        verbose_name = _("other spelling")
+        verbose_name_plural = _("other spellings")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "folded"], name="agent_alias_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.folded

@@ -17,4 +17,5 @@ urlpatterns = [
         views.agent_set_active,
         name="agent_set_active",
     ),
+    path("settings/agents/<int:agent_id>/merge/", views.agent_merge, name="agent_merge"),
 ]

@@ -14,7 +14,7 @@ from goaldesk.accounts.access import OrgRequest, org_view
 from goaldesk.accounts.models import Role
 from goaldesk.accounts.settings_views import add_service_error, render_settings, require_role
 from goaldesk.team import selectors, services
-from goaldesk.team.forms import AgentForm, TeamForm
+from goaldesk.team.forms import AgentForm, AgentMergeForm, TeamForm
 from goaldesk.team.models import Agent, Team
 
 
@@ -167,3 +167,38 @@ def agent_set_active(request: OrgRequest, agent_id: int) -> HttpResponse:
     else:
         messages.success(request, _("%(name)s was deactivated.") % {"name": agent})
     return redirect("team:agents", org_slug=org.slug)
+
+
+@org_view(Role.MANAGER)
+def agent_merge(request: OrgRequest, agent_id: int) -> HttpResponse:
+    """Merge an agent into another: choose the other (GET), see what would move, confirm (POST)."""
+    org = request.org
+    source = get_object_or_404(Agent, organisation=org, pk=agent_id)
+    data = request.POST if request.method == "POST" else (request.GET if request.GET else None)
+    form = AgentMergeForm(data, source=source)
+    counts = None
+    target = None
+    if form.is_bound and form.is_valid():
+        target = form.cleaned_data["target"]
+        if request.method == "POST":
+            try:
+                services.agent_merge(organisation=org, source_id=source.pk, target_id=target.pk)
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("%(source)s was merged into %(target)s.")
+                    % {"source": source, "target": target},
+                )
+                return redirect("team:agents", org_slug=org.slug)
+        counts = services.agent_merge_preview(source=source, target=target)
+    return render_settings(
+        request,
+        "team/agent_merge.html",
+        "agents",
+        form=form,
+        agent=source,
+        target=target,
+        counts=counts,
+    )
