@@ -1,21 +1,25 @@
 """Reads of the interactions app that pages in several apps share: the categories' names, the
 list's search, one interaction's notes, history and reviews."""
 
+import datetime as dt
 from collections.abc import Mapping
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from goaldesk.accounts.models import Organisation
 from goaldesk.interactions.models import (
     Category,
+    Channel,
     Interaction,
     InteractionChange,
     InteractionNote,
     Review,
     category_default_name,
 )
+from goaldesk.team.models import Agent, Team
 
 
 def category_names(*, organisation: Organisation) -> dict[str, str]:
@@ -111,3 +115,51 @@ def interaction_reviews(*, interaction: Interaction) -> list[Review]:
             "-date", "-pk"
         )
     )
+
+
+class ExportFilterError(ValueError):
+    """A filter of `goaldesk export interactions` that names nothing (message translated)."""
+
+
+def interactions_for_export(
+    *,
+    organisation: Organisation,
+    date_from: dt.date,
+    date_to: dt.date,
+    channel: str = "",
+    agent: str = "",
+    team: str = "",
+    category: str = "",
+) -> QuerySet[Interaction]:
+    """The organisation's interactions whose day is in [date_from, date_to], oldest first,
+    narrowed to a channel key, an agent (key or id), a team (name or id) and a category key.
+    Raises ExportFilterError for a channel, agent or team the organisation does not have
+    (the same rules and messages as the metric filters)."""
+    qs = Interaction.objects.filter(
+        organisation=organisation, local_date__range=(date_from, date_to)
+    )
+    if channel:
+        if channel not in Channel.values:
+            raise ExportFilterError(
+                _("Unknown channel “%(value)s”; use one of: %(choices)s.")
+                % {"value": channel, "choices": ", ".join(Channel.values)}
+            )
+        qs = qs.filter(channel=channel)
+    for value, model, key_field, message in (
+        (agent, Agent, "key", _("No agent “%(value)s” in this organisation.")),
+        (team, Team, "name", _("No team “%(value)s” in this organisation.")),
+    ):
+        if not value:
+            continue
+        match = Q(**{key_field: value})
+        if value.isdigit():
+            match |= Q(pk=int(value))
+        ids = list(
+            model.objects.filter(match, organisation=organisation).values_list("pk", flat=True)
+        )
+        if not ids:
+            raise ExportFilterError(message % {"value": value})
+        qs = qs.filter(**{f"{model._meta.model_name}_id__in": ids})
+    if category:
+        qs = qs.filter(category=category)
+    return qs.order_by("created_at", "pk")
