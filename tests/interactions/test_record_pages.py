@@ -76,7 +76,7 @@ class _FormValues(HTMLParser):
 
 def _form_values(html: str) -> dict[str, str]:
     parser = _FormValues()
-    parser.feed(html[html.index("<form method=\"post\"") :])
+    parser.feed(html[html.index('<form method="post"') :])
     return parser.values
 
 
