@@ -11,8 +11,8 @@ reader (interactions/records.py) drops that quote again, so such a value re-impo
 The price: in a spreadsheet the reader sees the quote in those few cells, and a value a person
 typed as `'=x` into their own file is imported as `=x`.
 
-Size. Rows are read with `QuerySet.iterator`, so a CSV of any length is written as a stream
-and never held in memory. An XLSX file cannot be streamed (it is a zip written at the end); it
+Size. Rows are read as plain tuples with `QuerySet.iterator`, so a CSV of any length is written
+as a stream and never held in memory. An XLSX file cannot be streamed (it is a zip written at the end); it
 is written with openpyxl's write-only mode and limited to XLSX_MAX_ROWS rows, which keeps a
 download to a few seconds of a worker.
 """
@@ -28,8 +28,9 @@ from goaldesk.core.csv_safe import csv_safe_cell, csv_writer
 from goaldesk.engine.canonical import CANONICAL_FIELDS
 from goaldesk.interactions.models import Interaction
 
-#: Most rows an XLSX export holds (a CSV has no limit). About 3 s to write on this machine.
-XLSX_MAX_ROWS = 50_000
+#: Most rows an XLSX export holds (a CSV has no limit). openpyxl writes about 2,000–5,000 rows
+#: a second (10,000 rows: 5.6 s on two busy cores, where the CSV of 50,000 rows took 3.6 s).
+XLSX_MAX_ROWS = 10_000
 #: Rows the database sends at a time while a file is written.
 EXPORT_CHUNK_ROWS = 2_000
 #: The timestamp columns of the canonical record.
@@ -65,11 +66,19 @@ def canonical_row(interaction: Interaction, tz: dt.tzinfo) -> dict[str, str]:
     return row
 
 
+#: What `_rows` reads of each interaction: the canonical columns, agent by key, team by name.
+_COLUMNS = tuple(
+    {"agent": "agent__key", "team": "team__name"}.get(name, name) for name in CANONICAL_FIELDS
+)
+
+
 def _rows(interactions: QuerySet[Interaction], tz: dt.tzinfo) -> Iterator[dict[str, str]]:
-    for interaction in interactions.select_related("agent", "team").iterator(
-        chunk_size=EXPORT_CHUNK_ROWS
-    ):
-        yield canonical_row(interaction, tz)
+    # Plain tuples rather than model instances: a third of the time for a long file.
+    for values in interactions.values_list(*_COLUMNS).iterator(chunk_size=EXPORT_CHUNK_ROWS):
+        yield {
+            name: canonical_value(value, tz)
+            for name, value in zip(CANONICAL_FIELDS, values, strict=True)
+        }
 
 
 class _Lines:
