@@ -217,3 +217,17 @@ def test_only_the_owner_deletes_after_confirming_and_the_deletion_is_recorded(
     assert (record.interaction_number, record.external_id) == (ticket.pk, "T-100")
     assert record.user.username == "owner-user"
     assert '"customer_id": "C-77"' in record.before
+
+
+def test_the_history_shows_moments_in_the_readers_calendar(org, ticket, client_as):
+    from goaldesk.interactions.services import interaction_update
+
+    org.calendar = "jalali"
+    org.save()
+    ticket.refresh_from_db()
+    interaction_update(interaction=ticket, user=None, values={"resolved_at": "2026-03-02T12:30:00"})
+    page = client_as(Role.VIEWER).get(_url("detail", org, ticket)).content.decode()
+    history = page[page.index('id="history"') :]
+    # 2 March 2026 is 11 Esfand 1404.
+    assert "1404/12/11 11:00" in history and "1404/12/11 12:30" in history
+    assert "2026-03-02" not in history  # not the canonical text the change was stored as
