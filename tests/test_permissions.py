@@ -32,7 +32,13 @@ MATRIX = {
     "metrics:dashboard": (V, None),
     "metrics:breakdown": (V, None),
     "metrics:interactions": (V, None),
+    "metrics:interactions_csv": (V, None),
+    "metrics:interactions_xlsx": (V, None),
     "interactions:detail": (V, None),
+    "interactions:edit": (M, M),
+    # Agents: only on interactions of their own agent record (tests/interactions/test_record_pages.py).
+    "interactions:note": (None, M),
+    "interactions:delete": (O, O),
     "interactions:log_visit": (A, A),
     "interactions:categories": (M, M),
     "imports:start": (M, M),

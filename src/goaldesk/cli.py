@@ -162,6 +162,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_run("goaldesk.interactions.commands:cmd_import_reviews"))
 
+    export = commands.add_parser("export", help="export data as a file").add_subparsers(
+        dest="export_command", required=True, parser_class=_Parser
+    )
+    p = export.add_parser(
+        "interactions", help="interactions as CSV with the canonical columns (re-importable)"
+    )
+    p.add_argument("--org", required=True, help="organisation slug")
+    p.add_argument("--from", dest="date_from", required=True, help="first day, YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", required=True, help="last day (included)")
+    p.add_argument("--channel", help="channel key, e.g. phone")
+    p.add_argument("--agent", help="agent key or id")
+    p.add_argument("--team", help="team name or id")
+    p.add_argument("--category", help="category key")
+    p.add_argument("--out", help="CSV file to write (default: standard output)")
+    p.set_defaults(handler=_run("goaldesk.interactions.commands:cmd_export_interactions"))
+
     p = commands.add_parser("kpis", help="print every metric for a period")
     p.add_argument("--org", required=True)
     p.add_argument("--from", dest="date_from", required=True, help="first day, YYYY-MM-DD")

@@ -294,3 +294,18 @@ def test_bad_review(values, column):
     with pytest.raises(RecordError) as caught:
         parse_review(raw, tz=TEHRAN)
     assert caught.value.column == column
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("'=1+2", "=1+2"),  # the quote an export put before a formula-like text is dropped
+        ("'-omid", "-omid"),
+        ("''=x", "'=x"),  # a text that began with a quote keeps it
+        ("'abc", "'abc"),  # a quote before anything harmless is the value's own
+        ("O'Brien", "O'Brien"),
+    ],
+)
+def test_a_text_an_export_neutralised_reads_back_as_it_was(written, read):
+    record = parse_interaction(row(customer_id=written, team=written), tz=TEHRAN)
+    assert (record.customer_id, record.team) == (read, read)

@@ -309,3 +309,66 @@ class ImportRejection(models.Model):
 
     def __str__(self) -> str:
         return f"row {self.row_number}: {self.reason}"
+
+
+class InteractionNote(models.Model):
+    """A note a person added to an interaction (shown on its page, found by the list's search)."""
+
+    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    text = models.TextField(_("note"))
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class InteractionChange(models.Model):
+    """One recorded change of an interaction: a field edited (before → after) or the
+    interaction deleted (notes are their own record: `InteractionNote`).
+
+    The organisation and external id are copied so that the record of a deletion outlives the
+    interaction (its `interaction` is then empty, `interaction_number` keeps the old id).
+    """
+
+    class Action(models.TextChoices):
+        EDITED = "edited", _("Edited")
+        DELETED = "deleted", _("Deleted")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="interaction_changes"
+    )
+    interaction = models.ForeignKey(
+        Interaction, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
+    )
+    interaction_number = models.PositiveBigIntegerField(help_text="the interaction's id")
+    external_id = models.CharField(max_length=100)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(max_length=16, choices=Action.choices, default=Action.EDITED)
+    #: the canonical column that changed ("" for a deletion)
+    field = models.CharField(max_length=32, blank=True)
+    #: the values as the canonical record writes them (an export's cells); for a deletion,
+    #: `before` holds the whole record as JSON
+    before = models.TextField(blank=True)
+    after = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("change")
+        verbose_name_plural = _("changes")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["organisation", "interaction_number"], name="change_org_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.external_id} {self.action} {self.field}"

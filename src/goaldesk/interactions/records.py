@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from goaldesk.core.csv_safe import csv_cell_restore
 from goaldesk.core.parsing import (
     EARLIEST_DAY,
     LATEST_DAY,
@@ -252,6 +253,10 @@ def _choice(column: str, value: object, choices: tuple[str, ...]) -> str:
 
 def _bounded_text(column: str, value: object) -> str:
     text = value.strip() if type(value) is str else _text(value)
+    if text.startswith("'"):
+        # An export neutralised a formula-like text (`=1+2` written as `'=1+2`); read it back
+        # as it was (see interactions/exporting.py).
+        text = csv_cell_restore(text)
     limit = MAX_LENGTHS.get(column)
     if limit is not None and len(text) > limit:
         raise RecordError(

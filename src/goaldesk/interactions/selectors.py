@@ -1,13 +1,25 @@
-"""Reads of the interactions app that pages in several apps share: the categories' names."""
+"""Reads of the interactions app that pages in several apps share: the categories' names, the
+list's search, one interaction's notes, history and reviews."""
 
+import datetime as dt
 from collections.abc import Mapping
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from goaldesk.accounts.models import Organisation
-from goaldesk.interactions.models import Category, Interaction, category_default_name
+from goaldesk.interactions.models import (
+    Category,
+    Channel,
+    Interaction,
+    InteractionChange,
+    InteractionNote,
+    Review,
+    category_default_name,
+)
+from goaldesk.team.models import Agent, Team
 
 
 def category_names(*, organisation: Organisation) -> dict[str, str]:
@@ -46,3 +58,108 @@ def category_label(names: Mapping[str, str], key: str) -> str:
     if not key:
         return ""
     return names.get(key) or category_default_name(key)
+
+
+#: Longest search text used (a longer one is cut: no customer id or note needs more to be found).
+SEARCH_MAX_CHARS = 100
+
+
+def interactions_matching(
+    interactions: QuerySet[Interaction], *, text: str, categories: Mapping[str, str]
+) -> QuerySet[Interaction]:
+    """`interactions` narrowed to those whose customer, external id, category (its key or its
+    name in `categories`, a `category_names` map) or one of whose notes contains `text`,
+    ignoring case (for Latin letters on SQLite, every letter on PostgreSQL); all of them when
+    `text` is blank. Plain `icontains`, so the same query runs on either database."""
+    text = " ".join(text.split())[:SEARCH_MAX_CHARS]
+    if not text:
+        return interactions
+    folded = text.casefold()
+    named = [key for key, name in categories.items() if folded in name.casefold()]
+    noted = InteractionNote.objects.filter(interaction=OuterRef("pk"), text__icontains=text)
+    return interactions.filter(
+        Q(customer_id__icontains=text)
+        | Q(external_id__icontains=text)
+        | Q(category__icontains=text)
+        | Q(category__in=named)
+        | Exists(noted)
+    )
+
+
+def interaction_notes(*, interaction: Interaction) -> list[InteractionNote]:
+    """The interaction's notes, oldest first, each with its author."""
+    return list(interaction.notes.select_related("author").order_by("created_at", "pk"))
+
+
+def interaction_changes(*, interaction: Interaction) -> list[InteractionChange]:
+    """The recorded changes of the interaction, newest first, each with its user."""
+    return list(
+        InteractionChange.objects.filter(
+            organisation_id=interaction.organisation_id, interaction=interaction
+        )
+        .select_related("user")
+        .order_by("-at", "-pk")
+    )
+
+
+def interaction_reviews(*, interaction: Interaction) -> list[Review]:
+    """The organisation's reviews that belong to this interaction. A review has no link of
+    its own to an interaction: it belongs when it carries the same external id, or when its
+    author is the interaction's customer (a review signed with the customer id). Newest first.
+    """
+    match = Q(external_id=interaction.external_id)
+    if interaction.customer_id:
+        match |= Q(author=interaction.customer_id)
+    return list(
+        Review.objects.filter(Q(organisation_id=interaction.organisation_id) & match).order_by(
+            "-date", "-pk"
+        )
+    )
+
+
+class ExportFilterError(ValueError):
+    """A filter of `goaldesk export interactions` that names nothing (message translated)."""
+
+
+def interactions_for_export(
+    *,
+    organisation: Organisation,
+    date_from: dt.date,
+    date_to: dt.date,
+    channel: str = "",
+    agent: str = "",
+    team: str = "",
+    category: str = "",
+) -> QuerySet[Interaction]:
+    """The organisation's interactions whose day is in [date_from, date_to], oldest first,
+    narrowed to a channel key, an agent (key or id), a team (name or id) and a category key.
+    Raises ExportFilterError for a channel, agent or team the organisation does not have
+    (the same rules and messages as the metric filters)."""
+    qs = Interaction.objects.filter(
+        organisation=organisation, local_date__range=(date_from, date_to)
+    )
+    if channel:
+        if channel not in Channel.values:
+            raise ExportFilterError(
+                _("Unknown channel “%(value)s”; use one of: %(choices)s.")
+                % {"value": channel, "choices": ", ".join(Channel.values)}
+            )
+        qs = qs.filter(channel=channel)
+    for value, model, key_field, message in (
+        (agent, Agent, "key", _("No agent “%(value)s” in this organisation.")),
+        (team, Team, "name", _("No team “%(value)s” in this organisation.")),
+    ):
+        if not value:
+            continue
+        match = Q(**{key_field: value})
+        if value.isdigit():
+            match |= Q(pk=int(value))
+        ids = list(
+            model.objects.filter(match, organisation=organisation).values_list("pk", flat=True)
+        )
+        if not ids:
+            raise ExportFilterError(message % {"value": value})
+        qs = qs.filter(**{f"{model._meta.model_name}_id__in": ids})
+    if category:
+        qs = qs.filter(category=category)
+    return qs.order_by("created_at", "pk")

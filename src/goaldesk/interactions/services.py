@@ -14,6 +14,7 @@ had been sent one after another).
 """
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -25,15 +26,19 @@ from django.utils import timezone
 from goaldesk.accounts.models import Organisation
 from goaldesk.accounts.selectors import business_calendar_for
 from goaldesk.engine.business_hours import BusinessCalendar
+from goaldesk.engine.canonical import CANONICAL_FIELDS
 from goaldesk.engine.names import fold_name
+from goaldesk.interactions.exporting import canonical_row
 from goaldesk.interactions.models import (
     LIVE_CHANNELS,
     Category,
     ImportJob,
     Interaction,
+    InteractionChange,
+    InteractionNote,
     Review,
 )
-from goaldesk.interactions.records import InteractionData, ReviewData
+from goaldesk.interactions.records import InteractionData, ReviewData, parse_interaction
 from goaldesk.team.models import Agent, Team
 from goaldesk.team.selectors import agent_index, team_index
 
@@ -709,3 +714,90 @@ def reviews_upsert(*, organisation: Organisation, records: Sequence[ReviewData])
             changed, ["source", "date", "rating", "text", "author"], batch_size=WRITE_BATCH_SIZE
         )
     return UpsertResult(created=len(new), updated=len(changed) + repeated)
+
+
+# --- one interaction by hand: edit, note, delete ----------------------------------------------
+
+
+def interaction_update(
+    *, interaction: Interaction, user: Any, values: Mapping[str, object]
+) -> list[InteractionChange]:
+    """Change some canonical columns of one interaction (`values`: {column: new value}, as the
+    edit form or a file gives them) and record each change (who, when, before → after).
+
+    The whole record is checked by the import's rules (`parse_interaction`; RecordError names
+    the column), then written through `interactions_upsert`, so the derived columns and the
+    next contact of the old and new (customer, category) are recomputed. The external id is the
+    record's identity and cannot change here. Returns the recorded changes (none when nothing
+    differs).
+    """
+    organisation = interaction.organisation
+    tz = organisation.tzinfo
+    if "external_id" in values:
+        raise ValueError("The external id of an interaction cannot be edited.")
+    with transaction.atomic():
+        locked = (
+            Interaction.objects.select_for_update()
+            .select_related("agent", "team")
+            .get(pk=interaction.pk, organisation=organisation)
+        )
+        before = canonical_row(locked, tz)
+        record = parse_interaction({**before, **values}, tz=tz)
+        interactions_upsert(organisation=organisation, records=[record])
+        updated = Interaction.objects.select_related("agent", "team").get(pk=locked.pk)
+        after = canonical_row(updated, tz)
+        changes = [
+            InteractionChange(
+                organisation=organisation,
+                interaction=updated,
+                interaction_number=updated.pk,
+                external_id=updated.external_id,
+                user=user,
+                action=InteractionChange.Action.EDITED,
+                field=name,
+                before=before[name],
+                after=after[name],
+            )
+            for name in CANONICAL_FIELDS
+            if before[name] != after[name]
+        ]
+        InteractionChange.objects.bulk_create(changes)
+    return changes
+
+
+def interaction_note_add(*, interaction: Interaction, author: Any, text: str) -> InteractionNote:
+    """Add a note (trimmed, not empty: ValueError) to an interaction; returns it. The note is
+    its own record of who wrote what and when."""
+    text = text.strip()
+    if not text:
+        raise ValueError("A note needs some text.")
+    return InteractionNote.objects.create(interaction=interaction, author=author, text=text)
+
+
+def interaction_delete(*, interaction: Interaction, user: Any) -> InteractionChange:
+    """Delete one interaction (its notes with it) and return the record kept of it: who, when,
+    its id and external id, and the whole canonical record as JSON in `before` (enough to
+    import it again). The next contact of its (customer, category) is recomputed."""
+    organisation = interaction.organisation
+    with transaction.atomic():
+        locked = (
+            Interaction.objects.select_for_update()
+            .select_related("agent", "team")
+            .get(pk=interaction.pk, organisation=organisation)
+        )
+        record = canonical_row(locked, organisation.tzinfo)
+        InteractionChange.objects.filter(interaction=locked).update(interaction=None)
+        change = InteractionChange.objects.create(
+            organisation=organisation,
+            interaction=None,
+            interaction_number=locked.pk,
+            external_id=locked.external_id,
+            user=user,
+            action=InteractionChange.Action.DELETED,
+            before=json.dumps(record, ensure_ascii=False),
+        )
+        key = (locked.customer_id, locked.category)
+        locked.delete()
+        if key[0]:
+            _InteractionSQL.get().refresh_next_contact(organisation.pk, [key])
+    return change

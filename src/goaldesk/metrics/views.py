@@ -2,12 +2,15 @@
 drill-down list of the interactions behind any number."""
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language_bidi, gettext_lazy
 from django.utils.translation import gettext as _
@@ -16,8 +19,14 @@ from goaldesk.accounts.access import OrgRequest, org_view
 from goaldesk.accounts.models import Organisation, Role
 from goaldesk.core.csv_safe import csv_writer
 from goaldesk.core.display import duration, ldate, lnum, percent
-from goaldesk.interactions.models import Channel, Status
-from goaldesk.interactions.selectors import category_label, category_names
+from goaldesk.interactions.exporting import XLSX_MAX_ROWS, csv_chunks, interactions_xlsx
+from goaldesk.interactions.models import Channel, Interaction, Status
+from goaldesk.interactions.selectors import (
+    SEARCH_MAX_CHARS,
+    category_label,
+    category_names,
+    interactions_matching,
+)
 from goaldesk.metrics.catalogue import CATALOGUE, KEYS, Metric, metric
 from goaldesk.metrics.scope import PERIODS, Scope, scope_from_query
 from goaldesk.metrics.selectors import (
@@ -335,23 +344,34 @@ def _narrowed(scope: Scope, narrow: dict[str, Any]) -> Scope:
     return Scope("custom", date_from, date_to, filters)
 
 
-@org_view(Role.VIEWER)
-def interaction_list(request: OrgRequest) -> HttpResponse:
-    """The organisation's interactions for a period and filters, optionally those behind one
-    metric (?metric=csat_pct), 50 to a page. Dashboard numbers link here."""
+@dataclass
+class _ListQuery:
+    """The list's reading of a request; unusable values are in `problems` and left out."""
+
+    scope: Scope
+    status: str
+    metric_key: str
+    search: str
+    interactions: QuerySet[Interaction]
+    problems: list[str]
+
+
+def _interaction_query(request: OrgRequest) -> _ListQuery:
+    """The period, filters, status, metric and search text of the list (or its download), and
+    the interactions they select, newest first."""
     organisation = request.org
     scope = scope_from_query(request.GET, organisation)
-    for problem in scope.problems:
-        messages.error(request, problem)
+    problems = list(scope.problems)
     metric_key = request.GET.get("metric", "")
     if metric_key and metric_key not in KEYS:
-        messages.error(
-            request, _("Unknown metric “%(key)s”; showing every interaction.") % {"key": metric_key}
+        problems.append(
+            _("Unknown metric “%(key)s”; showing every interaction.") % {"key": metric_key}
         )
         metric_key = ""
     status = request.GET.get("status", "")
     if status not in Status.values:
         status = ""
+    search = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX_CHARS]
     interactions = interactions_drilldown(
         organisation=organisation,
         date_from=scope.date_from,
@@ -360,7 +380,23 @@ def interaction_list(request: OrgRequest) -> HttpResponse:
         status=status,
         metric_key=metric_key,
     )
-    page = Paginator(interactions, 50).get_page(request.GET.get("page"))
+    if search:
+        categories = category_names(organisation=organisation)
+        interactions = interactions_matching(interactions, text=search, categories=categories)
+    return _ListQuery(scope, status, metric_key, search, interactions, problems)
+
+
+@org_view(Role.VIEWER)
+def interaction_list(request: OrgRequest) -> HttpResponse:
+    """The organisation's interactions for a period, filters and search text (customer,
+    external id, category or a note), optionally those behind one metric (?metric=csat_pct),
+    50 to a page. Dashboard numbers link here; the list downloads as CSV or XLSX."""
+    organisation = request.org
+    found = _interaction_query(request)
+    for problem in found.problems:
+        messages.error(request, problem)
+    scope, status, metric_key, search = found.scope, found.status, found.metric_key, found.search
+    page = Paginator(found.interactions, 50).get_page(request.GET.get("page"))
     categories = category_names(organisation=organisation)
     page.object_list = list(page.object_list)
     for interaction in page.object_list:
@@ -369,6 +405,7 @@ def interaction_list(request: OrgRequest) -> HttpResponse:
         interaction.category_name = name  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
+    export_query = scope.query(status=status, metric=metric_key, q=search)
     context = {
         "nav": "interactions",
         "scope": scope,
@@ -382,6 +419,68 @@ def interaction_list(request: OrgRequest) -> HttpResponse:
         "categories": _category_choices(categories, scope.filters.get("category")),
         "metrics": [m for m in CATALOGUE if m.source == "interactions"],
         "metric_key": metric_key,
+        "search": search,
         "page_query": query.urlencode(),
+        "csv_url": reverse("metrics:interactions_csv", args=[organisation.slug])
+        + f"?{export_query}",
+        "xlsx_url": reverse("metrics:interactions_xlsx", args=[organisation.slug])
+        + f"?{export_query}",
     }
     return render(request, "metrics/interactions.html", context)
+
+
+def _export_refused(problems: list[str]) -> HttpResponse:
+    """A file of other interactions than those asked for would mislead: say why instead."""
+    return HttpResponseBadRequest(
+        "\n".join(problems) + "\n", content_type="text/plain; charset=utf-8"
+    )
+
+
+def _export_name(organisation: Organisation, scope: Scope, extension: str) -> str:
+    return f"{organisation.slug}-interactions-{scope.date_from}-{scope.date_to}.{extension}"
+
+
+@org_view(Role.VIEWER)
+def interaction_list_csv(request: OrgRequest) -> HttpResponseBase:
+    """The list's interactions (same period, filters and search, every page) as a CSV file
+    with the canonical columns, streamed: any length holds a worker only while it is sent."""
+    found = _interaction_query(request)
+    if found.problems:
+        return _export_refused(found.problems)
+    response = StreamingHttpResponse(
+        csv_chunks(found.interactions, tz=request.org.tzinfo),
+        content_type="text/csv; charset=utf-8",
+    )
+    name = _export_name(request.org, found.scope, "csv")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@org_view(Role.VIEWER)
+def interaction_list_xlsx(request: OrgRequest) -> HttpResponseBase:
+    """The list's interactions as an XLSX workbook with the canonical columns; more than
+    XLSX_MAX_ROWS are refused with a message (the CSV has no limit)."""
+    found = _interaction_query(request)
+    if found.problems:
+        return _export_refused(found.problems)
+    interactions = found.interactions
+    count = interactions.count()
+    if count > XLSX_MAX_ROWS:
+        messages.error(
+            request,
+            _(
+                "%(count)s interactions are too many for one XLSX file (at most %(limit)s): "
+                "choose a shorter period or more filters, or download the CSV."
+            )
+            % {"count": lnum(count), "limit": lnum(XLSX_MAX_ROWS)},
+        )
+        return redirect(
+            reverse("metrics:interactions", args=[request.org.slug]) + f"?{request.GET.urlencode()}"
+        )
+    response = HttpResponse(
+        interactions_xlsx(interactions, tz=request.org.tzinfo),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = _export_name(request.org, found.scope, "xlsx")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
