@@ -86,6 +86,11 @@ def test_build_edit_publish_and_subscribe(live_server, desk, new_page, worker, u
     other = schedule.shifts.exclude(pk=saturday.pk).order_by("start").last()
     page.click(f"button.shift-bar[data-shift='{other.pk}']")
     editor = page.locator(f"#edit-{other.pk}")
+    # Remove looks destructive: another colour than Move beside it.
+    colour = "el => getComputedStyle(el).backgroundColor"
+    remove_colour = editor.get_by_role("button", name="Remove", exact=True).evaluate(colour)
+    move_colour = editor.get_by_role("button", name="Move", exact=True).evaluate(colour)
+    assert remove_colour != move_colour
     asked = []
     page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
     editor.get_by_role("button", name="Remove", exact=True).press("Enter")
