@@ -45,7 +45,7 @@ def organisation_create(
     arabic_indic_digits: bool = False,
     answer_target_seconds: int | None = None,
     business_hours: list[tuple[int, dt.time, dt.time]] | None = None,
-    owner: AbstractBaseUser | None = None,
+    owner: AuthUser | None = None,
     number_taken_slug: bool = False,
 ) -> Organisation:
     """Create an organisation (with its opening spans, and `owner` as its owner when given).
@@ -115,7 +115,7 @@ def installation_is_new() -> bool:
 @transaction.atomic
 def installation_set_up(
     *, username: str, password: str, email: str = "", **organisation: Any
-) -> tuple[AbstractBaseUser, Organisation]:
+) -> tuple[AuthUser, Organisation]:
     """The first run: create the first user and their organisation, which they own.
 
     `organisation` takes the keyword arguments of `organisation_create`. Raises AlreadySetUp
@@ -367,7 +367,7 @@ def member_create_user(
     return Membership.objects.create(organisation=organisation, user=user, role=Role(role))
 
 
-def _user_create(*, username: str, password: str, email: str = "") -> AbstractBaseUser:
+def _user_create(*, username: str, password: str, email: str = "") -> AuthUser:
     """A new user whose password passed the validators; ValidationError names the field."""
     User = get_user_model()
     username = username.strip()
