@@ -13,6 +13,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.dates import WEEKDAYS
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from goaldesk.accounts.models import Calendar, Organisation, Role, Weekday
@@ -22,6 +23,7 @@ from goaldesk.accounts.services import (
     default_week_start,
     default_weekend,
 )
+from goaldesk.core.display import digits
 from goaldesk.core.forms import LocalDateField, LocalIntegerField, LocalTimeField
 
 #: ISO weekday (1 = Monday … 7 = Sunday) → the weekday's name in the reader's language.
@@ -249,9 +251,9 @@ class FirstRunOwnerForm(OwnerForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields[
-            "password1"
-        ].help_text = password_validation.password_validators_help_text_html()
+        rules = password_validation.password_validators_help_text_html()
+        # Django's own list of the rules; only its digits change (۸ in Persian), so it stays HTML.
+        self.fields["password1"].help_text = mark_safe(digits(rules))  # noqa: S308
 
 
 class MemberCreateForm(OwnerForm):
