@@ -33,8 +33,11 @@ def test_first_run_in_persian_lands_on_the_new_organisation(
     page.fill("#id_owner-email", "maryam@example.org")
     page.fill("#id_owner-password1", PASSWORD)
     page.fill("#id_owner-password2", PASSWORD)
+    page.fill("#id_org-name", "Shiraz Service Centre")
+    assert page.input_value("#id_org-slug") == "shiraz-service-centre"  # made from the name
+    page.fill("#id_org-slug", "shiraz")  # … until one is typed by hand
     page.fill("#id_org-name", "مرکز خدمات شیراز")
-    page.fill("#id_org-slug", "shiraz")
+    assert page.input_value("#id_org-slug") == "shiraz"
     page.select_option("#id_org-timezone", "Asia/Tehran")
     page.select_option("#id_org-language", "fa")
     page.select_option("#id_org-calendar", "jalali")

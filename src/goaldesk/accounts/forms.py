@@ -124,6 +124,11 @@ class OrganisationCreateForm(OrganisationSettingsForm):
     )
     field_order = ["name", "slug"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # organisation_form.js fills the short name in from the name as it is typed.
+        self.fields["slug"].widget.attrs["data-slug-from"] = self["name"].auto_id
+
     @classmethod
     def initial_for_new(cls, *, language: str) -> dict[str, Any]:
         """What a new organisation starts with: the server's time zone and its usual weekend
