@@ -69,15 +69,22 @@ def test_every_page_of_an_empty_installation_leads_to_the_setup():
     assert Organisation.objects.count() == 0
 
 
-def test_setup_starts_from_the_servers_time_zone_and_working_week(settings, monkeypatch):
-    monkeypatch.setenv("TZ", "Europe/Berlin")
-    form = Client().get(SETUP).context["form"]
-    assert form["timezone"].value() == "Europe/Berlin"
-    assert form["weekend_days"].value() == [6, 7]
+def test_setup_starts_from_the_servers_time_zone_and_working_week(monkeypatch):
+    monkeypatch.setenv("TZ", "Asia/Riyadh")
+    page = Client(headers={"accept-language": "ar"}).get(SETUP)
+    form = page.context["form"]
+    assert form["timezone"].value() == "Asia/Riyadh"
+    assert form["language"].value() == "ar"  # the visitor's language
+    assert form["weekend_days"].value() == [5, 6]  # Friday and Saturday in Saudi Arabia
+    assert form["week_start"].value() == 7  # so the week starts on Sunday
     assert form["calendar"].value() == "gregorian"
-    hours = Client().get(SETUP).context["formset"]
-    assert [row["weekday"].value() for row in hours.forms[:5]] == [1, 2, 3, 4, 5]
+    hours = page.context["formset"]
+    # 09:00–17:00 on every working day, Monday first: not on Friday and Saturday.
+    assert [row["weekday"].value() for row in hours.initial_forms] == [1, 2, 3, 4, 7]
     assert hours.forms[0]["opens"].value() == dt.time(9)
+    assert hours.forms[0]["closes"].value() == dt.time(17)
+    persian = Client(headers={"accept-language": "fa"}).get(SETUP).context["form"]
+    assert (persian["language"].value(), persian["calendar"].value()) == ("fa", "jalali")
 
 
 def test_setup_creates_the_owner_and_the_organisation_as_chosen_and_signs_in():
