@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from goaldesk.accounts.models import BusinessHours, Membership, Organisation, Role
-from tests.browser.conftest import shot
+from tests.browser.conftest import shot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -85,3 +85,25 @@ def test_first_run_in_persian_lands_on_the_new_organisation(
     other.goto(f"{live_server.url}/")
     assert other.url.startswith(f"{live_server.url}/signin/")
     assert get_user_model().objects.count() == 1
+
+
+def test_a_signed_in_owner_creates_another_organisation_from_the_menu(live_server, desk, new_page):
+    page = new_page()
+    sign_in(page, live_server)
+    page.click("header details.menu summary:has-text('Tehran Desk')")
+    with page.expect_navigation():
+        page.click("header details.menu a:has-text('New organisation')")
+    assert page.url == f"{live_server.url}/account/organisations/new/"
+    page.fill("#id_org-name", "Berlin Support")
+    assert page.input_value("#id_org-slug") == "berlin-support"
+    page.select_option("#id_org-timezone", "Europe/Berlin")
+    page.select_option("#id_org-language", "de")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    assert page.url == f"{live_server.url}/o/berlin-support/import/"
+    new = Organisation.objects.get(slug="berlin-support")
+    assert Membership.objects.get(organisation=new).user.username == "maryam"
+    assert Membership.objects.get(organisation=new).role == Role.OWNER
+    # Both organisations are in the menu now.
+    page.click("header details.menu summary:has-text('Berlin Support')")
+    assert page.locator("header details.menu a:has-text('Tehran Desk')").is_visible()
