@@ -253,3 +253,35 @@ def test_an_object_of_another_organisation_is_not_found_through_ones_own(
             assert _request(client, method, url).status_code == 404, f"{method} {url}"
     assert Holiday.objects.filter(organisation=other_org).exists()
     assert Membership.objects.filter(organisation=other_org).exists()
+
+
+#: Pages outside any organisation (no `org_slug`): url name → who may use them.
+#: "signed in": any signed-in user, whatever their roles; "new installation": anybody, but only
+#: while no user exists (afterwards it is 404 for everyone, so it cannot take an installation over).
+ACCOUNT_PAGES = {
+    "accounts:organisation_new": "signed in",
+    "accounts:first_run": "new installation",
+}
+
+
+@pytest.mark.parametrize(("name", "who"), sorted(ACCOUNT_PAGES.items()))
+def test_pages_outside_organisations_answer_whom_the_table_says(
+    name, who, org, client_as, client, django_user_model, request
+):
+    url = reverse(name)
+    if who == "new installation":
+        assert not django_user_model.objects.exists()
+        assert client.get(url).status_code == 200
+    outsider_client = request.getfixturevalue("outsider_client")  # makes the first users
+    signed_in = [outsider_client, *(client_as(role) for role in (V, A, M, O))]
+    for method in ("get", "post"):
+        anonymous = _request(client, method, url)
+        for visitor in signed_in:
+            status = _request(visitor, method, url).status_code
+            assert status == (200 if who == "signed in" else 404), f"{method} {url}"
+        if who == "signed in":
+            assert anonymous.status_code == 302
+            assert reverse("accounts:login") in anonymous["Location"]
+        else:
+            assert anonymous.status_code == 404
+    assert Membership.objects.filter(role=O).count() == 2  # nothing was created by the posts

@@ -4,16 +4,26 @@ Number, time and date fields accept Persian (۱۲۳) and Arabic-Indic (١٢٣) d
 """
 
 import datetime as dt
+import os
 import zoneinfo
+from pathlib import Path
 from typing import Any, cast
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.utils.dates import WEEKDAYS
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from goaldesk.accounts.models import Calendar, Organisation, Role, Weekday
-from goaldesk.accounts.services import TOKEN_ROLES, business_hours_problems
+from goaldesk.accounts.services import (
+    TOKEN_ROLES,
+    business_hours_problems,
+    default_week_start,
+    default_weekend,
+)
+from goaldesk.core.display import digits
 from goaldesk.core.forms import LocalDateField, LocalIntegerField, LocalTimeField
 
 #: ISO weekday (1 = Monday … 7 = Sunday) → the weekday's name in the reader's language.
@@ -98,6 +108,72 @@ class OrganisationSettingsForm(forms.Form):
         }
 
 
+class OrganisationCreateForm(OrganisationSettingsForm):
+    """A new organisation: the settings of Settings → General, and its short name."""
+
+    slug = forms.SlugField(
+        label=_("Short name"),
+        max_length=50,
+        required=False,
+        # A slug is part of addresses (/o/acme/): left to right, in any page.
+        widget=forms.TextInput(attrs={"class": "code", "dir": "ltr"}),
+        help_text=_(
+            "Part of the organisation's addresses (/o/short-name/): lower-case letters, digits "
+            "and hyphens. Left empty, it is made from the name."
+        ),
+    )
+    field_order = ["name", "slug"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # organisation_form.js fills the short name in from the name as it is typed.
+        self.fields["slug"].widget.attrs["data-slug-from"] = self["name"].auto_id
+
+    @classmethod
+    def initial_for_new(cls, *, language: str) -> dict[str, Any]:
+        """What a new organisation starts with: the server's time zone and its usual weekend
+        and first weekday, the visitor's language and that language's usual calendar."""
+        timezone = server_timezone()
+        return {
+            "timezone": timezone,
+            "language": language,
+            "calendar": Calendar.JALALI if language == "fa" else Calendar.GREGORIAN,
+            "week_start": default_week_start(timezone),
+            "weekend_days": default_weekend(timezone),
+            "answer_target_seconds": Organisation._meta.get_field(
+                "answer_target_seconds"
+            ).get_default(),
+        }
+
+
+def server_timezone() -> str:
+    """The time zone of the machine GoalDesk runs on (TZ, else /etc/localtime), else the
+    settings' TIME_ZONE: the likeliest zone of a new organisation."""
+    candidates = [os.environ.get("TZ", "").lstrip(":")]
+    localtime = Path("/etc/localtime")
+    if localtime.is_symlink():
+        target = str(localtime.resolve())
+        if "zoneinfo/" in target:
+            candidates.append(target.split("zoneinfo/", 1)[1])
+    candidates.append(settings.TIME_ZONE)
+    known = zoneinfo.available_timezones()
+    return next((name for name in candidates if name in known), "UTC")
+
+
+#: Opening hours a new organisation's form starts with on each working day.
+NEW_ORGANISATION_HOURS = (dt.time(9), dt.time(17))
+
+
+def new_business_hours_initial(weekend_days: list[int]) -> list[dict[str, Any]]:
+    """One 09:00–17:00 span on each day that is not a weekend day, Monday first."""
+    opens, closes = NEW_ORGANISATION_HOURS
+    return [
+        {"weekday": day, "opens": opens, "closes": closes}
+        for day in range(1, 8)
+        if day not in weekend_days
+    ]
+
+
 class BusinessHoursSpanForm(forms.Form):
     weekday = forms.TypedChoiceField(
         label=_("Weekday"), choices=[("", "—"), *WEEKDAY_CHOICES], coerce=int
@@ -152,7 +228,9 @@ class MemberAddForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES, initial=Role.AGENT)
 
 
-class MemberCreateForm(forms.Form):
+class OwnerForm(forms.Form):
+    """A new user: user name, e-mail, and the password twice (the validators run in the service)."""
+
     username = forms.CharField(label=_("User name"), max_length=150)
     email = forms.EmailField(label=_("E-mail (optional)"), required=False)
     password1 = forms.CharField(
@@ -161,7 +239,6 @@ class MemberCreateForm(forms.Form):
     password2 = forms.CharField(
         label=_("Password again"), strip=False, widget=forms.PasswordInput(render_value=False)
     )
-    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES, initial=Role.AGENT)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -172,6 +249,20 @@ class MemberCreateForm(forms.Form):
         ):
             self.add_error("password2", _("The two passwords differ."))
         return data
+
+
+class FirstRunOwnerForm(OwnerForm):
+    """The first user of an installation: the password rules are shown beside the password."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        rules = password_validation.password_validators_help_text_html()
+        # Django's own list of the rules; only its digits change (۸ in Persian), so it stays HTML.
+        self.fields["password1"].help_text = mark_safe(digits(rules))  # noqa: S308
+
+
+class MemberCreateForm(OwnerForm):
+    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES, initial=Role.AGENT)
 
 
 class MemberRoleForm(forms.Form):

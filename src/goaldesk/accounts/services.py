@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone as django_timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.text import slugify
@@ -41,12 +41,25 @@ def organisation_create(
     slug: str | None = None,
     calendar: str | None = None,
     weekend_days: list[int] | None = None,
+    week_start: int | None = None,
+    arabic_indic_digits: bool = False,
+    answer_target_seconds: int | None = None,
+    business_hours: list[tuple[int, dt.time, dt.time]] | None = None,
+    owner: AuthUser | None = None,
+    number_taken_slug: bool = False,
 ) -> Organisation:
-    """Create an organisation; raises ValidationError naming the bad field."""
+    """Create an organisation (with its opening spans, and `owner` as its owner when given).
+
+    A slug left empty is made from the name; when that one is taken it is numbered (`acme-2`)
+    if `number_taken_slug`, else refused like a slug asked for that is taken. Raises
+    ValidationError naming the bad field.
+    """
     try:
         validate_timezone(timezone)
     except ValidationError as error:
         raise ValidationError({"timezone": error.messages}) from error
+    if not slug and number_taken_slug:
+        slug = _free_slug(slugify(name)[:50] or "org")
     slug = slug or slugify(name) or "org"
     if Organisation.objects.filter(slug=slug).exists():
         raise ValidationError(
@@ -62,11 +75,66 @@ def organisation_create(
         language=language,
         calendar=calendar or ("jalali" if language == "fa" else "gregorian"),
         weekend_days=weekend_days if weekend_days is not None else default_weekend(timezone),
-        week_start=default_week_start(timezone),
+        week_start=week_start or default_week_start(timezone),
+        arabic_indic_digits=arabic_indic_digits,
     )
+    if answer_target_seconds is not None:
+        org.answer_target_seconds = answer_target_seconds
     org.full_clean()
     org.save()
+    if business_hours:
+        problems = business_hours_problems(business_hours)
+        if problems:
+            raise ValidationError({"business_hours": [problems[i] for i in sorted(problems)]})
+        # A new organisation has no interactions: nothing derived to recompute.
+        BusinessHours.objects.bulk_create(
+            BusinessHours(organisation=org, weekday=w, opens=o, closes=c)
+            for w, o, c in sorted(set(business_hours))
+        )
+    if owner is not None:
+        Membership.objects.create(organisation=org, user=owner, role=Role.OWNER)
     return org
+
+
+def _free_slug(base: str) -> str:
+    """`base`, or `base-2`, `base-3` … whichever no organisation has yet."""
+    taken = set(Organisation.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    candidates = itertools.chain([base], (f"{base}-{n}" for n in itertools.count(2)))
+    return next(candidate for candidate in candidates if candidate not in taken)
+
+
+class AlreadySetUp(Exception):
+    """The installation has a user already: the first-run set-up is closed."""
+
+
+def installation_is_new() -> bool:
+    """Whether no user exists yet, so the first-run set-up is open."""
+    return not get_user_model().objects.exists()
+
+
+@transaction.atomic
+def installation_set_up(
+    *, username: str, password: str, email: str = "", **organisation: Any
+) -> tuple[AuthUser, Organisation]:
+    """The first run: create the first user and their organisation, which they own.
+
+    `organisation` takes the keyword arguments of `organisation_create`. Raises AlreadySetUp
+    once any user exists, checked inside the transaction with the user table locked, so two
+    set-ups sent at once never make two owners; ValidationError names a bad field.
+    """
+    User = get_user_model()
+    if connection.vendor == "postgresql":
+        # Nothing to lock row by row in an empty table; writes to it wait until this commits.
+        # (SQLite runs its transactions IMMEDIATE: one writer at a time already.)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"LOCK TABLE {connection.ops.quote_name(User._meta.db_table)} IN EXCLUSIVE MODE"
+            )
+    if User.objects.exists():
+        raise AlreadySetUp
+    user = _user_create(username=username, password=password, email=email)
+    org = organisation_create(owner=user, **organisation)
+    return user, org
 
 
 def default_weekend(timezone: str) -> list[int]:
@@ -295,6 +363,12 @@ def member_create_user(
     *, organisation: Organisation, username: str, password: str, role: str, email: str = ""
 ) -> Membership:
     """Create a new user with `password` (the password validators apply) and add them."""
+    user = _user_create(username=username, password=password, email=email)
+    return Membership.objects.create(organisation=organisation, user=user, role=Role(role))
+
+
+def _user_create(*, username: str, password: str, email: str = "") -> AuthUser:
+    """A new user whose password passed the validators; ValidationError names the field."""
     User = get_user_model()
     username = username.strip()
     if User.objects.filter(**{User.USERNAME_FIELD: username}).exists():
@@ -309,7 +383,7 @@ def member_create_user(
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
-    return Membership.objects.create(organisation=organisation, user=user, role=Role(role))
+    return user
 
 
 @transaction.atomic

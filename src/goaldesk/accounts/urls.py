@@ -12,6 +12,9 @@ urlpatterns = [
     path("account/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("account/language/", views.language_set, name="language"),
     path("account/organisations/", views.organisation_list, name="organisations"),
+    path("account/organisations/new/", views.organisation_new, name="organisation_new"),
+    # The first run; answers 404 once any user exists.
+    path("setup/", views.first_run, name="first_run"),
     path("account/profile/", settings_views.profile, name="profile"),
 ]
 

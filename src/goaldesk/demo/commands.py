@@ -126,7 +126,7 @@ def _print_sign_in(summary: dict[str, Any], *, host: str, port: int) -> None:
     token = summary["api_token"]
     lines.append("")
     if token:
-        lines.append(_("  API token (manager, demo): %(token)s") % {"token": token})
+        lines += _token_lines(token)
         lines.append(_("  API documentation: %(url)s") % {"url": f"{base}/api/docs"})
     else:
         lines.append(
@@ -138,6 +138,50 @@ def _print_sign_in(summary: dict[str, Any], *, host: str, port: int) -> None:
         "",
     ]
     print("\n".join(lines), flush=True)
+
+
+def _token_lines(raw_token: str) -> list[str]:
+    """The demo's API token, whose it is and what it may do, as the database says."""
+    from goaldesk.accounts.models import ApiToken, Membership, Role, hash_token
+
+    token = ApiToken.objects.select_related("organisation", "created_by").get(
+        token_hash=hash_token(raw_token)
+    )
+    org = token.organisation.slug
+    routes = f"/api/v1/orgs/{org}/…"
+    if Membership(role=token.role).allows(Role.MANAGER):
+        can = _(
+            "    It belongs to the organisation %(org)s and acts as a manager there: it reads "
+            "and writes that organisation's data through the API (%(routes)s)."
+        )
+    else:
+        can = _(
+            "    It belongs to the organisation %(org)s and acts as a viewer there: it only "
+            "reads that organisation's data through the API (%(routes)s)."
+        )
+    lines = [
+        _("  API token: %(token)s") % {"token": raw_token},
+        can % {"org": org, "routes": routes},
+    ]
+    creator = token.created_by
+    membership = (
+        Membership.objects.filter(user=creator, organisation=token.organisation).first()
+        if creator is not None
+        else None
+    )
+    if creator is not None and membership is not None and membership.allows(Role.OWNER):
+        lines.append(
+            _(
+                "    %(user)s (owner of %(org)s) created it and sees it under Settings → API "
+                "tokens; only owners manage tokens."
+            )
+            % {"user": creator.get_username(), "org": org}
+        )
+    else:
+        lines.append(
+            _("    The owners of %(org)s see it under Settings → API tokens.") % {"org": org}
+        )
+    return lines
 
 
 def _serve(*, host: str, port: int) -> int:
