@@ -32,6 +32,7 @@ MATRIX = {
     "metrics:dashboard": (V, None),
     "metrics:breakdown": (V, None),
     "metrics:interactions": (V, None),
+    "metrics:reviews": (V, None),
     "interactions:detail": (V, None),
     "interactions:log_visit": (A, A),
     "interactions:categories": (M, M),

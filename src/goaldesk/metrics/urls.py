@@ -1,6 +1,6 @@
 from django.urls import path
 
-from goaldesk.metrics import views
+from goaldesk.metrics import review_views, views
 
 app_name = "metrics"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("breakdown/<slug:by>/", views.breakdown, name="breakdown"),
     path("interactions/", views.interaction_list, name="interactions"),
+    path("reviews/", review_views.review_list, name="reviews"),
 ]

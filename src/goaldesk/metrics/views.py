@@ -19,6 +19,7 @@ from goaldesk.core.display import duration, ldate, lnum, percent
 from goaldesk.interactions.models import Channel, Status
 from goaldesk.interactions.selectors import category_label, category_names
 from goaldesk.metrics.catalogue import CATALOGUE, KEYS, Metric, metric
+from goaldesk.metrics.review_views import reviews_link
 from goaldesk.metrics.scope import PERIODS, Scope, scope_from_query
 from goaldesk.metrics.selectors import (
     FILTER_NAMES,
@@ -235,6 +236,7 @@ def dashboard(request: OrgRequest) -> HttpResponse:
             category_names(organisation=organisation), scope.filters.get("category")
         ),
         "interactions_url": drilldown_url(organisation, scope),
+        "reviews_link": reviews_link(organisation, scope, current["review_count"]),
     }
     return render(request, "metrics/dashboard.html", context)
 
