@@ -73,12 +73,17 @@ def cmd_level(args: argparse.Namespace) -> int:
     except ArgumentProblem as problem:
         print(f"goaldesk level: {problem}", file=sys.stderr)
         return 2
+    from goaldesk.goals.wording import level_ranked
+
     payload = level_payload(organisation, date_from, date_to)
+    verdict_level = payload["level"]
     if args.json:
         print(json.dumps(payload, ensure_ascii=False, indent=2))
         return 0
     print(f"{organisation.name}  {payload['from']} – {payload['to']}")
-    print(_("Service level: %(level)s") % {"level": payload["level_name"] or "—"})
+    # "Service level" is the answered-in-time percentage; the verdict is the level of service,
+    # named with its place among the four as on the page.
+    print(_("Level of service: %(level)s") % {"level": level_ranked(verdict_level) or "—"})
     for text in payload["reason_texts"]:
         print(f"  - {text}")
     if payload["to_reach_next"]:

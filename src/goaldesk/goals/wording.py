@@ -376,6 +376,17 @@ def level_ranked(level: str | None) -> str:
     }
 
 
+def criterion_level_text(met_level: str | None, missed_level: str | None) -> str:
+    """What one criterion's value earns, for the criteria table: the level it meets with its
+    rank; "Below the bar of …" when its first bar is for a higher level and it misses it (a
+    CSAT gap with a bar only for the top level); "—" when it is not judged."""
+    if met_level:
+        return level_ranked(met_level)
+    if missed_level:
+        return _("Below the bar of %(level)s") % {"level": level_ranked(missed_level)}
+    return "—"
+
+
 def level_goal_title(
     *,
     metric_key: str,
