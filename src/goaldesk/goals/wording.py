@@ -394,15 +394,16 @@ def level_goal_title(
     target: float | None,
     level: str,
     categories: Mapping[str, str] | None = None,
+    value_unit: str = ValueUnit.HOURS,
 ) -> str:
     """The title of a goal made from a step towards a level: the metric, which way it moves,
-    where, the value to reach and the level it leads to, e.g. "Raise CSAT (channel: Chat) to
-    92.0 % for Beyond expectations"."""
+    where, the value to reach (a time in `value_unit`) and the level it leads to, e.g. "Raise
+    CSAT (channel: Chat) to 92.0 % for Beyond expectations"; without a level, just the move."""
     lower = metric(metric_key).better == "lower"
     params = {
         "metric": metric_name(metric_key),
         "scope": scope_text(scope, categories=categories),
-        "target": format_value(metric_key, target),
+        "target": format_value(metric_key, target, value_unit),
         "level": LEVEL_NAMES.get(level, ""),
     }
     if params["level"]:
