@@ -215,11 +215,12 @@ def preset_values(
     milestones = []
     for offset, (kind, amount) in preset.milestones:
         if kind == "absolute":
-            value: float | None = float(amount)
+            fixed = float(amount)
+            value: float | None = fixed
             if (
                 baseline is not None
                 and target is not None
-                and not min(baseline, target) < value < max(baseline, target)
+                and not min(baseline, target) < fixed < max(baseline, target)
             ):
                 # Already passed (a desk helping 30 a day has no milestone "30 a day") or past
                 # a target brought back to history: the plan's value on that day instead, on
