@@ -179,6 +179,15 @@ def test_the_level_page_shows_the_level_its_reasons_and_a_way_up(org, client_as)
         "csat_pct__exceptional": "95",
         "csat_pct__exceeds_expectations": "97",
     }
+    form_page = owner.get(thresholds).content.decode()
+    # Not "Service-level thresholds": service level is the answered-in-time percentage.
+    assert "<h1>Thresholds of the levels of service</h1>" in form_page
+    head = form_page[form_page.index("<thead>") : form_page.index("</thead>")]
+    assert re.findall(r"<th>([^<]*)</th>", head)[1:] == [
+        "Meets expectations (level 2 of 4)",
+        "Exceptional (level 3 of 4)",
+        "Beyond expectations (level 4 of 4)",
+    ]
     assert owner.post(thresholds, fields).status_code == 302
     assert "Meets expectations" in _text(owner.get(url, query))
     assert client_as(Role.MANAGER).get(thresholds).status_code == 403
