@@ -160,6 +160,8 @@ def test_level_through_the_api_and_the_cli(org, capsys):
     assert lines[1] == "Level of service: Exceptional (level 3 of 4)"
     assert "Service level:" not in "\n".join(lines)
     assert "  - CSAT is 90.0 %; Beyond expectations needs 92.0 %." in lines
+    steps_from = lines.index("To reach “Beyond expectations (level 4 of 4)”")
+    assert "  - CSAT (the whole organisation): from 90.0 % to 92.0 %" in lines[steps_from:]
     assert (
         cli.main(["level", "--org", "nowhere", "--from", "2026-01-01", "--to", "2026-01-02"]) == 2
     )

@@ -73,7 +73,7 @@ def cmd_level(args: argparse.Namespace) -> int:
     except ArgumentProblem as problem:
         print(f"goaldesk level: {problem}", file=sys.stderr)
         return 2
-    from goaldesk.goals.wording import level_ranked
+    from goaldesk.goals.wording import format_value, level_ranked, metric_name, scope_text
 
     payload = level_payload(organisation, date_from, date_to)
     verdict_level = payload["level"]
@@ -87,12 +87,17 @@ def cmd_level(args: argparse.Namespace) -> int:
     for text in payload["reason_texts"]:
         print(f"  - {text}")
     if payload["to_reach_next"]:
-        print(_("To reach the next level:"))
+        # The steps as the page words them: the next level with its place, each metric by
+        # its name, where, and its values with their units.
+        print(_("To reach “%(next)s”") % {"next": level_ranked(payload["next_level"])})
         for step in payload["to_reach_next"]:
-            print(
-                f"  - {step['metric']} {step['scope'] or ''}: "
-                f"{_fmt(step['current'])} -> {_fmt(step['needed'])}"
-            )
+            line = _("%(metric)s (%(scope)s): from %(current)s to %(needed)s") % {
+                "metric": metric_name(step["metric"]),
+                "scope": scope_text(step["scope"]),
+                "current": format_value(step["metric"], step["current"]),
+                "needed": format_value(step["metric"], step["needed"]),
+            }
+            print(f"  - {line}")
     return 0
 
 
