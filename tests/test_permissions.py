@@ -34,6 +34,7 @@ MATRIX = {
     "metrics:interactions": (V, None),
     "metrics:interactions_csv": (V, None),
     "metrics:interactions_xlsx": (V, None),
+    "metrics:reviews": (V, None),
     "interactions:detail": (V, None),
     "interactions:edit": (M, M),
     # Agents: only on interactions of their own agent record (tests/interactions/test_record_pages.py).

@@ -70,8 +70,16 @@ def test_meets_expectations_and_what_exceptional_would_take():
     # A bar missing at a level is inherited from below; none below means no bar.
     assert criteria["returning_customer_rate"].needed_for_each_level["meets_expectations"] is None
     assert criteria["csat_channel_gap"].value == 20  # phone 80 − chat 60
-    assert criteria["csat_channel_gap"].met_level == "exceptional"  # only exceeds sets a bar
+    # Its only bar (10 points, for the top level) is missed: it meets no level, and its
+    # first missed bar is the top one.
+    assert criteria["csat_channel_gap"].met_level is None
+    assert criteria["csat_channel_gap"].missed_level == "exceeds_expectations"
+    # 10 % returning customers: no bar for meeting expectations, exceptional's 20 % missed.
+    assert criteria["returning_customer_rate"].met_level is None
+    assert criteria["returning_customer_rate"].missed_level == "exceptional"
+    assert criteria["csat_pct"].missed_level == "exceptional"
     assert criteria["fcr_channel_gap"].met_level is None
+    assert not criteria["fcr_channel_gap"].judged
     assert criteria["fcr_channel_gap"].not_judged_because == "fewer_than_two_channels"
     assert verdict.to_reach_next == [
         ToReach("csat_pct", "csat_pct", {}, 80, 85, "higher"),
@@ -85,6 +93,49 @@ def test_meets_expectations_and_what_exceptional_would_take():
     assert ("criterion_holds_level_down", "abandon_rate") in codes
     assert ("criterion_not_judged", "fcr_channel_gap") in codes
     assert ("criterion_holds_level_down", "csat_channel_gap") not in codes
+
+
+def test_a_csat_gap_of_23_points_is_placed_at_no_level_and_holds_back_the_top_one():
+    """Worked by hand: phone CSAT 80 %, chat 57 %: the gap is 80 − 57 = 23 points, 13 more
+    than the 10 the top level allows. Everything else is at the top level but overall CSAT,
+    90 %, which is past exceptional's 85 % and short of the top's 92 %."""
+    metrics = {**EXCEEDS, "csat_pct": 90}
+    channels = {
+        "phone": {"csat_pct": 80, "fcr_rate": 90},
+        "chat": {"csat_pct": 57, "fcr_rate": 88},
+    }
+    verdict = judge_level(metrics, channels)
+    gap = by_metric(verdict)["csat_channel_gap"]
+    assert gap.value == 23
+    assert gap.met_level is None  # not "exceptional": a 23-point gap meets no bar it has
+    assert gap.missed_level == "exceeds_expectations"
+    assert by_metric(verdict)["csat_pct"].met_level == "exceptional"
+    # The gap bars only the top level, so the period is exceptional (3 of 4) and the reasons
+    # name the gap, its value and its bar.
+    assert verdict.level == "exceptional"
+    held = [r.params for r in verdict.reasons if r.code == "criterion_holds_level_down"]
+    assert {"metric": "csat_channel_gap", "value": 23, "needed": 10} in [
+        {k: p[k] for k in ("metric", "value", "needed")} for p in held
+    ]
+    # Chat must come within 10 points of phone: 80 − 10 = 70 %.
+    assert ToReach("csat_channel_gap", "csat_pct", {"channel": "chat"}, 57, 70, "higher") in (
+        verdict.to_reach_next
+    )
+
+
+def test_csat_23_points_below_the_bar_for_meeting_expectations_is_unsatisfactory():
+    """CSAT 52 % against the 75 % bar for meeting expectations (23 points below)."""
+    verdict = judge_level({**EXCEEDS, "csat_pct": 52}, EXCELLENT_CHANNELS)
+    csat = by_metric(verdict)["csat_pct"]
+    assert (csat.met_level, csat.missed_level) == ("unsatisfactory", "meets_expectations")
+    assert verdict.level == "unsatisfactory"
+    # With no bar of its own for meeting expectations, 62 % (23 below exceptional's 85 %) is
+    # placed at no level instead of at "meets expectations".
+    tuned = LevelThresholds(csat_pct=Bar(None, 85, 92))
+    verdict = judge_level({**EXCEEDS, "csat_pct": 62}, EXCELLENT_CHANNELS, tuned)
+    csat = by_metric(verdict)["csat_pct"]
+    assert (csat.met_level, csat.missed_level) == (None, "exceptional")
+    assert verdict.level == "meets_expectations"
 
 
 def test_unsatisfactory_when_one_criterion_misses_the_lowest_bar():

@@ -152,6 +152,16 @@ def test_level_through_the_api_and_the_cli(org, capsys):
     printed = json.loads(capsys.readouterr().out)
     assert printed["level"] == "exceptional"
     assert printed["measured"]["metrics"]["csat_pct"] == pytest.approx(90.0)
+    # As text: the verdict is the level of service with its place among the four, never
+    # "Service level" (the answered-in-time percentage), and its reason names CSAT and its bar.
+    text_args = ["level", "--org", org.slug, "--from", period["from"], "--to", period["to"]]
+    assert cli.main(text_args) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == "Level of service: Exceptional (level 3 of 4)"
+    assert "Service level:" not in "\n".join(lines)
+    assert "  - CSAT is 90.0 %; Beyond expectations needs 92.0 %." in lines
+    steps_from = lines.index("To reach “Beyond expectations (level 4 of 4)”")
+    assert "  - CSAT (the whole organisation): from 90.0 % to 92.0 %" in lines[steps_from:]
     assert (
         cli.main(["level", "--org", "nowhere", "--from", "2026-01-01", "--to", "2026-01-02"]) == 2
     )

@@ -78,3 +78,27 @@ def test_a_template_asks_no_more_than_history_achieved():
         )
     )
     assert "change_within_history" in [c.code for c in report.checks if c.letter == "A"]
+
+
+def test_a_fixed_target_asks_no_more_than_history_and_keeps_its_milestone_ahead():
+    start = dt.date(2026, 3, 1)
+    desk = PRESETS_BY_KEY["desk_customers"]  # 50 a day in 90 days, 30 a day on day 30
+    month = start + dt.timedelta(days=30)
+    # Without history to compare with, the template's own numbers: 20 → 30 → 50.
+    kept = preset_values(desk, start=start, baseline=20.0)
+    assert (kept["target"], kept["milestones"], kept["capped"]) == (50.0, [(month, 30.0)], False)
+    # At best a 50 % rise over 90 days: from 20, 30 a day; the milestone "30" would be the
+    # target itself, so it is the plan's value on day 30: 20 + 30/90 × (30 − 20) = 23.33.
+    capped = preset_values(desk, start=start, baseline=20.0, best_change=0.5, better="higher")
+    assert capped["capped"] and capped["target"] == pytest.approx(30.0)
+    assert capped["milestones"] == [(month, pytest.approx(23.333, abs=1e-3))]
+    # A desk already helping 30.1 a day: 30.1 + 1/3 × (50 − 30.1) = 36.73, not "30".
+    ahead = preset_values(desk, start=start, baseline=30.1)
+    assert ahead["milestones"] == [(month, pytest.approx(36.733, abs=1e-3))]
+    # Returns in a week (lower is better) from 14 days, when 25 % faster is the best seen:
+    # 10.5 days, half-way 12.25 days.
+    day = 86_400.0
+    returns = PRESETS_BY_KEY["returns_week"]
+    cut = preset_values(returns, start=start, baseline=14 * day, best_change=0.25, better="lower")
+    assert cut["target"] == pytest.approx(10.5 * day)
+    assert cut["milestones"] == [(start + dt.timedelta(days=45), pytest.approx(12.25 * day))]

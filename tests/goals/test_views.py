@@ -179,6 +179,15 @@ def test_the_level_page_shows_the_level_its_reasons_and_a_way_up(org, client_as)
         "csat_pct__exceptional": "95",
         "csat_pct__exceeds_expectations": "97",
     }
+    form_page = owner.get(thresholds).content.decode()
+    # Not "Service-level thresholds": service level is the answered-in-time percentage.
+    assert "<h1>Thresholds of the levels of service</h1>" in form_page
+    head = form_page[form_page.index("<thead>") : form_page.index("</thead>")]
+    assert re.findall(r"<th>([^<]*)</th>", head)[1:] == [
+        "Meets expectations (level 2 of 4)",
+        "Exceptional (level 3 of 4)",
+        "Beyond expectations (level 4 of 4)",
+    ]
     assert owner.post(thresholds, fields).status_code == 302
     assert "Meets expectations" in _text(owner.get(url, query))
     assert client_as(Role.MANAGER).get(thresholds).status_code == 403
@@ -236,6 +245,33 @@ def test_the_level_page_names_the_channels_of_a_gap_by_their_labels(org, client_
     viewer.cookies["django_language"] = "fa"
     text = _text(viewer.get(reverse("goals:level", args=[org.slug]), query))
     assert "مراجعه حضوری / چت" in text
+
+
+def test_the_criteria_table_ranks_its_level_columns_and_places_a_wide_gap_at_no_level(
+    org, client_as
+):
+    today = today_in(org)
+    day = today - dt.timedelta(days=3)
+    # Walk-in 30 visits rated 5 (CSAT 100 %), chat 30 rated 3 (0 %): a 100-point gap, whose only
+    # bar (10 points) is for the top level.
+    resolved_visits(org, day, 30, csat=5, wait_seconds=10)
+    resolved_visits(org, day, 30, prefix="chat", channel="chat", csat=3, wait_seconds=10)
+    query = {"from": (today - dt.timedelta(days=7)).isoformat(), "to": today.isoformat()}
+    page = client_as(Role.VIEWER).get(reverse("goals:level", args=[org.slug]), query)
+    html = page.content.decode()
+    head = html[html.index("<thead>", html.index("Criteria")) : html.index("</thead>")]
+    assert re.findall(r'<th class="num">([^<]*)</th>', head)[1:] == [
+        "Meets expectations (level 2 of 4)",
+        "Exceptional (level 3 of 4)",
+        "Beyond expectations (level 4 of 4)",
+    ]
+    rows = {c["name"]: c for c in page.context["level_ctx"]["criteria"]}
+    gap = rows["CSAT gap between channels"]
+    assert gap["value"] == "100.0 points"
+    assert gap["met_level"] == "Below the bar of Beyond expectations (level 4 of 4)"
+    assert "Exceptional" not in gap["met_level"]
+    # CSAT itself, 50 %, misses the 75 % bar for meeting expectations.
+    assert rows["CSAT"]["met_level"] == "Unsatisfactory (level 1 of 4)"
 
 
 def test_the_goal_form_offers_categories_by_name(org, client_as):

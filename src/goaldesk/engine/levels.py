@@ -201,9 +201,13 @@ class CriterionResult:
     """One criterion of the verdict.
 
     `value` is None when the criterion was not judged (`not_judged_because` says why:
-    "no_data" or "fewer_than_two_channels"). `met_level` is the highest level whose bar (and
-    every lower level's) the value meets; None when not judged. For channel gaps, `detail` names
-    the best and worst channel and their values.
+    "no_data" or "fewer_than_two_channels"). `met_level` is the highest level at which the
+    criterion has a bar and meets it (and every lower bar); "unsatisfactory" when it misses the
+    bar for meeting expectations; None when it is not judged, or when its first bar is for a
+    higher level and it misses that one — a 23-point CSAT gap between channels, with a bar only
+    for the top level, meets no level at all, rather than every level below the top.
+    `missed_level` is the lowest level whose bar the value misses (None when it misses none or
+    is not judged). For channel gaps, `detail` names the best and worst channel and their values.
     """
 
     metric: str
@@ -213,10 +217,17 @@ class CriterionResult:
     met_level: Level | None
     not_judged_because: str | None = None
     detail: Mapping[str, Any] = field(default_factory=dict)
+    missed_level: Level | None = None
 
     @property
     def judged(self) -> bool:
-        return self.met_level is not None
+        return self.value is not None
+
+    def holds_back(self, level: Level) -> bool:
+        """Whether the value misses the bar in force at `level` (False when not judged or
+        when the criterion sets no bar there)."""
+        needed = self.needed_for_each_level.get(level)
+        return self.value is not None and not _meets(self.value, needed, self.better)
 
 
 @dataclass(frozen=True)
@@ -267,6 +278,7 @@ class LevelVerdict:
                     "value": c.value,
                     "needed_for_each_level": dict(c.needed_for_each_level),
                     "met_level": c.met_level,
+                    "missed_level": c.missed_level,
                     "not_judged_because": c.not_judged_because,
                     "detail": dict(c.detail),
                 }
@@ -347,13 +359,7 @@ def judge_level(
             value = float(raw) if raw is not None and math.isfinite(raw) else None
             if value is None:
                 why = "no_data"
-        met: Level | None = None
-        if value is not None:
-            met = "unsatisfactory"
-            for barred in BARRED_LEVELS:
-                if not _meets(value, needed[barred], better):
-                    break
-                met = barred
+        met, missed = _placed(value, needed, better)
         results.append(
             CriterionResult(
                 metric=name,
@@ -363,6 +369,7 @@ def judge_level(
                 met_level=met,
                 not_judged_because=why,
                 detail=detail,
+                missed_level=missed,
             )
         )
 
@@ -371,7 +378,7 @@ def judge_level(
     for candidate in BARRED_LEVELS:
         if not judged:
             break
-        if not all(_rank(r.met_level) >= _rank(candidate) for r in judged):
+        if any(r.holds_back(candidate) for r in judged):
             # A judged criterion misses this bar: that is evidence, even for "unsatisfactory".
             level = level or "unsatisfactory"
             break
@@ -391,8 +398,22 @@ def judge_level(
     )
 
 
-def _rank(level: Level | None) -> int:
-    return -1 if level is None else LEVELS.index(level)
+def _placed(
+    value: float | None, needed: Mapping[Level, float | None], better: Better
+) -> tuple[Level | None, Level | None]:
+    """(met_level, missed_level) of a criterion's value, as `CriterionResult` defines them."""
+    if value is None:
+        return None, None
+    met: Level | None = None
+    for level in BARRED_LEVELS:
+        if needed[level] is None:
+            continue  # no bar here: the value tells nothing about this level
+        if not _meets(value, needed[level], better):
+            if level == BARRED_LEVELS[0]:
+                met = "unsatisfactory"
+            return met, level
+        met = level
+    return met, None
 
 
 def _next(level: Level | None) -> Level | None:
@@ -414,7 +435,7 @@ def _reasons(level: Level | None, results: list[CriterionResult]) -> list[Reason
     else:
         nxt = _next(level)
         for r in results:
-            if r.judged and r.met_level == level and nxt is not None:
+            if nxt is not None and r.holds_back(nxt):
                 needed = r.needed_for_each_level[nxt]
                 if needed is not None:
                     reasons.append(

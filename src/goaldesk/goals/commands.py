@@ -73,21 +73,31 @@ def cmd_level(args: argparse.Namespace) -> int:
     except ArgumentProblem as problem:
         print(f"goaldesk level: {problem}", file=sys.stderr)
         return 2
+    from goaldesk.goals.wording import format_value, level_ranked, metric_name, scope_text
+
     payload = level_payload(organisation, date_from, date_to)
+    verdict_level = payload["level"]
     if args.json:
         print(json.dumps(payload, ensure_ascii=False, indent=2))
         return 0
     print(f"{organisation.name}  {payload['from']} – {payload['to']}")
-    print(_("Service level: %(level)s") % {"level": payload["level_name"] or "—"})
+    # "Service level" is the answered-in-time percentage; the verdict is the level of service,
+    # named with its place among the four as on the page.
+    print(_("Level of service: %(level)s") % {"level": level_ranked(verdict_level) or "—"})
     for text in payload["reason_texts"]:
         print(f"  - {text}")
     if payload["to_reach_next"]:
-        print(_("To reach the next level:"))
+        # The steps as the page words them: the next level with its place, each metric by
+        # its name, where, and its values with their units.
+        print(_("To reach “%(next)s”") % {"next": level_ranked(payload["next_level"])})
         for step in payload["to_reach_next"]:
-            print(
-                f"  - {step['metric']} {step['scope'] or ''}: "
-                f"{_fmt(step['current'])} -> {_fmt(step['needed'])}"
-            )
+            line = _("%(metric)s (%(scope)s): from %(current)s to %(needed)s") % {
+                "metric": metric_name(step["metric"]),
+                "scope": scope_text(step["scope"]),
+                "current": format_value(step["metric"], step["current"]),
+                "needed": format_value(step["metric"], step["needed"]),
+            }
+            print(f"  - {line}")
     return 0
 
 

@@ -21,7 +21,7 @@ from goaldesk.team.models import Agent, Team
 from . import selectors
 from .models import BusinessGoal, BusinessGoalKind, Goal, GoalType, Statistic, ValueUnit
 from .services import GoalData
-from .wording import LEVEL_NAMES, metric_name
+from .wording import LEVEL_NAMES, level_ranked, metric_name
 
 MILESTONE_ROWS = 5
 
@@ -364,6 +364,8 @@ class ThresholdsForm(forms.Form):
 
     def __init__(self, *args: Any, thresholds: LevelThresholds, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        #: The column headers: each level with its place among the four, as on the level page.
+        self.level_names = [level_ranked(level) for level in BARRED_LEVELS]
         self.rows = []
         for criterion, bar in thresholds.criteria():
             names = []

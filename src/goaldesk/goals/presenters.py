@@ -21,9 +21,9 @@ from . import selectors
 from .models import Goal
 from .wording import (
     LEVEL_DESCRIPTIONS,
-    LEVEL_NAMES,
     STATUS_NAMES,
     STATUS_TONE,
+    criterion_level_text,
     format_value,
     level_ranked,
     level_sentence,
@@ -112,9 +112,9 @@ def level_context(
             {
                 "name": metric_name(c.metric),
                 "value": format_value(c.metric, c.value),
-                "met_level": level_ranked(c.met_level) or "—",
+                "met_level": criterion_level_text(c.met_level, c.missed_level),
                 "needed": [
-                    (LEVEL_NAMES[level], format_value(c.metric, needed))
+                    (level_ranked(level), format_value(c.metric, needed))
                     for level, needed in c.needed_for_each_level.items()
                 ],
                 "judged": c.judged,

@@ -1,7 +1,9 @@
 """Goal templates from the seed articles' examples: one click fills the goal form.
 
 Targets are absolute ("50 customers a day") or relative to the baseline measured when the
-form opens ("+5 points", "20 % faster"); milestones the same way.
+form opens ("+5 points", "20 % faster"); milestones the same way. Either way a template asks
+for no more than the best change the metric achieved over as long a span (`preset_values`), so
+that its goal passes its own Achievable check unless the data rules any rise out.
 """
 
 import datetime as dt
@@ -56,7 +58,10 @@ PRESETS: tuple[Preset, ...] = (
         scope={"channel": "walk_in"},
         business_kind=BusinessGoalKind.INCREASE_REVENUE,
         reason=_("Every customer helped at the desk is a sale kept or won."),
-        days=180,
+        # The seed's story: 20 a day now, 30 next month, 50 in three months. 90 days, as the
+        # other templates, so that half a year of data holds spans as long to check the target
+        # against (the demo has 182 days: a 180-day goal could never be checked).
+        days=90,
         target=("absolute", 50),
         milestones=((30, ("absolute", 30)),),
         objectives=(
@@ -193,19 +198,14 @@ def preset_values(
     """Target, deadline and milestones of a preset for a goal starting on `start`.
 
     `best_change` is the best change the metric achieved over a span as long as the goal
-    (a fraction of the earlier value when the baseline is not 0, else in metric units); a
-    target relative to the baseline asks for no more than that, so the template passes its own
-    Achievable check. An absolute target is the template's point and stays as it is.
+    (a fraction of the earlier value when the baseline is not 0, else in metric units); the
+    target, absolute ("50 a day") or relative to the baseline ("+5 points"), asks for no more
+    than that, so the template passes its own Achievable check. Without such history the
+    template's own target stands.
     """
     target = preset_target(preset, baseline)
     capped = False
-    if (
-        preset.target[0] != "absolute"
-        and baseline is not None
-        and target is not None
-        and best_change is not None
-        and best_change > 0
-    ):
+    if baseline is not None and target is not None and best_change is not None and best_change > 0:
         step = best_change * abs(baseline) if baseline else best_change
         sign = 1 if better == "higher" else -1
         asked = sign * (target - baseline)
@@ -215,7 +215,17 @@ def preset_values(
     milestones = []
     for offset, (kind, amount) in preset.milestones:
         if kind == "absolute":
-            value: float | None = float(amount)
+            fixed = float(amount)
+            value: float | None = fixed
+            if (
+                baseline is not None
+                and target is not None
+                and not min(baseline, target) < fixed < max(baseline, target)
+            ):
+                # Already passed (a desk helping 30 a day has no milestone "30 a day") or past
+                # a target brought back to history: the plan's value on that day instead, on
+                # the straight line from the baseline to the target.
+                value = baseline + offset / preset.days * (target - baseline)
         elif baseline is not None and target is not None:
             value = baseline + amount * (target - baseline)
         else:

@@ -159,15 +159,28 @@ def _new_initial(request: OrgRequest) -> dict[str, Any]:
             toward = math.floor if better == "higher" else math.ceil
             return toward(round(d * 10, 6)) / 10
 
+        target_shown = shown_target(values["target"])
+        title = str(preset.title)
+        if values["capped"] and preset.target[0] == "absolute":
+            # The template's title names its own number ("50 customers a day"); a target
+            # brought back to what history shows gets a title naming the target it has.
+            title = level_goal_title(
+                metric_key=preset.metric_key,
+                scope=preset.scope,
+                target=selectors.from_display(unit, preset.metric_key, target_shown),
+                level="",
+                categories=category_names(organisation=org),
+                value_unit=unit,
+            )
         initial.update(
             template=preset.key,
-            title=str(preset.title),
+            title=title,
             goal_type=preset.goal_type,
             metric_key=preset.metric_key,
             statistic=preset.statistic,
             value_unit=unit,
             whole_organisation=not preset.scope,
-            target=shown_target(values["target"]),
+            target=target_shown,
             deadline=values["deadline"],
             tracking_window_days=preset.window_days,
             reason=str(preset.reason),

@@ -376,6 +376,17 @@ def level_ranked(level: str | None) -> str:
     }
 
 
+def criterion_level_text(met_level: str | None, missed_level: str | None) -> str:
+    """What one criterion's value earns, for the criteria table: the level it meets with its
+    rank; "Below the bar of …" when its first bar is for a higher level and it misses it (a
+    CSAT gap with a bar only for the top level); "—" when it is not judged."""
+    if met_level:
+        return level_ranked(met_level)
+    if missed_level:
+        return _("Below the bar of %(level)s") % {"level": level_ranked(missed_level)}
+    return "—"
+
+
 def level_goal_title(
     *,
     metric_key: str,
@@ -383,15 +394,16 @@ def level_goal_title(
     target: float | None,
     level: str,
     categories: Mapping[str, str] | None = None,
+    value_unit: str = ValueUnit.HOURS,
 ) -> str:
     """The title of a goal made from a step towards a level: the metric, which way it moves,
-    where, the value to reach and the level it leads to, e.g. "Raise CSAT (channel: Chat) to
-    92.0 % for Beyond expectations"."""
+    where, the value to reach (a time in `value_unit`) and the level it leads to, e.g. "Raise
+    CSAT (channel: Chat) to 92.0 % for Beyond expectations"; without a level, just the move."""
     lower = metric(metric_key).better == "lower"
     params = {
         "metric": metric_name(metric_key),
         "scope": scope_text(scope, categories=categories),
-        "target": format_value(metric_key, target),
+        "target": format_value(metric_key, target, value_unit),
         "level": LEVEL_NAMES.get(level, ""),
     }
     if params["level"]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from goaldesk.metrics import views
+from goaldesk.metrics import review_views, views
 
 app_name = "metrics"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("interactions/", views.interaction_list, name="interactions"),
     path("interactions/export.csv", views.interaction_list_csv, name="interactions_csv"),
     path("interactions/export.xlsx", views.interaction_list_xlsx, name="interactions_xlsx"),
+    path("reviews/", review_views.review_list, name="reviews"),
 ]

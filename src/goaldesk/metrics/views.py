@@ -28,6 +28,7 @@ from goaldesk.interactions.selectors import (
     interactions_matching,
 )
 from goaldesk.metrics.catalogue import CATALOGUE, KEYS, Metric, metric
+from goaldesk.metrics.review_views import reviews_link
 from goaldesk.metrics.scope import PERIODS, Scope, scope_from_query
 from goaldesk.metrics.selectors import (
     FILTER_NAMES,
@@ -244,6 +245,7 @@ def dashboard(request: OrgRequest) -> HttpResponse:
             category_names(organisation=organisation), scope.filters.get("category")
         ),
         "interactions_url": drilldown_url(organisation, scope),
+        "reviews_link": reviews_link(organisation, scope, current["review_count"]),
     }
     return render(request, "metrics/dashboard.html", context)
 
