@@ -108,7 +108,7 @@ def review_list(request: OrgRequest) -> HttpResponse:
         if field.name in REVIEW_COLUMNS
     }
     context: dict[str, Any] = {
-        "nav": "reviews",
+        "nav": "interactions",
         "scope": scope,
         "periods": PERIODS,
         "page": page,
