@@ -180,7 +180,7 @@ DUBAI = DemoProfile(
             0.0,
             1.05,
             joined_age=28,
-            hours_per_week=30.0,  # fmt: skip
+            hours_per_week=30.0,
         ),
         AgentSpec(f"rohan.mehta{_C}", "Rohan Mehta", "Service desk", ("walk_in",), 0.05, 1.0),
         AgentSpec(f"layla.khoury{_C}", "Layla Khoury", "Service desk", ("walk_in",), 0.25, 1.1),
