@@ -43,7 +43,7 @@ from goaldesk.demo.generator import (
     generate_reviews,
 )
 from goaldesk.demo.goals import goals_demo_build
-from goaldesk.demo.schedule import schedule_demo_build
+from goaldesk.demo.schedule import first_full_week, schedule_demo_build
 from goaldesk.interactions.models import Category, Interaction, Review
 from goaldesk.interactions.records import InteractionData, ReviewData
 from goaldesk.interactions.services import (
@@ -304,7 +304,11 @@ def demo_build(
         for slug, profile in ((DEMO_SLUG, DUBAI), (DEMO_FA_SLUG, TEHRAN)):
             org = Organisation.objects.get(slug=slug)
             progress(f"{org.slug}: forecast and a week's schedule")
-            schedule_demo_build(organisation=org, today=today_in(org), profile=profile)
+            today = today_in(org)
+            schedule_demo_build(
+                organisation=org, today=today, week_start=first_full_week(org, today),
+                profile=profile,
+            )  # fmt: skip
         _token_create()
     return {
         "built": built,

@@ -93,6 +93,7 @@ def schedule_demo_build(
     *,
     organisation: Organisation,
     today: dt.date,
+    week_start: dt.date | None = None,
     profile: DemoProfile | None = None,
     time_limit_seconds: int = DEMO_TIME_LIMIT_SECONDS,
 ) -> Schedule | None:
@@ -101,9 +102,10 @@ def schedule_demo_build(
     With `profile` (the demo organisation's own), its staffing inputs, shift lengths and each
     roster agent's skills and contract are saved first; agents still without a profile get
     skills spread over the forecast's channels. Uses the latest forecast's requirement when
-    there is one; otherwise runs a forecast first (in this process). The week is the first one
-    the forecast covers from its first to its last day (`first_full_week`). Returns the
-    schedule, or None when there is no demand to cover.
+    there is one; otherwise runs a forecast first (in this process). The week is the one
+    starting on `week_start`, else the one containing `today` (the demo itself asks for the
+    first week its forecast covers whole, `first_full_week`). Returns the schedule, or None
+    when there is no demand to cover.
     """
     if profile is not None:
         _settings_save(organisation=organisation, profile=profile)
@@ -120,7 +122,7 @@ def schedule_demo_build(
     try:
         schedule = schedule_create(
             organisation=organisation,
-            week_start=first_full_week(organisation, today),
+            week_start=week_start or week_start_for(organisation, today),
             time_limit_seconds=time_limit_seconds,
             run_now=True,
         )
