@@ -149,6 +149,8 @@ def test_the_published_week_has_shifts_on_every_working_day_within_each_contract
         assert hours_on[day] >= sum(required[day].values()), (day, hours_on[day])
     for profile in AgentProfile.objects.filter(agent__organisation=org):
         assert minutes[profile.agent_id] <= 60 * profile.max_hours_per_week + 1e-6
+        # Nobody on a full contract gets a token week: at least four fifths of it.
+        assert minutes[profile.agent_id] >= 0.8 * 60 * profile.max_hours_per_week - 1e-6
         assert len(days_worked[profile.agent_id]) <= profile.max_days_per_week
     assert state.evaluation.violations == ()
     # Coverage met or close: at most 5 % of the required person-hours short.
