@@ -9,8 +9,10 @@ For each demo organisation (built into a fresh temporary data directory, or the 
 * `team`: what the active agents can work, from their profiles: per day, each agent who may
   work that day gives at most one shift — the longest allowed shift that fits the day's
   opening (or their contract hours, if fewer), minus absences — and per week, the sum of
-  min(contract hours, days × longest shift). Per channel: the week's hours of the agents who
-  have the skill (an upper bound on what that channel can get).
+  min(contract hours, days × longest shift); both paid hours, breaks included
+  (`per_day_on_duty_at_most`: the longest shift less its break, for every agent). Per channel:
+  the week's hours of the agents who have the skill (an upper bound on what that channel can
+  get).
 * `schedule`: the published schedule's hours on duty per day, agent-intervals short (in
   agent-hours), the largest agent's weekly hours against their contract, and working days
   without a shift.
@@ -93,9 +95,15 @@ def _measure(slug: str) -> dict[str, Any]:
             for a, b in spans
         )
 
+    saved_rules = scheduling_rules_for(organisation=org)
     team_day: dict[str, float] = {}
+    team_day_on_duty: dict[str, float] = {}
     for day in days:
         longest = max((m for m in lengths if m <= open_minutes(day)), default=0)
+        on_duty = longest
+        if saved_rules.break_minutes and longest > saved_rules.break_after_minutes:
+            on_duty -= saved_rules.break_minutes
+        team_day_on_duty[day.isoformat()] = _hours(on_duty * len(agents))
         total = 0.0
         for agent in agents:
             profile = getattr(agent, "work_profile", None)
@@ -175,6 +183,7 @@ def _measure(slug: str) -> dict[str, Any]:
         },
         "team": {
             "per_day": team_day,
+            "per_day_on_duty_at_most": team_day_on_duty,
             "week": round(team_week, 2),
             "per_skill_week": {s: round(h, 2) for s, h in sorted(skill_hours.items())},
             "contracts": contracts,
