@@ -253,6 +253,7 @@ TEHRAN = DemoProfile(
         AgentSpec(f"sara.ahmadi{_T}", "سارا احمدی", "مرکز تماس", ("phone", "chat"), 0.15, 1.0),
         AgentSpec(f"reza.karimi{_T}", "رضا کریمی", "مرکز تماس", ("phone",), -0.1, 0.9, True),
         AgentSpec(f"maryam.hosseini{_T}", "مریم حسینی", "مرکز تماس", ("phone", "chat"), 0.1, 1.1),
+        AgentSpec(f"hamed.najafi{_T}", "حامد نجفی", "مرکز تماس", ("phone", "chat"), 0.0, 1.0),
         AgentSpec(
             f"ali.rezaei{_T}", "علی رضایی", "پشتیبانی آنلاین", ("email", "web", "social"), 0.0, 1.0
         ),
