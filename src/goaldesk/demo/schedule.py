@@ -20,9 +20,10 @@ from goaldesk.scheduling.services import (
 )
 from goaldesk.team.models import Agent
 
-#: The solver's time limit for the demo's week: its 16 agents are as well covered after 3 s as
-#: after 8 s (half an agent-hour short of 462 person-hours), and `goaldesk demo` stays quick.
-DEMO_TIME_LIMIT_SECONDS = 4
+#: The solver's time limit for the demo's week: its 16 agents are covered to half an agent-hour
+#: within 3 s on an idle machine and within 6 s on a busy one (4 s sometimes left 48 hours
+#: short there), and `goaldesk demo` stays quick.
+DEMO_TIME_LIMIT_SECONDS = 6
 
 
 def first_full_week(organisation: Organisation, today: dt.date) -> dt.date:
