@@ -12,11 +12,11 @@ from unittest import mock
 
 import pytest
 
-from goaldesk.accounts.models import BusinessHours, Holiday, Organisation
+from goaldesk.accounts.models import BusinessHours, Holiday, Organisation, today_in
 from goaldesk.demo import build
 from goaldesk.forecasting.models import ForecastRun, RequirementInterval
 from goaldesk.scheduling.models import AgentProfile, Schedule, SchedulingRules
-from goaldesk.scheduling.selectors import schedule_evaluate
+from goaldesk.scheduling.selectors import schedule_evaluate, week_start_for
 from goaldesk.team.models import Agent
 
 pytestmark = pytest.mark.django_db
@@ -126,7 +126,11 @@ def test_the_published_week_has_shifts_on_every_working_day_within_each_contract
     state = schedule_evaluate(schedule)
     tz = org.tzinfo
     working = [day for day in days if _opening(org, day)]
-    assert len(working) >= 4  # a week, not what is left of one
+    # A whole week, not what is left of one: it starts today or later, on the day after the
+    # weekend, and has working days.
+    assert schedule.week_start >= today_in(org)
+    assert schedule.week_start == week_start_for(org, schedule.week_start)
+    assert working
     on_duty = defaultdict(set)
     hours_on = defaultdict(float)
     minutes = defaultdict(float)
