@@ -600,10 +600,6 @@ def generate_interactions(
     category_cum = np.cumsum(_CATEGORY_MIX, axis=1)
 
     joined_age = np.array([a.joined_age if a.joined_age is not None else days for a in agents])
-
-    def not_joined_yet(age: int) -> np.ndarray:
-        return age > joined_age
-
     customers = _Customers(profile.customer_prefix)
     number = 0
     for d, day in enumerate(cal.dates):
@@ -632,7 +628,7 @@ def generate_interactions(
 
         # Who handles it: agents available today who work the channel.
         away = rng.random(len(agents)) < 0.06  # leave, sickness
-        away |= not_joined_yet(days - 1 - d)
+        away |= days - 1 - d > joined_age  # not with us yet
         if in_shortage:
             away |= np.array([a.away_in_shortage for a in agents])
         agent = np.full(n, len(agents))
