@@ -58,7 +58,8 @@ def _settings_save(*, organisation: Organisation, profile: DemoProfile) -> None:
                 "min_hours_per_week": 0.8 * (spec.hours_per_week or full_hours),
                 "max_hours_per_week": spec.hours_per_week or full_hours,
                 "max_days_per_week": full_days,
-                "preferred_day_parts": [parts[n % len(parts)]] if n % 2 == 0 else [],
+                # Every other agent prefers mornings or afternoons, in turn.
+                "preferred_day_parts": [parts[n // 2 % len(parts)]] if n % 2 == 0 else [],
                 "preferred_days_off": [],
             },
         )
