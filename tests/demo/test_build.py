@@ -65,7 +65,7 @@ def test_demo_build_creates_both_organisations_users_and_data():
 
     # Teams and named agents; the agent user is an agent.
     assert Team.objects.filter(organisation=demo).count() == 3
-    assert 10 <= Agent.objects.filter(organisation=demo).count() <= 15
+    assert 13 <= Agent.objects.filter(organisation=demo).count() <= 16
     assert Agent.objects.get(organisation=demo, user__username="demo-agent").name == "Aisha Rahman"
 
     # One user per role, all with the printed password; the owner is in both organisations.

@@ -246,7 +246,7 @@ def test_surveys_answer_a_subset_with_sensible_scores(half_year):
 def test_agents_belong_to_their_team_and_roster():
     rows = list(generate_interactions(seed=9, start=START, days=14, timezone="Asia/Dubai"))
     agent_team = {a["key"]: a["team"] for a in roster(DUBAI)}
-    assert 10 <= len(agent_team) <= 15
+    assert 13 <= len(agent_team) <= 16
     assert len(teams(DUBAI)) == 3
     for row in rows:
         if row["agent"]:
@@ -323,3 +323,15 @@ def test_desk_and_phone_waits_fall_late_in_the_period(half_year):
     assert mean_wait("walk_in", 20, 0) < 0.7 * mean_wait("walk_in", 181, 135)
     assert mean_wait("phone", 14, 0) < 0.75 * mean_wait("phone", 100, 40)
     assert mean_wait("phone", 100, 40) > 0.85 * mean_wait("phone", 181, 135)
+
+
+def test_agents_who_joined_later_handle_nothing_before_they_joined(half_year):
+    # The extra desk employee joined 120 days before the end, the lunchtime phone agent 28.
+    end = START + dt.timedelta(days=181)
+    joined = {a.key: a.joined_age for a in DUBAI.agents if a.joined_age is not None}
+    assert sorted(joined.values()) == [28, 120]
+    for key, age in joined.items():
+        ages = [(end - r["created_at"].date()).days for r in half_year if r["agent"] == key]
+        assert ages and max(ages) <= age
+        # …and afterwards they work like the others: not a handful of contacts.
+        assert len(ages) > 2 * age

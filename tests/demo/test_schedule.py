@@ -3,7 +3,7 @@
 import datetime as dt
 
 from goaldesk.accounts.models import today_in
-from goaldesk.demo.schedule import schedule_demo_build
+from goaldesk.demo.schedule import first_full_week, schedule_demo_build
 from goaldesk.scheduling.models import AgentProfile, Schedule
 from goaldesk.scheduling.selectors import schedule_evaluate
 from tests.factories import AgentFactory
@@ -32,3 +32,11 @@ def test_demo_build_schedules_the_latest_forecast_and_publishes_it(planned_org, 
             start.time() >= dt.time(9) and end.time() <= dt.time(17) and start.date() == end.date()
         )
         assert start.isoweekday() != 5
+
+
+def test_the_demo_plans_the_first_week_its_forecast_covers_whole(planned_org):
+    # planned_org: Friday weekend, so its weeks start on Saturday. The forecast starts today.
+    saturday = dt.date(2026, 12, 5)
+    assert first_full_week(planned_org, saturday) == saturday
+    assert first_full_week(planned_org, saturday + dt.timedelta(days=1)) == dt.date(2026, 12, 12)
+    assert first_full_week(planned_org, dt.date(2026, 12, 11)) == dt.date(2026, 12, 12)

@@ -2,8 +2,15 @@
 
 import datetime as dt
 
-from goaldesk.forecasting.models import StaffingInputs
+import pytest
+from django.utils import timezone
+
+from goaldesk.core.models import JobState
+from goaldesk.forecasting.models import ForecastInterval, ForecastRun, StaffingInputs
+from goaldesk.forecasting.selectors import requirement_for_week
+from goaldesk.forecasting.services import requirements_compute
 from goaldesk.forecasting.staffing import compute_requirements
+from tests.forecasting.conftest import open_weekdays
 
 
 def test_58_emails_a_day_need_about_their_workload_not_a_crowd_at_opening():
@@ -36,3 +43,38 @@ def test_58_emails_a_day_need_about_their_workload_not_a_crowd_at_opening():
     assert work_hours / 0.85 <= agent_hours <= work_hours / 0.85 + 1.0 * 5
     assert work_hours / 0.85 / 0.7 <= people_hours <= work_hours / 0.85 / 0.7 + 1.0 * 5
     assert result.agents[[not m for m in mask]].sum() == 0
+
+
+@pytest.mark.django_db
+def test_people_planned_where_no_agent_is_are_still_asked_of_the_schedule(org):
+    # Worked by hand: one e-mail of an hour's work arrives at 07:00, the desk opens 09:00-17:00,
+    # 2-hour target (due by 11:00), 100 % occupancy, 50 % shrinkage. Agents: the level plan is
+    # half an hour's work an hour; one agent at 09:00 does all of it, none at 10:00. People each
+    # do half an agent's work: one at 09:00 does half, the other half is due by 11:00, so one
+    # at 10:00 too — 2 person-hours = 1 h / (1 - 0.5). The schedule must be asked for both.
+    org.weekend_days = []
+    org.save()
+    open_weekdays(org, range(1, 8))
+    day = dt.date(2026, 12, 7)
+    tz = org.tzinfo
+    at = lambda hour: dt.datetime(day.year, day.month, day.day, hour, tzinfo=tz)  # noqa: E731
+    run = ForecastRun.objects.create(
+        organisation=org, interval_minutes=60, horizon_days=1, state=JobState.DONE,
+        finished_at=timezone.now(), first_day=day,
+        channels=[{"channel": "email", "aht_seconds": 3600.0}],
+    )  # fmt: skip
+    ForecastInterval.objects.create(
+        run=run, channel="email", start=at(7), forecast=1.0, lower=1.0, upper=1.0
+    )
+    StaffingInputs.objects.create(
+        organisation=org, channel="email", aht_seconds=3600, shrinkage=50, max_occupancy=100,
+        response_hours=2,
+    )  # fmt: skip
+    requirements_compute(run=run)
+    assert requirement_for_week(organisation=org, week_start=day, with_shrinkage=False) == [
+        (at(9), "email", 1)
+    ]
+    assert requirement_for_week(organisation=org, week_start=day) == [
+        (at(9), "email", 1),
+        (at(10), "email", 1),
+    ]

@@ -1,7 +1,7 @@
 """Build the demo into the database: two organisations, their settings, people, data and a token.
 
 * **Nour Electronics** (slug `demo`, Dubai, English): 6 months of interactions ending today,
-  reviews, three teams, 13 agents, a user for every role.
+  reviews, three teams, 16 agents, a user for every role.
 * **مرکز خدمات پارس** (slug `demo-fa`, Tehran, Persian, Jalali calendar, Friday weekend): a small
   organisation the demo owner also belongs to, to show organisation switching and right-to-left.
 
@@ -43,7 +43,7 @@ from goaldesk.demo.generator import (
     generate_reviews,
 )
 from goaldesk.demo.goals import goals_demo_build
-from goaldesk.demo.schedule import schedule_demo_build
+from goaldesk.demo.schedule import first_full_week, schedule_demo_build
 from goaldesk.interactions.models import Category, Interaction, Review
 from goaldesk.interactions.records import InteractionData, ReviewData
 from goaldesk.interactions.services import (
@@ -301,9 +301,14 @@ def demo_build(
         _members_add()
         demo_org = Organisation.objects.get(slug=DEMO_SLUG)
         goals_demo_build(organisation=demo_org, today=today_in(demo_org))
-        for org in Organisation.objects.filter(slug__in=(DEMO_SLUG, DEMO_FA_SLUG)):
-            progress(f"{org.slug}: forecast and this week's schedule")
-            schedule_demo_build(organisation=org, today=today_in(org))
+        for slug, profile in ((DEMO_SLUG, DUBAI), (DEMO_FA_SLUG, TEHRAN)):
+            org = Organisation.objects.get(slug=slug)
+            progress(f"{org.slug}: forecast and a week's schedule")
+            today = today_in(org)
+            schedule_demo_build(
+                organisation=org, today=today, week_start=first_full_week(org, today),
+                profile=profile,
+            )  # fmt: skip
         _token_create()
     return {
         "built": built,

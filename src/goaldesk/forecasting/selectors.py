@@ -565,7 +565,7 @@ def requirement_for_week(
     end = dt.datetime(end_day.year, end_day.month, end_day.day, tzinfo=tz)
     rows = (
         RequirementInterval.objects.filter(run=run, start__gte=first, start__lt=end)
-        .filter(Q(agents__gt=0))
+        .filter(Q(agents_with_shrinkage__gt=0) if with_shrinkage else Q(agents__gt=0))
         .order_by("start", "channel")
         .values_list("start", "channel", "agents", "agents_with_shrinkage")
     )

@@ -388,7 +388,8 @@ def requirements_compute(*, run: ForecastRun, channels: Sequence[str] | None = N
                     model=model,
                 )
                 for i in range(len(starts))
-                if volumes[i] > 0 or result.agents[i] > 0
+                # Deferred work can plan people where no agent is planned (each does less).
+                if volumes[i] > 0 or result.agents[i] > 0 or result.agents_with_shrinkage[i] > 0
             ]
             RequirementInterval.objects.bulk_create(rows, batch_size=_BATCH)
             written += len(rows)
