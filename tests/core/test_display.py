@@ -5,7 +5,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from goaldesk.core.display import display_numbering, lnum, percent
+from goaldesk.core.display import display_numbering, duration, lnum, percent
 
 LRM, ALM, MINUS = "\u200e", "\u061c", "\u2212"
 
@@ -86,3 +86,11 @@ def test_quoted_values_in_a_message_are_isolated_and_escaped():
     )
     assert quotes_isolated("„12/31“ ist kein Datum.") == "„<bdi>12/31</bdi>“ ist kein Datum."
     assert quotes_isolated("no quotes & all") == "no quotes &amp; all"
+
+
+def test_whole_hours_read_without_zero_minutes(reader):
+    reader("fa")
+    assert duration(3 * 3600) == "۳ ساعت"
+    assert duration(3 * 3600 + 5 * 60) == "۳ ساعت و ۰۵ دقیقه"
+    reader("de")
+    assert (duration(7200), duration(45)) == ("2 Std.", "45 Sek.")

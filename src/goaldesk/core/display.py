@@ -146,6 +146,8 @@ def duration(seconds: Any) -> str:
     minutes, secs = divmod(rest, 60)
     if days:
         text = _("%(d)s d %(h)s h") % {"d": days, "h": hours}
+    elif hours and not (minutes or secs):
+        text = _("%(h)s h") % {"h": hours}
     elif hours:
         text = _("%(h)s h %(m)02d min") % {"h": hours, "m": minutes}
     elif minutes:
