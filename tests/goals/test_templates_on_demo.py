@@ -83,8 +83,9 @@ def test_each_template_passes_its_own_check_on_the_demo_unless_the_data_rules_it
 def test_a_fixed_target_is_brought_within_history_and_its_milestone_between(demo, client):
     """The desk template's fixed "50 customers a day": the demo's walk-in desk helps about 30
     a day and never rose by two thirds in 90 days, so the target is brought back to the best
-    rise seen, the title names that target, and the milestone "30 a day" (about where the desk
-    is already) becomes the plan's value a third of the way through."""
+    rise seen and the title names that target. The milestone "30 a day" stays where it lies
+    between the baseline and that target; where the desk is past it already, it becomes the
+    plan's value a third of the way through."""
     client.force_login(get_user_model().objects.get(username="demo-manager"))
     new = reverse("goals:new", args=["demo"])
     initial = client.get(new, {"template": "desk_customers"}).context["form"].initial
@@ -104,4 +105,8 @@ def test_a_fixed_target_is_brought_within_history_and_its_milestone_between(demo
     # target (the target field is rounded down to a tenth, hence the tolerance).
     assert (initial["milestone_date_1"] - initial["start"]).days == 30
     assert (initial["deadline"] - initial["start"]).days == 90
-    assert milestone == pytest.approx(baseline + (target - baseline) / 3, abs=0.1)
+    if baseline < 30 < target:
+        # "30 a day" still lies ahead on the way to the target: kept as written.
+        assert milestone == 30
+    else:
+        assert milestone == pytest.approx(baseline + (target - baseline) / 3, abs=0.1)
