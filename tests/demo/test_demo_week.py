@@ -11,6 +11,7 @@ from collections import defaultdict
 from unittest import mock
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from goaldesk.accounts.models import BusinessHours, Holiday, Organisation, today_in
 from goaldesk.demo import build
@@ -39,6 +40,8 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
             yield {slug: Organisation.objects.get(slug=slug) for slug in SLUGS}
         finally:
             Organisation.objects.filter(slug__startswith="demo").delete()
+            # The demo's people too: later tests count on an empty installation having none.
+            get_user_model().objects.filter(username__startswith="demo").delete()
             settings.DATA_DIR, settings.PASSWORD_HASHERS = old_dir, old_hashers
 
 

@@ -3,6 +3,7 @@
 from unittest import mock
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from goaldesk.accounts.models import Organisation
 from goaldesk.demo import build
@@ -35,6 +36,8 @@ def demo_goals(django_db_setup, django_db_blocker, tmp_path_factory):
             }
         finally:
             Organisation.objects.filter(slug__startswith="demo").delete()
+            # The demo's people too: later tests count on an empty installation having none.
+            get_user_model().objects.filter(username__startswith="demo").delete()
             settings.DATA_DIR, settings.PASSWORD_HASHERS = old_dir, old_hashers
 
 

@@ -43,6 +43,8 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
             yield Organisation.objects.get(slug="demo")
         finally:
             Organisation.objects.filter(slug__startswith="demo").delete()
+            # The demo's people too: later tests count on an empty installation having none.
+            get_user_model().objects.filter(username__startswith="demo").delete()
             settings.DATA_DIR, settings.PASSWORD_HASHERS = old_dir, old_hashers
 
 
