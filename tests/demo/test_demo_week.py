@@ -8,17 +8,15 @@ from the stored requirement rows (people to schedule, shrinkage included)."""
 
 import datetime as dt
 from collections import defaultdict
-from unittest import mock
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from goaldesk.accounts.models import BusinessHours, Holiday, Organisation, today_in
-from goaldesk.demo import build
 from goaldesk.forecasting.models import ForecastRun, RequirementInterval
 from goaldesk.scheduling.models import AgentProfile, Schedule, SchedulingRules
 from goaldesk.scheduling.selectors import schedule_evaluate, week_start_for
 from goaldesk.team.models import Agent
+from tests.demo_once import demo_built
 
 pytestmark = pytest.mark.django_db
 
@@ -29,20 +27,8 @@ SLUGS = ("demo", "demo-fa")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo at its natural volume, built once for this module (without its goals, which
     the schedule does not read)."""
-    from django.conf import settings
-
-    with django_db_blocker.unblock(), mock.patch.object(build, "goals_demo_build"):
-        old_dir, old_hashers = settings.DATA_DIR, settings.PASSWORD_HASHERS
-        settings.DATA_DIR = tmp_path_factory.mktemp("demo")
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-        try:
-            build.demo_build(seed=7)
-            yield {slug: Organisation.objects.get(slug=slug) for slug in SLUGS}
-        finally:
-            Organisation.objects.filter(slug__startswith="demo").delete()
-            # The demo's people too: later tests count on an empty installation having none.
-            get_user_model().objects.filter(username__startswith="demo").delete()
-            settings.DATA_DIR, settings.PASSWORD_HASHERS = old_dir, old_hashers
+    with demo_built(django_db_blocker, tmp_path_factory.mktemp("demo"), without="goals_demo_build"):
+        yield {slug: Organisation.objects.get(slug=slug) for slug in SLUGS}
 
 
 def _published(org):

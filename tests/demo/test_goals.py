@@ -1,16 +1,14 @@
 """The demo organisation shows goals in every state, each with believable figures."""
 
-from unittest import mock
-
 import pytest
 from django.contrib.auth import get_user_model
 
 from goaldesk.accounts.models import Organisation
-from goaldesk.demo import build
 from goaldesk.engine.progress import meets_target
 from goaldesk.goals import selectors
 from goaldesk.goals.models import Goal
 from goaldesk.metrics.catalogue import metric
+from tests.demo_once import demo_built
 
 pytestmark = pytest.mark.django_db
 
@@ -21,24 +19,14 @@ DAY = 86_400
 def demo_goals(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo at its natural volume (the states need it), built once for this module;
     without this week's forecast and schedule, which the goals do not read."""
-    from django.conf import settings
-
-    with django_db_blocker.unblock(), mock.patch.object(build, "schedule_demo_build"):
-        old_dir, old_hashers = settings.DATA_DIR, settings.PASSWORD_HASHERS
-        settings.DATA_DIR = tmp_path_factory.mktemp("demo")
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-        try:
-            build.demo_build(seed=7)
-            org = Organisation.objects.get(slug="demo")
-            yield {
-                goal.title: (goal, selectors.progress_for(goal))
-                for goal in Goal.objects.filter(organisation=org).prefetch_related("milestones")
-            }
-        finally:
-            Organisation.objects.filter(slug__startswith="demo").delete()
-            # The demo's people too: later tests count on an empty installation having none.
-            get_user_model().objects.filter(username__startswith="demo").delete()
-            settings.DATA_DIR, settings.PASSWORD_HASHERS = old_dir, old_hashers
+    with demo_built(
+        django_db_blocker, tmp_path_factory.mktemp("demo"), without="schedule_demo_build"
+    ):
+        org = Organisation.objects.get(slug="demo")
+        yield {
+            goal.title: (goal, selectors.progress_for(goal))
+            for goal in Goal.objects.filter(organisation=org).prefetch_related("milestones")
+        }
 
 
 def better(goal):
@@ -94,7 +82,6 @@ def test_returns_took_two_to_three_weeks_and_the_week_goal_was_missed(demo_goals
 def test_every_template_passes_its_own_achievable_check_on_the_demo_data(demo_goals, client):
     """Open each goal template as the demo manager and send the goal it pre-fills: its target
     asks for no more than history shows (no history warning) unless history shows no rise."""
-    from django.contrib.auth import get_user_model
     from django.urls import reverse
 
     from goaldesk.goals.presets import PRESETS

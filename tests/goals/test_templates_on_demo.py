@@ -2,17 +2,16 @@
 check on the demo data, unless the data rules it out — and then the test names why."""
 
 import re
-from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from goaldesk.accounts.models import Organisation
-from goaldesk.demo import build
 from goaldesk.goals import selectors
 from goaldesk.goals.models import BusinessGoal, BusinessGoalKind, Goal
 from goaldesk.goals.presets import PRESETS, PRESETS_BY_KEY
+from tests.demo_once import demo_built
 
 pytestmark = pytest.mark.django_db
 
@@ -32,20 +31,10 @@ RULED_OUT = {
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo organisation at its natural volume, without this week's forecast and schedule
     (templates do not read them), built once for this module."""
-    from django.conf import settings
-
-    with django_db_blocker.unblock(), mock.patch.object(build, "schedule_demo_build"):
-        old_dir, old_hashers = settings.DATA_DIR, settings.PASSWORD_HASHERS
-        settings.DATA_DIR = tmp_path_factory.mktemp("demo")
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-        try:
-            build.demo_build(seed=7)
-            yield Organisation.objects.get(slug="demo")
-        finally:
-            Organisation.objects.filter(slug__startswith="demo").delete()
-            # The demo's people too: later tests count on an empty installation having none.
-            get_user_model().objects.filter(username__startswith="demo").delete()
-            settings.DATA_DIR, settings.PASSWORD_HASHERS = old_dir, old_hashers
+    with demo_built(
+        django_db_blocker, tmp_path_factory.mktemp("demo"), without="schedule_demo_build"
+    ):
+        yield Organisation.objects.get(slug="demo")
 
 
 def _text(response):

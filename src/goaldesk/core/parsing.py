@@ -225,6 +225,19 @@ def parse_day(text: str, *, option: str) -> dt.date:
     return found
 
 
+def parse_days(date_from: str, date_to: str) -> tuple[dt.date, dt.date]:
+    """The period of the options --from and --to (see `parse_day`); raises ArgumentProblem
+    when either is not a date or --to comes before --from."""
+    first = parse_day(date_from, option="--from")
+    last = parse_day(date_to, option="--to")
+    if last < first:
+        raise ArgumentProblem(
+            _("--to (%(to)s) is before --from (%(from)s).")
+            % {"to": last.isoformat(), "from": first.isoformat()}
+        )
+    return first, last
+
+
 def read_datetime(value: object, tz: zoneinfo.ZoneInfo) -> dt.datetime | None:
     """The aware date-time `value` stands for (see the module notes); None when it is blank.
 

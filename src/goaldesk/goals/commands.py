@@ -55,17 +55,11 @@ def level_payload(organisation: Any, date_from: Any, date_to: Any) -> dict[str, 
 
 
 def cmd_level(args: argparse.Namespace) -> int:
-    from goaldesk.core.parsing import ArgumentProblem, parse_day
+    from goaldesk.core.parsing import ArgumentProblem, parse_days
     from goaldesk.metrics.scope import span_problem
 
     try:
-        date_from = parse_day(args.date_from, option="--from")
-        date_to = parse_day(args.date_to, option="--to")
-        if date_to < date_from:
-            raise ArgumentProblem(
-                _("--to (%(to)s) is before --from (%(from)s).")
-                % {"to": date_to.isoformat(), "from": date_from.isoformat()}
-            )
+        date_from, date_to = parse_days(args.date_from, args.date_to)
         too_long = span_problem(date_from, date_to, by_day=False)
         if too_long:
             raise ArgumentProblem(too_long)

@@ -190,7 +190,7 @@ def cmd_export_interactions(args: argparse.Namespace) -> int:
     2 unusable arguments or an unwritable file.
     """
     from goaldesk.core.commands import Unusable, fail
-    from goaldesk.core.parsing import ArgumentProblem, parse_day
+    from goaldesk.core.parsing import ArgumentProblem, parse_days
     from goaldesk.interactions.exporting import EXPORT_CHUNK_ROWS, csv_chunks
     from goaldesk.interactions.selectors import ExportFilterError, interactions_for_export
 
@@ -198,13 +198,7 @@ def cmd_export_interactions(args: argparse.Namespace) -> int:
         organisation = Organisation.objects.filter(slug=args.org).first()
         if organisation is None:
             raise ArgumentProblem(_("--org: no organisation “%(slug)s”.") % {"slug": args.org})
-        date_from = parse_day(args.date_from, option="--from")
-        date_to = parse_day(args.date_to, option="--to")
-        if date_to < date_from:
-            raise ArgumentProblem(
-                _("--to (%(to)s) is before --from (%(from)s).")
-                % {"to": date_to.isoformat(), "from": date_from.isoformat()}
-            )
+        date_from, date_to = parse_days(args.date_from, args.date_to)
         interactions = interactions_for_export(
             organisation=organisation,
             date_from=date_from,

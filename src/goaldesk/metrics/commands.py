@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from goaldesk.core.parsing import ArgumentProblem, parse_day
+from goaldesk.core.parsing import ArgumentProblem, parse_days
 from goaldesk.metrics.catalogue import CATALOGUE, Metric
 
 
@@ -53,13 +53,7 @@ def cmd_kpis(args: argparse.Namespace) -> int:
     from goaldesk.metrics.selectors import FilterError, kpis_breakdown, kpis_for_period
 
     try:
-        date_from = parse_day(args.date_from, option="--from")
-        date_to = parse_day(args.date_to, option="--to")
-        if date_to < date_from:
-            raise ArgumentProblem(
-                _("--to (%(to)s) is before --from (%(from)s).")
-                % {"to": date_to.isoformat(), "from": date_from.isoformat()}
-            )
+        date_from, date_to = parse_days(args.date_from, args.date_to)
         too_long = span_problem(date_from, date_to, by_day=args.by == "day")
         if too_long:
             raise ArgumentProblem(too_long)
