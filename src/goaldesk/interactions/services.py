@@ -737,7 +737,9 @@ def interaction_update(
         raise ValueError("The external id of an interaction cannot be edited.")
     with transaction.atomic():
         locked = (
-            Interaction.objects.select_for_update()
+            # Only the interaction is locked: PostgreSQL cannot lock the nullable side of
+            # the outer joins to its agent and team.
+            Interaction.objects.select_for_update(of=("self",))
             .select_related("agent", "team")
             .get(pk=interaction.pk, organisation=organisation)
         )
@@ -781,7 +783,9 @@ def interaction_delete(*, interaction: Interaction, user: Any) -> InteractionCha
     organisation = interaction.organisation
     with transaction.atomic():
         locked = (
-            Interaction.objects.select_for_update()
+            # Only the interaction is locked: PostgreSQL cannot lock the nullable side of
+            # the outer joins to its agent and team.
+            Interaction.objects.select_for_update(of=("self",))
             .select_related("agent", "team")
             .get(pk=interaction.pk, organisation=organisation)
         )
