@@ -18,7 +18,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 class EmlFileBackend(BaseEmailBackend):
     def __init__(self, *args: Any, file_path: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.directory = Path(file_path or getattr(settings, "EMAIL_FILE_PATH", ""))
+        self.directory = Path(str(file_path or getattr(settings, "EMAIL_FILE_PATH", "")))
 
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
         self.directory.mkdir(parents=True, exist_ok=True)
