@@ -4,8 +4,8 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from goaldesk.accounts.mail import unsubscribe_token
 from goaldesk.accounts.models import Profile
-from goaldesk.notifications.mail import unsubscribe_token
 from goaldesk.notifications.models import Notification, Preference
 from goaldesk.notifications.services import notify
 from tests.factories import UserFactory

@@ -79,7 +79,7 @@ def notification_emails_send(
     url: str,
 ) -> int:
     """Send the e-mail of one event to each user. Returns the number sent."""
-    from goaldesk.notifications.mail import localised_email, send_all
+    from goaldesk.accounts.mail import localised_email, send_all
 
     organisation = (
         Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None

@@ -5,8 +5,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from goaldesk.accounts.mail import unsubscribe_read
 from goaldesk.notifications.kinds import DIGEST, KINDS
-from goaldesk.notifications.mail import unsubscribe_read
 from goaldesk.notifications.services import unsubscribe_apply
 
 
