@@ -23,7 +23,10 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from goaldesk.core.mail_url import EmailUrlError, email_settings
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("GOALDESK_DATA_DIR", "var")).resolve()
@@ -64,6 +67,7 @@ INSTALLED_APPS = [
     # GoalDesk's apps, lowest layer first: each imports only the ones above it in this list.
     "goaldesk.core",
     "goaldesk.accounts",
+    "goaldesk.notifications",
     "goaldesk.team",
     "goaldesk.interactions",
     "goaldesk.metrics",
@@ -221,9 +225,16 @@ TASKS = {
     }
 }
 
-EMAIL_BACKEND = os.environ.get(
-    "GOALDESK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-)
+# E-mail from one URL (smtp://, smtps://, console:, file:///dir; see core/mail_url.py). Without
+# one, messages are printed on the console: nothing leaves the machine unless asked to.
+try:
+    globals().update(email_settings(os.environ.get("GOALDESK_EMAIL_URL", "console:")))
+except EmailUrlError as _error:
+    raise ImproperlyConfigured(str(_error)) from None
+DEFAULT_FROM_EMAIL = os.environ.get("GOALDESK_EMAIL_FROM", "GoalDesk <goaldesk@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address people open GoalDesk at: links in e-mails are written with it.
+GOALDESK_SITE_URL = os.environ.get("GOALDESK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # The longest period a metric request may cover, so that no request holds a worker for long:
 # by day (daily breakdowns and trends, one row per day) and in total (five years).

@@ -4,6 +4,7 @@ from goaldesk.api.urls import api
 
 urlpatterns = [
     path("", include("goaldesk.accounts.urls")),
+    path("", include("goaldesk.notifications.urls")),
     path("o/<slug:org_slug>/", include("goaldesk.team.urls")),
     path("o/<slug:org_slug>/", include("goaldesk.interactions.urls")),
     path("o/<slug:org_slug>/", include("goaldesk.interactions.import_urls")),

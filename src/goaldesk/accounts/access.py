@@ -4,7 +4,8 @@ A visitor who is not a member of the organisation gets 404 (the organisation's e
 not revealed); a member whose role is too low gets 403; an anonymous visitor is sent to sign in.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from typing import TYPE_CHECKING, Any, cast
 
@@ -63,6 +64,41 @@ def apply_preferences(request: HttpRequest, org: Organisation | None = None) -> 
         display_numbering.set("arab" if org.arabic_indic_digits else "latn")
         display_week_start.set(org.week_start)
         timezone.activate(org.tzinfo)
+
+
+@contextmanager
+def reading_as(user: Any, organisation: Organisation | None) -> Iterator[str]:
+    """Within the block, everything shown is in `user`'s language, calendar and digits and in
+    `organisation`'s time zone, as on their pages: for e-mail and other text made outside a
+    request. Yields the language code."""
+    profile = Profile.objects.filter(user=user).first()
+    language = (profile.language if profile else "") or (
+        organisation.language if organisation else ""
+    )
+    calendar = (profile.calendar if profile else "") or (
+        organisation.calendar if organisation else ""
+    )
+    tokens: list[tuple[Any, Any]] = [
+        (display_calendar, display_calendar.set(calendar or Calendar.GREGORIAN)),
+        (local_calendar, local_calendar.set(local_calendar_of(calendar))),
+    ]
+    if organisation is not None:
+        tokens += [
+            (
+                display_numbering,
+                display_numbering.set("arab" if organisation.arabic_indic_digits else "latn"),
+            ),
+            (display_week_start, display_week_start.set(organisation.week_start)),
+        ]
+    try:
+        with (
+            translation.override(language or "en"),
+            timezone.override(organisation.tzinfo if organisation is not None else None),
+        ):
+            yield translation.get_language()
+    finally:
+        for variable, token in reversed(tokens):
+            variable.reset(token)
 
 
 def org_view(

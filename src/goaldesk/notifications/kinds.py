@@ -1,0 +1,169 @@
+"""Every kind of event a person can be told about, defined once.
+
+A notification stores its kind and its parameters, never its text: the text is written when it
+is shown or sent, in the reader's language, calendar and digits (`Kind.describe`). A new kind is
+one entry in `KINDS`; the services that cause the event call `notifications.services.notify`.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy
+
+from goaldesk.core.display import ldate, ldatetime
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    #: What a person chooses on their preferences page ("My shifts were published").
+    label: str | Promise
+    #: Who receives it, in the words of the preferences page and the docs.
+    audience: str | Promise
+    #: One line saying what happened, from the stored parameters, in the active language.
+    describe: Callable[[Mapping[str, Any]], str]
+    in_app: bool = True
+    email: bool = True
+
+
+def _text(value: Any) -> str:
+    """A name or title typed by someone, isolated from the sentence's direction (FSI … PDI)."""
+    return f"\u2068{value}\u2069" if value else ""
+
+
+def _date(value: Any) -> str:
+    import datetime as dt
+
+    return ldate(dt.date.fromisoformat(value), "long") if value else ""
+
+
+def _moment(value: Any) -> str:
+    import datetime as dt
+
+    return ldatetime(dt.datetime.fromisoformat(value)) if value else ""
+
+
+KINDS: dict[str, Kind] = {
+    kind.key: kind
+    for kind in [
+        Kind(
+            "shifts_published",
+            gettext_lazy("My shifts were published"),
+            gettext_lazy("each agent with shifts in the published week"),
+            lambda p: (
+                gettext("Your shifts for the week of %(week)s are published.")
+                % {"week": _date(p.get("week"))}
+            ),
+        ),
+        Kind(
+            "shifts_changed",
+            gettext_lazy("My published shifts changed"),
+            gettext_lazy("the agent whose published shift was moved, added or removed"),
+            lambda p: gettext("Your shift on %(day)s changed.") % {"day": _date(p.get("day"))},
+        ),
+        Kind(
+            "swap_offered",
+            gettext_lazy("A swap is offered to me"),
+            gettext_lazy("the agent a swap is offered to"),
+            lambda p: (
+                gettext("%(name)s offers you their shift on %(day)s.")
+                % {"name": _text(p.get("name")), "day": _date(p.get("day"))}
+            ),
+        ),
+        Kind(
+            "swap_taken",
+            gettext_lazy("My swap was taken"),
+            gettext_lazy("the agent who offered the swap"),
+            lambda p: (
+                gettext("%(name)s took your shift on %(day)s; a manager will approve it.")
+                % {"name": _text(p.get("name")), "day": _date(p.get("day"))}
+            ),
+        ),
+        Kind(
+            "swap_approved",
+            gettext_lazy("A swap I am part of was approved"),
+            gettext_lazy("both agents of the swap"),
+            lambda p: (
+                gettext("The swap of the shift on %(day)s was approved.")
+                % {"day": _date(p.get("day"))}
+            ),
+        ),
+        Kind(
+            "swap_declined",
+            gettext_lazy("A swap I am part of was declined"),
+            gettext_lazy("both agents of the swap"),
+            lambda p: (
+                gettext("The swap of the shift on %(day)s was declined.")
+                % {"day": _date(p.get("day"))}
+            ),
+        ),
+        Kind(
+            "job_finished",
+            gettext_lazy("My import, forecast or schedule finished"),
+            gettext_lazy("the person who started it"),
+            lambda p: gettext("%(job)s finished.") % {"job": p.get("job", "")},
+            email=False,
+        ),
+        Kind(
+            "job_failed",
+            gettext_lazy("My import, forecast or schedule failed"),
+            gettext_lazy("the person who started it"),
+            lambda p: (
+                gettext("%(job)s failed: %(reason)s")
+                % {"job": p.get("job", ""), "reason": p.get("reason", "")}
+            ),
+        ),
+        Kind(
+            "goal_behind",
+            gettext_lazy("A goal fell behind its plan"),
+            gettext_lazy("the goal's owner and the organisation's managers"),
+            lambda p: (
+                gettext("The goal “%(goal)s” is behind its plan.") % {"goal": _text(p.get("goal"))}
+            ),
+        ),
+        Kind(
+            "goal_will_miss",
+            gettext_lazy("A goal is projected to miss its deadline"),
+            gettext_lazy("the goal's owner and the organisation's managers"),
+            lambda p: (
+                gettext(
+                    "At its current pace the goal “%(goal)s” will miss its deadline of %(deadline)s."
+                )
+                % {"goal": _text(p.get("goal")), "deadline": _date(p.get("deadline"))}
+            ),
+        ),
+        Kind(
+            "goal_achieved",
+            gettext_lazy("A goal was achieved"),
+            gettext_lazy("the goal's owner and the organisation's managers"),
+            lambda p: gettext("The goal “%(goal)s” was achieved.") % {"goal": _text(p.get("goal"))},
+        ),
+        Kind(
+            "level_changed",
+            gettext_lazy("The level of service changed"),
+            gettext_lazy("the organisation's managers and owners"),
+            lambda p: (
+                gettext("The level of service moved from %(before)s to %(after)s.")
+                % {"before": p.get("before", ""), "after": p.get("after", "")}
+            ),
+        ),
+        Kind(
+            "staffing_short",
+            gettext_lazy("The published schedule leaves the coming week short"),
+            gettext_lazy("the organisation's managers and owners"),
+            lambda p: (
+                gettext("The published schedule is short of the requirement from %(start)s.")
+                % {"start": _moment(p.get("start"))}
+            ),
+        ),
+    ]
+}
+
+#: The periodic report; chosen by frequency on the preferences page, not per kind.
+DIGEST = "digest"
+
+
+def kind_choices() -> list[tuple[str, str | Promise]]:
+    return [(kind.key, kind.label) for kind in KINDS.values()]
