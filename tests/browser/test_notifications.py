@@ -63,5 +63,5 @@ def test_the_count_is_in_persian_digits_and_the_phone_header_stays_small(
     assert page.locator("header.topbar").bounding_box()["height"] < 0.2 * 844
     # The bell lies inside the screen, next to the user menu.
     box = page.locator("header a.bell").bounding_box()
-    assert 0 <= box["x"] and box["x"] + box["width"] <= 390
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
     shot(page, "notifications-bell-phone-fa", full_page=False)
