@@ -43,6 +43,18 @@ def test_two_unread_then_all_read(live_server, desk, new_page):
     assert page.locator("header a.bell").get_attribute("aria-label") == "Notifications"
     assert page.locator("header .bell-count").count() == 0
 
+    # The preferences are one click away; a box turned off stays off.
+    with page.expect_navigation():
+        page.get_by_role("link", name="Notification preferences").click()
+    box = page.get_by_label("A goal was achieved: In the app")
+    assert box.is_checked()
+    box.uncheck()
+    shot(page, "notifications-preferences-en")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
+    assert not page.get_by_label("A goal was achieved: In the app").is_checked()
+    page.goto(f"{live_server.url}/notifications/")
+
     # Opening one goes to its page.
     with page.expect_navigation():
         page.get_by_role("button", name="Open").first.click()
