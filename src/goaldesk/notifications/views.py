@@ -21,7 +21,6 @@ from goaldesk.notifications.selectors import (
     digest_default_for,
     notification_list,
     preferences_of,
-    unread_count,
 )
 from goaldesk.notifications.services import (
     notifications_mark_read,
@@ -34,7 +33,8 @@ NOTIFICATIONS_PER_PAGE = 50
 
 @login_required
 def notifications(request: SignedInRequest) -> HttpResponse:
-    """The signed-in person's notifications, newest first, from all their organisations."""
+    """The signed-in person's notifications, newest first, from all their organisations (the
+    unread count is the header's bell's, counted once)."""
     page = Paginator(notification_list(user=request.user), NOTIFICATIONS_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -43,7 +43,6 @@ def notifications(request: SignedInRequest) -> HttpResponse:
         "notifications/list.html",
         {
             "page": page,
-            "unread": unread_count(user=request.user),
             # The organisation is worth a column only to a member of several.
             "show_organisation": memberships_of_user(user_id=request.user.pk)[:2].count() > 1,
         },
