@@ -57,7 +57,7 @@ def test_two_unread_then_all_read(live_server, desk, new_page):
 
     # Opening one goes to its page.
     with page.expect_navigation():
-        page.get_by_role("button", name="Open").first.click()
+        page.get_by_role("button", name="Show").first.click()
     assert page.url == f"{live_server.url}/o/tehran/goals/"
 
 
