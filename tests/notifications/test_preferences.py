@@ -129,3 +129,17 @@ def test_a_person_without_an_e_mail_address_is_told_where_to_add_one(org):
     )
     user.refresh_from_db()
     assert user.email == "r@example.org"
+
+
+def test_an_agent_who_manages_another_organisation_is_shown_the_weekly_default(org, other_org):
+    user, client = _person(org, Role.AGENT)
+    assert (
+        '<option value="none" selected>'
+        in client.get(reverse("notifications:preferences")).content.decode()
+    )
+    MembershipFactory(user=user, organisation=other_org, role=Role.MANAGER)
+    assert (
+        '<option value="weekly" selected>'
+        in client.get(reverse("notifications:preferences")).content.decode()
+    )
+    assert digest_frequency_for(user, Role.AGENT) == "none"  # each membership its own default

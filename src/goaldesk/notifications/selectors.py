@@ -4,7 +4,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from goaldesk.accounts.models import Role
+from goaldesk.accounts.models import ROLE_RANK, Role
+from goaldesk.accounts.selectors import memberships_of_user
 from goaldesk.notifications.kinds import KINDS
 from goaldesk.notifications.models import DigestFrequency, DigestSetting, Notification, Preference
 
@@ -50,3 +51,13 @@ def digest_frequency_for(user: Any, membership_role: str) -> str:
     value): their own choice, else weekly for managers and owners and none for the others."""
     chosen = DigestSetting.objects.filter(user=user).values_list("frequency", flat=True).first()
     return chosen if chosen is not None else digest_default_for(membership_role)
+
+
+def digest_frequency_of(*, user: Any) -> str:
+    """The digest frequency `user`'s preferences page shows: their choice, else the default of
+    their highest role in any organisation."""
+    chosen = DigestSetting.objects.filter(user=user).values_list("frequency", flat=True).first()
+    if chosen is not None:
+        return chosen
+    roles = [Role(m.role) for m in memberships_of_user(user_id=user.pk)]
+    return digest_default_for(max(roles, key=ROLE_RANK.__getitem__, default=Role.VIEWER))

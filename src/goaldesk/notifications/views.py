@@ -12,13 +12,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from goaldesk.accounts.access import SignedInRequest
 from goaldesk.accounts.mail import unsubscribe_read
-from goaldesk.accounts.models import ROLE_RANK, Role
 from goaldesk.accounts.selectors import memberships_of_user
 from goaldesk.notifications.forms import PreferencesForm
 from goaldesk.notifications.kinds import DIGEST, KINDS
-from goaldesk.notifications.models import DigestSetting, Notification
+from goaldesk.notifications.models import Notification
 from goaldesk.notifications.selectors import (
-    digest_default_for,
+    digest_frequency_of,
     notification_list,
     preferences_of,
 )
@@ -82,13 +81,8 @@ def notification_open(request: SignedInRequest, notification_id: int) -> HttpRes
 @login_required
 def preferences(request: SignedInRequest) -> HttpResponse:
     """Each kind of event in the app and/or by e-mail, and how often the digest comes."""
-    roles = [m.role for m in memberships_of_user(user_id=request.user.pk)]
-    highest = max(roles, key=lambda role: ROLE_RANK[Role(role)], default=Role.VIEWER)
-    chosen_digest = (
-        DigestSetting.objects.filter(user=request.user).values_list("frequency", flat=True).first()
-    )
     initial = PreferencesForm.initial_for(
-        preferences_of(user=request.user), chosen_digest or digest_default_for(highest)
+        preferences_of(user=request.user), digest_frequency_of(user=request.user)
     )
     form = PreferencesForm(request.POST if request.method == "POST" else None, initial=initial)
     if form.is_valid():
