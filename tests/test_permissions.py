@@ -259,9 +259,13 @@ def test_an_object_of_another_organisation_is_not_found_through_ones_own(
 #: Pages outside any organisation (no `org_slug`): url name → who may use them.
 #: "signed in": any signed-in user, whatever their roles; "new installation": anybody, but only
 #: while no user exists (afterwards it is 404 for everyone, so it cannot take an installation over).
+#: "signed in, POST only": the same, but GET answers 405 (it would change data).
 ACCOUNT_PAGES = {
     "accounts:organisation_new": "signed in",
     "accounts:first_run": "new installation",
+    "notifications:list": "signed in",
+    "notifications:preferences": "signed in",
+    "notifications:read_all": "signed in, POST only",
 }
 
 
@@ -277,12 +281,55 @@ def test_pages_outside_organisations_answer_whom_the_table_says(
     signed_in = [outsider_client, *(client_as(role) for role in (V, A, M, O))]
     for method in ("get", "post"):
         anonymous = _request(client, method, url)
+        expected = {"signed in": 200, "new installation": 404}.get(who)
+        if who == "signed in, POST only":
+            expected = 405 if method == "get" else 302
         for visitor in signed_in:
             status = _request(visitor, method, url).status_code
-            assert status == (200 if who == "signed in" else 404), f"{method} {url}"
-        if who == "signed in":
+            assert status == expected, f"{method} {url}"
+        if who.startswith("signed in"):
             assert anonymous.status_code == 302
             assert reverse("accounts:login") in anonymous["Location"]
         else:
             assert anonymous.status_code == 404
     assert Membership.objects.filter(role=O).count() == 2  # nothing was created by the posts
+
+
+#: Pages of one's own objects outside organisations: url name → the object's kind.
+OWN_OBJECT_PAGES = {
+    "notifications:read": "notification",
+    "notifications:open": "notification",
+}
+
+
+@pytest.mark.parametrize("name", sorted(OWN_OBJECT_PAGES))
+def test_ones_own_objects_are_not_found_by_anybody_else(name, org, member, client_as, client):
+    """POST only: the owner of the object is answered; anybody else, whatever their role in
+    the same organisation, gets 404 and changes nothing; GET changes nothing either."""
+    from goaldesk.notifications.models import Notification
+
+    owner = member(V)
+    notification = Notification.objects.create(
+        recipient=owner, organisation=org, kind="goal_achieved", params={"goal": "CSAT"}
+    )
+    url = reverse(name, args=[notification.pk])
+    anonymous = client.post(url)
+    assert anonymous.status_code == 302 and reverse("accounts:login") in anonymous["Location"]
+    for role in (A, M, O):
+        assert client_as(role).post(url).status_code == 404, f"{role} {url}"
+    client.force_login(owner)
+    assert client.get(url).status_code == 405
+    notification.refresh_from_db()
+    assert notification.read_at is None
+    assert client.post(url).status_code == 302
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+
+
+def test_every_notifications_page_is_in_a_table():
+    """Each URL of notifications (none is under an organisation) is listed above (the unsubscribe
+    page answers a signed link instead: tests/notifications/test_notify.py)."""
+    from goaldesk.notifications.urls import urlpatterns
+
+    names = {f"notifications:{p.name}" for p in urlpatterns} - {"notifications:unsubscribe"}
+    assert names == {n for n in {*ACCOUNT_PAGES, *OWN_OBJECT_PAGES} if n.startswith("notif")}

@@ -112,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "goaldesk.accounts.context_processors.goaldesk",
+                "goaldesk.notifications.context_processors.bell",
             ],
             "builtins": ["goaldesk.core.templatetags.goaldesk"],
         },

@@ -292,3 +292,5 @@ class ProfileForm(forms.Form):
         choices=[("", _("As the organisation")), *Calendar.choices],
         required=False,
     )
+    #: Where notifications and digests are sent; empty: nothing is sent by e-mail.
+    email = forms.EmailField(label=_("E-mail"), required=False)

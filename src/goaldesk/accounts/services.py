@@ -465,8 +465,14 @@ def api_token_revoke(*, organisation: Organisation, token_id: int) -> ApiToken:
 
 
 @transaction.atomic
-def profile_update(*, user: AuthUser, language: str, calendar: str) -> Profile:
-    """Save the user's own language and calendar ('' = as the organisation)."""
+def profile_update(
+    *, user: AuthUser, language: str, calendar: str, email: str | None = None
+) -> Profile:
+    """Save the user's own language and calendar ('' = as the organisation), and their e-mail
+    address when given ('' = none)."""
+    if email is not None and email != user.email:
+        user.email = email
+        user.save(update_fields=["email"])
     profile, _created = Profile.objects.get_or_create(user=user)
     profile.language = language
     profile.calendar = calendar

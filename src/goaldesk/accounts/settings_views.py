@@ -347,5 +347,11 @@ def profile(request: SignedInRequest) -> HttpResponse:
                 response.delete_cookie(LANGUAGE_COOKIE, samesite="Lax")
             return response
     else:
-        form = ProfileForm(initial={"language": current.language, "calendar": current.calendar})
+        form = ProfileForm(
+            initial={
+                "language": current.language,
+                "calendar": current.calendar,
+                "email": request.user.email,
+            }
+        )
     return render(request, "accounts/profile.html", {"form": form})
