@@ -190,7 +190,9 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("metrics:dashboard", org_slug=organisation.slug)
     already_member = (
         signed_in
-        and Membership.objects.filter(organisation=organisation, user_id=request.user.pk).exists()
+        and Membership.objects.filter(
+            organisation=organisation, user=cast(SignedInRequest, request).user
+        ).exists()
     )
     context = {
         "invitation": found,
