@@ -625,13 +625,17 @@ def invitation_resend(
 def invitation_revoke(
     *, organisation: Organisation, invitation_id: int, inviter_role: str
 ) -> Invitation:
-    """Withdraw a pending invitation: its link stops working. Raises Invitation.DoesNotExist
-    when it is not pending in `organisation`; ValidationError above the inviter's role."""
-    invitation = _pending_invitation(organisation=organisation, invitation_id=invitation_id)
+    """Withdraw an invitation not yet accepted: its link stops working (withdrawing it again
+    changes nothing). Raises Invitation.DoesNotExist when there is no such invitation in
+    `organisation` or it was accepted; ValidationError above the inviter's role."""
+    invitation = Invitation.objects.select_for_update().get(
+        organisation=organisation, pk=invitation_id, accepted_at__isnull=True
+    )
     if Role(invitation.role) not in invitation_roles(inviter_role=inviter_role):
         raise ValidationError(_("You cannot invite someone to a role above your own."))
-    invitation.revoked_at = django_timezone.now()
-    invitation.save(update_fields=["revoked_at"])
+    if invitation.revoked_at is None:
+        invitation.revoked_at = django_timezone.now()
+        invitation.save(update_fields=["revoked_at"])
     return invitation
 
 
