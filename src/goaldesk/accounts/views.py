@@ -139,6 +139,22 @@ def _invitation_unusable(request: HttpRequest, invitation: Invitation, state: st
     return render(request, "accounts/invitation_unusable.html", context, status=410)
 
 
+def _invitation_join(
+    request: HttpRequest, found: Invitation, form: InvitationSignUpForm | None
+) -> None:
+    """The signed-in user joins; without one, the account of `form` is created, joins and is
+    signed in. Raises what the services raise."""
+    if form is None:
+        services.invitation_accept(invitation_id=found.pk, user=cast(SignedInRequest, request).user)
+        return
+    membership = services.invitation_accept_as_new_user(
+        invitation_id=found.pk,
+        username=form.cleaned_data["username"],
+        password=form.cleaned_data["password1"],
+    )
+    login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+
+
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """The link of an invitation e-mail: who invites to which organisation with which role.
 
@@ -156,38 +172,25 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     form = None if signed_in else InvitationSignUpForm(prefix="join")
     error = ""
     if request.method == "POST":
-        try:
-            if signed_in:
-                user = cast(SignedInRequest, request).user
-                services.invitation_accept(invitation_id=found.pk, user=user)
+        if not signed_in:
+            form = InvitationSignUpForm(request.POST, prefix="join")
+        if form is None or form.is_valid():
+            try:
+                _invitation_join(request, found, form)
+            except services.InvitationUnusable as unusable:
+                return _invitation_unusable(request, found, unusable.state)
+            except ValidationError as problem:
+                if form is not None and hasattr(problem, "error_dict"):
+                    for field, problems in problem.error_dict.items():
+                        form.add_error(field if field in form.fields else None, problems)
+                else:
+                    error = " ".join(problem.messages)
             else:
-                form = InvitationSignUpForm(request.POST, prefix="join")
-                if not form.is_valid():
-                    raise ValidationError("")
-                membership = services.invitation_accept_as_new_user(
-                    invitation_id=found.pk,
-                    username=form.cleaned_data["username"],
-                    password=form.cleaned_data["password1"],
-                )
-                login(
+                messages.success(
                     request,
-                    membership.user,
-                    backend="django.contrib.auth.backends.ModelBackend",
+                    gettext("You joined %(name)s.") % {"name": f"\u2068{organisation.name}\u2069"},
                 )
-        except services.InvitationUnusable as unusable:
-            return _invitation_unusable(request, found, unusable.state)
-        except ValidationError as problem:
-            if form is not None and hasattr(problem, "error_dict"):
-                for field, problems in problem.error_dict.items():
-                    form.add_error(field if field in form.fields else None, problems)
-            elif problem.messages != [""]:
-                error = " ".join(problem.messages)
-        else:
-            messages.success(
-                request,
-                gettext("You joined %(name)s.") % {"name": f"\u2068{organisation.name}\u2069"},
-            )
-            return redirect("metrics:dashboard", org_slug=organisation.slug)
+                return redirect("metrics:dashboard", org_slug=organisation.slug)
     already_member = (
         signed_in
         and Membership.objects.filter(
