@@ -85,6 +85,10 @@ def test_the_email_is_in_german_with_the_gregorian_date(anna, monkeypatch):
 
 
 def test_the_link_sets_a_new_password_and_then_no_longer_works(anna):
+    for _ in range(5):  # someone guessed: the account is locked
+        Client().post(reverse("accounts:login"), {"username": "anna", "password": "wrong"})
+    locked = Client().post(reverse("accounts:login"), {"username": "anna", "password": PASSWORD})
+    assert locked.status_code == 429
     ask("anna@example.org")
     link = link_in(mail.outbox[0])
     browser = Client()
@@ -97,6 +101,11 @@ def test_the_link_sets_a_new_password_and_then_no_longer_works(anna):
     )
     anna.refresh_from_db()
     assert anna.check_password(NEW_PASSWORD) and not anna.check_password(PASSWORD)
+    # The new password signs in at once, although the guesses had locked the account.
+    signed_in = Client().post(
+        reverse("accounts:login"), {"username": "anna", "password": NEW_PASSWORD}
+    )
+    assert signed_in.status_code == 302
 
     again = Client().get(link, follow=True)
     assert 'name="new_password1"' not in again.content.decode()

@@ -129,6 +129,13 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = PasswordSetForm
     success_url = reverse_lazy("accounts:password_reset_complete")
 
+    def form_valid(self, form: PasswordSetForm) -> HttpResponse:
+        response = super().form_valid(form)
+        # Whoever set a new password through the e-mailed link may sign in with it at once,
+        # even if failed guesses had locked the account.
+        signin_failures_reset(username=form.user.get_username())
+        return response
+
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
