@@ -238,3 +238,19 @@ def test_sign_in_then_join(org, invite):
     assert signed_in.status_code == 302 and signed_in["Location"] == link
     client.post(link)
     assert Membership.objects.filter(user=sara, organisation=org, role=Role.AGENT).exists()
+
+
+def test_the_page_and_the_list_are_in_the_organisations_language_and_calendar(
+    org, invite, client_as
+):
+    org.language = "fa"
+    org.calendar = "jalali"
+    org.save()
+    link = invite()
+    Invitation.objects.update(expires_at=dt.datetime(2026, 12, 11, 8, 0, tzinfo=dt.UTC))
+    page = Client().get(link).content.decode()
+    # 2026-12-11 08:00 UTC is 11:30 in Tehran on 20 Azar 1405.
+    assert "این پیوند یک بار و تا ۱۴۰۵/۰۹/۲۰ ۱۱:۳۰ کار می‌کند." in page
+    assert "ساختن حساب" in page and 'dir="rtl"' in page
+    listing = client_as(Role.MANAGER).get(reverse("accounts:invitations", args=[org.slug]))
+    assert "۱۴۰۵/۰۹/۲۰ ۱۱:۳۰" in listing.content.decode()

@@ -16,7 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from goaldesk.accounts import selectors, services
-from goaldesk.accounts.access import LANGUAGE_COOKIE, SignedInRequest, profile_for
+from goaldesk.accounts.access import (
+    LANGUAGE_COOKIE,
+    SignedInRequest,
+    apply_preferences,
+    profile_for,
+)
 from goaldesk.accounts.forms import (
     BaseBusinessHoursFormSet,
     BusinessHoursFormSet,
@@ -171,6 +176,8 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     found = selectors.invitation_by_token(token)
     if found is None:
         raise Http404
+    # In the organisation's language and calendar, as its e-mail was (unless the visitor chose).
+    apply_preferences(request, found.organisation)
     state = services.invitation_state(found)
     if state != "pending":
         return _invitation_unusable(request, found, state)
