@@ -609,7 +609,7 @@ def invitation_resend(
 ) -> tuple[Invitation, str]:
     """Send a pending invitation again with a new link and a new expiry (the old link stops
     working); returns (invitation, raw token). Raises Invitation.DoesNotExist when it is not
-    pending in `organisation`, PermissionDenied-worthy ValidationError above the inviter's role."""
+    pending in `organisation`; ValidationError when its role is above the inviter's."""
     invitation = _pending_invitation(organisation=organisation, invitation_id=invitation_id)
     if Role(invitation.role) not in invitation_roles(inviter_role=inviter_role):
         raise ValidationError(_("You cannot invite someone to a role above your own."))
