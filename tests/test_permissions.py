@@ -12,7 +12,15 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from goaldesk.accounts.models import ROLE_RANK, ApiToken, Holiday, Membership, Role, hash_token
+from goaldesk.accounts.models import (
+    ROLE_RANK,
+    ApiToken,
+    Holiday,
+    Invitation,
+    Membership,
+    Role,
+    hash_token,
+)
 from goaldesk.forecasting.models import ForecastRun
 from goaldesk.interactions.models import ImportJob
 from goaldesk.scheduling.models import Schedule, ScheduledShift, ShiftSwap
@@ -59,6 +67,10 @@ MATRIX = {
     "accounts:members": (O, O),
     "accounts:member_role": (None, O),
     "accounts:member_remove": (None, O),
+    # Owners invite to any role, managers up to manager (tests/accounts/test_invitations.py).
+    "accounts:invitations": (M, M),
+    "accounts:invitation_revoke": (None, M),
+    "accounts:invitation_resend": (None, M),
     "accounts:tokens": (O, O),
     "accounts:token_revoke": (None, O),
     "team:teams": (V, M),
@@ -158,6 +170,7 @@ def objects(org):
         "token_id": ApiToken.objects.create(
             organisation=org, name="t", prefix="gd_x", token_hash=hash_token("gd_x")
         ).pk,
+        "invitation_id": _invitation(org, "gd_inv_x"),
         "team_id": team.pk,
         "agent_id": AgentFactory(organisation=org, team=team).pk,
         "pk": InteractionFactory(organisation=org).pk,
@@ -167,6 +180,17 @@ def objects(org):
         **_goal_objects(org),
         **_schedule_objects(org),
     }
+
+
+def _invitation(organisation, raw):
+    """A pending invitation (agent role, so managers may manage it too); returns its id."""
+    return Invitation.objects.create(
+        organisation=organisation,
+        email=f"{raw}@example.org",
+        role=A,
+        token_hash=hash_token(raw),
+        expires_at=dt.datetime(2099, 1, 1, tzinfo=dt.UTC),
+    ).pk
 
 
 def _schedule_objects(organisation):
@@ -238,6 +262,7 @@ def test_an_object_of_another_organisation_is_not_found_through_ones_own(
         "token_id": ApiToken.objects.create(
             organisation=other_org, name="t", prefix="gd_y", token_hash=hash_token("gd_y")
         ).pk,
+        "invitation_id": _invitation(other_org, "gd_inv_y"),
         "team_id": TeamFactory(organisation=other_org).pk,
         "agent_id": AgentFactory(organisation=other_org).pk,
         "pk": InteractionFactory(organisation=other_org).pk,
@@ -333,3 +358,33 @@ def test_every_notifications_page_is_in_a_table():
 
     names = {f"notifications:{p.name}" for p in urlpatterns} - {"notifications:unsubscribe"}
     assert names == {n for n in {*ACCOUNT_PAGES, *OWN_OBJECT_PAGES} if n.startswith("notif")}
+
+
+#: Pages for anybody, signed in or not (asking for a new password, the pages after it).
+OPEN_PAGES = [
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_complete",
+]
+
+
+@pytest.mark.parametrize("name", OPEN_PAGES)
+def test_open_pages_answer_anybody(name, client, client_as, outsider_client):
+    url = reverse(name)
+    for visitor in (client, outsider_client, client_as(V), client_as(O)):
+        assert visitor.get(url).status_code == 200, url
+
+
+def test_a_reset_link_and_an_invitation_link_answer_only_for_a_real_token(client, client_as, org):
+    """The token is the key: a made-up one shows nothing (Django's reset page says the link does
+    not work; an unknown invitation is 404), a real invitation opens for anybody."""
+    bad_reset = reverse("accounts:password_reset_confirm", args=["MQ", "made-up-token"])
+    for visitor in (client, client_as(O)):
+        page = visitor.get(bad_reset)
+        assert page.status_code == 200 and b"new_password1" not in page.content
+        assert visitor.get(reverse("accounts:invitation", args=["made-up"])).status_code == 404
+        assert visitor.post(reverse("accounts:invitation", args=["made-up"])).status_code == 404
+    _invitation(org, "the-real-one")
+    real = reverse("accounts:invitation", args=["the-real-one"])
+    assert client.get(real).status_code == 200
+    assert client_as(V).get(real).status_code == 200  # already a member: says so, offers nothing

@@ -153,6 +153,8 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# A password-reset link works for 3 days, and only until the password changed (Django's token).
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 
 # Sign-in throttling (django-axes). Failures are counted in the database (AxesDatabaseHandler), so
 # every app process and every machine share the counts; nothing is kept in process memory.

@@ -71,7 +71,7 @@ def reading_as(user: Any, organisation: Organisation | None) -> Iterator[str]:
     """Within the block, everything shown is in `user`'s language, calendar and digits and in
     `organisation`'s time zone, as on their pages: for e-mail and other text made outside a
     request. Yields the language code."""
-    profile = Profile.objects.filter(user=user).first()
+    profile = Profile.objects.filter(user=user).first() if user is not None else None
     language = (profile.language if profile else "") or (
         organisation.language if organisation else ""
     )

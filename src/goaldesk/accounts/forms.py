@@ -11,17 +11,19 @@ from typing import Any, cast
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.utils.dates import WEEKDAYS
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from goaldesk.accounts.models import Calendar, Organisation, Role, Weekday
+from goaldesk.accounts.models import ROLE_RANK, Calendar, Organisation, Role, Weekday
 from goaldesk.accounts.services import (
     TOKEN_ROLES,
     business_hours_problems,
     default_week_start,
     default_weekend,
+    password_reset_email_send,
 )
 from goaldesk.core.display import digits
 from goaldesk.core.forms import LocalDateField, LocalIntegerField, LocalTimeField
@@ -294,3 +296,53 @@ class ProfileForm(forms.Form):
     )
     #: Where notifications and digests are sent; empty: nothing is sent by e-mail.
     email = forms.EmailField(label=_("E-mail"), required=False)
+
+
+class PasswordResetRequestForm(auth_forms.PasswordResetForm):
+    """Django's reset form; its e-mail is written in the user's language and calendar."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        password_reset_email_send(
+            user=context["user"], uidb64=context["uid"], token=context["token"]
+        )
+
+
+class PasswordSetForm(auth_forms.SetPasswordForm):
+    """Django's new-password form, with the password rules in the reader's digits."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        rules = password_validation.password_validators_help_text_html()
+        self.fields["new_password1"].help_text = mark_safe(digits(rules))  # noqa: S308
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"))
+    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES, initial=Role.AGENT)
+
+    def __init__(self, *args: Any, inviter_role: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Nobody invites to a role above their own: a manager invites up to manager.
+        cast(forms.ChoiceField, self.fields["role"]).choices = [
+            (value, label)
+            for value, label in ROLE_CHOICES
+            if ROLE_RANK[Role(value)] <= ROLE_RANK[Role(inviter_role)]
+        ]
+
+
+class InvitationSignUpForm(OwnerForm):
+    """A new account for whoever opened an invitation: the e-mail is the invitation's."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["email"]
+        rules = password_validation.password_validators_help_text_html()
+        self.fields["password1"].help_text = mark_safe(digits(rules))  # noqa: S308

@@ -45,20 +45,26 @@ def unsubscribe_read(token: str) -> tuple[int, str] | None:
 
 def localised_email(
     *,
-    user: Any,
+    user: Any | None,
     organisation: Organisation | None,
     subject: Callable[[], str] | str,
     template: str,
     context: Mapping[str, Any],
     unsubscribe_kind: str | None,
+    address: str = "",
 ) -> EmailMultiAlternatives:
     """An e-mail to `user` from `template` (`<template>.txt` and `<template>.html`), written in
     their language and calendar. Callables in `context` and `subject` are called inside, so
-    their text is translated for the recipient."""
+    their text is translated for the recipient.
+
+    To someone without an account (an invitation): `user=None`, `address` set; it is written in
+    the organisation's language and calendar, and has no unsubscribe link."""
+    if user is None and (not address or unsubscribe_kind):
+        raise ValueError("An e-mail without a user needs an address and has no unsubscribe link.")
     with reading_as(user, organisation) as language:
         values = {key: value() if callable(value) else value for key, value in context.items()}
         unsubscribe = ""
-        if unsubscribe_kind:
+        if unsubscribe_kind and user is not None:
             unsubscribe = absolute(
                 reverse(
                     "notifications:unsubscribe",
@@ -85,7 +91,7 @@ def localised_email(
         subject=" ".join(title.split()),  # no line breaks in a subject
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
+        to=[address or (user.email if user is not None else "")],
         headers=headers,
     )
     message.attach_alternative(html, "text/html")

@@ -226,3 +226,55 @@ class ApiTokenFailure(models.Model):
 def today_in(org: Organisation) -> dt.date:
     """Today's date in the organisation's time zone."""
     return dt.datetime.now(tz=org.tzinfo).date()
+
+
+#: How long an invitation link works.
+INVITATION_VALID_FOR = dt.timedelta(days=7)
+
+
+class Invitation(models.Model):
+    """An invitation to join `organisation` with `role`, sent by e-mail; only the hash of the
+    link's random token is stored (as for API tokens)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.AGENT)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation} ({self.role})"
+
+    @staticmethod
+    def generate() -> str:
+        return secrets.token_urlsafe(32)
+
+
+class PasswordResetRequest(models.Model):
+    """One password-reset e-mail asked for (counted per address and per client address, in the
+    database because app processes share no memory); rows older than the window are pruned."""
+
+    email = models.CharField(max_length=254, db_index=True)
+    ip_address = models.CharField(max_length=64, db_index=True)
+    requested_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.email} from {self.ip_address} at {self.requested_at:%Y-%m-%d %H:%M}"

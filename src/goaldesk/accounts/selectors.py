@@ -7,8 +7,10 @@ from goaldesk.accounts.models import (
     ApiToken,
     BusinessHours,
     Holiday,
+    Invitation,
     Membership,
     Organisation,
+    hash_token,
 )
 from goaldesk.engine.business_hours import BusinessCalendar
 
@@ -59,3 +61,20 @@ def business_hours_list(*, organisation: Organisation) -> QuerySet[BusinessHours
 
 def holiday_list(*, organisation: Organisation) -> QuerySet[Holiday]:
     return Holiday.objects.filter(organisation=organisation).order_by("date")
+
+
+def invitation_pending_list(*, organisation: Organisation) -> QuerySet[Invitation]:
+    """The organisation's invitations neither accepted nor withdrawn (expired ones included, so
+    they can be sent again), newest first."""
+    return Invitation.objects.filter(
+        organisation=organisation, accepted_at__isnull=True, revoked_at__isnull=True
+    ).select_related("invited_by")
+
+
+def invitation_by_token(raw_token: str) -> Invitation | None:
+    """The invitation whose link carries `raw_token`, whatever its state; None if there is none."""
+    return (
+        Invitation.objects.filter(token_hash=hash_token(raw_token))
+        .select_related("organisation", "invited_by")
+        .first()
+    )

@@ -4,21 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import logging
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone as django_timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from goaldesk.accounts.mail import localised_email, send_all
 from goaldesk.accounts.models import (
+    INVITATION_VALID_FOR,
+    ROLE_RANK,
     ApiToken,
     BusinessHours,
     Holiday,
+    Invitation,
     Membership,
     Organisation,
     Profile,
@@ -30,6 +37,8 @@ from goaldesk.accounts.signals import clock_changed
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User as AuthUser
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -479,3 +488,214 @@ def profile_update(
     profile.full_clean(exclude=["user", "last_organisation"])
     profile.save(update_fields=["language", "calendar"])
     return profile
+
+
+# --- Password reset -----------------------------------------------------------------------------
+
+
+def password_reset_email_send(*, user: AuthUser, uidb64: str, token: str) -> None:
+    """Send `user` the link that sets a new password, in their language and calendar.
+
+    A failure is logged, not raised: the page must look the same whether an e-mail went or not.
+    """
+    profile = Profile.objects.filter(user=user).select_related("last_organisation").first()
+    organisation = profile.last_organisation if profile else None
+    if organisation is None:
+        membership = Membership.objects.filter(user=user).select_related("organisation").first()
+        organisation = membership.organisation if membership else None
+    valid_until = django_timezone.now() + dt.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
+    message = localised_email(
+        user=user,
+        organisation=organisation,
+        subject=lambda: _("Set a new GoalDesk password"),
+        template="accounts/email/password_reset",
+        context={
+            "url": reverse("accounts:password_reset_confirm", args=[uidb64, token]),
+            "valid_until": valid_until,
+            "username": user.get_username(),
+        },
+        unsubscribe_kind=None,
+    )
+    try:
+        send_all([message])
+    except Exception:  # any mail-server failure; the page must not tell
+        logger.exception("The password-reset e-mail to user %s was not sent", user.pk)
+
+
+# --- Invitations --------------------------------------------------------------------------------
+
+
+def invitation_roles(*, inviter_role: str) -> list[Role]:
+    """The roles someone with `inviter_role` may invite to: up to their own."""
+    return [role for role in Role if ROLE_RANK[role] <= ROLE_RANK[Role(inviter_role)]]
+
+
+def _invitation_email_send(*, invitation: Invitation, raw_token: str) -> None:
+    """Send the invitation link once the transaction is committed, in the organisation's
+    language and calendar (the invited person has no preferences yet)."""
+    organisation = invitation.organisation
+    inviter = invitation.invited_by.get_username() if invitation.invited_by else ""
+    role = Role(invitation.role)
+    message = localised_email(
+        user=None,
+        address=invitation.email,
+        organisation=organisation,
+        subject=lambda: (
+            _("Join %(organisation)s on GoalDesk") % {"organisation": organisation.name}
+        ),
+        template="accounts/email/invitation",
+        context={
+            "url": reverse("accounts:invitation", args=[raw_token]),
+            "valid_until": invitation.expires_at,
+            "inviter": inviter,
+            "role": lambda: str(role.label),
+        },
+        unsubscribe_kind=None,
+    )
+    transaction.on_commit(lambda: send_all([message]))
+
+
+def _invitation_check(*, organisation: Organisation, email: str) -> None:
+    User = get_user_model()
+    members = User.objects.filter(
+        email__iexact=email, memberships__organisation=organisation
+    ).exists()
+    if members:
+        raise ValidationError(
+            {
+                "email": _("Someone with the e-mail %(email)s is already a member.")
+                % {"email": email}
+            }
+        )
+
+
+@transaction.atomic
+def invitation_create(
+    *, organisation: Organisation, email: str, role: str, invited_by: AuthUser, inviter_role: str
+) -> tuple[Invitation, str]:
+    """Invite `email` to `organisation` with `role` and send the link; returns (invitation, raw
+    token). Earlier pending invitations of the same address end. ValidationError names the field:
+    an address of a member, a role above the inviter's."""
+    email = email.strip()
+    if Role(role) not in invitation_roles(inviter_role=inviter_role):
+        raise ValidationError({"role": _("You cannot invite someone to a role above your own.")})
+    _invitation_check(organisation=organisation, email=email)
+    now = django_timezone.now()
+    Invitation.objects.filter(
+        organisation=organisation,
+        email__iexact=email,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+    ).update(revoked_at=now)
+    raw = Invitation.generate()
+    invitation = Invitation.objects.create(
+        organisation=organisation,
+        email=email,
+        role=Role(role),
+        token_hash=hash_token(raw),
+        invited_by=invited_by,
+        expires_at=now + INVITATION_VALID_FOR,
+    )
+    _invitation_email_send(invitation=invitation, raw_token=raw)
+    return invitation, raw
+
+
+def _pending_invitation(*, organisation: Organisation, invitation_id: int) -> Invitation:
+    return Invitation.objects.select_for_update().get(
+        organisation=organisation,
+        pk=invitation_id,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+    )
+
+
+@transaction.atomic
+def invitation_resend(
+    *, organisation: Organisation, invitation_id: int, inviter_role: str
+) -> tuple[Invitation, str]:
+    """Send a pending invitation again with a new link and a new expiry (the old link stops
+    working); returns (invitation, raw token). Raises Invitation.DoesNotExist when it is not
+    pending in `organisation`; ValidationError when its role is above the inviter's."""
+    invitation = _pending_invitation(organisation=organisation, invitation_id=invitation_id)
+    if Role(invitation.role) not in invitation_roles(inviter_role=inviter_role):
+        raise ValidationError(_("You cannot invite someone to a role above your own."))
+    raw = Invitation.generate()
+    invitation.token_hash = hash_token(raw)
+    invitation.expires_at = django_timezone.now() + INVITATION_VALID_FOR
+    invitation.save(update_fields=["token_hash", "expires_at"])
+    _invitation_email_send(invitation=invitation, raw_token=raw)
+    return invitation, raw
+
+
+@transaction.atomic
+def invitation_revoke(
+    *, organisation: Organisation, invitation_id: int, inviter_role: str
+) -> Invitation:
+    """Withdraw an invitation not yet accepted: its link stops working (withdrawing it again
+    changes nothing). Raises Invitation.DoesNotExist when there is no such invitation in
+    `organisation` or it was accepted; ValidationError above the inviter's role."""
+    invitation = Invitation.objects.select_for_update().get(
+        organisation=organisation, pk=invitation_id, accepted_at__isnull=True
+    )
+    if Role(invitation.role) not in invitation_roles(inviter_role=inviter_role):
+        raise ValidationError(_("You cannot invite someone to a role above your own."))
+    if invitation.revoked_at is None:
+        invitation.revoked_at = django_timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+class InvitationUnusable(Exception):
+    """The invitation was used, withdrawn or has expired (`state` says which)."""
+
+    def __init__(self, state: str) -> None:
+        super().__init__(state)
+        self.state = state
+
+
+def invitation_state(invitation: Invitation) -> str:
+    """ "accepted", "revoked", "expired" or "pending"."""
+    if invitation.accepted_at is not None:
+        return "accepted"
+    if invitation.revoked_at is not None:
+        return "revoked"
+    if invitation.expires_at <= django_timezone.now():
+        return "expired"
+    return "pending"
+
+
+@transaction.atomic
+def invitation_accept(*, invitation_id: int, user: AuthUser) -> Membership:
+    """`user` joins the invitation's organisation with its role; the invitation is used up.
+    Raises InvitationUnusable when it was used, withdrawn or expired, ValidationError when
+    `user` is already a member."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation_id)
+    state = invitation_state(invitation)
+    if state != "pending":
+        raise InvitationUnusable(state)
+    organisation = invitation.organisation
+    if Membership.objects.filter(organisation=organisation, user=user).exists():
+        raise ValidationError(
+            _("You are already a member of %(organisation)s.") % {"organisation": organisation.name}
+        )
+    membership = Membership.objects.create(
+        organisation=organisation, user=user, role=Role(invitation.role)
+    )
+    invitation.accepted_at = django_timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+@transaction.atomic
+def invitation_accept_as_new_user(
+    *, invitation_id: int, username: str, password: str
+) -> Membership:
+    """Create a user (the password validators apply; its e-mail is the invitation's) who joins
+    as `invitation_accept` does. ValidationError names the field; InvitationUnusable as there."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation_id)
+    state = invitation_state(invitation)
+    if state != "pending":
+        raise InvitationUnusable(state)
+    user = _user_create(username=username, password=password, email=invitation.email)
+    return invitation_accept(invitation_id=invitation.pk, user=user)

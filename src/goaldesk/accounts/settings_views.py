@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,13 +30,14 @@ from goaldesk.accounts.forms import (
     BaseBusinessHoursFormSet,
     BusinessHoursFormSet,
     HolidayForm,
+    InvitationForm,
     MemberAddForm,
     MemberCreateForm,
     MemberRoleForm,
     OrganisationSettingsForm,
     ProfileForm,
 )
-from goaldesk.accounts.models import Membership, Role
+from goaldesk.accounts.models import Invitation, Membership, Role
 
 
 def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
@@ -278,6 +280,82 @@ def member_remove(request: OrgRequest, membership_id: int) -> HttpResponse:
     if membership.user_id == request.user.pk:
         return redirect("accounts:home")
     return redirect("accounts:members", org_slug=org.slug)
+
+
+def _invitations_page(request: OrgRequest, form: InvitationForm | None = None) -> HttpResponse:
+    role = request.membership.role
+    return render_settings(
+        request,
+        "accounts/settings/invitations.html",
+        "invitations",
+        form=form or InvitationForm(inviter_role=role),
+        invitations=selectors.invitation_pending_list(organisation=request.org),
+        manageable_roles=services.invitation_roles(inviter_role=role),
+        now=timezone.now(),
+    )
+
+
+@org_view(Role.MANAGER)
+def invitations(request: OrgRequest) -> HttpResponse:
+    """Invite someone by e-mail (owners to any role, managers up to manager); the pending
+    invitations, to withdraw or send again."""
+    org = request.org
+    if request.method != "POST":
+        return _invitations_page(request)
+    form = InvitationForm(request.POST, inviter_role=request.membership.role)
+    if form.is_valid():
+        try:
+            invitation, _raw = services.invitation_create(
+                organisation=org,
+                invited_by=request.user,
+                inviter_role=request.membership.role,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request, _("An invitation was sent to %(email)s.") % {"email": invitation.email}
+            )
+            return redirect("accounts:invitations", org_slug=org.slug)
+    response = _invitations_page(request, form)
+    response.status_code = 400
+    return response
+
+
+def _invitation_change(request: OrgRequest, invitation_id: int, *, resend: bool) -> HttpResponse:
+    org = request.org
+    change = services.invitation_resend if resend else services.invitation_revoke
+    try:
+        result = change(
+            organisation=org, invitation_id=invitation_id, inviter_role=request.membership.role
+        )
+    except Invitation.DoesNotExist as missing:
+        raise Http404 from missing
+    except ValidationError as error:
+        raise PermissionDenied from error
+    invitation = result[0] if isinstance(result, tuple) else result
+    if resend:
+        messages.success(
+            request, _("The invitation was sent again to %(email)s.") % {"email": invitation.email}
+        )
+    else:
+        messages.success(
+            request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email}
+        )
+    return redirect("accounts:invitations", org_slug=org.slug)
+
+
+@require_POST
+@org_view(Role.MANAGER)
+def invitation_revoke(request: OrgRequest, invitation_id: int) -> HttpResponse:
+    return _invitation_change(request, invitation_id, resend=False)
+
+
+@require_POST
+@org_view(Role.MANAGER)
+def invitation_resend(request: OrgRequest, invitation_id: int) -> HttpResponse:
+    return _invitation_change(request, invitation_id, resend=True)
 
 
 @org_view(Role.OWNER)

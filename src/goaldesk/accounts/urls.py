@@ -9,6 +9,20 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("signin/", views.SignInView.as_view(), name="login"),
     path("signout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("signin/forgot/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("signin/forgot/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "signin/reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "signin/reset/done/",
+        views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    # The link of an invitation e-mail (the token is the key; no organisation in the address).
+    path("invite/<str:token>/", views.invitation, name="invitation"),
     path("account/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("account/language/", views.language_set, name="language"),
     path("account/organisations/", views.organisation_list, name="organisations"),
@@ -40,6 +54,17 @@ urlpatterns += [
         f"{_settings}members/<int:membership_id>/remove/",
         settings_views.member_remove,
         name="member_remove",
+    ),
+    path(f"{_settings}invitations/", settings_views.invitations, name="invitations"),
+    path(
+        f"{_settings}invitations/<int:invitation_id>/revoke/",
+        settings_views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path(
+        f"{_settings}invitations/<int:invitation_id>/resend/",
+        settings_views.invitation_resend,
+        name="invitation_resend",
     ),
     path(f"{_settings}tokens/", settings_views.tokens, name="tokens"),
     path(

@@ -10,25 +10,35 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from goaldesk.accounts import services
-from goaldesk.accounts.access import LANGUAGE_COOKIE, SignedInRequest, profile_for
+from goaldesk.accounts import selectors, services
+from goaldesk.accounts.access import (
+    LANGUAGE_COOKIE,
+    SignedInRequest,
+    apply_preferences,
+    profile_for,
+)
 from goaldesk.accounts.forms import (
     BaseBusinessHoursFormSet,
     BusinessHoursFormSet,
     FirstRunOwnerForm,
+    InvitationSignUpForm,
     LanguageForm,
     OrganisationCreateForm,
     OwnerForm,
+    PasswordResetRequestForm,
+    PasswordSetForm,
     new_business_hours_initial,
 )
+from goaldesk.accounts.models import Invitation, Membership
 from goaldesk.accounts.selectors import memberships_of_user
 from goaldesk.accounts.throttling import (
     client_ip_address,
+    password_reset_allowed,
     signin_failures_reset,
     signin_lock_remaining,
 )
@@ -90,6 +100,127 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         messages.success(self.request, _("Your password was changed."))
         return super().form_valid(form)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Ask for a link that sets a new password.
+
+    The next page is the same whether the address belongs to someone or not, and whether the
+    throttle let the e-mail go or not (PASSWORD_RESET_LIMIT per address and per client address).
+    """
+
+    template_name = "accounts/password_reset.html"
+    form_class = PasswordResetRequestForm
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: PasswordResetRequestForm) -> HttpResponse:
+        allowed = password_reset_allowed(
+            email=form.cleaned_data["email"], ip_address=client_ip_address(self.request)
+        )
+        if not allowed:
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The link of the e-mail: a new password, twice. Django's token stops working once the
+    password changed, and after PASSWORD_RESET_TIMEOUT."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = PasswordSetForm
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: PasswordSetForm) -> HttpResponse:
+        response = super().form_valid(form)
+        # Whoever set a new password through the e-mailed link may sign in with it at once,
+        # even if failed guesses had locked the account.
+        signin_failures_reset(username=form.user.get_username())
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+def _invitation_unusable(request: HttpRequest, invitation: Invitation, state: str) -> HttpResponse:
+    context = {"invitation": invitation, "state": state}
+    return render(request, "accounts/invitation_unusable.html", context, status=410)
+
+
+def _invitation_join(
+    request: HttpRequest, found: Invitation, form: InvitationSignUpForm | None
+) -> None:
+    """The signed-in user joins; without one, the account of `form` is created, joins and is
+    signed in. Raises what the services raise."""
+    if form is None:
+        services.invitation_accept(invitation_id=found.pk, user=cast(SignedInRequest, request).user)
+        return
+    membership = services.invitation_accept_as_new_user(
+        invitation_id=found.pk,
+        username=form.cleaned_data["username"],
+        password=form.cleaned_data["password1"],
+    )
+    login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+
+
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of an invitation e-mail: who invites to which organisation with which role.
+
+    Signed in: POST joins. Otherwise: POST creates an account that joins, or sign in first. Only
+    POST changes anything; a used, withdrawn or expired invitation shows a page saying which.
+    """
+    found = selectors.invitation_by_token(token)
+    if found is None:
+        raise Http404
+    # In the organisation's language and calendar, as its e-mail was (unless the visitor chose).
+    apply_preferences(request, found.organisation)
+    state = services.invitation_state(found)
+    if state != "pending":
+        return _invitation_unusable(request, found, state)
+    organisation = found.organisation
+    signed_in = request.user.is_authenticated
+    form = None if signed_in else InvitationSignUpForm(prefix="join")
+    error = ""
+    if request.method == "POST":
+        if not signed_in:
+            form = InvitationSignUpForm(request.POST, prefix="join")
+        if form is None or form.is_valid():
+            try:
+                _invitation_join(request, found, form)
+            except services.InvitationUnusable as unusable:
+                return _invitation_unusable(request, found, unusable.state)
+            except ValidationError as problem:
+                if form is not None and hasattr(problem, "error_dict"):
+                    for field, problems in problem.error_dict.items():
+                        form.add_error(field if field in form.fields else None, problems)
+                else:
+                    error = " ".join(problem.messages)
+            else:
+                messages.success(
+                    request,
+                    gettext("You joined %(name)s.") % {"name": f"\u2068{organisation.name}\u2069"},
+                )
+                return redirect("metrics:dashboard", org_slug=organisation.slug)
+    already_member = (
+        signed_in
+        and Membership.objects.filter(
+            organisation=organisation, user=cast(SignedInRequest, request).user
+        ).exists()
+    )
+    context = {
+        "invitation": found,
+        "form": form,
+        "error": error,
+        "already_member": already_member,
+        "signin_url": f"{reverse('accounts:login')}?{urlencode({'next': request.path})}",
+    }
+    response = render(request, "accounts/invitation.html", context, status=400 if error else 200)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
