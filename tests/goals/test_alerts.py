@@ -11,8 +11,8 @@ from django.core import mail
 from goaldesk.accounts.models import Profile, Role
 from goaldesk.goals import alerts
 from goaldesk.goals.alerts import goal_alerts_check, level_alert_check
-from goaldesk.goals.models import Outcome
-from goaldesk.goals.selectors import progress_for
+from goaldesk.goals.models import LevelAlert, Outcome
+from goaldesk.goals.selectors import level_for_period, progress_for
 from goaldesk.goals.services import goal_close
 from goaldesk.notifications.models import Notification
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
@@ -159,3 +159,17 @@ def test_the_level_moving_tells_the_managers_with_the_level_names(
     assert notification.url == "/o/shop/goals/level/?from=2026-01-30&to=2026-02-28"
     persian = next(m for m in mail.outbox if m.to == ["owner@example.org"])
     assert "۳" in persian.subject and "3" not in persian.subject, persian.subject
+
+
+def test_the_level_check_on_real_figures_records_first_and_tells_nobody(shop, team):
+    # Sixty resolved visits a day for the last 30 days, judged as the level page judges them.
+    visits(shop, dt.date(2026, 1, 30), [60] * 30)
+    today = dt.date(2026, 3, 1)
+    assert level_alert_check(organisation=shop, today=today) is False
+    assert level_alert_check(organisation=shop, today=today) is False
+    verdict, _measured = level_for_period(
+        organisation=shop, date_from=dt.date(2026, 1, 30), date_to=dt.date(2026, 2, 28)
+    )
+    stored = LevelAlert.objects.filter(organisation=shop).values_list("level", flat=True).first()
+    assert (stored or "") == (verdict.level or "")
+    assert Notification.objects.count() == 0
