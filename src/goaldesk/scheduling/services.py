@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from goaldesk.accounts.models import Membership, Organisation, Role
+from goaldesk.accounts.models import Membership, Organisation
 from goaldesk.core.display import digits, ldate, lnum
 from goaldesk.core.jobs import (
     job_heartbeat,
@@ -28,6 +28,7 @@ from goaldesk.core.jobs import (
 )
 from goaldesk.engine.rostering import Requirement, SolveProgress, solve_schedule
 from goaldesk.engine.rostering.problem import break_offsets, break_rule_for
+from goaldesk.goals.alerts import managers_of
 from goaldesk.notifications.services import notify
 from goaldesk.scheduling.models import (
     AgentAbsence,
@@ -163,20 +164,6 @@ def _agent_users(organisation: Organisation, agent_ids: Any) -> list[Any]:
             agent_records__pk__in=ids,
             agent_records__organisation=organisation,
             memberships__organisation=organisation,
-            is_active=True,
-        )
-        .distinct()
-        .order_by("pk")
-    )
-
-
-def _managers(organisation: Organisation) -> list[Any]:
-    """The organisation's managers and owners."""
-    return list(
-        get_user_model()
-        .objects.filter(
-            memberships__organisation=organisation,
-            memberships__role__in=[Role.MANAGER, Role.OWNER],
             is_active=True,
         )
         .distinct()
@@ -716,7 +703,7 @@ def staffing_shortfall_check(*, organisation: Organisation, now: dt.datetime) ->
         first, schedule = new[0]
         notify(
             kind="staffing_short",
-            recipients=_managers(organisation),
+            recipients=managers_of(organisation),
             organisation=organisation,
             params={"start": first.astimezone(tz).isoformat(), "intervals": len(new)},
             url=reverse("scheduling:schedule_detail", args=[organisation.slug, schedule.pk]),
