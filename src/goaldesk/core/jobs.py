@@ -16,12 +16,17 @@ from typing import Any
 from django.conf import settings
 from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from goaldesk.core.models import BackgroundJob, JobState
 
 logger = logging.getLogger(__name__)
+
+#: Sent when a job ends, done or failed (`failed`), with the `job` itself (`sender`: its
+#: model). Apps above listen (notifications tells the person who started it); core knows none.
+job_ended = Signal()
 
 
 def _job_write(job: BackgroundJob, fields: dict[str, Any]) -> None:
@@ -57,11 +62,13 @@ def job_mark_progress(*, job: BackgroundJob, **fields: Any) -> None:
 def job_mark_done(*, job: BackgroundJob, **fields: Any) -> None:
     """Mark `job` done now, with its final `fields` (results, exact totals) written alongside."""
     _job_write(job, {"state": JobState.DONE, "finished_at": timezone.now(), **fields})
+    job_ended.send(sender=type(job), job=job, failed=False)
 
 
 def job_mark_failed(*, job: BackgroundJob, error: str) -> None:
     """Mark `job` failed now with `error`, the message its progress partial shows."""
     _job_write(job, {"state": JobState.FAILED, "error": error, "finished_at": timezone.now()})
+    job_ended.send(sender=type(job), job=job, failed=True)
 
 
 # --- heartbeats, stale jobs and retries -----------------------------------------------------
@@ -193,6 +200,7 @@ def job_fail_if_stale(*, job: BackgroundJob) -> bool:
     )
     if changed:
         job.refresh_from_db()
+        job_ended.send(sender=type(job), job=job, failed=True)
     return bool(changed)
 
 

@@ -8,6 +8,10 @@ class GoalsConfig(AppConfig):
 
     def ready(self) -> None:
         from goaldesk.goals.signals import goal_scopes_follow_merged_agent
+        from goaldesk.goals.wording import level_ranked
+        from goaldesk.notifications.kinds import WORDS
         from goaldesk.team.signals import agent_merged
 
         agent_merged.connect(goal_scopes_follow_merged_agent, dispatch_uid="goals.agent_merged")
+        # A level in a notification reads as on the level page, in the reader's language.
+        WORDS["level"] = level_ranked

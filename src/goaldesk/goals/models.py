@@ -170,6 +170,9 @@ class Goal(models.Model):
     )
     final_value = models.FloatField(_("final value"), null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    #: The status the owner and managers were last told of (`goals.alerts`), so that only a
+    #: change of status is told.
+    alerted_state = models.CharField(max_length=16, blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -299,3 +302,16 @@ class LevelSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.organisation)
+
+
+class LevelAlert(models.Model):
+    """The service level the managers were last told of (`goals.alerts.level_alert_check`)."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="level_alert"
+    )
+    level = models.CharField(max_length=32, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.level}"

@@ -28,6 +28,7 @@ from goaldesk.metrics.catalogue import metric
 from goaldesk.metrics.selectors import FilterError, resolve_filters
 
 from . import selectors
+from .alerts import goal_alert
 from .models import (
     BusinessGoal,
     Confidence,
@@ -369,6 +370,8 @@ def goal_close(*, goal: Goal, today: dt.date | None = None) -> Goal:
         goal.final_value = report.final_value
     goal.closed_at = timezone.now()
     goal.save(update_fields=["outcome", "final_value", "closed_at", "updated_at"])
+    if goal.outcome == Outcome.ACHIEVED:
+        goal_alert(goal=goal, status="achieved")  # unless a check told it already
     return goal
 
 

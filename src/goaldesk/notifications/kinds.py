@@ -45,6 +45,31 @@ def _moment(value: Any) -> str:
     return ldatetime(dt.datetime.fromisoformat(value)) if value else ""
 
 
+def job_label(params: Mapping[str, Any]) -> str:
+    """A job in words, from its notification's parameters ("Import of calls.csv", "Forecast",
+    "Schedule for the week of 7 December 2026")."""
+    job = params.get("job")
+    if job == "import":
+        return gettext("Import of %(file)s") % {"file": _text(params.get("file"))}
+    if job == "forecast":
+        return gettext("Forecast")
+    if job == "schedule":
+        return gettext("Schedule for the week of %(first)s") % {"first": _date(params.get("week"))}
+    return str(job or "")
+
+
+#: How the apps above write their own words in a notification, registered in their `ready()`
+#: (this app cannot import them): name → function of the stored value. "level": a service
+#: level's key as its name with its rank ("Exceptional (level 3 of 4)").
+WORDS: dict[str, Callable[[Any], str]] = {}
+
+
+def _word(name: str, value: Any) -> str:
+    """`value` in the words registered as `name`, or as it is stored."""
+    write = WORDS.get(name)
+    return write(value) if write is not None and value else str(value or "")
+
+
 KINDS: dict[str, Kind] = {
     kind.key: kind
     for kind in [
@@ -103,7 +128,7 @@ KINDS: dict[str, Kind] = {
             "job_finished",
             gettext_lazy("My import, forecast or schedule finished"),
             gettext_lazy("the person who started it"),
-            lambda p: gettext("%(job)s finished.") % {"job": p.get("job", "")},
+            lambda p: gettext("%(job)s finished.") % {"job": job_label(p)},
             email=False,
         ),
         Kind(
@@ -112,7 +137,7 @@ KINDS: dict[str, Kind] = {
             gettext_lazy("the person who started it"),
             lambda p: (
                 gettext("%(job)s failed: %(reason)s")
-                % {"job": p.get("job", ""), "reason": p.get("reason", "")}
+                % {"job": job_label(p), "reason": p.get("reason", "")}
             ),
         ),
         Kind(
@@ -146,7 +171,10 @@ KINDS: dict[str, Kind] = {
             gettext_lazy("the organisation's managers and owners"),
             lambda p: (
                 gettext("The level of service moved from %(before)s to %(after)s.")
-                % {"before": p.get("before", ""), "after": p.get("after", "")}
+                % {
+                    "before": _word("level", p.get("before")),
+                    "after": _word("level", p.get("after")),
+                }
             ),
         ),
         Kind(

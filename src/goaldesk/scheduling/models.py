@@ -294,3 +294,18 @@ class ShiftSwap(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shift} {self.state}"
+
+
+class StaffingAlert(models.Model):
+    """What the last staffing check told the managers: the short intervals of the coming days,
+    so that the next check tells only of intervals newly short (`staffing_shortfall_check`)."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="staffing_alert"
+    )
+    #: ["<interval start, ISO 8601> <skill>", …] short at the last check.
+    intervals = models.JSONField(default=list, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {len(self.intervals)} short"

@@ -10,8 +10,10 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +28,8 @@ from goaldesk.core.jobs import (
 )
 from goaldesk.engine.rostering import Requirement, SolveProgress, solve_schedule
 from goaldesk.engine.rostering.problem import break_offsets, break_rule_for
+from goaldesk.goals.alerts import managers_of
+from goaldesk.notifications.services import notify
 from goaldesk.scheduling.models import (
     AgentAbsence,
     AgentProfile,
@@ -33,6 +37,7 @@ from goaldesk.scheduling.models import (
     ScheduledShift,
     SchedulingRules,
     ShiftSwap,
+    StaffingAlert,
 )
 from goaldesk.scheduling.selectors import (
     engine_agents,
@@ -142,6 +147,53 @@ def calendar_feed_agent(*, agent_id: int, token: str) -> Agent | None:
     if not is_member:
         return None
     return agent
+
+
+# --- telling the people concerned ---------------------------------------------------------------
+
+
+def _agent_users(organisation: Organisation, agent_ids: Any) -> list[Any]:
+    """The users linked to the agents `agent_ids` who are still members of the organisation
+    (an agent without a login, or who left, is told nothing)."""
+    ids = [pk for pk in agent_ids if pk is not None]
+    if not ids:
+        return []
+    return list(
+        get_user_model()
+        .objects.filter(
+            agent_records__pk__in=ids,
+            agent_records__organisation=organisation,
+            memberships__organisation=organisation,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _local_day(moment: dt.datetime, organisation: Organisation) -> str:
+    """The organisation's local date of `moment`, as an ISO string (a notification's param)."""
+    return moment.astimezone(organisation.tzinfo).date().isoformat()
+
+
+def _my_shifts_url(organisation: Organisation) -> str:
+    return reverse("scheduling:my_shifts", args=[organisation.slug])
+
+
+def _shift_changed(schedule: Schedule, changes: Sequence[tuple[int | None, dt.datetime]]) -> None:
+    """Tell each agent of `changes` ((agent id, start of the shift as it was or is now), …) that
+    their published shift changed; nothing while the schedule is not published."""
+    if schedule.published_at is None:
+        return
+    organisation = schedule.organisation
+    for agent_id, start in changes:
+        notify(
+            kind="shifts_changed",
+            recipients=_agent_users(organisation, [agent_id]),
+            organisation=organisation,
+            params={"day": _local_day(start, organisation)},
+            url=_my_shifts_url(organisation),
+        )
 
 
 # --- building a schedule ------------------------------------------------------------------------
@@ -358,6 +410,7 @@ def shift_add(
         edited=True,
     )
     _touch(schedule)
+    _shift_changed(schedule, [(agent.pk, start)])
     return shift
 
 
@@ -368,6 +421,7 @@ def shift_move(
     """Move a shift to another start and length (and agent); its break is placed again."""
     schedule = shift.schedule
     end = _check_times(schedule, start, minutes)
+    before = (shift.agent_id, shift.start)
     if agent is not None:
         if agent.organisation_id != schedule.organisation_id:
             raise ValueError("The agent belongs to another organisation.")
@@ -377,26 +431,52 @@ def shift_move(
     shift.edited = True
     shift.save()
     _touch(schedule)
+    # The agent who had it is told about the day it was on; a new agent about the day it is on.
+    changed = [before] if before[0] == shift.agent_id else [before, (shift.agent_id, shift.start)]
+    _shift_changed(schedule, changed)
     return shift
 
 
 @transaction.atomic
 def shift_remove(*, shift: ScheduledShift) -> None:
     schedule = shift.schedule
+    removed = (shift.agent_id, shift.start)
     shift.delete()
     _touch(schedule)
+    _shift_changed(schedule, [removed])
 
 
 @transaction.atomic
 def schedule_publish(*, schedule: Schedule) -> Schedule:
-    """Publish the schedule: its agents see it; another published schedule of the week is withdrawn."""
+    """Publish the schedule: its agents see it; another published schedule of the week is withdrawn.
+
+    Each agent with shifts in it, or in the schedule of the week it replaces, is told once
+    (`shifts_published`); then the coming week's staffing is checked
+    (`staffing_shortfall_check`)."""
     if schedule.state != Schedule.State.DONE:
         raise ScheduleError(_("Only a finished schedule can be published."))
-    Schedule.objects.filter(
-        organisation=schedule.organisation, week_start=schedule.week_start
-    ).exclude(pk=schedule.pk).update(published_at=None)
+    organisation = schedule.organisation
+    replaced = Schedule.objects.filter(
+        organisation=organisation, week_start=schedule.week_start, published_at__isnull=False
+    ).exclude(pk=schedule.pk)
+    agent_ids = set(
+        ScheduledShift.objects.filter(schedule__in=[schedule, *replaced]).values_list(
+            "agent_id", flat=True
+        )
+    )
+    was_published = schedule.published_at is not None
+    replaced.update(published_at=None)
     schedule.published_at = timezone.now()
     schedule.save(update_fields=["published_at"])
+    if not was_published:
+        notify(
+            kind="shifts_published",
+            recipients=_agent_users(organisation, agent_ids),
+            organisation=organisation,
+            params={"week": schedule.week_start.isoformat()},
+            url=_my_shifts_url(organisation),
+        )
+    staffing_shortfall_check(organisation=organisation, now=timezone.now())
     return schedule
 
 
@@ -421,36 +501,80 @@ def swap_check(*, shift: ScheduledShift, taker: Agent) -> list[str]:
     with the shift given to the taker, checked by the engine; only rules the change breaks
     for the taker count.
     """
+    return _swap_problems(shift=shift, takers=[taker])[taker.pk]
+
+
+def _swap_problems(*, shift: ScheduledShift, takers: Sequence[Agent]) -> dict[int, list[str]]:
+    """`swap_check` for each of `takers` (by agent id), the schedule evaluated once as it is."""
     schedule = shift.schedule
     agents, records = engine_agents(
         organisation=schedule.organisation, week_start=schedule.week_start
     )
     by_id = {a.id: a for a in agents}
     offered = by_id.get(str(shift.agent_id))
-    taking = by_id.get(str(taker.pk))
-    if taking is None:
-        return [_("%(name)s is not an active agent.") % {"name": taker}]
-    needed = (offered.skills if offered else frozenset()) & _demanded_skills(schedule)
-    missing = sorted(needed - taking.skills)
-    if missing:
-        return [
-            _("%(name)s lacks the skills this shift needs: %(skills)s.")
-            % {"name": taker, "skills": ", ".join(skill_label(skill) for skill in missing)}
-        ]
     shifts = list(schedule.shifts.all())
-    before = schedule_evaluate(schedule, shifts=shifts, agents=agents, records=records)
-    moved = [
-        shift_to_engine(s, agent_id=str(taker.pk) if s.pk == shift.pk else None) for s in shifts
-    ]
-    after = schedule_evaluate(
-        schedule, shifts=shifts, agents=agents, records=records, engine_shifts=moved
+    before = None
+    problems: dict[int, list[str]] = {}
+    for taker in takers:
+        taking = by_id.get(str(taker.pk))
+        if taking is None:
+            problems[taker.pk] = [_("%(name)s is not an active agent.") % {"name": taker}]
+            continue
+        needed = (offered.skills if offered else frozenset()) & _demanded_skills(schedule)
+        missing = sorted(needed - taking.skills)
+        if missing:
+            problems[taker.pk] = [
+                _("%(name)s lacks the skills this shift needs: %(skills)s.")
+                % {"name": taker, "skills": ", ".join(skill_label(skill) for skill in missing)}
+            ]
+            continue
+        if before is None:
+            before = schedule_evaluate(schedule, shifts=shifts, agents=agents, records=records)
+        moved = [
+            shift_to_engine(s, agent_id=str(taker.pk) if s.pk == shift.pk else None) for s in shifts
+        ]
+        after = schedule_evaluate(
+            schedule, shifts=shifts, agents=agents, records=records, engine_shifts=moved
+        )
+        known = {(v.code, v.agent_id, v.at) for v in before.evaluation.violations}
+        problems[taker.pk] = [
+            violation_text(v, records=records, organisation=schedule.organisation)
+            for v in after.evaluation.violations
+            if v.agent_id == str(taker.pk) and (v.code, v.agent_id, v.at) not in known
+        ]
+    return problems
+
+
+def swap_takers(*, shift: ScheduledShift) -> list[Agent]:
+    """The colleagues who could take `shift` now (`swap_check` finds nothing against them) and
+    can be told so: active agents of the organisation, other than the shift's, linked to a
+    user who is a member."""
+    organisation = shift.schedule.organisation
+    candidates = list(
+        Agent.objects.filter(
+            organisation=organisation,
+            active=True,
+            user__is_active=True,
+            user__memberships__organisation=organisation,
+        )
+        .exclude(pk=shift.agent_id)
+        .select_related("user")
+        .distinct()
+        .order_by("pk")
     )
-    known = {(v.code, v.agent_id, v.at) for v in before.evaluation.violations}
-    return [
-        violation_text(v, records=records, organisation=schedule.organisation)
-        for v in after.evaluation.violations
-        if v.agent_id == str(taker.pk) and (v.code, v.agent_id, v.at) not in known
-    ]
+    problems = _swap_problems(shift=shift, takers=candidates)
+    return [agent for agent in candidates if not problems[agent.pk]]
+
+
+def _swap_notify(swap: ShiftSwap, kind: str, agents: Sequence[Agent | None], **params: Any) -> None:
+    organisation = swap.shift.schedule.organisation
+    notify(
+        kind=kind,
+        recipients=_agent_users(organisation, [a.pk for a in agents if a is not None]),
+        organisation=organisation,
+        params={"day": _local_day(swap.shift.start, organisation), **params},
+        url=_my_shifts_url(organisation),
+    )
 
 
 @transaction.atomic
@@ -463,7 +587,10 @@ def swap_offer(*, shift: ScheduledShift, agent: Agent) -> ShiftSwap:
         raise ScheduleError(_("The shift has already started."))
     if shift.swaps.filter(state__in=[ShiftSwap.State.OFFERED, ShiftSwap.State.TAKEN]).exists():
         raise ScheduleError(_("This shift is already offered."))
-    return ShiftSwap.objects.create(shift=shift, offered_by=agent)
+    swap = ShiftSwap.objects.create(shift=shift, offered_by=agent)
+    # Offered to anyone: told are the colleagues who could take it as the schedule stands.
+    _swap_notify(swap, "swap_offered", swap_takers(shift=shift), name=str(agent))
+    return swap
 
 
 @transaction.atomic
@@ -491,6 +618,7 @@ def swap_take(*, swap: ShiftSwap, agent: Agent) -> ShiftSwap:
     swap.taken_by = agent
     swap.state = ShiftSwap.State.TAKEN
     swap.save(update_fields=["taken_by", "state"])
+    _swap_notify(swap, "swap_taken", [swap.offered_by], name=str(agent))
     return swap
 
 
@@ -517,4 +645,67 @@ def swap_decide(*, swap: ShiftSwap, approve: bool, decided_by: Any, reason: str 
         swap.state = ShiftSwap.State.REJECTED
         swap.reason = reason or _("Rejected by a manager.")
     swap.save(update_fields=["state", "reason", "decided_by", "decided_at"])
+    approved = swap.state == ShiftSwap.State.APPROVED
+    _swap_notify(
+        swap, "swap_approved" if approved else "swap_declined", [swap.offered_by, swap.taken_by]
+    )
     return swap
+
+
+# --- the coming week's staffing -----------------------------------------------------------------
+
+#: How far ahead the staffing check looks: the rest of today and this many days after it.
+STAFFING_DAYS_AHEAD = 6
+
+
+@transaction.atomic
+def staffing_shortfall_check(*, organisation: Organisation, now: dt.datetime) -> int:
+    """Tell the managers and owners (`staffing_short`) when the published schedules leave an
+    interval from `now` to the end of the organisation's sixth day after today short of its
+    requirement (coverage as the schedule page evaluates it), and that interval was not short at
+    the previous check. Returns how many intervals are newly short (0: nobody was told).
+
+    The short intervals are stored (`StaffingAlert`), so running it again tells nothing new; an
+    interval short, then covered, then short again is told again. The window ends at local
+    midnight, so it grows by a whole day once a day rather than interval by interval."""
+    tz = organisation.tzinfo
+    today = now.astimezone(tz).date()
+    end = dt.datetime.combine(
+        today + dt.timedelta(days=STAFFING_DAYS_AHEAD + 1), dt.time(0), tzinfo=tz
+    )
+    short: dict[str, tuple[dt.datetime, Schedule]] = {}
+    published = (
+        Schedule.objects.filter(
+            organisation=organisation,
+            published_at__isnull=False,
+            week_start__gt=today - dt.timedelta(days=7),
+            week_start__lt=end.date(),
+        )
+        .select_related("organisation")
+        .order_by("week_start")
+    )
+    for schedule in published:
+        state = schedule_evaluate(schedule)
+        for shortfall in state.evaluation.shortfalls:
+            if now <= shortfall.start + dt.timedelta(minutes=schedule.interval_minutes) and (
+                shortfall.start < end
+            ):
+                key = f"{shortfall.start.astimezone(dt.UTC).isoformat()} {shortfall.skill}"
+                short[key] = (shortfall.start, schedule)
+    alert, _created = StaffingAlert.objects.select_for_update().get_or_create(
+        organisation=organisation
+    )
+    new = sorted((short[key] for key in set(short) - set(alert.intervals)), key=lambda s: s[0])
+    alert.intervals = sorted(short)
+    alert.checked_at = now
+    alert.save(update_fields=["intervals", "checked_at"])
+    if new:
+        first, schedule = new[0]
+        notify(
+            kind="staffing_short",
+            recipients=managers_of(organisation),
+            organisation=organisation,
+            params={"start": first.astimezone(tz).isoformat(), "intervals": len(new)},
+            url=reverse("scheduling:schedule_detail", args=[organisation.slug, schedule.pk]),
+        )
+    return len(new)
