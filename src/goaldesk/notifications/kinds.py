@@ -91,7 +91,7 @@ KINDS: dict[str, Kind] = {
         Kind(
             "swap_offered",
             gettext_lazy("A swap is offered to me"),
-            gettext_lazy("the agent a swap is offered to"),
+            gettext_lazy("the colleagues who could take the shift"),
             lambda p: (
                 gettext("%(name)s offers you their shift on %(day)s.")
                 % {"name": _text(p.get("name")), "day": _date(p.get("day"))}
