@@ -172,3 +172,14 @@ def test_phase_two_by_search_improves_a_schedule_on_the_whole_objective():
     better = _phase_two_search(run, values, 0.0, time.monotonic() + 10)
     assert objective_value(built.weighted, better) == 0
     assert [s.agent_id for s in built.shifts(better)] == ["bob"]
+
+
+def test_an_agent_with_no_skill_in_demand_is_topped_up_to_their_contract_and_covers_nothing():
+    # A week of phone work 09-17 on Monday; gus only does fax, which nobody asks for, but his
+    # contract asks for at least 8 hours a week: he gets one 8-hour shift (this used to crash
+    # the first schedule), and ann alone is counted on the phone.
+    reqs = demand(7, {"phone": [(0, 9, 17, 1)]})
+    people = [agent("ann"), agent("gus", "fax", min_hours_per_week=8)]
+    problem = build_problem(reqs, people, rules(shift_start_times=(dt.time(9),)))
+    plan = greedy_schedule(problem)
+    assert Counter(a for a, _, _ in plan) == {0: 1, 1: 1}

@@ -80,7 +80,8 @@ def greedy_schedule(
     def take(a: int, tid: int, brk: int | None) -> None:
         # Serve the shortest-staffed skill in each interval the agent is on duty.
         t = templates[tid]
-        for i in range(t.start, t.end):
+        # An agent with none of the skills in demand (topped up to their contract) covers nothing.
+        for i in range(t.start, t.end) if skills_of[a] else ():
             if brk is not None and brk <= i < brk + t.break_length:
                 continue
             best_skill = max(skills_of[a], key=lambda s: residual[s][i])
