@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -114,15 +113,13 @@ def digests_due(*, organisation: Organisation, today: dt.date | None = None) -> 
         wanted.append(DueDigest(membership, frequency, first, last))
     if not wanted:
         return []
-    sent_query = Q()
-    for due in wanted:
-        sent_query |= Q(
-            user_id=due.membership.user_id, frequency=due.frequency, period_start=due.period_start
-        )
+    # At most one period per frequency: read the organisation's rows of those periods at once.
     sent = set(
-        DigestDelivery.objects.filter(sent_query, organisation=organisation).values_list(
-            "user_id", "frequency", "period_start"
-        )
+        DigestDelivery.objects.filter(
+            organisation=organisation,
+            period_start__in={due.period_start for due in wanted},
+            frequency__in={due.frequency for due in wanted},
+        ).values_list("user_id", "frequency", "period_start")
     )
     return [
         due
