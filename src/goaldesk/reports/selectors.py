@@ -248,7 +248,7 @@ def digest_data(
     )
     goals = []
     for goal in active_goals(organisation=organisation).prefetch_related("milestones"):
-        progress = progress_for(goal, as_of=period_end, full=False)
+        progress = progress_for(goal, full=False)  # as the goals page shows it today
         report = progress.report
         goals.append(
             GoalState(
