@@ -51,7 +51,6 @@ def periodic_run_due(last_run: dict[str, float], *, now: float | None = None) ->
         if previous is not None and now - previous < job.every_seconds:
             continue
         last_run[job.name] = now
-        close_old_connections()
         try:
             job.func()
         except Exception:  # one job's failure must not stop the clock or the others
@@ -66,6 +65,7 @@ def clock_forever(stop: threading.Event, *, tick_seconds: float = 5.0) -> None:
     last_run: dict[str, float] = {}
     try:
         while not stop.is_set():
+            close_old_connections()  # as Django does between requests
             periodic_run_due(last_run)
             stop.wait(tick_seconds)
     finally:
