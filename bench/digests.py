@@ -63,7 +63,8 @@ def main() -> None:
         outcomes = digests_send(organisation=org)
         runs.append(time.perf_counter() - started)
         sent = sum(1 for o in outcomes if o.result == "sent")
-        assert len(mail.outbox) == sent
+        if len(mail.outbox) != sent:
+            raise SystemExit(f"{sent} sent but {len(mail.outbox)} in the outbox")
     print(
         json.dumps(
             {

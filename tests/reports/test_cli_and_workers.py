@@ -123,8 +123,7 @@ def test_two_workers_and_the_cli_send_one_digest_per_recipient(tmp_path):
             worker.wait(timeout=30)
     files = list(mail_dir.glob("*.eml"))
     recipients = sorted(
-        next(line for line in f.read_text().splitlines() if line.startswith("To: "))
-        for f in files
+        next(line for line in f.read_text().splitlines() if line.startswith("To: ")) for f in files
     )
     assert recipients == sorted(f"To: m{n}@example.com" for n in range(RECIPIENTS))
     assert by_cli["failed"] == 0 and by_cli["sent"] <= RECIPIENTS

@@ -76,9 +76,7 @@ def test_too_little_data_instead_of_a_figure_on_a_small_sample(desk, person, mai
 
 def test_a_big_enough_sample_shows_the_figure(desk, person, mailoutbox):
     for n in range(30):
-        make_interaction(
-            desk, external_id=f"S{n}", created_at=at("2026-03-05", "12:00"), csat=5
-        )
+        make_interaction(desk, external_id=f"S{n}", created_at=at("2026-03-05", "12:00"), csat=5)
     person("mona", Role.MANAGER)
     _send(desk)
     # 32 satisfied of 33 answers = 97.0 %
@@ -139,9 +137,9 @@ def test_sending_twice_sends_nothing_new(desk, person, mailoutbox):
     assert _send(desk) == []
     assert len(mailoutbox) == 1
     # The next week is another period: one more.
-    assert [o.period_start for o in digests_send(organisation=desk, today=TODAY + dt.timedelta(days=7))] == [
-        dt.date(2026, 3, 9)
-    ]
+    assert [
+        o.period_start for o in digests_send(organisation=desk, today=TODAY + dt.timedelta(days=7))
+    ] == [dt.date(2026, 3, 9)]
 
 
 def test_a_failed_send_is_tried_again(desk, person, mailoutbox, monkeypatch):

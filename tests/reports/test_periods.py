@@ -20,9 +20,7 @@ def test_daily_is_yesterday():
     )
 
 
-@pytest.mark.parametrize(
-    "today", [dt.date(2026, 3, 7), dt.date(2026, 3, 11), dt.date(2026, 3, 13)]
-)
+@pytest.mark.parametrize("today", [dt.date(2026, 3, 7), dt.date(2026, 3, 11), dt.date(2026, 3, 13)])
 def test_weekly_follows_a_saturday_week_start(today):
     # 7 March 2026 is a Saturday: from that Saturday to the Friday after, the last whole
     # Saturday-to-Friday week is 28 February – 6 March.

@@ -490,4 +490,3 @@ def level_thresholds_update(
 @transaction.atomic
 def level_thresholds_reset(*, organisation: Organisation) -> None:
     LevelSettings.objects.filter(organisation=organisation).delete()
-

@@ -136,7 +136,7 @@ def _shortfall_rows(data: DigestData) -> list[dict[str, str]]:
 
 def _subject(data: DigestData) -> Callable[[], str]:
     def subject() -> str:
-        titles = {
+        titles: dict[str, str] = {
             DigestFrequency.DAILY: _("GoalDesk daily digest: %(organisation)s, %(period)s"),
             DigestFrequency.WEEKLY: _("GoalDesk weekly digest: %(organisation)s, %(period)s"),
             DigestFrequency.MONTHLY: _("GoalDesk monthly digest: %(organisation)s, %(period)s"),
