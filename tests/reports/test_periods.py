@@ -54,3 +54,18 @@ def test_monthly_in_gregorian_is_the_calendar_month():
         dt.date(2026, 2, 1),
         dt.date(2026, 2, 28),
     )
+
+
+def test_digest_frequency_is_the_persons_choice_else_weekly_for_managers_and_owners():
+    from goaldesk.accounts.models import Role
+    from goaldesk.notifications.models import DigestSetting
+    from goaldesk.reports.selectors import digest_frequency_for
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="pat")
+    assert digest_frequency_for(user, Role.OWNER) == DigestFrequency.WEEKLY
+    assert digest_frequency_for(user, Role.MANAGER) == DigestFrequency.WEEKLY
+    assert digest_frequency_for(user, Role.AGENT) == DigestFrequency.NONE
+    assert digest_frequency_for(user, Role.VIEWER) == DigestFrequency.NONE
+    DigestSetting.objects.create(user=user, frequency=DigestFrequency.MONTHLY)
+    assert digest_frequency_for(user, Role.VIEWER) == DigestFrequency.MONTHLY

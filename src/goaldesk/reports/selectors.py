@@ -104,8 +104,9 @@ def digests_due(*, organisation: Organisation, today: dt.date | None = None) -> 
     }
     wanted: list[DueDigest] = []
     for membership in members:
-        frequency = settings.get(membership.user_id) or digest_frequency_for(
-            membership.user, membership.role
+        # digest_frequency_for's rule, with the settings read above in one query.
+        frequency = settings.get(membership.user_id) or (
+            DigestFrequency.WEEKLY if membership.role in STAFFING_ROLES else DigestFrequency.NONE
         )
         if frequency == DigestFrequency.NONE:
             continue
@@ -167,6 +168,8 @@ class DigestData:
     shortfalls: list[tuple[dt.date, str, int, int, float]] = field(default_factory=list)
     #: False when no published schedule covers the coming week.
     staffing_known: bool = False
+    #: The pages' full addresses, made once (services._urls).
+    urls: dict[str, str] | None = None
 
 
 def _enough(organisation: Organisation, key: str, first: dt.date, last: dt.date) -> bool:

@@ -149,11 +149,20 @@ def _subject(data: DigestData) -> Callable[[], str]:
     return subject
 
 
+def _urls(data: DigestData) -> dict[str, str]:
+    """The digest's page links, made once per digest data (they are the same for all)."""
+    if data.urls is None:
+        data.urls = {
+            key: absolute(path) for key, path in page_urls(data.organisation, data).items()
+        }
+    return data.urls
+
+
 def digest_email(*, user: Any, role: str, data: DigestData) -> EmailMultiAlternatives:
     """The digest of `data` for `user` (with `role` in the organisation), in their language,
     calendar and digits: the figures, goals and level for every role, staffing for managers
     and owners."""
-    urls = {key: absolute(path) for key, path in page_urls(data.organisation, data).items()}
+    urls = _urls(data)
     staffing = sees_staffing(role)
     return localised_email(
         user=user,
