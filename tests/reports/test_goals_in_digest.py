@@ -9,7 +9,8 @@ from goaldesk.accounts.mail import absolute
 from goaldesk.accounts.models import Role, today_in
 from goaldesk.goals import services as goal_services
 from goaldesk.goals.models import Outcome
-from goaldesk.reports.services import digests_send, goals_close_all
+from goaldesk.reports.models import PeriodicRun
+from goaldesk.reports.services import digests_send, goals_close_all, periodic_slot_claim
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.goals.factories import business_goal_make, goal_make, resolved_visits
 
@@ -71,4 +72,22 @@ def test_the_clock_closes_goals_past_their_deadline(shop):
     running.refresh_from_db()
     assert late.outcome != Outcome.ACTIVE
     assert running.outcome == Outcome.ACTIVE
+    # Another worker's clock in the same slot does nothing; the next slot finds nothing due.
+    other = goal_make(
+        shop,
+        title="Late too",
+        start=today - dt.timedelta(days=30),
+        deadline=today - dt.timedelta(days=2),
+    )
     assert goals_close_all() == 0
+    other.refresh_from_db()
+    assert other.outcome == Outcome.ACTIVE
+    PeriodicRun.objects.all().delete()  # as if the slot had passed
+    assert goals_close_all() == 1
+
+
+def test_a_slot_is_claimed_once():
+    assert periodic_slot_claim(name="job", every_seconds=900, now=9000.0) is True
+    assert periodic_slot_claim(name="job", every_seconds=900, now=9899.0) is False
+    assert periodic_slot_claim(name="other", every_seconds=900, now=9899.0) is True
+    assert periodic_slot_claim(name="job", every_seconds=900, now=9900.0) is True

@@ -1,10 +1,11 @@
 """Periodic work the worker runs by itself (`goaldesk worker`): a registry apps fill in their
 `AppConfig.ready()`, and the clock that runs each job when it is due.
 
-Several workers may run on one database; each runs the clock. A job must therefore be safe to
-run by two workers at once: it claims its own unit of work in the database (the digests'
-idempotency key, a goal closed only while still active), so the work happens once whoever
-runs it. The clock only keeps one worker from running a job more often than asked.
+Several workers may run on one database; each runs the clock. A job must therefore claim its
+work in the database so that it happens once whoever runs it: the digests by their idempotency
+key (one row per person, organisation and period), the other checks by a row per job and time
+slot (reports' `PeriodicRun`, `periodic_slot_claim`). The clock itself only keeps one worker
+from running a job more often than asked.
 """
 
 import contextlib

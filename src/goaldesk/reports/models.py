@@ -32,3 +32,21 @@ class DigestDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} @ {self.organisation_id}: {self.frequency} {self.period_start}"
+
+
+class PeriodicRun(models.Model):
+    """One run of a periodic job for one time slot (`slot`: the start of the slot, in whole
+    intervals since the epoch). The worker that writes the row runs the job; the others, finding
+    it written, skip that slot: the work happens once however many workers run the clock."""
+
+    name = models.CharField(max_length=64)
+    slot = models.BigIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["name", "slot"], name="periodic_run_once_per_slot")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} #{self.slot}"

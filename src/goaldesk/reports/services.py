@@ -3,6 +3,7 @@ checks the worker's clock runs."""
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,7 @@ from goaldesk.metrics.catalogue import metric
 from goaldesk.metrics.views import comparison, display_pair
 from goaldesk.notifications.kinds import DIGEST
 from goaldesk.notifications.models import DigestFrequency
-from goaldesk.reports.models import DigestDelivery
+from goaldesk.reports.models import DigestDelivery, PeriodicRun
 from goaldesk.reports.selectors import (
     DigestData,
     DueDigest,
@@ -284,14 +285,34 @@ def digests_send_due() -> int:
     return sum(1 for outcome in digests_send() if outcome.result == "sent")
 
 
+def periodic_slot_claim(*, name: str, every_seconds: float, now: float | None = None) -> bool:
+    """Claim the current time slot of the job `name` (slots of `every_seconds`): True for the
+    one process that writes its PeriodicRun row first, False for every other."""
+    moment = time.time() if now is None else now
+    slot = int(moment // every_seconds)
+    try:
+        with transaction.atomic():
+            PeriodicRun.objects.create(name=name, slot=slot)
+    except IntegrityError:
+        return False
+    return True
+
+
 def goals_close_all() -> int:
-    """Close every organisation's goals past their deadline (once the old goals digest's
-    first step). Returns how many were closed."""
+    """Close every organisation's goals past their deadline (the old goals digest's first
+    step), once per slot whatever the number of workers. Returns how many were closed."""
+    from goaldesk.reports.apps import CHECKS_EVERY_SECONDS
+
+    if not periodic_slot_claim(name="goals-close-due", every_seconds=CHECKS_EVERY_SECONDS):
+        return 0
     return sum(goals_close_due(organisation=org) for org in Organisation.objects.all())
 
 
 def alerts_run() -> None:
     """The periodic alert checks (goals newly behind or projected to miss, the service level
-    changed, the coming week's staffing short). They are raised by the events' own checks;
-    this is where the clock calls them, wired in when those land."""
-    return None
+    changed, the coming week's staffing short), once per slot. They are raised by the events'
+    own checks; this is where the clock calls them, wired in when those land."""
+    from goaldesk.reports.apps import CHECKS_EVERY_SECONDS
+
+    if not periodic_slot_claim(name="alerts", every_seconds=CHECKS_EVERY_SECONDS):
+        return
