@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from goaldesk.accounts.mail import absolute
 from goaldesk.accounts.models import Calendar, Role
 from goaldesk.notifications.models import DigestFrequency, DigestSetting
 from goaldesk.reports.selectors import digest_data
@@ -54,10 +55,9 @@ def test_a_manager_gets_the_weekly_digest_with_links_and_staffing(desk, person, 
     assert mail.subject == "GoalDesk weekly digest: Harbour Desk, 2026-03-02 – 2026-03-08"
     body = mail.body
     assert "* Contacts: 5; Previous period: 2; Change: +150 %" in body
-    assert (
-        "http://testserver/o/harbour/?from=2026-03-02&to=2026-03-08" in body
-        or "/o/harbour/?from=2026-03-02&to=2026-03-08" in body
-    )
+    assert absolute("/o/harbour/?from=2026-03-02&to=2026-03-08") in body
+    assert absolute("/o/harbour/goals/level/?from=2026-03-02&to=2026-03-08") in body
+    assert absolute("/o/harbour/planning/schedule/") in body
     assert "Staffing, the next 7 days" in body
     assert "No published schedule covers the coming week." in body
     html = mail.alternatives[0][0]
