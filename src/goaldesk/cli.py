@@ -210,6 +210,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_run("goaldesk.goals.commands:cmd_goals_show"))
 
+    digests = commands.add_parser("digests", help="e-mail digests").add_subparsers(
+        dest="digests_command", required=True, parser_class=_Parser
+    )
+    p = digests.add_parser(
+        "send", help="send every digest due for its last complete period and not sent yet"
+    )
+    p.add_argument("--org", help="only this organisation (slug)")
+    p.add_argument("--dry-run", action="store_true", help="list what would be sent, send nothing")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_run("goaldesk.reports.commands:cmd_digests_send"))
+
     p = commands.add_parser("forecast", help="forecast demand from a history file")
     p.add_argument("--history", required=True, help="CSV: timestamp,volume[,channel]")
     p.add_argument("--interval-minutes", type=int, required=True, choices=[15, 30, 60])

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "goaldesk.goals",
     "goaldesk.forecasting",
     "goaldesk.scheduling",
+    "goaldesk.reports",
     "goaldesk.legacy.workforce",
     "goaldesk.api",
     "axes",  # counts failed sign-ins and locks them out (see AXES_* below)

@@ -135,23 +135,3 @@ def test_level_thresholds_are_validated_and_stored(shop):
     stored = selectors.level_thresholds_for(shop)
     assert stored.csat_pct.exceptional == 88
     assert stored.csat_pct.meets_expectations == 75  # the rest keep their defaults
-
-
-def test_the_weekly_digest_goes_to_goal_owners_with_an_address(desk, mailoutbox):
-    today = today_in(desk)
-    owner = UserFactory(username="sara", email="sara@example.com")
-    MembershipFactory(user=owner, organisation=desk, role=Role.MANAGER)
-    silent = UserFactory(username="noemail", email="")
-    MembershipFactory(user=silent, organisation=desk, role=Role.MANAGER)
-    services.goal_create(
-        organisation=desk,
-        data=_data(desk, owner=owner, title="Desk: 22 a day", start=today - dt.timedelta(days=7)),
-        confirm_warnings=True,
-    )
-    services.goal_create(organisation=desk, data=_data(desk, owner=silent), confirm_warnings=True)
-    assert services.goals_digest_send(organisation=desk, base_url="https://gd.example") == 1
-    (mail,) = mailoutbox
-    assert mail.to == ["sara@example.com"]
-    assert "Desk: 22 a day" in mail.body
-    assert "now 20.0 a day, target 22.0 a day" in mail.body
-    assert "https://gd.example/o/shop/goals/" in mail.body

@@ -15,6 +15,10 @@
 Two workers never run one task twice: django-tasks-db claims a task under a row lock
 (SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL, an exclusive transaction on SQLite), and a lost
 task is re-queued under the same lock, only while it is still RUNNING.
+
+A third thread is the clock (`goaldesk.core.periodic`): the periodic work apps register (the
+digests, closing goals past their deadline, alerts) runs by itself, so `goaldesk worker` is all
+a deployment needs. Not with `batch`, which only empties the queue.
 """
 
 import contextlib
@@ -48,6 +52,7 @@ from goaldesk.core.jobs import (
     stale_after_seconds,
 )
 from goaldesk.core.models import BackgroundJob, JobState
+from goaldesk.core.periodic import clock_forever
 
 logger = logging.getLogger("goaldesk.worker")
 
@@ -213,6 +218,11 @@ def worker_run(*, batch: bool = False, interval: float = 1.0) -> None:
         target=_recover_forever, args=(stop, worker), name="jobs-recover", daemon=True
     )
     recovery.start()
+    if not batch:
+        clock = threading.Thread(
+            target=clock_forever, args=(stop,), name="periodic-clock", daemon=True
+        )
+        clock.start()
     worker.configure_signals()
     try:
         worker.run()

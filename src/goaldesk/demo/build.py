@@ -346,7 +346,10 @@ def _members_add() -> None:
         org.slug: org for org in Organisation.objects.filter(slug__in=(DEMO_SLUG, DEMO_FA_SLUG))
     }
     for username, main_role, fa_role in DEMO_USERS:
-        user = user_get_or_create(username=username, password=DEMO_PASSWORD)
+        # An address for each, so the demo's digests and notifications have somewhere to go.
+        user = user_get_or_create(
+            username=username, password=DEMO_PASSWORD, email=f"{username}@example.com"
+        )
         for slug, role in ((DEMO_SLUG, main_role), (DEMO_FA_SLUG, fa_role)):
             if role:
                 member_add(organisation=orgs[slug], user=user, role=role)

@@ -100,9 +100,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if sys.stderr.isatty():
         sys.stderr.write("\n")
     _print_sign_in(summary, host=args.host, port=args.port)
+    mail_dir = _mail_to_data_dir()
+    if mail_dir:
+        print(_("  E-mails (digests, notifications) are written to %(path)s") % {"path": mail_dir})
+        print(flush=True)
     if args.no_serve:
         return 0
-    return _serve(host=args.host, port=args.port)
+    return _serve(host=args.host, port=args.port, mail_dir=mail_dir)
+
+
+def _mail_to_data_dir() -> str | None:
+    """Where the demo's worker and server write e-mail (as .eml files): <data dir>/mail, unless
+    GOALDESK_EMAIL_URL says otherwise (then None)."""
+    from django.conf import settings
+
+    if os.environ.get("GOALDESK_EMAIL_URL"):
+        return None
+    return str(settings.DATA_DIR / "mail")
 
 
 def _print_sign_in(summary: dict[str, Any], *, host: str, port: int) -> None:
@@ -184,9 +198,11 @@ def _token_lines(raw_token: str) -> list[str]:
     return lines
 
 
-def _serve(*, host: str, port: int) -> int:
+def _serve(*, host: str, port: int, mail_dir: str | None = None) -> int:
     """Run a background worker and gunicorn until either stops or we are told to stop."""
     env = dict(os.environ)
+    if mail_dir:
+        env["GOALDESK_EMAIL_URL"] = f"file://{mail_dir}"
     if host not in DEFAULT_HOSTS and "GOALDESK_ALLOWED_HOSTS" not in env:
         env["GOALDESK_ALLOWED_HOSTS"] = ",".join([*DEFAULT_HOSTS, host])
     bind = f"[{host}]:{port}" if ":" in host and not host.startswith("[") else f"{host}:{port}"

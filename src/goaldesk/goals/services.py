@@ -11,13 +11,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from goaldesk.accounts.models import Membership, Organisation, Role, today_in
@@ -43,7 +39,7 @@ from .models import (
     Strategy,
     ValueUnit,
 )
-from .wording import LEVEL_NAMES, level_sentence
+from .wording import level_sentence
 
 #: Changing any of these records a revision (with its reason and author).
 REVISED_FIELDS = ("target", "deadline", "milestones", "scope")
@@ -497,48 +493,3 @@ def level_thresholds_update(
 @transaction.atomic
 def level_thresholds_reset(*, organisation: Organisation) -> None:
     LevelSettings.objects.filter(organisation=organisation).delete()
-
-
-# --- the weekly digest ---------------------------------------------------------------------
-
-
-def goals_digest_send(
-    *, organisation: Organisation, today: dt.date | None = None, base_url: str = ""
-) -> int:
-    """E-mail every goal owner with an address a summary of their active goals; return the
-    number of e-mails sent. Closes goals whose deadline has passed first."""
-    today = today or today_in(organisation)
-    goals_close_due(organisation=organisation, today=today)
-    by_owner: dict[int, list[Goal]] = {}
-    for goal in selectors.active_goals(organisation=organisation).exclude(owner__isnull=True):
-        if goal.owner_id is not None:
-            by_owner.setdefault(goal.owner_id, []).append(goal)
-    sent = 0
-    users = get_user_model().objects.in_bulk(list(by_owner))
-    for owner_id, goals in by_owner.items():
-        user = users[owner_id]
-        if not user.email:
-            continue
-        language = getattr(getattr(user, "profile", None), "language", "") or organisation.language
-        with translation.override(language):
-            from .presenters import goal_row
-
-            rows = [
-                goal_row(goal, selectors.progress_for(goal, as_of=today, full=False))
-                for goal in goals
-            ]
-            context = {
-                "organisation": organisation,
-                "user": user,
-                "rows": rows,
-                "today": today,
-                "base_url": base_url.rstrip("/"),
-                "level_names": LEVEL_NAMES,
-            }
-            subject = _("GoalDesk: your goals this week at %(organisation)s") % {
-                "organisation": organisation.name
-            }
-            body = render_to_string("goals/digest.txt", context)
-        send_mail(subject, body, getattr(settings, "DEFAULT_FROM_EMAIL", None), [user.email])
-        sent += 1
-    return sent
