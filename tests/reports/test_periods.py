@@ -59,7 +59,7 @@ def test_monthly_in_gregorian_is_the_calendar_month():
 def test_digest_frequency_is_the_persons_choice_else_weekly_for_managers_and_owners():
     from goaldesk.accounts.models import Role
     from goaldesk.notifications.models import DigestSetting
-    from goaldesk.reports.selectors import digest_frequency_for
+    from goaldesk.notifications.selectors import digest_frequency_for
     from tests.factories import UserFactory
 
     user = UserFactory(username="pat")

@@ -22,6 +22,7 @@ from goaldesk.metrics.catalogue import metric
 from goaldesk.metrics.selectors import kpis_for_periods
 from goaldesk.metrics.views import CARD_KEYS
 from goaldesk.notifications.models import DigestFrequency, DigestSetting
+from goaldesk.notifications.selectors import digest_default_for
 from goaldesk.reports.models import DigestDelivery
 from goaldesk.scheduling.models import Schedule
 from goaldesk.scheduling.selectors import schedule_evaluate
@@ -39,15 +40,6 @@ STAFFING_DAYS = 7
 
 
 # --- who gets what -----------------------------------------------------------------------------
-
-
-def digest_frequency_for(user: Any, role: str) -> str:
-    """How often `user` gets the digest: their DigestSetting, else weekly for managers and
-    owners and none for others. (The same as notifications' selector of that name.)"""
-    setting = DigestSetting.objects.filter(user=user).first()
-    if setting is not None:
-        return setting.frequency
-    return DigestFrequency.WEEKLY if role in STAFFING_ROLES else DigestFrequency.NONE
 
 
 @dataclass(frozen=True)
@@ -104,10 +96,8 @@ def digests_due(*, organisation: Organisation, today: dt.date | None = None) -> 
     }
     wanted: list[DueDigest] = []
     for membership in members:
-        # digest_frequency_for's rule, with the settings read above in one query.
-        frequency = settings.get(membership.user_id) or (
-            DigestFrequency.WEEKLY if membership.role in STAFFING_ROLES else DigestFrequency.NONE
-        )
+        # notifications' digest_frequency_for, with the settings read above in one query.
+        frequency = settings.get(membership.user_id) or digest_default_for(membership.role)
         if frequency == DigestFrequency.NONE:
             continue
         first, last = period_bounds(frequency, organisation, today)

@@ -10,11 +10,13 @@ from typing import Any
 
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from goaldesk.accounts.mail import absolute, localised_email
 from goaldesk.accounts.models import Organisation, today_in
 from goaldesk.core.display import duration, ldate, lnum
+from goaldesk.goals.alerts import goal_alerts_check, level_alert_check
 from goaldesk.goals.services import goals_close_due
 from goaldesk.goals.wording import LEVEL_NAMES, STATUS_NAMES, format_value
 from goaldesk.metrics.catalogue import metric
@@ -32,6 +34,7 @@ from goaldesk.reports.selectors import (
     sees_staffing,
 )
 from goaldesk.scheduling.selectors import skill_label
+from goaldesk.scheduling.services import staffing_shortfall_check
 
 logger = logging.getLogger("goaldesk.reports")
 
@@ -309,10 +312,20 @@ def goals_close_all() -> int:
 
 
 def alerts_run() -> None:
-    """The periodic alert checks (goals newly behind or projected to miss, the service level
-    changed, the coming week's staffing short), once per slot. They are raised by the events'
-    own checks; this is where the clock calls them, wired in when those land."""
+    """The periodic alert checks, once per slot whatever the number of workers: goals newly
+    behind or projected to miss, the level of service changed, the coming week's staffing
+    short. Each check tells people only of what changed since it last told them."""
     from goaldesk.reports.apps import CHECKS_EVERY_SECONDS
 
     if not periodic_slot_claim(name="alerts", every_seconds=CHECKS_EVERY_SECONDS):
         return
+    now = timezone.now()
+    for organisation in Organisation.objects.all():
+        today = today_in(organisation)
+        try:
+            goal_alerts_check(organisation=organisation, today=today)
+            level_alert_check(organisation=organisation, today=today)
+            staffing_shortfall_check(organisation=organisation, now=now)
+        except Exception:
+            # One organisation's failure must not stop the others' alerts; it is logged.
+            logger.exception("alert checks failed for %s", organisation.slug)
