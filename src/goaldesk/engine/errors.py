@@ -21,6 +21,15 @@ ENGLISH = {
     "interval_not_positive": "Interval {interval}: {field} must be positive, got {value!r}.",
     "length_mismatch": "{field} must have one entry per interval.",
     "no_open_interval": "There is deferred work but no open interval to do it in.",
+    # Quality rubrics and reviews (engine/quality.py); `field` is the criterion's key.
+    "no_criteria": "{field} must have at least one criterion.",
+    "duplicate_criterion": "{field}: the criterion {value!r} appears more than once.",
+    "scale_too_small": "{field} needs a scale of at least two different points, got {value!r}.",
+    "unknown_criterion": "{field} is not a criterion of this rubric.",
+    "missing_answer": "{field} has no answer.",
+    "not_in_scale": "{field} must be one of the points {points}, got {value!r}.",
+    "not_applicable_not_allowed": "{field} cannot be marked not applicable.",
+    "pair_mismatch": "{field} must have one review for each of the other reviewer's {other}, got {value}.",
 }
 
 
