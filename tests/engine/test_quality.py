@@ -233,3 +233,9 @@ def test_adding_a_not_applicable_criterion_never_changes_the_score(review, weigh
     assert (
         review_score(wider, {**answers, "extra": None}).score == review_score(rubric, answers).score
     )
+
+
+def test_equal_scales_make_equal_criteria():
+    # The same 1–5 scale written as a range, as a list and shuffled with a repeat.
+    assert Criterion("a", range(1, 6)) == Criterion("a", [5, 4, 3, 2, 1, 1])
+    assert hash(Criterion("a", [1, 2, 3])) == hash(Criterion("a", (3, 2, 1)))

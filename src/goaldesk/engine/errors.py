@@ -29,7 +29,7 @@ ENGLISH = {
     "missing_answer": "{field} has no answer.",
     "not_in_scale": "{field} must be one of the points {points}, got {value!r}.",
     "not_applicable_not_allowed": "{field} cannot be marked not applicable.",
-    "pair_mismatch": "{field} must have one review for each of the other reviewer's {other}, got {value}.",
+    "pair_mismatch": "{field} must pair one review with each of the other {other}, got {value}.",
 }
 
 

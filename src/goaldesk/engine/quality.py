@@ -48,6 +48,8 @@ class Criterion:
         # `not weight > 0` rather than `weight <= 0` so that NaN is refused as well.
         if isinstance(self.weight, bool) or not self.weight > 0:
             raise InputError(self.key, "positive", value=self.weight)
+        # Stored sorted and de-duplicated, so equal scales compare (and hash) equal.
+        object.__setattr__(self, "scale", points)
         object.__setattr__(self, "points", points)
 
     @property
