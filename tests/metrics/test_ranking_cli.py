@@ -4,6 +4,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.utils import translation
 
 from goaldesk.cli import main
 from goaldesk.metrics.catalogue import metric
@@ -122,3 +123,41 @@ def test_bad_arguments_exit_2(desk, capsys, args, message):
     err = capsys.readouterr().err
     assert message in err
     assert "Traceback" not in err
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_time_ranks_lowest_first_through_the_breakdown_by_agent(desk, capsys):
+    # first_response_seconds (lower is better): fast@x 10 replies of 60 s; slow@x 10 of 600 s;
+    # once@x 1 of 1 s. Team mean: (600 + 6000 + 1) / 21 = 314.333; Bayesian averages:
+    # fast (600 + 3143.33) / 20 = 187.167, slow (6000 + 3143.33) / 20 = 457.167; once too few.
+    start = at("2026-03-02", "09:00")
+    for key, seconds, count in (("slow@x", 600, 10), ("fast@x", 60, 10), ("once@x", 1, 1)):
+        agent = AgentFactory(organisation=desk, key=key, name=key)
+        for i in range(count):
+            created = start + dt.timedelta(hours=i)
+            make_interaction(
+                desk,
+                agent=agent,
+                created_at=created,
+                first_response_at=created + dt.timedelta(seconds=seconds),
+            )
+    args = ["team", "ranking", "--org", "desk", *PERIOD, "--metric", "first_response_seconds"]
+    assert main([*args, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [(e["agent"], e["rank"], e["sample"]) for e in out] == [
+        ("fast@x", 1, 10),
+        ("slow@x", 2, 10),
+        ("once@x", None, 1),
+    ]
+    assert out[0]["value"] == pytest.approx(60.0)
+    assert out[0]["bound"] == pytest.approx(187.1667, abs=1e-3)
+    assert out[1]["bound"] == pytest.approx(457.1667, abs=1e-3)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_table_is_in_the_readers_language(ranked_org, capsys):
+    with translation.override("de"):
+        assert main(["team", "ranking", "--org", "desk", *PERIOD, "--metric", "csat_pct"]) == 0
+    out = capsys.readouterr().out
+    assert "Wert" in out  # "Value"
+    assert "Nicht genug Daten" in out  # "Not enough data"
