@@ -190,6 +190,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_run("goaldesk.metrics.commands:cmd_kpis"))
 
+    team = commands.add_parser("team", help="the team's agents").add_subparsers(
+        dest="team_command", required=True, parser_class=_Parser
+    )
+    p = team.add_parser("ranking", help="rank the agents fairly for one metric and period")
+    p.add_argument("--org", required=True)
+    p.add_argument("--from", dest="date_from", required=True, help="first day, YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", required=True, help="last day (included)")
+    p.add_argument("--metric", required=True, help="catalogue key, e.g. csat_pct")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_run("goaldesk.metrics.commands:cmd_team_ranking"))
+
     p = commands.add_parser("level", help="judge the service level of a period")
     p.add_argument("--org", required=True)
     p.add_argument("--from", dest="date_from", required=True)

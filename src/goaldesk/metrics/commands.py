@@ -106,3 +106,73 @@ def cmd_kpis(args: argparse.Namespace) -> int:
         print()
         print(_table(kpis))
     return 0
+
+
+def _ranking_table(ranking: Any) -> str:
+    """The ranking as a text table: rank, agent, value, bound, sample (headers translated)."""
+    rows = [(_("Rank"), _("Agent"), _("Value"), _("Bound"), _("Sample"))]
+    for r in ranking.entries:
+        rows.append(
+            (
+                str(r.rank) if r.rank is not None else _("Not enough data"),
+                f"{r.name} ({r.key})" if r.name and r.name != r.key else r.key,
+                format_value(ranking.metric, r.value),
+                format_value(ranking.metric, r.bound),
+                str(r.sample),
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    )
+
+
+def cmd_team_ranking(args: argparse.Namespace) -> int:
+    """`goaldesk team ranking`: the agents ranked fairly for one metric and period."""
+    from goaldesk.accounts.models import Organisation
+    from goaldesk.metrics.ranking import agents_ranking, rankable_kind
+    from goaldesk.metrics.scope import span_problem
+
+    try:
+        date_from, date_to = parse_days(args.date_from, args.date_to)
+        too_long = span_problem(date_from, date_to, by_day=False)
+        if too_long:
+            raise ArgumentProblem(too_long)
+        organisation = Organisation.objects.filter(slug=args.org).first()
+        if organisation is None:
+            raise ArgumentProblem(_("--org: no organisation “%(slug)s”.") % {"slug": args.org})
+        rankable = [m.key for m in CATALOGUE if rankable_kind(m) is not None]
+        if args.metric not in {m.key for m in CATALOGUE}:
+            raise ArgumentProblem(
+                "--metric: " + _("Unknown metric “%(value)s”.") % {"value": args.metric}
+            )
+        if args.metric not in rankable:
+            raise ArgumentProblem(
+                _("--metric: %(metric)s cannot be ranked; use one of: %(keys)s.")
+                % {"metric": args.metric, "keys": ", ".join(rankable)}
+            )
+        ranking = agents_ranking(
+            organisation=organisation, date_from=date_from, date_to=date_to, key=args.metric
+        )
+    except ArgumentProblem as problem:
+        print(f"goaldesk team ranking: {problem}", file=sys.stderr)
+        return 2
+
+    if args.json:
+        payload = [
+            {
+                "agent": r.key,
+                "rank": r.rank,
+                "value": _plain(r.value),
+                "bound": _plain(r.bound),
+                "sample": r.sample,
+            }
+            for r in ranking.entries
+        ]
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{organisation.name}  {date_from.isoformat()} – {date_to.isoformat()}")
+    print(f"{ranking.metric.name}\n")
+    print(_ranking_table(ranking))
+    return 0
