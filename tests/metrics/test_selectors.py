@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 
 from goaldesk.interactions.models import Review
+from goaldesk.interactions.selectors import FilterError
 from goaldesk.metrics.catalogue import KEYS
 from goaldesk.metrics.selectors import (
     DURATION_KEYS,
-    FilterError,
     kpis_breakdown,
     kpis_for_period,
     kpis_trend,

@@ -12,16 +12,10 @@ from goaldesk.api.auth import organisation_for
 from goaldesk.api.errors import FieldChecks, FieldInvalid
 from goaldesk.api.params import parse_date
 from goaldesk.api.schemas import DateText, ErrorList, KpisOut, Message, MetricOut
+from goaldesk.interactions.selectors import FILTER_NAMES, FilterError, resolve_filters
 from goaldesk.metrics.catalogue import CATALOGUE
 from goaldesk.metrics.scope import span_problem
-from goaldesk.metrics.selectors import (
-    FILTER_NAMES,
-    GROUPINGS,
-    FilterError,
-    kpis_breakdown,
-    kpis_for_period,
-    resolve_filters,
-)
+from goaldesk.metrics.selectors import GROUPINGS, kpis_breakdown, kpis_for_period
 
 router = Router(tags=["metrics"])
 

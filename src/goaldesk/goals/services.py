@@ -20,8 +20,8 @@ from goaldesk.accounts.models import Membership, Organisation, Role, today_in
 from goaldesk.core.display import ldate
 from goaldesk.engine.levels import LevelThresholds, validate_thresholds
 from goaldesk.engine.smart import SCOPE_DIMENSIONS
+from goaldesk.interactions.selectors import FilterError, resolve_filters
 from goaldesk.metrics.catalogue import metric
-from goaldesk.metrics.selectors import FilterError, resolve_filters
 
 from . import selectors
 from .alerts import goal_alert

@@ -192,7 +192,7 @@ def cmd_export_interactions(args: argparse.Namespace) -> int:
     from goaldesk.core.commands import Unusable, fail
     from goaldesk.core.parsing import ArgumentProblem, parse_days
     from goaldesk.interactions.exporting import EXPORT_CHUNK_ROWS, csv_chunks
-    from goaldesk.interactions.selectors import ExportFilterError, interactions_for_export
+    from goaldesk.interactions.selectors import FilterError, interactions_for_export
 
     try:
         organisation = Organisation.objects.filter(slug=args.org).first()
@@ -221,7 +221,7 @@ def cmd_export_interactions(args: argparse.Namespace) -> int:
                 ) from error
         else:
             _write_with_progress(chunks, sys.stdout, total, EXPORT_CHUNK_ROWS)
-    except (ArgumentProblem, ExportFilterError, Unusable) as problem:
+    except (ArgumentProblem, FilterError, Unusable) as problem:
         return fail(str(problem))
     return 0
 

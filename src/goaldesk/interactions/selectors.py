@@ -3,6 +3,7 @@ list's search, one interaction's notes, history and reviews."""
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -117,8 +118,52 @@ def interaction_reviews(*, interaction: Interaction) -> list[Review]:
     )
 
 
-class ExportFilterError(ValueError):
-    """A filter of `goaldesk export interactions` that names nothing (message translated)."""
+#: The filters a page, goal, command or API call may narrow interactions by.
+FILTER_NAMES = ("channel", "team", "agent", "category")
+
+
+class FilterError(ValueError):
+    """A filter value that names nothing in the organisation (message is translated)."""
+
+
+def resolve_filters(*, organisation: Organisation, filters: Mapping[str, Any] | None) -> Q:
+    """The filters (channel, team name or id, agent key or id, category) as one Q.
+
+    Raises FilterError naming the filter and the value when a channel, team or agent is unknown.
+    """
+    q = Q()
+    for name, raw in (filters or {}).items():
+        if raw in (None, ""):
+            continue
+        if name not in FILTER_NAMES:
+            raise FilterError(_("Unknown filter “%(name)s”.") % {"name": name})
+        value = str(raw).strip()
+        if name == "channel":
+            if value not in Channel.values:
+                raise FilterError(
+                    _("Unknown channel “%(value)s”; use one of: %(choices)s.")
+                    % {"value": value, "choices": ", ".join(Channel.values)}
+                )
+            q &= Q(channel=value)
+        elif name == "category":
+            q &= Q(category=value)
+        else:
+            model, key_field = (Team, "name") if name == "team" else (Agent, "key")
+            match = Q(**{key_field: value})
+            if value.isdigit():
+                match |= Q(pk=int(value))
+            ids = list(
+                model.objects.filter(match, organisation=organisation).values_list("pk", flat=True)
+            )
+            if not ids:
+                message = (
+                    _("No team “%(value)s” in this organisation.")
+                    if name == "team"
+                    else _("No agent “%(value)s” in this organisation.")
+                )
+                raise FilterError(message % {"value": value})
+            q &= Q(**{f"{name}_id__in": ids})
+    return q
 
 
 def interactions_for_export(
@@ -133,33 +178,11 @@ def interactions_for_export(
 ) -> QuerySet[Interaction]:
     """The organisation's interactions whose day is in [date_from, date_to], oldest first,
     narrowed to a channel key, an agent (key or id), a team (name or id) and a category key.
-    Raises ExportFilterError for a channel, agent or team the organisation does not have
-    (the same rules and messages as the metric filters)."""
+    Raises FilterError for a channel, agent or team the organisation does not have."""
+    filters = {"channel": channel, "agent": agent, "team": team, "category": category}
     qs = Interaction.objects.filter(
-        organisation=organisation, local_date__range=(date_from, date_to)
+        resolve_filters(organisation=organisation, filters=filters),
+        organisation=organisation,
+        local_date__range=(date_from, date_to),
     )
-    if channel:
-        if channel not in Channel.values:
-            raise ExportFilterError(
-                _("Unknown channel “%(value)s”; use one of: %(choices)s.")
-                % {"value": channel, "choices": ", ".join(Channel.values)}
-            )
-        qs = qs.filter(channel=channel)
-    for value, model, key_field, message in (
-        (agent, Agent, "key", _("No agent “%(value)s” in this organisation.")),
-        (team, Team, "name", _("No team “%(value)s” in this organisation.")),
-    ):
-        if not value:
-            continue
-        match = Q(**{key_field: value})
-        if value.isdigit():
-            match |= Q(pk=int(value))
-        ids = list(
-            model.objects.filter(match, organisation=organisation).values_list("pk", flat=True)
-        )
-        if not ids:
-            raise ExportFilterError(message % {"value": value})
-        qs = qs.filter(**{f"{model._meta.model_name}_id__in": ids})
-    if category:
-        qs = qs.filter(category=category)
     return qs.order_by("created_at", "pk")

@@ -49,8 +49,9 @@ def _table(kpis: dict[str, Any]) -> str:
 
 def cmd_kpis(args: argparse.Namespace) -> int:
     from goaldesk.accounts.models import Organisation
+    from goaldesk.interactions.selectors import FilterError
     from goaldesk.metrics.scope import span_problem
-    from goaldesk.metrics.selectors import FilterError, kpis_breakdown, kpis_for_period
+    from goaldesk.metrics.selectors import kpis_breakdown, kpis_for_period
 
     try:
         date_from, date_to = parse_days(args.date_from, args.date_to)

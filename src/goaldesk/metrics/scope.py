@@ -21,7 +21,7 @@ from goaldesk.accounts.models import Organisation, today_in
 from goaldesk.core.display import digits, display_calendar, display_week_start
 from goaldesk.core.parsing import ArgumentProblem, parse_day
 from goaldesk.engine import GREGORIAN, add_months, month_bounds
-from goaldesk.metrics.selectors import FILTER_NAMES, FilterError, resolve_filters
+from goaldesk.interactions.selectors import FILTER_NAMES, FilterError, resolve_filters
 
 PERIODS = (
     ("today", gettext_lazy("Today")),

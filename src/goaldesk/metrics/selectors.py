@@ -37,7 +37,11 @@ from goaldesk.accounts.models import Organisation
 from goaldesk.accounts.selectors import business_calendar_for
 from goaldesk.engine.stats import Summary, summary_of_array
 from goaldesk.interactions.models import Channel, Interaction, Review
-from goaldesk.interactions.selectors import category_label, category_names
+from goaldesk.interactions.selectors import (
+    category_label,
+    category_names,
+    resolve_filters,
+)
 from goaldesk.metrics.catalogue import (
     CATALOGUE,
     CONTACTS,
@@ -55,7 +59,6 @@ from goaldesk.team.models import Agent, Team
 
 #: Run a period's aggregate queries and its duration fetch on two connections at once.
 PARALLEL = True
-FILTER_NAMES = ("channel", "team", "agent", "category")
 GROUPINGS = ("channel", "agent", "team", "category", "day")
 DURATION_KEYS = tuple(m.key for m in CATALOGUE if m.is_duration)
 REVIEW_KEYS = tuple(m.key for m in CATALOGUE if m.source == "reviews")
@@ -71,53 +74,6 @@ _GROUP_FIELD = {
 
 A = TypeVar("A")
 B = TypeVar("B")
-
-
-class FilterError(ValueError):
-    """A filter value that names nothing in the organisation (message is translated)."""
-
-
-# --- scope --------------------------------------------------------------------------------
-
-
-def resolve_filters(*, organisation: Organisation, filters: Mapping[str, Any] | None) -> Q:
-    """The filters (channel, team name or id, agent key or id, category) as one Q.
-
-    Raises FilterError naming the filter and the value when a channel, team or agent is unknown.
-    """
-    q = Q()
-    for name, raw in (filters or {}).items():
-        if raw in (None, ""):
-            continue
-        if name not in FILTER_NAMES:
-            raise FilterError(_("Unknown filter “%(name)s”.") % {"name": name})
-        value = str(raw).strip()
-        if name == "channel":
-            if value not in Channel.values:
-                raise FilterError(
-                    _("Unknown channel “%(value)s”; use one of: %(choices)s.")
-                    % {"value": value, "choices": ", ".join(Channel.values)}
-                )
-            q &= Q(channel=value)
-        elif name == "category":
-            q &= Q(category=value)
-        else:
-            model, key_field = (Team, "name") if name == "team" else (Agent, "key")
-            match = Q(**{key_field: value})
-            if value.isdigit():
-                match |= Q(pk=int(value))
-            ids = list(
-                model.objects.filter(match, organisation=organisation).values_list("pk", flat=True)
-            )
-            if not ids:
-                message = (
-                    _("No team “%(value)s” in this organisation.")
-                    if name == "team"
-                    else _("No agent “%(value)s” in this organisation.")
-                )
-                raise FilterError(message % {"value": value})
-            q &= Q(**{f"{name}_id__in": ids})
-    return q
 
 
 def interactions_in_period(

@@ -22,6 +22,7 @@ from goaldesk.core.display import duration, ldate, lnum, percent
 from goaldesk.interactions.exporting import XLSX_MAX_ROWS, csv_chunks, interactions_xlsx
 from goaldesk.interactions.models import Channel, Interaction, Status
 from goaldesk.interactions.selectors import (
+    FILTER_NAMES,
     SEARCH_MAX_CHARS,
     category_label,
     category_names,
@@ -31,7 +32,6 @@ from goaldesk.metrics.catalogue import CATALOGUE, KEYS, Metric, metric
 from goaldesk.metrics.review_views import reviews_link
 from goaldesk.metrics.scope import PERIODS, Scope, scope_from_query
 from goaldesk.metrics.selectors import (
-    FILTER_NAMES,
     GROUPINGS,
     interactions_drilldown,
     kpis_breakdown,
