@@ -39,5 +39,20 @@ window.goaldesk = (() => {
     });
     return options;
   };
-  return { locale, rtl, number, chartOptions };
+  // A day's intervals along x (forecast, today): time runs with the reading direction, the legend
+  // and tooltips read in it, and the value axis stands at the start of the line.
+  const intervalChartOptions = (rtl) => chartOptions({
+    responsive: true,
+    animation: false,
+    interaction: { mode: "index", intersect: false },
+    plugins: {
+      legend: { rtl, textDirection: rtl ? "rtl" : "ltr", position: "bottom" },
+      tooltip: { rtl, textDirection: rtl ? "rtl" : "ltr" }
+    },
+    scales: {
+      x: { reverse: rtl, ticks: { maxRotation: 0, autoSkip: true, maxTicksLimit: 14 } },
+      y: { beginAtZero: true, position: rtl ? "right" : "left" }
+    }
+  });
+  return { locale, rtl, number, chartOptions, intervalChartOptions };
 })();

@@ -17,19 +17,7 @@
   }
 
   function options(data) {
-    return window.goaldesk.chartOptions({
-      responsive: true,
-      animation: false,
-      interaction: { mode: "index", intersect: false },
-      plugins: {
-        legend: { rtl: data.rtl, textDirection: data.rtl ? "rtl" : "ltr", position: "bottom" },
-        tooltip: { rtl: data.rtl, textDirection: data.rtl ? "rtl" : "ltr" }
-      },
-      scales: {
-        x: { reverse: data.rtl, ticks: { maxRotation: 0, autoSkip: true, maxTicksLimit: 14 } },
-        y: { beginAtZero: true, position: data.rtl ? "right" : "left" }
-      }
-    });
+    return window.goaldesk.intervalChartOptions(data.rtl);
   }
 
   function draw(id, config) {

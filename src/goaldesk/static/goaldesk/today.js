@@ -27,19 +27,7 @@
           { type: "line", label: data.text.reforecast, data: data.reforecast, borderColor: AMBER, backgroundColor: AMBER, pointRadius: 0, borderWidth: 2, borderDash: [6, 4] }
         ]
       },
-      options: window.goaldesk.chartOptions({
-        responsive: true,
-        animation: false,
-        interaction: { mode: "index", intersect: false },
-        plugins: {
-          legend: { rtl: data.rtl, textDirection: data.rtl ? "rtl" : "ltr", position: "bottom" },
-          tooltip: { rtl: data.rtl, textDirection: data.rtl ? "rtl" : "ltr" }
-        },
-        scales: {
-          x: { reverse: data.rtl, ticks: { maxRotation: 0, autoSkip: true, maxTicksLimit: 14 } },
-          y: { beginAtZero: true, position: data.rtl ? "right" : "left" }
-        }
-      })
+      options: window.goaldesk.intervalChartOptions(data.rtl)
     });
   }
 
