@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "goaldesk.goals",
     "goaldesk.forecasting",
     "goaldesk.scheduling",
+    "goaldesk.coaching",
     "goaldesk.reports",
     "goaldesk.legacy.workforce",
     "goaldesk.api",

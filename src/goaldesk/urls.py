@@ -13,5 +13,6 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("goaldesk.forecasting.urls")),
     path("o/<slug:org_slug>/", include("goaldesk.scheduling.urls")),
     path("", include("goaldesk.scheduling.feed_urls")),
+    path("o/<slug:org_slug>/", include("goaldesk.coaching.urls")),
     path("api/", api.urls),
 ]

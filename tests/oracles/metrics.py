@@ -73,6 +73,8 @@ class MetricRecord:
     fixed_at: dt.datetime | None = None
     first_response_business_seconds: float | None = None
     resolution_business_seconds: float | None = None
+    #: The scores (0–100) of the interaction's quality reviews, one per review.
+    qa_scores: tuple[float, ...] = ()
 
 
 _CANONICAL_DEFAULTS: dict[str, Any] = {
@@ -132,6 +134,7 @@ def make_record(source: Mapping[str, Any] | object, *, calendar: BusinessCalenda
         resolution_business_seconds=(
             None if resolved_at is None else calendar.business_seconds(created_at, resolved_at)
         ),
+        qa_scores=tuple(read("qa_scores", ())),
         **values,
     )
 
@@ -307,6 +310,9 @@ def compute_metrics(
     # Reviews.
     result["review_rating_avg"] = mean(rating for _, rating in period_reviews)
     result["review_count"] = len(period_reviews)
+
+    # Quality reviews: every review of an interaction of the period counts once.
+    result["qa_score"] = mean(score for r in in_period for score in r.qa_scores)
 
     return {key: result[key] for key in KEYS}
 

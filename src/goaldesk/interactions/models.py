@@ -175,6 +175,11 @@ class Interaction(models.Model):
     #: above it depends on other rows: `interactions.services` refreshes it for every
     #: (customer, category) a write touches, so first-contact resolution is a plain aggregate.
     next_contact_at = models.DateTimeField(null=True, blank=True)
+    #: The quality reviews of this interaction that have a score, and the sum of their scores
+    #: (0–100 each). Coaching keeps them current when a review is saved or removed, so the
+    #: quality score (`qa_score`) is a plain aggregate like the others.
+    qa_reviews = models.PositiveIntegerField(default=0, db_default=0)
+    qa_score_sum = models.FloatField(default=0.0, db_default=0.0)
 
     imported_by = models.ForeignKey(
         "ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -496,6 +496,21 @@ CATALOGUE: tuple[Metric, ...] = (
         _("The number of online reviews dated in the period."),
         Reviews(Count("pk"), empty=0),
     ),
+    Metric(
+        "qa_score",
+        _("Quality score"),
+        "score",
+        "higher",
+        _(
+            "The mean score (0–100) of the quality reviews of the period's interactions; when two "
+            "reviewers scored the same interaction, both reviews count."
+        ),
+        Sums(
+            {"qa_sum": Sum("qa_score_sum"), "qa_n": Sum("qa_reviews")},
+            Ratio("qa_sum", "qa_n"),
+        ),
+        drilldown={"qa_reviews__gt": 0},
+    ),
 )
 
 KEYS: tuple[str, ...] = tuple(m.key for m in CATALOGUE)

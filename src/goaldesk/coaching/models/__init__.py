@@ -1,0 +1,2 @@
+"""Coaching's models, one module per part: quality reviews (`quality`), scorecards, personal
+targets and recognition (`recognition`), the team pulse (`pulse`)."""
