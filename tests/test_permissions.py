@@ -124,6 +124,22 @@ MATRIX = {
     "scheduling:swap_offer": (None, V),
     "scheduling:swap_take": (None, V),
     "scheduling:swap_withdraw": (None, V),
+    # Quality reviews: agents see only reviews of their own interactions (the matrix's review is
+    # of the agent member's own agent record; another agent's is 404: tests/coaching/).
+    "coaching:quality": (A, None),
+    "coaching:queue_fill": (None, M),
+    "coaching:queue_rules": (M, M),
+    "coaching:rubrics": (M, None),
+    "coaching:rubric_new": (M, M),
+    "coaching:rubric_edit": (M, M),
+    "coaching:review_new": (M, M),
+    "coaching:review": (A, None),
+    "coaching:review_edit": (M, M),
+    "coaching:review_delete": (None, M),
+    "coaching:review_acknowledge": (None, A),
+    "coaching:review_dispute": (None, A),
+    "coaching:review_resolve": (None, M),
+    "coaching:calibration": (M, None),
 }
 
 
@@ -179,7 +195,20 @@ def objects(org):
         "run_id": ForecastRun.objects.create(organisation=org).pk,
         **_goal_objects(org),
         **_schedule_objects(org),
+        **_quality_objects(org),
     }
+
+
+def _quality_objects(organisation):
+    """A rubric and a review of an interaction of the agent whom the agent member
+    ("agent-user", see conftest's `member`) is."""
+    from tests.coaching.factories import review_make, rubric_make
+
+    agent = AgentFactory(organisation=organisation, user=UserFactory(username="agent-user"))
+    interaction = InteractionFactory(organisation=organisation, agent=agent)
+    rubric = rubric_make(organisation)
+    review = review_make(interaction, rubric.versions.get(), UserFactory(username="reviewer"))
+    return {"rubric_id": rubric.pk, "review_id": review.pk}
 
 
 def _invitation(organisation, raw):
@@ -271,6 +300,7 @@ def test_an_object_of_another_organisation_is_not_found_through_ones_own(
         "run_id": ForecastRun.objects.create(organisation=other_org).pk,
         **_goal_objects(other_org),
         **_schedule_objects(other_org),
+        **_quality_objects(other_org),
     }
     url = _url(name, org, foreign)
     client.force_login(member(O))

@@ -16,7 +16,8 @@ from goaldesk.interactions.records import InteractionData
 from goaldesk.interactions.services import interactions_upsert
 from goaldesk.metrics.catalogue import KEYS
 from goaldesk.metrics.selectors import REVIEW_KEYS, kpis_breakdown, kpis_for_period
-from tests.factories import AgentFactory, TeamFactory
+from tests.coaching.factories import review_make, rubric_make
+from tests.factories import AgentFactory, TeamFactory, UserFactory
 from tests.metrics.conftest import make_interaction
 from tests.oracles.metrics import compute_metrics, make_record
 
@@ -37,6 +38,10 @@ def random_organisation(desk, seed, n=250):
     teams = [TeamFactory(organisation=desk, name=f"T{i}") for i in range(2)]
     agents = [AgentFactory(organisation=desk, key=f"a{i}", team=teams[i % 2]) for i in range(3)]
     raws = []
+    # Quality reviews from their own random stream, so the interactions stay as they were.
+    qa_rng = random.Random(seed * 7919)
+    rubric = rubric_make(desk).versions.get()
+    reviewers = [UserFactory(username=f"reviewer{i}") for i in range(2)]
     for i in range(n):
         # Whole hours on a coarse grid so that ties and exact 168 h repeats happen.
         created = START + dt.timedelta(hours=rng.randrange(0, 24 * 30, 6))
@@ -66,7 +71,8 @@ def random_organisation(desk, seed, n=250):
         if channel == "field" and rng.random() < 0.8:
             raw["arrived_at"] = created + dt.timedelta(seconds=rng.randrange(600, 20000))
             raw["fixed_at"] = raw["arrived_at"] + dt.timedelta(seconds=rng.randrange(60, 9000))
-        make_interaction(desk, **raw, agent=agent, team=agent.team if agent else None)
+        interaction = make_interaction(desk, **raw, agent=agent, team=agent.team if agent else None)
+        raw["qa_scores"] = quality_reviews(interaction, qa_rng, rubric, reviewers)
         raws.append(
             raw | {"agent": agent.key if agent else "", "team": agent.team.name if agent else ""}
         )
@@ -80,6 +86,25 @@ def random_organisation(desk, seed, n=250):
     calendar = business_calendar_for(desk)
     records = [make_record(raw, calendar=calendar) for raw in raws]
     return records, calendar
+
+
+def quality_reviews(interaction, rng, version, reviewers):
+    """No review, one, or two reviewers' (the hand rubric: greeting 0–2, solution 0–4 critical,
+    follow-up 0–1 or not applicable); returns the stored scores, as the oracle reads them."""
+    scores = []
+    for reviewer in reviewers[: rng.choice((0, 0, 0, 1, 2))]:
+        review = review_make(
+            interaction,
+            version,
+            reviewer,
+            points={
+                "greeting": rng.randrange(3),
+                "solution": rng.randrange(5),
+                "follow_up": rng.choice((None, 0, 1)),
+            },
+        )
+        scores.append(review.score)
+    return tuple(scores)
 
 
 def reference(desk, records, calendar, first, last, keep=lambda r: True):
@@ -98,6 +123,7 @@ def reference(desk, records, calendar, first, last, keep=lambda r: True):
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_every_metric_matches_the_reference(desk, seed):
     records, calendar = random_organisation(desk, seed)
+    assert sum(len(r.qa_scores) for r in records) > 50  # the quality score is really exercised
     rng = random.Random(seed)
     periods = [(START.date(), START.date() + dt.timedelta(days=29))]
     for _ in range(3):

@@ -18,13 +18,15 @@ How that becomes rules (all thresholds tunable, see `LevelThresholds`):
   answered (service_level) and not giving up (abandon_rate).
 * Exceptional adds loyalty and care: returning customers (returning_customer_rate) and unhappy
   customers won back (recovery_rate), with higher bars on the first three.
+* The quality score of reviews (qa_score) may be given a bar at any level by the owner; it has
+  none by default, since not every organisation reviews quality.
 * Exceeding expectations adds consistency — every interaction, so every channel: the gap
   between the best and the worst channel's CSAT (csat_channel_gap) and first-contact
   resolution (fcr_channel_gap) must be small.
 
 Each criterion has a bar per level; a level with no bar of its own inherits the bar of the
 level below it (exceeding expectations still needs what exceptional needs). A criterion with no
-bar at a level does not constrain that level.
+bar at a level does not constrain that level; one with no bar at any level is left out.
 
 The verdict: a criterion whose value is missing (or, for a channel gap, with fewer than two
 channels with data) is **not judged** and the verdict says so. The level is the highest level
@@ -100,6 +102,9 @@ class LevelThresholds:
     abandon_rate: Bar = Bar(8, 5, 3)
     returning_customer_rate: Bar = Bar(None, 20, 30)
     recovery_rate: Bar = Bar(None, 50, 70)
+    #: The quality score of reviews (0–100). No bar by default: an organisation that reviews
+    #: quality sets its own (Levels → Thresholds).
+    qa_score: Bar = Bar()
     csat_channel_gap: Bar = Bar(None, None, 10)
     fcr_channel_gap: Bar = Bar(None, None, 15)
 
@@ -335,6 +340,8 @@ def judge_level(
     for name, bar in limits.criteria():
         better = criterion_better(name)
         needed = {level: bar.needed(level) for level in BARRED_LEVELS}
+        if all(value is None for value in needed.values()):
+            continue  # no bar at any level (qa_score by default): it is not a criterion here
         value: float | None
         detail: dict[str, Any] = {}
         why: str | None = None

@@ -48,6 +48,7 @@ LEVEL_KEYS = (
     "abandon_rate",
     "returning_customer_rate",
     "recovery_rate",
+    "qa_score",
 )
 #: A channel takes part in a channel-gap comparison only with this many answers / cases.
 LEVEL_MIN_CHANNEL_SAMPLE = 30

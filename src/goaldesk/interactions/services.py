@@ -805,3 +805,18 @@ def interaction_delete(*, interaction: Interaction, user: Any) -> InteractionCha
         if key[0]:
             _InteractionSQL.get().refresh_next_contact(organisation.pk, [key])
     return change
+
+
+def interaction_quality_totals_set(
+    *, interaction: Interaction, reviews: int, score_sum: float
+) -> None:
+    """Store the number of scored quality reviews of `interaction` and the sum of their scores
+    (0–100 each), as coaching recomputed them from the reviews that count (never an increment,
+    so a correction or a deletion cannot leave the totals drifting). `qa_score` reads them."""
+    if reviews < 0 or score_sum < 0:
+        raise ValueError("Quality totals cannot be negative.")
+    Interaction.objects.filter(pk=interaction.pk).update(
+        qa_reviews=reviews, qa_score_sum=score_sum if reviews else 0.0
+    )
+    interaction.qa_reviews = reviews
+    interaction.qa_score_sum = score_sum if reviews else 0.0

@@ -186,6 +186,41 @@ KINDS: dict[str, Kind] = {
                 % {"start": _moment(p.get("start"))}
             ),
         ),
+        Kind(
+            "quality_review_received",
+            gettext_lazy("One of my interactions was reviewed"),
+            gettext_lazy("the agent whose interaction was reviewed"),
+            lambda p: (
+                gettext("Your interaction of %(day)s was reviewed for quality.")
+                % {"day": _date(p.get("day"))}
+            ),
+        ),
+        Kind(
+            "quality_review_disputed",
+            gettext_lazy("An agent disputed a quality review"),
+            gettext_lazy("the organisation's managers and owners"),
+            lambda p: (
+                gettext("%(agent)s disputes the quality review of their interaction of %(day)s.")
+                % {"agent": _text(p.get("agent")), "day": _date(p.get("day"))}
+            ),
+        ),
+        Kind(
+            "quality_dispute_resolved",
+            gettext_lazy("My dispute of a quality review was resolved"),
+            gettext_lazy("the agent who disputed the review"),
+            lambda p: (
+                (
+                    gettext(
+                        "Your dispute of the review of %(day)s was upheld: the review was corrected."
+                    )
+                    if p.get("outcome") == "upheld"
+                    else gettext(
+                        "Your dispute of the review of %(day)s was rejected: the review stands."
+                    )
+                )
+                % {"day": _date(p.get("day"))}
+            ),
+        ),
     ]
 }
 
