@@ -91,7 +91,7 @@ def _reader(request: HttpRequest, slug: str) -> tuple[Organisation, Membership]:
 
 
 def _visible(organisation: Organisation, membership: Membership) -> Any:
-    if membership.user is None:  # a token: manager tokens read all, others nothing
+    if membership.user_id is None:  # a token: manager tokens read all, others nothing
         qs = QualityReview.objects.filter(organisation=organisation)
         return qs if membership.allows(Role.MANAGER) else qs.none()
     return selectors.reviews_visible(organisation=organisation, membership=membership)
