@@ -150,7 +150,7 @@ def disputes_waiting(*, organisation: Organisation) -> QuerySet[QualityReview]:
     )
 
 
-def queue_waiting(*, organisation: Organisation, reviewer: Any, limit: int = 50) -> list[QueueItem]:
+def queue_waiting(*, organisation: Organisation, reviewer: Any, limit: int = 25) -> list[QueueItem]:
     """Queue items not reviewed yet and not reviewed by `reviewer`, oldest week first."""
     return list(
         QueueItem.objects.filter(organisation=organisation, done_at__isnull=True)

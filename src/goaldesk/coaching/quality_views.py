@@ -105,7 +105,7 @@ def quality_home(request: OrgRequest) -> HttpResponse:
         agent=filters.agent if reviewer else None,
         date_from=filters.date_from,
         date_to=filters.date_to,
-    )[:100]
+    )[:50]
     context: dict[str, Any] = {
         "nav": "team",
         "reviewer": reviewer,

@@ -43,6 +43,7 @@ from goaldesk.demo.generator import (
     generate_reviews,
 )
 from goaldesk.demo.goals import goals_demo_build
+from goaldesk.demo.quality import quality_demo_build
 from goaldesk.demo.schedule import first_full_week, schedule_demo_build
 from goaldesk.interactions.models import Category, Interaction, Review
 from goaldesk.interactions.records import InteractionData, ReviewData
@@ -309,6 +310,10 @@ def demo_build(
                 organisation=org, today=today, week_start=first_full_week(org, today),
                 profile=profile,
             )  # fmt: skip
+        for slug in (DEMO_SLUG, DEMO_FA_SLUG):
+            org = Organisation.objects.get(slug=slug)
+            progress(f"{org.slug}: quality reviews")
+            quality_demo_build(organisation=org, today=today_in(org), seed=seed)
         _token_create()
     return {
         "built": built,
