@@ -246,3 +246,20 @@ def test_the_quality_score_on_the_dashboard_is_the_mean_of_the_reviews(desk):
     )
     row = page[page.index("Quality score") :]
     assert re.search(r"metric=qa_score\">50\.00<", row[:400]), row[:400]
+
+
+def test_the_owner_can_set_a_quality_bar_for_the_levels(desk):
+    org = desk["org"]
+    url = reverse("goals:level_thresholds", kwargs={"org_slug": org.slug})
+    owner = _client(desk["owner"])
+    page = owner.get(url).content.decode()
+    assert "Quality score" in page and 'name="qa_score__exceptional"' in page
+    form = re.findall(r'name="(\w+__\w+)"(?: [^>]*)? value="([^"]*)"', page)
+    data = {name: value for name, value in form}
+    data["qa_score__exceptional"] = "80"
+    assert owner.post(url, data).status_code == 302
+    from goaldesk.goals.selectors import level_thresholds_for
+
+    thresholds = level_thresholds_for(org)
+    assert thresholds.qa_score.exceptional == 80
+    assert thresholds.csat_pct.meets_expectations == 75  # the others kept their values

@@ -311,3 +311,26 @@ def test_every_unmet_criterion_of_the_next_level_is_listed(values):
             c.value >= needed if c.better == "higher" else c.value <= needed
         )
         assert (c.metric in listed) == (not meets)
+
+
+def test_the_quality_score_is_a_criterion_once_the_owner_sets_a_bar():
+    """qa_score has no bar by default (left out); with a bar for exceptional at 80, a quality
+    score of 75 holds an otherwise exceptional period at meeting expectations."""
+    exceptional = {
+        "csat_pct": 90,
+        "service_level": 88,
+        "abandon_rate": 4,
+        "returning_customer_rate": 25,
+        "recovery_rate": 60,
+        "qa_score": 75,
+    }
+    default = judge_level(exceptional)
+    assert default.level == "exceptional"
+    assert "qa_score" not in [r.metric for r in default.criteria]
+
+    with_bar = LevelThresholds(qa_score=Bar(None, 80, None))
+    held = judge_level(exceptional, thresholds=with_bar)
+    assert held.level == "meets_expectations"
+    assert [t.criterion for t in held.to_reach_next] == ["qa_score"]
+    assert judge_level({**exceptional, "qa_score": 85}, thresholds=with_bar).level == "exceptional"
+    assert LevelThresholds.from_dict({"qa_score": {"exceptional": 80}}) == with_bar
