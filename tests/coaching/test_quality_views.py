@@ -255,7 +255,7 @@ def test_the_owner_can_set_a_quality_bar_for_the_levels(desk):
     page = owner.get(url).content.decode()
     assert "Quality score" in page and 'name="qa_score__exceptional"' in page
     form = re.findall(r'name="(\w+__\w+)"(?: [^>]*)? value="([^"]*)"', page)
-    data = {name: value for name, value in form}
+    data = dict(form)
     data["qa_score__exceptional"] = "80"
     assert owner.post(url, data).status_code == 302
     from goaldesk.goals.selectors import level_thresholds_for
