@@ -85,6 +85,9 @@ def test_a_manager_scores_an_interaction_with_the_radio_table(desk):
     interaction = InteractionFactory(organisation=org, agent=desk["aisha"])
     manager = _client(desk["manager"])
     url = _url("review_new", org, pk=interaction.pk)
+    detail = reverse("interactions:detail", kwargs={"org_slug": org.slug, "pk": interaction.pk})
+    assert url in manager.get(detail).content.decode()
+    assert url not in _client(desk["aisha_user"]).get(detail).content.decode()
     page = manager.get(url).content.decode()
     # Greeting 0–2 without N/A; follow-up 0–1 with N/A.
     assert len(re.findall(r'name="c_greeting"', page)) == 3

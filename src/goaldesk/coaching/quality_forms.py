@@ -45,7 +45,8 @@ class CriterionForm(DigitsForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         low, high = data.get("scale_min"), data.get("scale_max")
         if low is not None and high is not None and high <= low:
             self.add_error("scale_max", _("The highest points must be above the lowest."))
@@ -186,7 +187,8 @@ class ResolveForm(ReviewForm):
                 field.required = False
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("outcome") == DisputeOutcome.UPHELD:
             for criterion in self.criteria:
                 if not data.get(f"c_{criterion.key}"):
