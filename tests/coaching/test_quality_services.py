@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models import RestrictedError
 
 from goaldesk.accounts.models import Role
 from goaldesk.coaching import quality_services as services
@@ -348,3 +349,13 @@ def test_a_review_marks_the_queue_item_done_and_the_rules_can_be_turned_off(setu
         services.quality_settings_save(
             organisation=org, sample_per_agent_week=99, low_csat=True, negative=True
         )
+
+
+def test_an_organisation_with_reviews_can_be_deleted(setup):
+    """Answers point at criteria and reviews at versions (RESTRICT: a used version cannot be
+    removed on its own), yet deleting the organisation takes everything with it."""
+    review_make(setup["interaction"], setup["version"], setup["manager"])
+    with pytest.raises(RestrictedError):
+        setup["version"].delete()
+    setup["org"].delete()
+    assert not QualityReview.objects.exists() and not RubricVersion.objects.exists()

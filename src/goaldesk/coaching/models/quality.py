@@ -125,7 +125,7 @@ class QualityReview(models.Model):
         "interactions.Interaction", on_delete=models.CASCADE, related_name="quality_reviews"
     )
     rubric_version = models.ForeignKey(
-        RubricVersion, on_delete=models.PROTECT, related_name="reviews"
+        RubricVersion, on_delete=models.RESTRICT, related_name="reviews"
     )
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -171,7 +171,7 @@ class QualityReview(models.Model):
 
 class ReviewAnswer(models.Model):
     review = models.ForeignKey(QualityReview, on_delete=models.CASCADE, related_name="answers")
-    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    criterion = models.ForeignKey(Criterion, on_delete=models.RESTRICT, related_name="+")
     #: None: not applicable.
     points = models.SmallIntegerField(null=True, blank=True)
     comment = models.CharField(_("comment"), max_length=500, blank=True)
