@@ -2,6 +2,7 @@
 opened by the clock once, told once."""
 
 import datetime as dt
+import itertools
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -17,6 +18,7 @@ from goaldesk.notifications.models import Notification
 from tests.factories import AgentFactory, MembershipFactory, UserFactory
 from tests.goals.factories import goal_make
 
+NUMBERS = itertools.count(1)
 DAY = dt.date(2026, 3, 2)  # a Monday
 
 #: (workload, fairness, recommend) of five people, worked below by hand.
@@ -25,8 +27,8 @@ FIVE = [(4, 2, 10), (5, 3, 9), (3, 4, 9), (4, 4, 6), (2, 1, 3)]
 
 def agents(org, count, *, prefix="agent"):
     users = []
-    for i in range(count):
-        user = UserFactory(username=f"{prefix}{PulseRound.objects.count()}-{i}")
+    for _i in range(count):
+        user = UserFactory(username=f"{prefix}-{next(NUMBERS)}")
         MembershipFactory(user=user, organisation=org, role=Role.AGENT)
         users.append(user)
     return users
@@ -40,10 +42,9 @@ def pulse_on(org, *, every_weeks=2, open_days=3):
 
 def answered_round(org, answers, *, opens_on=DAY):
     """A round opening on `opens_on` (3 days) answered by one agent per (w, f, r)."""
+    people = agents(org, len(answers))
     pulse_round, _ = services.pulse_round_create(organisation=org, opens_on=opens_on, open_days=3)
-    for user, (workload, fairness, recommend) in zip(
-        agents(org, len(answers)), answers, strict=True
-    ):
+    for user, (workload, fairness, recommend) in zip(people, answers, strict=True):
         services.pulse_answer_submit(
             organisation=org, user=user, workload=workload, fairness=fairness,
             recommend=recommend, today=opens_on + dt.timedelta(days=1),
