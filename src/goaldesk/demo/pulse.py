@@ -72,7 +72,7 @@ def _answers(
 def pulse_demo_build(*, organisation: Organisation, today: dt.date, seed: int = 18) -> int:
     """The pulse of a demo organisation (see the module). Returns the number of rounds."""
     pulse_settings_save(organisation=organisation, enabled=True, every_weeks=1, open_days=OPEN_DAYS)
-    rng = random.Random(f"{seed}-{organisation.slug}")  # noqa: S311 - demo data, not secrets
+    rng = random.Random(f"{seed}-{organisation.slug}")
     team_size = Agent.objects.filter(organisation=organisation, active=True).count()
     for weeks_ago, (answers, workload, fairness, recommend) in sorted(ROUNDS.items(), reverse=True):
         # The current round opened yesterday, so it is open today and tomorrow.
