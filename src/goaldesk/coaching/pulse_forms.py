@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from goaldesk.core.display import lnum
+from goaldesk.core.display import digits, form_digits
 from goaldesk.core.forms import DigitsForm, DigitsModelForm
 
 from .models.pulse import PulseSettings
@@ -50,8 +50,10 @@ class PulseAnswerForm(DigitsForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Numbers in the reader's digits, chosen when the page is drawn.
-        self.fields["recommend"].choices = [(v, lnum(v)) for v in range(11)]  # type: ignore[attr-defined]
+        self.fields["recommend"].choices = [(v, str(v)) for v in range(11)]  # type: ignore[attr-defined]
+        # Numbers in the reader's digits, written when the page is drawn.
+        self.fields["recommend"].label = digits(self.fields["recommend"].label)
+        form_digits(self)
 
 
 class PulseSettingsForm(DigitsModelForm):
@@ -65,3 +67,7 @@ class PulseSettingsForm(DigitsModelForm):
             ),
             "open_days": _("From 1 to 7 days."),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        form_digits(self)

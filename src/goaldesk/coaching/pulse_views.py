@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from goaldesk.accounts.access import OrgRequest, org_view
 from goaldesk.accounts.models import Role, today_in
-from goaldesk.core.display import ldate
+from goaldesk.core.display import digits, ldate
 from goaldesk.goals import presenters as goal_presenters
 from goaldesk.goals import selectors as goal_selectors
 from goaldesk.interactions.selectors import category_names
@@ -39,10 +39,10 @@ def _chart(results: list[selectors.RoundResult]) -> dict[str, Any]:
         "confidence": [rounded(r.confidence) for r in results],
         "enps": [rounded(r.enps, 0) for r in results],
         "text": {
-            "workload": _("Workload (1–5)"),
-            "fairness": _("Fairness of the schedule (1–5)"),
-            "confidence": _("Confidence in the goals (1–5)"),
-            "enps": _("eNPS (−100 to 100)"),
+            "workload": digits(_("Workload (1–5)")),
+            "fairness": digits(_("Fairness of the schedule (1–5)")),
+            "confidence": digits(_("Confidence in the goals (1–5)")),
+            "enps": digits(_("eNPS (−100 to 100)")),
         },
     }
 
