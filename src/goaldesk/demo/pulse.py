@@ -7,6 +7,10 @@ and fewer would recommend working here; then recovery. Five weeks ago few answer
 week): three answers, so that round shows the threshold at work. The current round has a few
 answers, shown only after it closes.
 
+The demo's few confidence votes (demo/goals.py) are all cast the day it is built; they are
+dated back over the past rounds here, one every two weeks, as if the team had voted then, so
+the confidence line beside the pulse moves as votes come in.
+
 The demo's agents mostly have no login, so their answers are counted without receipts
 (`pulse_answers_record`) and each round's "asked" is the organisation's active agents.
 Deterministic: seeded per organisation.
@@ -23,6 +27,7 @@ from goaldesk.coaching.pulse_services import (
     pulse_round_create,
     pulse_settings_save,
 )
+from goaldesk.goals.models import Confidence
 from goaldesk.team.models import Agent
 
 OPEN_DAYS = 3
@@ -89,4 +94,13 @@ def pulse_demo_build(*, organisation: Organisation, today: dt.date, seed: int = 
             pulse_round=pulse_round,
             answers=_answers(rng, count, workload, fairness, recommend),
         )
+    _votes_date_back(organisation, today)
     return len(ROUNDS)
+
+
+def _votes_date_back(organisation: Organisation, today: dt.date) -> None:
+    votes = Confidence.objects.filter(goal__organisation=organisation).select_related("goal")
+    for index, vote in enumerate(votes.order_by("-pk")):
+        day = max(today - dt.timedelta(weeks=2 + 2 * index, days=2), vote.goal.start)
+        moment = dt.datetime.combine(day, dt.time(11), tzinfo=organisation.tzinfo)
+        Confidence.objects.filter(pk=vote.pk).update(updated_at=moment)
