@@ -21,7 +21,7 @@ import random
 from statistics import NormalDist
 
 from goaldesk.accounts.models import Organisation
-from goaldesk.coaching.models.pulse import PulseQuestion
+from goaldesk.coaching.models.pulse import PULSE_MIN_ANSWERS, PulseQuestion
 from goaldesk.coaching.pulse_services import (
     pulse_answers_record,
     pulse_round_create,
@@ -89,7 +89,11 @@ def pulse_demo_build(*, organisation: Organisation, today: dt.date, seed: int = 
             asked=team_size,
             tell=weeks_ago == 0,  # the people with a login are told of the open round
         )
-        count = min(answers, team_size)
+        # A smaller team answers in proportion (the threshold and open rounds as they are).
+        count = answers
+        if answers >= PULSE_MIN_ANSWERS:
+            count = max(round(answers * team_size / 16), PULSE_MIN_ANSWERS)
+        count = min(count, team_size)
         pulse_answers_record(
             pulse_round=pulse_round,
             answers=_answers(rng, count, workload, fairness, recommend),
