@@ -3,10 +3,11 @@
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from goaldesk.core.display import digits, form_digits
-from goaldesk.core.forms import DigitsForm, DigitsModelForm
+from goaldesk.core.forms import DigitsForm, DigitsModelForm, LocalIntegerField
 
 from .models.pulse import PulseSettings
 
@@ -57,6 +58,8 @@ class PulseAnswerForm(DigitsForm):
 
 
 class PulseSettingsForm(DigitsModelForm):
+    open_days = LocalIntegerField(min_value=1, max_value=7, help_text=_("From 1 to 7 days."))
+
     class Meta:
         model = PulseSettings
         fields = ["enabled", "every_weeks", "open_days"]
@@ -65,9 +68,11 @@ class PulseSettingsForm(DigitsModelForm):
                 "Agents are asked three short questions; nobody, managers included, can see "
                 "who answered what."
             ),
-            "open_days": _("From 1 to 7 days."),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["open_days"].label = capfirst(
+            PulseSettings._meta.get_field("open_days").verbose_name
+        )
         form_digits(self)
