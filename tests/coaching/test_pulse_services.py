@@ -237,3 +237,13 @@ def test_confidence_beside_a_round(org, other_org):
     Confidence.objects.filter(goal__in=[finished, foreign]).update(updated_at=before_end)
     # (4 + 2) / 2: the late vote, the finished goal and the other organisation's are left out.
     assert selectors.confidence_during(pulse_round) == (pytest.approx(3.0), 2)
+
+
+def test_a_person_who_turned_the_kind_off_is_not_told(org):
+    from goaldesk.notifications.models import Preference
+
+    quiet, told = agents(org, 2)
+    Preference.objects.create(user=quiet, kind="pulse_open", in_app=False, email=False)
+    pulse_on(org)
+    services.pulse_round_open(organisation=org, today=DAY)
+    assert list(Notification.objects.values_list("recipient", flat=True)) == [told.pk]
