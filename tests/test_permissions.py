@@ -124,6 +124,13 @@ MATRIX = {
     "scheduling:swap_offer": (None, V),
     "scheduling:swap_take": (None, V),
     "scheduling:swap_withdraw": (None, V),
+    # The pulse: results in aggregate for agents and above; anyone may open the answer page, but
+    # only the people asked (agents, members linked to an agent record) are counted
+    # (tests/coaching/test_pulse_views.py).
+    "coaching:pulse": (A, None),
+    "coaching:pulse_answer": (V, V),
+    "coaching:pulse_settings": (M, M),
+    "coaching:pulse_open": (None, M),
 }
 
 

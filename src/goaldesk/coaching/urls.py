@@ -1,6 +1,15 @@
 """Coaching pages under /o/<org_slug>/team/: scorecards, ranking, recognition, quality
 reviews and the pulse."""
 
+from django.urls import path
+
+from goaldesk.coaching import pulse_views
+
 app_name = "coaching"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("team/pulse/", pulse_views.pulse_results, name="pulse"),
+    path("team/pulse/answer/", pulse_views.pulse_answer, name="pulse_answer"),
+    path("team/pulse/settings/", pulse_views.pulse_settings, name="pulse_settings"),
+    path("team/pulse/open/", pulse_views.pulse_open, name="pulse_open"),
+]

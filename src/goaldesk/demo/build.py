@@ -43,6 +43,7 @@ from goaldesk.demo.generator import (
     generate_reviews,
 )
 from goaldesk.demo.goals import goals_demo_build
+from goaldesk.demo.pulse import pulse_demo_build
 from goaldesk.demo.schedule import first_full_week, schedule_demo_build
 from goaldesk.interactions.models import Category, Interaction, Review
 from goaldesk.interactions.records import InteractionData, ReviewData
@@ -309,6 +310,7 @@ def demo_build(
                 organisation=org, today=today, week_start=first_full_week(org, today),
                 profile=profile,
             )  # fmt: skip
+            pulse_demo_build(organisation=org, today=today)
         _token_create()
     return {
         "built": built,

@@ -186,6 +186,15 @@ KINDS: dict[str, Kind] = {
                 % {"start": _moment(p.get("start"))}
             ),
         ),
+        Kind(
+            "pulse_open",
+            gettext_lazy("A team pulse is open"),
+            gettext_lazy("agents and the members linked to an agent record"),
+            lambda p: (
+                gettext("A short anonymous pulse is open until %(closes)s.")
+                % {"closes": _date(p.get("closes"))}
+            ),
+        ),
     ]
 }
 
