@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from goaldesk.accounts.models import Membership, Role
 from goaldesk.scheduling.models import AgentProfile, Schedule, ScheduledShift, ShiftSwap
-from goaldesk.team.models import AgentSkill
 from goaldesk.scheduling.selectors import schedule_evaluate, week_start_for
 from goaldesk.scheduling.services import (
     ScheduleError,
@@ -24,6 +23,7 @@ from goaldesk.scheduling.services import (
     swap_offer,
     swap_take,
 )
+from goaldesk.team.models import AgentSkill
 from tests.factories import AgentFactory, MembershipFactory, UserFactory
 
 # Saturday 7 March 2026 in Tehran (+03:30, Friday weekend): the week runs Saturday to Friday.

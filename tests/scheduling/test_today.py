@@ -13,8 +13,8 @@ from goaldesk.forecasting.models import ForecastInterval, ForecastRun, StaffingI
 from goaldesk.interactions.models import Interaction
 from goaldesk.scheduling import today as today_module
 from goaldesk.scheduling.models import Schedule, ScheduledShift
-from goaldesk.team.services import agent_channels_languages_set
 from goaldesk.scheduling.today import today_for
+from goaldesk.team.services import agent_channels_languages_set
 from tests.factories import AgentFactory, OrganisationFactory
 
 TEHRAN = zoneinfo.ZoneInfo("Asia/Tehran")

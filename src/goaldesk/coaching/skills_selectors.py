@@ -127,7 +127,7 @@ def _peak_starts(requirement: list[tuple[dt.datetime, str, int]], count: int) ->
     return sorted(busiest)
 
 
-def _on_duty(
+def on_duty_shifts(
     organisation: Organisation, start: dt.datetime, end: dt.datetime
 ) -> list[ScheduledShift]:
     """Published shifts covering [start, end) whole, not on break then."""
@@ -182,7 +182,7 @@ def skills_matrix(*, organisation: Organisation, today: dt.date) -> SkillsMatrix
         if day not in standings_by_day:
             standings_by_day[day] = agent_skill_standings(organisation=organisation, on=day)
         standings = standings_by_day[day]
-        duty = _on_duty(organisation, start, start + step)
+        duty = on_duty_shifts(organisation, start, start + step)
         matrix.has_schedule = matrix.has_schedule or bool(duty)
         gaps = []
         for code, required in sorted(by_start[start].items()):
