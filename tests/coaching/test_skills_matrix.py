@@ -66,7 +66,7 @@ def week(org):
             occupancy=0.7,
             p_wait=0.2,
             model="erlang_c",
-        )  # fmt: skip
+        )
         for hour, needs in REQUIREMENT.items()
         for channel, n in needs.items()
     )

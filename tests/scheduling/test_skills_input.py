@@ -26,7 +26,7 @@ def _skills(org):
 
 
 def test_an_expired_certificate_and_a_learning_level_stop_counting_in_the_solver_input(org):
-    sara, omid, mina, new = (
+    sara, omid, mina, _new = (
         AgentFactory(organisation=org, key=k) for k in ("sara", "omid", "mina", "new")
     )
     for agent in (sara, omid, mina):
