@@ -11,11 +11,19 @@ import datetime as dt
 import random
 from dataclasses import replace
 
+from django.utils import timezone
+
 from goaldesk.accounts.models import Organisation
 from goaldesk.coaching.skills_selectors import on_duty_shifts, skills_matrix
 from goaldesk.scheduling.models import Schedule
 from goaldesk.scheduling.selectors import schedule_evaluate
-from goaldesk.team.models import AgentSkill, Skill, SkillLevel, TrainingRecord
+from goaldesk.team.models import (
+    AgentSkill,
+    AgentSkillChange,
+    Skill,
+    SkillLevel,
+    TrainingRecord,
+)
 from goaldesk.team.services import agent_skill_set, skill_create, training_record_add
 
 #: Names the organisation gives its own skills and courses, in its language.
@@ -88,6 +96,10 @@ def skills_demo_build(*, organisation: Organisation, today: dt.date) -> None:
     agents = list(organisation.agents.filter(active=True).order_by("pk"))
     if not agents:
         return
+    # The channels and languages came with the work profiles, months ago.
+    AgentSkillChange.objects.filter(agent__in=agents).update(
+        changed_at=timezone.now() - dt.timedelta(days=200)
+    )
     product = skill_create(
         organisation=organisation,
         kind=Skill.Kind.PRODUCT,
@@ -113,6 +125,9 @@ def skills_demo_build(*, organisation: Organisation, today: dt.date) -> None:
             )
         if n % 3 == 0:
             agent_skill_set(agent=agent, skill=other, level=SkillLevel.LEARNING)
+            AgentSkillChange.objects.filter(agent=agent, skill=other).update(
+                changed_at=timezone.now() - dt.timedelta(days=rng.randint(60, 150))
+            )
             agent_skill_set(agent=agent, skill=other, level=rng.choice([2, 3]))
     # One newcomer still learning the product, with a failed first attempt.
     learner = agents[1 % len(agents)]
