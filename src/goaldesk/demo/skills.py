@@ -11,7 +11,7 @@ import datetime as dt
 import random
 from dataclasses import replace
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from goaldesk.accounts.models import Organisation
 from goaldesk.coaching.skills_selectors import on_duty_shifts, skills_matrix
@@ -25,6 +25,7 @@ from goaldesk.team.models import (
     TrainingRecord,
 )
 from goaldesk.team.services import agent_skill_set, skill_create, training_record_add
+from goaldesk.team.skill_labels import skill_label
 
 #: Names the organisation gives its own skills and courses, in its language.
 NAMES = {
@@ -42,10 +43,6 @@ NAMES = {
         "channel_course": "گواهی %(channel)s",
         "refresher": "دوره بازآموزی شکایت",
     },
-}
-CHANNEL_NAMES = {
-    "en": {"phone": "Phone", "chat": "Chat", "email": "E-mail", "walk_in": "Walk-in desk"},
-    "fa": {"phone": "تلفن", "chat": "چت", "email": "ایمیل", "walk_in": "مراجعه حضوری"},
 }
 
 
@@ -155,9 +152,8 @@ def skills_demo_build(*, organisation: Organisation, today: dt.date) -> None:
     channel = Skill.objects.get(organisation=organisation, kind=Skill.Kind.CHANNEL, code=code)
     channel.requires_certification = True
     channel.save(update_fields=["requires_certification"])
-    course = names["channel_course"] % {
-        "channel": CHANNEL_NAMES.get(organisation.language, CHANNEL_NAMES["en"]).get(code, code)
-    }
+    with translation.override(organisation.language):
+        course = names["channel_course"] % {"channel": skill_label(channel)}
     for row in AgentSkill.objects.filter(skill=channel).select_related("agent").order_by("pk"):
         if row.agent_id == expired_agent_id:
             completed = today - dt.timedelta(days=400)

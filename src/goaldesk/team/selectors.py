@@ -20,6 +20,7 @@ from goaldesk.team.models import (
     Team,
     TrainingRecord,
 )
+from goaldesk.team.skill_labels import skill_label
 
 
 def team_list(*, organisation: Organisation) -> QuerySet[Team]:
@@ -195,6 +196,11 @@ def agent_skill_history(*, agent: Agent) -> QuerySet[AgentSkillChange]:
 class TrainingRow:
     record: TrainingRecord
     expired: bool
+
+    @property
+    def skill_label(self) -> str:
+        """The certified skill by its name in the reader's language ("" without one)."""
+        return skill_label(self.record.skill) if self.record.skill is not None else ""
 
 
 def training_records_for(*, agent: Agent, on: dt.date) -> list[TrainingRow]:
