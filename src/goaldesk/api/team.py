@@ -207,6 +207,8 @@ def training_add(request: HttpRequest, slug: str, agent_id: int, payload: Traini
                 FieldInvalid("skill", _("There is no skill %(id)s here.") % {"id": payload.skill})
             )
     checks.done()
+    if completed_on is None:  # refused above (required); for the type checker
+        raise FieldInvalid("completed_on", _("This field is required."))
     caller = caller_of(request)
     result = _save(
         lambda: services.training_record_add(

@@ -399,8 +399,9 @@ def agent_skill_set(
     old = row.level if row is not None else None
     if old == level:
         return row
-    if level is None and row is not None:
-        row.delete()
+    if level is None:
+        if row is not None:
+            row.delete()
         row = None
     elif row is None:
         row = AgentSkill.objects.create(agent=agent, skill=skill, level=level)
