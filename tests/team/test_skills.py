@@ -14,6 +14,7 @@ from goaldesk.team.selectors import (
 )
 from goaldesk.team.services import (
     agent_channels_languages_set,
+    agent_merge,
     agent_skill_set,
     skill_create,
     training_record_add,
@@ -174,3 +175,18 @@ def test_a_training_record_is_checked_and_marked_expired_from_its_expiry(org, sa
     _passed(sara, payments, DAY - dt.timedelta(days=10), None)
     rows = training_records_for(agent=sara, on=DAY)
     assert [(r.record.expires_on, r.expired) for r in rows] == [(None, False), (DAY, True)]
+
+
+def test_merging_two_agents_keeps_the_targets_level_and_moves_history_and_training(
+    org, sara, payments
+):
+    duplicate = AgentFactory(organisation=org, key="Sara Ahmed")
+    agent_skill_set(agent=sara, skill=payments, level=SkillLevel.COMPETENT)
+    agent_skill_set(agent=duplicate, skill=payments, level=SkillLevel.EXPERT)
+    agent_channels_languages_set(agent=duplicate, channels=["chat"], languages=None)
+    _passed(duplicate, payments, DAY, None)
+    agent_merge(organisation=org, source_id=duplicate.pk, target_id=sara.pk)
+    levels = {r.skill.scheduling_code: r.level for r in sara.skill_levels.select_related("skill")}
+    assert levels == {"product:payments": 2, "chat": 3}
+    assert AgentSkillChange.objects.filter(agent=sara).count() == 3
+    assert TrainingRecord.objects.get().agent == sara
