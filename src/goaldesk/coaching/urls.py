@@ -3,7 +3,7 @@ reviews and the pulse."""
 
 from django.urls import path
 
-from goaldesk.coaching import pulse_views
+from goaldesk.coaching import pulse_views, skills_views
 
 app_name = "coaching"
 
@@ -12,4 +12,5 @@ urlpatterns: list = [
     path("team/pulse/answer/", pulse_views.pulse_answer, name="pulse_answer"),
     path("team/pulse/settings/", pulse_views.pulse_settings, name="pulse_settings"),
     path("team/pulse/open/", pulse_views.pulse_open, name="pulse_open"),
+    path("team/skills/", skills_views.skills, name="skills"),
 ]

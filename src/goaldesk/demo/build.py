@@ -45,6 +45,7 @@ from goaldesk.demo.generator import (
 from goaldesk.demo.goals import goals_demo_build
 from goaldesk.demo.pulse import pulse_demo_build
 from goaldesk.demo.schedule import first_full_week, schedule_demo_build
+from goaldesk.demo.skills import skills_demo_build
 from goaldesk.interactions.models import Category, Interaction, Review
 from goaldesk.interactions.records import InteractionData, ReviewData
 from goaldesk.interactions.services import (
@@ -310,6 +311,7 @@ def demo_build(
                 organisation=org, today=today, week_start=first_full_week(org, today),
                 profile=profile,
             )  # fmt: skip
+            skills_demo_build(organisation=org, today=today)
             pulse_demo_build(organisation=org, today=today)
         _token_create()
     return {
