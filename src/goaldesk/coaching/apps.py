@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CoachingConfig(AppConfig):
     name = "goaldesk.coaching"
     verbose_name = _("Coaching")
+
+    def ready(self) -> None:
+        from goaldesk.coaching import recognition_services
+        from goaldesk.core.periodic import register
+
+        # Badges of goals that closed (goals close on the reports clock, every 15 minutes).
+        register("coaching-badges", 15 * 60, recognition_services.badges_award_all)
