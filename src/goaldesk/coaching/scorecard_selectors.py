@@ -102,6 +102,12 @@ class Figure:
 
 
 EMPTY = Figure(None, 0)
+NONE_COUNTED = Figure(0, 0)
+
+
+def _missing(entry: Metric) -> Figure:
+    """The figure of an agent without interactions: 0 for a count, else no value."""
+    return NONE_COUNTED if entry.unit == "count" else EMPTY
 
 
 def _sample(entry: Metric, row: Mapping[str, Any]) -> int:
@@ -399,7 +405,7 @@ def scorecards(
         rows = []
         for key in SCORECARD_KEYS:
             entry = metric(key)
-            now = current.get(key, EMPTY)
+            now = current.get(key, _missing(entry))
             fed = [g for g in goals if g.metric_key == key and goal_includes(g, each)]
             if key in FIELD_KEYS and not now.sample and not before.get(key) and not fed:
                 continue
@@ -419,7 +425,7 @@ def scorecards(
                 ScorecardRow(
                     metric=entry,
                     current=now,
-                    previous=before.get(key, EMPTY),
+                    previous=before.get(key, _missing(entry)),
                     team=(team or teams[None]).get(key),
                     goals=targets,
                 )
