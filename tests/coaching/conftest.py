@@ -15,8 +15,13 @@ import pytest
 
 from goaldesk.accounts.models import Role
 from goaldesk.interactions.models import Interaction
-from tests.factories import AgentFactory, MembershipFactory, OrganisationFactory, TeamFactory
-from tests.factories import UserFactory
+from tests.factories import (
+    AgentFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    TeamFactory,
+    UserFactory,
+)
 from tests.goals.factories import goal_make
 
 FIRST, LAST = dt.date(2026, 3, 1), dt.date(2026, 3, 7)
@@ -55,12 +60,8 @@ def desk(db):
     MembershipFactory(user=d.ana_user, organisation=d.org, role=Role.AGENT)
     d.ben_user = UserFactory(username="ben")
     MembershipFactory(user=d.ben_user, organisation=d.org, role=Role.AGENT)
-    d.ana = AgentFactory(
-        organisation=d.org, key="ana", name="Ana", team=d.north, user=d.ana_user
-    )
-    d.ben = AgentFactory(
-        organisation=d.org, key="ben", name="Ben", team=d.north, user=d.ben_user
-    )
+    d.ana = AgentFactory(organisation=d.org, key="ana", name="Ana", team=d.north, user=d.ana_user)
+    d.ben = AgentFactory(organisation=d.org, key="ben", name="Ben", team=d.north, user=d.ben_user)
     d.cleo = AgentFactory(organisation=d.org, key="cleo", name="Cleo")
     contacts(d.org, d.ana, dt.date(2026, 3, 2), [5] * 10 + [2] * 2, handle=300)
     contacts(d.org, d.ana, dt.date(2026, 2, 24), [4, 4, 1, 1], handle=300)
@@ -78,12 +79,20 @@ def desk_goals(desk):
     """Three active CSAT goals: the whole desk (target 80 %, each agent 85 %), team North
     (75 %, each agent 80 %) and Ben alone (90 %)."""
     desk.whole = goal_make(
-        desk.org, title="CSAT for all", metric_key="csat_pct", scope={}, target=80.0,
+        desk.org,
+        title="CSAT for all",
+        metric_key="csat_pct",
+        scope={},
+        target=80.0,
         person_target=85.0,
     )
     desk.team_goal = goal_make(
-        desk.org, title="North CSAT", metric_key="csat_pct", scope={"team": "North"},
-        target=75.0, person_target=80.0,
+        desk.org,
+        title="North CSAT",
+        metric_key="csat_pct",
+        scope={"team": "North"},
+        target=75.0,
+        person_target=80.0,
     )
     desk.ben_goal = goal_make(
         desk.org, title="Ben CSAT", metric_key="csat_pct", scope={"agent": "ben"}, target=90.0

@@ -70,7 +70,8 @@ def test_a_goal_on_one_channel_measures_the_agent_inside_that_channel(desk_goals
 
     Goal.objects.filter(pk=desk_goals.whole.pk).update(scope={"channel": "phone"})
     target = next(
-        t for t in _card(desk_goals, desk_goals.ana).row("csat_pct").goals
+        t
+        for t in _card(desk_goals, desk_goals.ana).row("csat_pct").goals
         if t.goal.title == "CSAT for all"
     )
     assert (target.own, target.own_sample, target.met) == (None, 0, None)  # no phone calls
@@ -82,7 +83,9 @@ def test_all_scorecards_agree_with_one_and_take_a_fixed_number_of_queries(desk_g
     assert [c.agent.key for c in cards] == ["ana", "ben", "cleo"]
     ana = cards[0].row("csat_pct")
     assert (ana.current.value, ana.current.sample, ana.team) == (
-        pytest.approx(100 * 10 / 12), 12, pytest.approx(70.0)
+        pytest.approx(100 * 10 / 12),
+        12,
+        pytest.approx(70.0),
     )
     with CaptureQueriesContext(connection) as three:
         scorecards(organisation=desk.org, date_from=FIRST, date_to=LAST)
