@@ -142,7 +142,7 @@ def main() -> int:
     add_goals(org, last)
     user, _created = get_user_model().objects.get_or_create(username="bench-manager")
     Membership.objects.get_or_create(user=user, organisation=org, defaults={"role": Role.MANAGER})
-    client = Client()
+    client = Client(HTTP_HOST="localhost")
     client.force_login(user)
     one = Agent.objects.filter(organisation=org).order_by("pk").first()
     query = {"from": first.isoformat(), "to": last.isoformat()}

@@ -3,10 +3,10 @@ sizes, the change against the previous period, the team's value, the goals each 
 (their targets, and progress against a target for each agent), the agent's objectives, badges
 and recognitions; and who may see which scorecard or ranking.
 
-Every figure is the catalogue's own (metrics.catalogue), computed for all agents at once: the
-counts and sums of both periods in one GROUP BY agent, the duration values through
-`kpis_breakdown(by="agent")` once per period, the team's values through `kpis_breakdown(by=
-"team")`, so a page of 200 scorecards costs the same handful of queries as one.
+Every figure is the catalogue's own (metrics.catalogue), computed for all agents at once
+(`period_figures`): the counts and sums of both periods in one GROUP BY agent, team and
+period, and the duration values of both periods in one fetch, read at the same time, so a page
+of 200 scorecards costs the same handful of queries as one.
 """
 
 import datetime as dt
@@ -15,15 +15,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from goaldesk.accounts.models import Membership, Organisation, Role
 from goaldesk.accounts.selectors import business_calendar_for
 from goaldesk.engine.ranking import MIN_OBSERVATIONS
+from goaldesk.engine.stats import summary_of_array
 from goaldesk.goals.models import Goal, Objective, Outcome
 from goaldesk.goals.selectors import clean_scope
 from goaldesk.metrics.catalogue import Metric, PerOpenDay, Ratio, Sums, Total, metric
-from goaldesk.metrics.selectors import interactions_in_period, kpis_breakdown, kpis_for_period
+from goaldesk.metrics.selectors import _both as run_both  # two reads at once, as the dashboard
+from goaldesk.metrics.selectors import _fetch as fetch_rows  # rows without per-row ORM work
+from goaldesk.metrics.selectors import interactions_in_period
 from goaldesk.team.models import Agent
 
 from .models import Badge, CoachingSettings, Recognition
@@ -123,6 +127,153 @@ def _sample(entry: Metric, row: Mapping[str, Any]) -> int:
     return int(row.get(name) or 0)
 
 
+@dataclass
+class PeriodFigures:
+    """What `period_figures` reads: per agent one {key: Figure} per period; per team (the
+    interactions' team) and for the whole organisation, {key: Figure} of the first period."""
+
+    by_agent: dict[int, list[dict[str, Figure]]]
+    by_team: dict[int, dict[str, Figure]]
+    whole: dict[str, Figure]
+
+
+def _add_rows(target: dict[str, Any], row: Mapping[str, Any], names: Iterable[str]) -> None:
+    for name in names:
+        value = row.get(name)
+        if value is not None:
+            target[name] = (target.get(name) or 0) + value
+
+
+def _bucket(periods: Sequence[tuple[dt.date, dt.date]]) -> Case:
+    """Which of `periods` an interaction's day falls in (its index; -1: none)."""
+    return Case(
+        *(When(local_date__range=period, then=Value(i)) for i, period in enumerate(periods)),
+        default=Value(-1),
+        output_field=IntegerField(),
+    )
+
+
+def period_figures(
+    *,
+    organisation: Organisation,
+    periods: Sequence[tuple[dt.date, dt.date]],
+    keys: Iterable[str] = SCORECARD_KEYS,
+    filters: Mapping[str, Any] | None = None,
+    rows: Q | None = None,
+) -> PeriodFigures:
+    """The catalogue's figures of `keys` per agent for each of `periods` (which must not
+    overlap), and per team and for the whole organisation for the first period, from two
+    reads at the same time: the counts and sums grouped by agent, team and period (they add
+    up to a team's and the organisation's), and the duration values of all the periods in one
+    fetch, summarised per group with the catalogue's statistics (engine.stats). `filters`
+    as metrics.selectors reads them; `rows`: a further condition on the interactions."""
+    entries = [metric(key) for key in keys]
+    sums = [e for e in entries if isinstance(e.computed, Sums)]
+    durations = [e for e in entries if e.is_duration]
+    first = min(a for a, _b in periods)
+    last = max(b for _a, b in periods)
+    qs = interactions_in_period(
+        organisation=organisation, date_from=first, date_to=last, filters=filters
+    ).order_by()
+    if rows is not None:
+        qs = qs.filter(rows)
+    aggregates: dict[str, Any] = {}
+    for entry in sums:
+        assert isinstance(entry.computed, Sums)  # noqa: S101 - filtered above
+        aggregates.update(entry.computed.aggregates_for(organisation))
+
+    def read_sums() -> list[dict[str, Any]]:
+        if not aggregates:
+            return []
+        return list(
+            qs.annotate(bucket=_bucket(periods))
+            .values("agent_id", "team_id", "bucket")
+            .annotate(**aggregates)
+        )
+
+    def read_durations() -> list[tuple]:
+        if not durations:
+            return []
+        columns = [e.computed.column for e in durations]  # type: ignore[union-attr]
+        present = Q()
+        for column in columns:
+            present |= Q(**{f"{column}__isnull": False})
+        return fetch_rows(
+            qs.filter(present)
+            .annotate(bucket=_bucket(periods))
+            .values_list("agent_id", "team_id", "bucket", *columns)
+        )
+
+    sum_rows, duration_rows = run_both(read_sums, read_durations)
+
+    agent_rows: dict[tuple[int, int], dict[str, Any]] = defaultdict(dict)
+    team_rows: dict[int, dict[str, Any]] = defaultdict(dict)
+    whole_row: dict[str, Any] = {}
+    for row in sum_rows:
+        i = row["bucket"]
+        if i < 0:
+            continue
+        if row["agent_id"]:
+            _add_rows(agent_rows[(row["agent_id"], i)], row, aggregates)
+        if i == 0:
+            if row["team_id"]:
+                _add_rows(team_rows[row["team_id"]], row, aggregates)
+            _add_rows(whole_row, row, aggregates)
+    open_days: list[int | None] = [None] * len(periods)
+    if any(e.uses_open_days for e in sums):
+        calendar = business_calendar_for(organisation)
+        open_days = [calendar.open_days(a, b) for a, b in periods]
+
+    def sums_figures(row: Mapping[str, Any], days: int | None) -> dict[str, Figure]:
+        out = {}
+        for entry in sums:
+            assert isinstance(entry.computed, Sums)  # noqa: S101 - filtered above
+            out[entry.key] = Figure(entry.computed.figure.value(row, days), _sample(entry, row))
+        return out
+
+    by_agent: dict[int, list[dict[str, Figure]]] = defaultdict(lambda: [{} for _p in periods])
+    for (agent_id, i), row in agent_rows.items():
+        by_agent[agent_id][i].update(sums_figures(row, open_days[i]))
+    by_team = {team: sums_figures(row, open_days[0]) for team, row in team_rows.items()}
+    whole = sums_figures(whole_row, open_days[0])
+
+    if duration_rows:
+        table = np.array(duration_rows, dtype=float)  # None becomes NaN
+        agent_col, team_col, bucket_col = table[:, 0], table[:, 1], table[:, 2]
+
+        def summarise(rows_of: np.ndarray) -> dict[str, Figure]:
+            """The duration figures of the rows whose indices are `rows_of`."""
+            out = {}
+            for j, entry in enumerate(durations, start=3):
+                values = table[rows_of, j]
+                summary = summary_of_array(values[~np.isnan(values)])
+                out[entry.key] = Figure(summary["median"], int(summary["count"]), summary)
+            return out
+
+        def grouped(codes: np.ndarray, keep: np.ndarray) -> Iterable[tuple[int, np.ndarray]]:
+            """(code, indices of its rows) for every code among the rows `keep` selects."""
+            chosen = np.flatnonzero(keep)
+            order = chosen[np.argsort(codes[chosen], kind="stable")]
+            sorted_codes = codes[order]
+            starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
+            for start, end in zip(starts, [*starts[1:], len(order)], strict=True):
+                yield int(sorted_codes[start]), order[start:end]
+
+        has_agent = ~np.isnan(agent_col)
+        for i in range(len(periods)):
+            in_period = bucket_col == i
+            for agent_id, mask in grouped(np.nan_to_num(agent_col), in_period & has_agent):
+                by_agent[agent_id][i].update(summarise(mask))
+        current = bucket_col == 0
+        for team_id, mask in grouped(np.nan_to_num(team_col), current & ~np.isnan(team_col)):
+            by_team.setdefault(team_id, {}).update(summarise(mask))
+        whole.update(summarise(np.flatnonzero(current)))
+    else:
+        for entry in durations:
+            whole[entry.key] = Figure(None, 0, summary_of_array(np.empty(0)))
+    return PeriodFigures(dict(by_agent), by_team, whole)
+
+
 def figures_by_agent(
     *,
     organisation: Organisation,
@@ -132,102 +283,9 @@ def figures_by_agent(
 ) -> dict[int, list[dict[str, Figure]]]:
     """agent id → one {key: Figure} per period, for every agent with an interaction in any of
     the `periods` (which must not overlap). Interactions without an agent are left out."""
-    entries = [metric(key) for key in keys]
-    sums = [e for e in entries if isinstance(e.computed, Sums)]
-    durations = [e for e in entries if e.is_duration]
-    first = min(a for a, _b in periods)
-    last = max(b for _a, b in periods)
-    out: dict[int, list[dict[str, Figure]]] = defaultdict(lambda: [{} for _p in periods])
-
-    if sums:
-        aggregates: dict[str, Any] = {}
-        for entry in sums:
-            assert isinstance(entry.computed, Sums)  # noqa: S101 - filtered above
-            aggregates.update(entry.computed.aggregates_for(organisation))
-        bucket = Case(
-            *(When(local_date__range=period, then=Value(i)) for i, period in enumerate(periods)),
-            default=Value(-1),
-            output_field=IntegerField(),
-        )
-        qs = (
-            interactions_in_period(
-                organisation=organisation, date_from=first, date_to=last, filters=filters
-            )
-            .filter(agent__isnull=False)
-            .order_by()
-            .annotate(bucket=bucket)
-            .values("agent_id", "bucket")
-            .annotate(**aggregates)
-        )
-        calendar = business_calendar_for(organisation)
-        open_days = [
-            calendar.open_days(a, b) if any(e.uses_open_days for e in sums) else None
-            for a, b in periods
-        ]
-        for row in qs:
-            i = row["bucket"]
-            if i < 0:
-                continue
-            for entry in sums:
-                assert isinstance(entry.computed, Sums)  # noqa: S101 - filtered above
-                out[row["agent_id"]][i][entry.key] = Figure(
-                    entry.computed.figure.value(row, open_days[i]), _sample(entry, row)
-                )
-
-    if durations:
-        for i, (date_from, date_to) in enumerate(periods):
-            for group in kpis_breakdown(
-                organisation=organisation,
-                date_from=date_from,
-                date_to=date_to,
-                by="agent",
-                filters=filters,
-                keys=[e.key for e in durations],
-            ):
-                if not group["group"]:
-                    continue
-                for entry in durations:
-                    summary = group[entry.key]
-                    out[group["group"]][i][entry.key] = Figure(
-                        summary["median"], int(summary["count"]), summary
-                    )
-    return dict(out)
-
-
-def team_values(
-    *,
-    organisation: Organisation,
-    date_from: dt.date,
-    date_to: dt.date,
-    team_ids: Iterable[int] | None = None,
-    keys: Sequence[str] = SCORECARD_KEYS,
-) -> dict[int | None, dict[str, Any]]:
-    """team id → {key: value} (a duration's median) for the period; None → the whole
-    organisation's. `team_ids`: only those teams (one query each way, not one per team)."""
-    wanted = None if team_ids is None else {t for t in team_ids if t}
-    filters = {"team": next(iter(wanted))} if wanted and len(wanted) == 1 else None
-    out: dict[int | None, dict[str, Any]] = {}
-    if wanted is None or wanted:
-        for group in kpis_breakdown(
-            organisation=organisation,
-            date_from=date_from,
-            date_to=date_to,
-            by="team",
-            filters=filters,
-            keys=list(keys),
-        ):
-            if group["group"] and (wanted is None or group["group"] in wanted):
-                out[group["group"]] = {k: _plain_value(group[k]) for k in keys}
-    whole = kpis_for_period(
-        organisation=organisation, date_from=date_from, date_to=date_to, keys=list(keys)
-    )
-    out[None] = {k: _plain_value(whole[k]) for k in keys}
-    return out
-
-
-def _plain_value(value: Any) -> Any:
-    """A duration's median, any other value as it is."""
-    return value.get("median") if isinstance(value, dict) else value
+    return period_figures(
+        organisation=organisation, periods=periods, keys=keys, filters=filters
+    ).by_agent
 
 
 # --- goals a figure feeds --------------------------------------------------------------------
@@ -372,10 +430,15 @@ def scorecards(
     the same number of days just before). `details`: also each agent's objectives, badges and
     recent recognitions (three queries for all agents)."""
     previous = previous or previous_period(date_from, date_to)
-    filters = {"agent": agent.pk} if agent is not None else None
-    figures = figures_by_agent(
-        organisation=organisation, periods=[(date_from, date_to), previous], filters=filters
+    rows = None
+    if agent is not None and agent.team_id:
+        # The agent's own rows and their team's (for the team's value); without a team every
+        # row, for the whole organisation's value.
+        rows = Q(agent=agent) | Q(team_id=agent.team_id)
+    read = period_figures(
+        organisation=organisation, periods=[(date_from, date_to), previous], rows=rows
     )
+    figures = read.by_agent
     if agent is not None:
         agents = [agent]
     else:
@@ -384,12 +447,6 @@ def scorecards(
             .filter(Q(active=True) | Q(pk__in=list(figures)))
             .select_related("team")
         )
-    teams = team_values(
-        organisation=organisation,
-        date_from=date_from,
-        date_to=date_to,
-        team_ids=[a.team_id for a in agents if a.team_id] if agent is not None else None,
-    )
     goals = goals_fed(organisation=organisation)
     own_in_scope = _own_values_in_narrow_scopes(
         organisation=organisation,
@@ -401,7 +458,7 @@ def scorecards(
     cards = []
     for each in agents:
         current, before = figures.get(each.pk, [{}, {}])
-        team = teams.get(each.team_id) if each.team_id else None
+        team = read.by_team.get(each.team_id, {}) if each.team_id else None
         rows = []
         for key in SCORECARD_KEYS:
             entry = metric(key)
@@ -426,7 +483,7 @@ def scorecards(
                     metric=entry,
                     current=now,
                     previous=before.get(key, _missing(entry)),
-                    team=(team or teams[None]).get(key),
+                    team=(team if team is not None else read.whole).get(key, _missing(entry)).value,
                     goals=targets,
                 )
             )
