@@ -1,5 +1,7 @@
 """Scorecard figures against the hand-worked desk of conftest.py."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -113,3 +115,38 @@ def test_objectives_badges_and_recognitions_are_on_the_scorecard(desk_goals):
     assert [o.title for o in card.objectives] == ["Call back the two unhappy customers"]
     assert [b.goal.title for b in card.badges] == ["North CSAT"]
     assert [r.reason for r in card.recognitions] == ["Calm"]
+
+
+def test_field_figures_appear_for_an_agent_with_field_visits(desk):
+    from goaldesk.interactions.models import Interaction
+
+    Interaction.objects.filter(agent=desk.ben).update(time_to_arrive_seconds=1800)
+    ben = [r.metric.key for r in _card(desk, desk.ben).rows]
+    assert "time_to_arrive_seconds" in ben
+    assert _card(desk, desk.ben).row("time_to_arrive_seconds").current.value == 1800
+    assert "time_to_arrive_seconds" not in [r.metric.key for r in _card(desk, desk.ana).rows]
+
+
+def test_a_time_is_the_median_of_the_agents_answers_with_its_count(desk):
+    from goaldesk.interactions.models import Interaction
+
+    ana_now = Interaction.objects.filter(agent=desk.ana, local_date=dt.date(2026, 3, 2))
+    ids = list(ana_now.order_by("pk").values_list("pk", flat=True))
+    Interaction.objects.filter(pk__in=ids[:6]).update(first_response_seconds=60)
+    Interaction.objects.filter(pk__in=ids[6:]).update(first_response_seconds=120)
+    Interaction.objects.filter(agent=desk.ana, local_date=dt.date(2026, 2, 24)).update(
+        first_response_seconds=30
+    )
+    Interaction.objects.filter(agent=desk.ben).update(first_response_seconds=300)
+    row = _card(desk, desk.ana).row("first_response_seconds")
+    assert (row.current.value, row.current.sample) == (90.0, 12)  # between 60 and 120
+    assert (row.previous.value, row.previous.sample) == (30.0, 4)
+    assert row.change == 60.0 and row.change_tone == "bad"  # slower
+    # North: 6 × 60 s, 6 × 120 s and Ben's 8 × 300 s; the 10th and 11th of 20 are 120 s.
+    assert row.team == 120.0
+    assert _card(desk, desk.cleo).row("first_response_seconds").team == 120.0
+    cards = {
+        c.agent.key: c for c in scorecards(organisation=desk.org, date_from=FIRST, date_to=LAST)
+    }
+    assert cards["ben"].row("first_response_seconds").current.value == 300.0
+    assert cards["ana"].row("first_response_seconds").team == 120.0

@@ -269,6 +269,8 @@ def period_figures(
         def grouped(codes: np.ndarray, keep: np.ndarray) -> Iterable[tuple[int, np.ndarray]]:
             """(code, indices of its rows) for every code among the rows `keep` selects."""
             chosen = np.flatnonzero(keep)
+            if not chosen.size:
+                return
             order = chosen[np.argsort(codes[chosen], kind="stable")]
             sorted_codes = codes[order]
             starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
@@ -480,7 +482,7 @@ def scorecards(
             entry = metric(key)
             now = current.get(key, _missing(entry))
             fed = [g for g in goals if g.metric_key == key and goal_includes(g, each)]
-            if key in FIELD_KEYS and not now.sample and not before.get(key) and not fed:
+            if key in FIELD_KEYS and not (now.sample or before.get(key, EMPTY).sample or fed):
                 continue
             targets = []
             for goal in fed:
