@@ -442,11 +442,14 @@ def scorecards(
     previous: tuple[dt.date, dt.date] | None = None,
     agent: Agent | None = None,
     details: bool = True,
+    person_targets: bool = True,
 ) -> list[Scorecard]:
     """The scorecards of the period: of `agent` alone, or of every active agent and every
     agent with an interaction in it (by name). `previous`: the period compared with (default
     the same number of days just before). `details`: also each agent's objectives, badges and
-    recent recognitions (three queries for all agents)."""
+    recent recognitions (three queries for all agents). `person_targets`: also measure each
+    agent inside the channel or category of a goal with a target for each agent (one read per
+    such goal; without it those targets show no value of the agent's own)."""
     previous = previous or previous_period(date_from, date_to)
     rows = None
     if agent is not None and agent.team_id:
@@ -468,7 +471,11 @@ def scorecards(
     goals = goals_fed(organisation=organisation)
     own_in_scope = _own_values_in_narrow_scopes(
         organisation=organisation,
-        goals=[g for g in goals if g.person_target is not None and _narrows_what_counts(g)],
+        goals=[
+            g
+            for g in goals
+            if person_targets and g.person_target is not None and _narrows_what_counts(g)
+        ],
         date_from=date_from,
         date_to=date_to,
         agent=agent,

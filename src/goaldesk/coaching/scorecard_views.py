@@ -113,7 +113,11 @@ def scorecards(request: OrgRequest) -> HttpResponse:
     if may_list:
         scope = _scope(request)
         cards = scorecard_selectors.scorecards(
-            organisation=org, date_from=scope.date_from, date_to=scope.date_to, details=False
+            organisation=org,
+            date_from=scope.date_from,
+            date_to=scope.date_to,
+            details=False,
+            person_targets=False,  # the list shows no personal targets
         )
         columns = [metric(key) for key in LIST_KEYS]
         context.update(
