@@ -93,6 +93,9 @@ def test_the_api_scorecard_follows_the_roles_and_settings(desk):
     session.client.force_login(desk.ana_user)
     assert session.get(f"{BASE}/scorecards/ana", QUERY).status_code == 200
     assert session.get(f"{BASE}/scorecards/ben", QUERY).status_code == 403
+    # An agent token is nobody's own: Cleo has no login, yet her card stays closed to it.
+    agent_token = ApiClient(make_token(desk.org, Role.AGENT))
+    assert agent_token.get(f"{BASE}/scorecards/cleo", QUERY).status_code == 403
 
 
 def test_the_api_ranking(desk):

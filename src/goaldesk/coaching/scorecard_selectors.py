@@ -78,7 +78,8 @@ def may_list_scorecards(membership: Membership, settings: CoachingSettings) -> b
 def may_see_scorecard(membership: Membership, agent: Agent, settings: CoachingSettings) -> bool:
     """Managers and owners see every scorecard; an agent their own (and their colleagues' when
     the setting allows); a viewer only when the setting allows."""
-    if membership.role == Role.AGENT and agent.user_id == membership.user_id:
+    own = membership.user_id is not None and agent.user_id == membership.user_id
+    if membership.role == Role.AGENT and own:
         return True
     return may_list_scorecards(membership, settings)
 
