@@ -102,6 +102,7 @@ MATRIX = {
     "goals:confidence": (None, A),
     "goals:objective_edit": (M, M),
     "goals:objective_toggle": (None, M),  # agents: only their own (tests/goals/test_views.py)
+    "goals:my_objectives": (V, None),
     "forecasting:home": (V, None),
     "forecasting:forecast_start": (None, M),
     "forecasting:run": (V, None),
@@ -139,6 +140,13 @@ MATRIX = {
     "coaching:pulse_answer": (V, V),
     "coaching:pulse_settings": (M, M),
     "coaching:pulse_open": (None, M),
+    # Scorecards: managers see all; an agent their own, others and viewers as the settings
+    # allow (tests/coaching/test_scorecard_views.py).
+    "coaching:scorecards": (V, None),
+    "coaching:scorecard": (M, None),
+    "coaching:ranking": (V, None),  # managers only when public rankings are off
+    "coaching:recognitions": (V, A),
+    "coaching:settings": (M, M),
 }
 
 

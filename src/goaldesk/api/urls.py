@@ -10,6 +10,7 @@ from csp.decorators import csp_update
 from ninja import NinjaAPI, Swagger
 
 from goaldesk.api.auth import MemberSessionAuth, TokenAuth
+from goaldesk.api.coaching import router as coaching_router
 from goaldesk.api.errors import JsonParser, install_error_handlers
 from goaldesk.api.forecasting import router as forecasting_router
 from goaldesk.api.goals import router as goals_router
@@ -69,3 +70,4 @@ api.add_router("", metrics_router)
 api.add_router("", goals_router)
 api.add_router("", forecasting_router)
 api.add_router("", team_router)
+api.add_router("", coaching_router)

@@ -3,7 +3,7 @@ reviews and the pulse."""
 
 from django.urls import path
 
-from goaldesk.coaching import pulse_views, skills_views
+from goaldesk.coaching import pulse_views, recognition_views, scorecard_views, skills_views
 
 app_name = "coaching"
 
@@ -13,4 +13,9 @@ urlpatterns: list = [
     path("team/pulse/settings/", pulse_views.pulse_settings, name="pulse_settings"),
     path("team/pulse/open/", pulse_views.pulse_open, name="pulse_open"),
     path("team/skills/", skills_views.skills, name="skills"),
+    path("team/scorecards/", scorecard_views.scorecards, name="scorecards"),
+    path("team/scorecards/<int:agent_id>/", scorecard_views.scorecard, name="scorecard"),
+    path("team/ranking/", scorecard_views.ranking, name="ranking"),
+    path("team/recognitions/", recognition_views.recognitions, name="recognitions"),
+    path("team/settings/", scorecard_views.coaching_settings, name="settings"),
 ]

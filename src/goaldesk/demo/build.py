@@ -44,6 +44,7 @@ from goaldesk.demo.generator import (
 )
 from goaldesk.demo.goals import goals_demo_build
 from goaldesk.demo.pulse import pulse_demo_build
+from goaldesk.demo.recognition import recognition_demo_build
 from goaldesk.demo.schedule import first_full_week, schedule_demo_build
 from goaldesk.demo.skills import skills_demo_build
 from goaldesk.interactions.models import Category, Interaction, Review
@@ -303,6 +304,11 @@ def demo_build(
         _members_add()
         demo_org = Organisation.objects.get(slug=DEMO_SLUG)
         goals_demo_build(organisation=demo_org, today=today_in(demo_org))
+        recognition_demo_build(organisation=demo_org, today=today_in(demo_org), seed=seed)
+        fa_org = Organisation.objects.get(slug=DEMO_FA_SLUG)
+        recognition_demo_build(
+            organisation=fa_org, today=today_in(fa_org), language="fa", seed=seed
+        )
         for slug, profile in ((DEMO_SLUG, DUBAI), (DEMO_FA_SLUG, TEHRAN)):
             org = Organisation.objects.get(slug=slug)
             progress(f"{org.slug}: forecast and a week's schedule")
