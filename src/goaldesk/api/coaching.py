@@ -58,7 +58,8 @@ def _period(checks: FieldChecks, date_from: str, date_to: str) -> tuple[dt.date,
             too_long = span_problem(start, end, by_day=False)
             if too_long:
                 checks.add(FieldInvalid("to", too_long))
-    return start, end  # type: ignore[return-value] - checks.done() raises before use
+    # None only with a problem noted, and checks.done() raises before the dates are used.
+    return start, end  # type: ignore[return-value]
 
 
 @router.get(

@@ -452,13 +452,13 @@ def scorecards(
     agent inside the channel or category of a goal with a target for each agent (one read per
     such goal; without it those targets show no value of the agent's own)."""
     previous = previous or previous_period(date_from, date_to)
-    rows = None
+    which: Q | None = None
     if agent is not None and agent.team_id:
         # The agent's own rows and their team's (for the team's value); without a team every
         # row, for the whole organisation's value.
-        rows = Q(agent=agent) | Q(team_id=agent.team_id)
+        which = Q(agent=agent) | Q(team_id=agent.team_id)
     read = period_figures(
-        organisation=organisation, periods=[(date_from, date_to), previous], rows=rows
+        organisation=organisation, periods=[(date_from, date_to), previous], rows=which
     )
     figures = read.by_agent
     if agent is not None:
@@ -485,7 +485,7 @@ def scorecards(
     for each in agents:
         current, before = figures.get(each.pk, [{}, {}])
         team = read.by_team.get(each.team_id, {}) if each.team_id else None
-        rows = []
+        rows: list[ScorecardRow] = []
         for key in SCORECARD_KEYS:
             entry = metric(key)
             now = current.get(key, _missing(entry))
@@ -576,10 +576,10 @@ def _own_values_in_narrow_scopes(
 
 def _add_details(organisation: Organisation, cards: list[Scorecard]) -> None:
     by_agent = {c.agent.pk: c for c in cards}
-    by_user = {c.agent.user_id: c for c in cards if c.agent.user_id}
+    by_user = {c.agent.user_id: c for c in cards if c.agent.user_id is not None}
     if by_user:
         for objective in objectives_for_users(organisation=organisation, user_ids=list(by_user)):
-            by_user[objective.owner_id].objectives.append(objective)
+            by_user[objective.owner_id].objectives.append(objective)  # type: ignore[index]
     for badge in Badge.objects.filter(agent_id__in=list(by_agent)).select_related("goal"):
         by_agent[badge.agent_id].badges.append(badge)
     for recognition in (

@@ -33,10 +33,9 @@ DEFAULT_RANKING_METRIC = "csat_pct"
 
 
 def _scope(request: OrgRequest, *, default_period: str | None = None) -> Scope:
-    query = request.GET
+    query: QueryDict = request.GET
     if default_period and not (query.get("period") or query.get("from")):
-        query = QueryDict(mutable=True)
-        query.update(request.GET)
+        query = request.GET.copy()  # a mutable copy
         query["period"] = default_period
     scope = scope_from_query(query, request.org)
     for problem in scope.problems:
