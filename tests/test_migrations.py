@@ -157,7 +157,8 @@ def test_the_last_release_keeps_every_row_and_link_after_migrating():
     assert run.intervals.count() == 4 and run.requirements.count() == 4
     assert sorted(RequirementInterval.objects.values_list("agents", flat=True)) == [2, 3, 4, 5]
     assert ForecastInterval.objects.filter(run=run, forecast=13).count() == 1
-    assert AgentProfile.objects.get(agent=sara).channels == ["phone"]
+    assert AgentProfile.objects.filter(agent=sara).exists()
+    assert [s.skill.scheduling_code for s in sara.skill_levels.select_related("skill")] == ["phone"]
     assert AgentAbsence.objects.get().agent == omid
 
     schedule = Schedule.objects.get(organisation=org)

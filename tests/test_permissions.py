@@ -24,6 +24,7 @@ from goaldesk.accounts.models import (
 from goaldesk.forecasting.models import ForecastRun
 from goaldesk.interactions.models import ImportJob
 from goaldesk.scheduling.models import Schedule, ScheduledShift, ShiftSwap
+from goaldesk.team.models import Skill
 from tests.factories import (
     AgentFactory,
     InteractionFactory,
@@ -80,6 +81,13 @@ MATRIX = {
     "team:agent_edit": (M, M),
     "team:agent_set_active": (None, M),
     "team:agent_merge": (M, M),
+    "team:skills": (V, M),
+    "team:skill_edit": (M, M),
+    # Agents: also their own record's page, read only (tests/team/test_skill_pages.py).
+    "team:agent_skills": (M, M),
+    "team:my_skills": (V, None),
+    # Who is short of which skill at the week's peaks: for the people who plan, managers and owners.
+    "coaching:skills": (M, None),
     "goals:list": (V, None),
     "goals:new": (M, M),
     "goals:check": (None, M),
@@ -94,6 +102,7 @@ MATRIX = {
     "goals:confidence": (None, A),
     "goals:objective_edit": (M, M),
     "goals:objective_toggle": (None, M),  # agents: only their own (tests/goals/test_views.py)
+    "goals:my_objectives": (V, None),
     "forecasting:home": (V, None),
     "forecasting:forecast_start": (None, M),
     "forecasting:run": (V, None),
@@ -124,6 +133,20 @@ MATRIX = {
     "scheduling:swap_offer": (None, V),
     "scheduling:swap_take": (None, V),
     "scheduling:swap_withdraw": (None, V),
+    # The pulse: results in aggregate for agents and above; anyone may open the answer page, but
+    # only the people asked (agents, members linked to an agent record) are counted
+    # (tests/coaching/test_pulse_views.py).
+    "coaching:pulse": (A, None),
+    "coaching:pulse_answer": (V, V),
+    "coaching:pulse_settings": (M, M),
+    "coaching:pulse_open": (None, M),
+    # Scorecards: managers see all; an agent their own, others and viewers as the settings
+    # allow (tests/coaching/test_scorecard_views.py).
+    "coaching:scorecards": (V, None),
+    "coaching:scorecard": (M, None),
+    "coaching:ranking": (V, None),  # managers only when public rankings are off
+    "coaching:recognitions": (V, A),
+    "coaching:settings": (M, M),
     # Quality reviews: agents see only reviews of their own interactions (the matrix's review is
     # of the agent member's own agent record; another agent's is 404: tests/coaching/).
     "coaching:quality": (A, None),
@@ -189,6 +212,7 @@ def objects(org):
         "invitation_id": _invitation(org, "gd_inv_x"),
         "team_id": team.pk,
         "agent_id": AgentFactory(organisation=org, team=team).pk,
+        "skill_id": Skill.objects.create(organisation=org, kind="product", code="x", name="X").pk,
         "pk": InteractionFactory(organisation=org).pk,
         "job_id": job.pk,
         "by": "channel",
@@ -294,6 +318,7 @@ def test_an_object_of_another_organisation_is_not_found_through_ones_own(
         "invitation_id": _invitation(other_org, "gd_inv_y"),
         "team_id": TeamFactory(organisation=other_org).pk,
         "agent_id": AgentFactory(organisation=other_org).pk,
+        "skill_id": Skill.objects.create(organisation=other_org, kind="product", code="y").pk,
         "pk": InteractionFactory(organisation=other_org).pk,
         "job_id": ImportJob.objects.create(organisation=other_org, original_name="y.csv").pk,
         "by": "channel",

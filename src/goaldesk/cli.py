@@ -200,6 +200,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--metric", required=True, help="catalogue key, e.g. csat_pct")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_run("goaldesk.metrics.commands:cmd_team_ranking"))
+    p = team.add_parser("scorecard", help="one agent's scorecard for a period")
+    p.add_argument("agent", metavar="AGENT", help="the agent's key")
+    p.add_argument("--org", required=True)
+    p.add_argument("--from", dest="date_from", required=True, help="first day, YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", required=True, help="last day (included)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_run("goaldesk.coaching.commands:cmd_team_scorecard"))
 
     p = commands.add_parser("level", help="judge the service level of a period")
     p.add_argument("--org", required=True)

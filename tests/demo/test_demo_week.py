@@ -10,12 +10,16 @@ import datetime as dt
 from collections import defaultdict
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
 
 from goaldesk.accounts.models import BusinessHours, Holiday, Organisation, today_in
+from goaldesk.coaching.skills_selectors import skills_matrix
 from goaldesk.forecasting.models import ForecastRun, RequirementInterval
 from goaldesk.scheduling.models import AgentProfile, Schedule, SchedulingRules
 from goaldesk.scheduling.selectors import schedule_evaluate, week_start_for
-from goaldesk.team.models import Agent
+from goaldesk.team.models import Agent, Skill, TrainingRecord
+from goaldesk.team.selectors import agent_skill_codes
 from tests.demo_once import demo_built
 
 pytestmark = pytest.mark.django_db
@@ -62,11 +66,20 @@ def _requirement_hours(org, days):
     return hours
 
 
+def _planned_skills(org, week_start):
+    """Agent id → the skills the week was planned with. The demo lets one certificate run out
+    after publishing (demo/skills.py, for the skills matrix), so certificates are not asked for
+    here: that gap is the last test here."""
+    Skill.objects.filter(organisation=org).update(requires_certification=False)
+    return agent_skill_codes(organisation=org, on=week_start)
+
+
 def _team_hours(org, days):
     """(hours per day, hours per day per channel, hours in the week) the active agents can work."""
     rules = SchedulingRules.objects.get(organisation=org)
     profiles = list(AgentProfile.objects.filter(agent__organisation=org, agent__active=True))
     assert len(profiles) == Agent.objects.filter(organisation=org, active=True).count()
+    skills = _planned_skills(org, days[0])
     per_day = {}
     per_channel = defaultdict(lambda: defaultdict(float))
     for day in days:
@@ -79,7 +92,7 @@ def _team_hours(org, days):
         for profile in profiles:
             hours = min(on_duty, 60 * profile.max_hours_per_week) / 60
             per_day[day] += hours
-            for channel in profile.channels:
+            for channel in skills[profile.agent_id]:
                 per_channel[day][channel] += hours
     full_day = max(rules.shift_lengths_minutes) / 60
     working_days = sum(1 for day in days if _opening(org, day))
@@ -112,6 +125,7 @@ def test_the_published_week_has_shifts_on_every_working_day_within_each_contract
     org = demo[slug]
     schedule, days = _published(org)
     assert schedule.state == Schedule.State.DONE
+    _planned_skills(org, schedule.week_start)
     state = schedule_evaluate(schedule)
     tz = org.tzinfo
     working = [day for day in days if _opening(org, day)]
@@ -149,3 +163,33 @@ def test_the_published_week_has_shifts_on_every_working_day_within_each_contract
     # Coverage met or close: at most 5 % of the required person-hours short.
     short_hours = state.evaluation.under_coverage * schedule.interval_minutes / 60
     assert short_hours <= 0.05 * sum(sum(c.values()) for c in required.values())
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_one_expired_certificate_leaves_a_peak_of_the_week_short_on_the_skills_matrix(
+    demo, slug, client
+):
+    org = demo[slug]
+    today = today_in(org)
+    expired = TrainingRecord.objects.filter(
+        agent__organisation=org, result="passed", expires_on__lte=today
+    )
+    assert expired.count() == 1
+    record = expired.get()
+    assert record.skill.requires_certification
+    # A product skill that needs a certificate, with its training records.
+    product = Skill.objects.get(organisation=org, kind=Skill.Kind.PRODUCT)
+    assert product.requires_certification and product.training_records.exists()
+
+    matrix = skills_matrix(organisation=org, today=today)
+    short = [gap for peak in matrix.peaks for gap in peak.skills if gap.short]
+    assert short, "no skill is short at the week's peaks"
+    causes = {(n.agent.pk, n.why) for gap in short for n in gap.not_counting}
+    assert causes == {(record.agent_id, "expired")}
+
+    client.force_login(get_user_model().objects.get(username="demo"))
+    page = client.get(reverse("coaching:skills", args=[org.slug]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert 'class="short"' in text
+    assert str(record.agent) in text

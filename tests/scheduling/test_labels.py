@@ -57,10 +57,10 @@ def test_the_work_profiles_name_languages(desk, client_as):
     url = reverse("scheduling:schedule_profiles", args=[org.slug])
     client = client_as(Role.MANAGER)
     text = visible_text(client.get(url))
-    assert "Walk-in desk, Persian, English" in text
+    assert "Walk-in desk, English, Persian" in text  # channels, then languages by code
     assert "language fa" not in text
 
     client.cookies["django_language"] = "fa"
     text = visible_text(client.get(url))
-    assert "مراجعه حضوری, فارسی, انگلیسی" in text
+    assert "مراجعه حضوری, انگلیسی, فارسی" in text
     assert "زبان fa" not in text and "زبان en" not in text

@@ -23,6 +23,7 @@ from goaldesk.scheduling.services import (
     swap_offer,
     swap_take,
 )
+from goaldesk.team.models import AgentSkill
 from tests.factories import AgentFactory, MembershipFactory, UserFactory
 
 # Saturday 7 March 2026 in Tehran (+03:30, Friday weekend): the week runs Saturday to Friday.
@@ -215,7 +216,13 @@ def test_profile_form_validation_and_persian_digits(desk, client_as):
     )  # fmt: skip
     assert good.status_code == 302
     profile = AgentProfile.objects.get(agent=people["sara"])
-    assert profile.skills == ["phone", "chat", "lang:fa"]
+    # The ticked channels and language went to team's skills at level Proficient.
+    skills = AgentSkill.objects.filter(agent=people["sara"]).select_related("skill")
+    assert sorted((s.skill.scheduling_code, s.level) for s in skills) == [
+        ("chat", 3),
+        ("lang:fa", 3),
+        ("phone", 3),
+    ]
     assert (profile.min_hours_per_week, profile.max_hours_per_week, profile.max_days_per_week) == (
         10,
         30,

@@ -12,8 +12,9 @@ from goaldesk.accounts.models import BusinessHours, Role
 from goaldesk.forecasting.models import ForecastInterval, ForecastRun, StaffingInputs
 from goaldesk.interactions.models import Interaction
 from goaldesk.scheduling import today as today_module
-from goaldesk.scheduling.models import AgentProfile, Schedule, ScheduledShift
+from goaldesk.scheduling.models import Schedule, ScheduledShift
 from goaldesk.scheduling.today import today_for
+from goaldesk.team.services import agent_channels_languages_set
 from tests.factories import AgentFactory, OrganisationFactory
 
 TEHRAN = zoneinfo.ZoneInfo("Asia/Tehran")
@@ -103,7 +104,7 @@ def published(day_org):
         published_at=NOW - dt.timedelta(days=2),
     )
     agents = [AgentFactory(organisation=day_org) for _ in range(6)]
-    AgentProfile.objects.create(agent=agents[5], channels=["chat"])
+    agent_channels_languages_set(agent=agents[5], channels=["chat"], languages=None)
     for i, agent in enumerate(agents):
         ScheduledShift.objects.create(
             schedule=schedule,

@@ -1,224 +1,148 @@
-"""/api/v1/orgs/{slug}/quality/reviews: quality reviews.
+"""/api/v1/orgs/{slug}/team: an agent's scorecard and the fair ranking of agents.
 
-Managers and owners (sessions, and manager tokens) read every review and may filter by agent
-and by the interactions' days; a signed-in agent reads only the reviews of their own
-interactions; viewers (and viewer tokens) read none (403). A review is written through the same
-service as the web form: answers by criterion key (points, or null for not applicable); a
-criterion that cannot be used answers 422 naming it. A token's reviews are credited to the
-member who made the token.
+Who may read follows the organisation's scorecard settings, as on the pages: manager and owner
+tokens or sessions read every scorecard; a signed-in agent their own (and their colleagues'
+when the setting allows); viewers only when the setting allows. The ranking answers every
+caller while rankings are public, else managers and owners only.
 """
 
+import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import Query, Router
 from ninja.errors import HttpError
-from pydantic import Field, StrictInt, StrictStr
 
-from goaldesk.accounts.models import Membership, Organisation, Role
+from goaldesk.accounts.models import Membership, Organisation
 from goaldesk.api.auth import caller_of, organisation_for
-from goaldesk.api.errors import FieldInvalid, FieldsInvalid
+from goaldesk.api.errors import FieldChecks, FieldInvalid
 from goaldesk.api.params import parse_date
-from goaldesk.api.schemas import BodyIn, ErrorList, Message, OptionalDateText
-from goaldesk.coaching import quality_selectors as selectors
-from goaldesk.coaching import quality_services as services
-from goaldesk.coaching.models import QualityReview, RubricVersion
-from goaldesk.interactions.models import Interaction
+from goaldesk.api.schemas import DateText, ErrorList, Message
+from goaldesk.coaching.commands import scorecard_payload
+from goaldesk.coaching.scorecard_selectors import (
+    coaching_settings_for,
+    may_see_ranking,
+    may_see_scorecard,
+    scorecard,
+)
+from goaldesk.core.commands import finite
+from goaldesk.metrics.catalogue import CATALOGUE
+from goaldesk.metrics.ranking import agents_ranking, rankable_kind
+from goaldesk.metrics.scope import span_problem
 from goaldesk.team.models import Agent
 
-router = Router(tags=["quality"])
+router = Router(tags=["team"])
 
-_ERRORS = {401: Message, 403: Message, 404: Message, 409: Message, 422: ErrorList}
-
-
-class ReviewIn(BodyIn):
-    interaction: StrictStr = Field(..., min_length=1, description="the interaction's external id")
-    rubric: StrictInt | None = Field(
-        None, description="a rubric's id; may be left out when one rubric is in use"
-    )
-    answers: dict[str, StrictInt | None] = Field(
-        ..., description="criterion key → points, or null for not applicable"
-    )
-    notes: dict[str, StrictStr] = Field(default_factory=dict, description="criterion key → note")
-    comment: StrictStr = ""
+_ERRORS = {401: Message, 403: Message, 404: Message, 422: ErrorList}
 
 
-def review_payload(review: QualityReview) -> dict[str, Any]:
-    answers = {a.criterion_id: a for a in review.answers.all()}
-    return {
-        "id": review.pk,
-        "interaction": review.interaction.external_id,
-        "interaction_day": review.interaction.local_date.isoformat(),
-        "agent": review.agent.key if review.agent else None,
-        "reviewer": review.reviewer.get_username() if review.reviewer else None,
-        "rubric": review.rubric_version.rubric_id,
-        "rubric_version": review.rubric_version.number,
-        "score": review.score,
-        "state": review.state,
-        "comment": review.comment,
-        "answers": [
-            {
-                "criterion": c.key,
-                "label": c.label,
-                "points": answers[c.pk].points if c.pk in answers else None,
-                "scale": [c.scale_min, c.scale_max],
-                "note": answers[c.pk].comment if c.pk in answers else "",
-            }
-            for c in selectors.criteria_of(review.rubric_version)
-        ],
-        "dispute_reason": review.dispute_reason,
-        "outcome": review.outcome or None,
-        "created_at": review.created_at.isoformat(),
-    }
-
-
-def _reader(request: HttpRequest, slug: str) -> tuple[Organisation, Membership]:
-    """The organisation and the caller as a member (a token acts with its own role)."""
-    organisation = organisation_for(request, slug)
+def _membership(request: HttpRequest, organisation: Organisation) -> Membership:
+    """The caller as a member: a token's role (no person), or the signed-in member."""
     caller = caller_of(request)
     if caller.token is not None:
-        membership = Membership(organisation=organisation, user=None, role=caller.token.role)
-    else:
-        found = Membership.objects.filter(organisation=organisation, user=caller.user).first()
-        if found is None:  # organisation_for has checked it; kept for the type checker
-            raise HttpError(404, _("There is no organisation “%(slug)s” for you.") % {"slug": slug})
-        membership = found
-    if not membership.allows(Role.AGENT):
-        raise HttpError(403, _("Quality reviews are shown to managers and to the agent reviewed."))
-    return organisation, membership
+        return Membership(organisation=organisation, role=caller.token.role)
+    found = Membership.objects.filter(organisation=organisation, user=caller.user).first()
+    if found is None:  # organisation_for found it a moment ago
+        raise HttpError(404, _("There is no organisation “%(slug)s” for you.") % {"slug": ""})
+    return found
 
 
-def _visible(organisation: Organisation, membership: Membership) -> Any:
-    if membership.user_id is None:  # a token: manager tokens read all, others nothing
-        qs = QualityReview.objects.filter(organisation=organisation)
-        return qs if membership.allows(Role.MANAGER) else qs.none()
-    return selectors.reviews_visible(organisation=organisation, membership=membership)
+def _period(checks: FieldChecks, date_from: str, date_to: str) -> tuple[dt.date, dt.date]:
+    start = checks.take(parse_date, date_from, "from", required=True)
+    end = checks.take(parse_date, date_to, "to", required=True)
+    if start is not None and end is not None:
+        if end < start:
+            checks.add(FieldInvalid("to", _("The end date is before the start date.")))
+        else:
+            too_long = span_problem(start, end, by_day=False)
+            if too_long:
+                checks.add(FieldInvalid("to", too_long))
+    # None only with a problem noted, and checks.done() raises before the dates are used.
+    return start, end  # type: ignore[return-value]
 
 
 @router.get(
-    "/v1/orgs/{slug}/quality/reviews",
-    response={200: list[dict[str, Any]], **_ERRORS},
-    summary="Quality reviews",
+    "/v1/orgs/{slug}/team/scorecards/{agent}",
+    response={200: dict[str, Any], **_ERRORS},
+    summary="An agent's scorecard",
 )
-def reviews_list(
+def agent_scorecard(
     request: HttpRequest,
     slug: str,
-    agent: str = "",
-    date_from: OptionalDateText = Query(None, alias="from"),  # noqa: B008 - ninja reads the alias
-    date_to: OptionalDateText = Query(None, alias="to"),  # noqa: B008
+    agent: str,
+    date_from: DateText = Query(..., alias="from"),  # noqa: B008 - ninja reads the alias from it
+    date_to: DateText = Query(..., alias="to"),  # noqa: B008 - ninja reads the alias from it
 ):
-    """Reviews, newest first (at most 1000): managers see all (`agent`: an agent's key),
-    agents their own; `from`/`to` narrow to the interactions' days."""
-    organisation, membership = _reader(request, slug)
-    first = parse_date(date_from, "from")
-    last = parse_date(date_to, "to")
-    chosen = None
-    if agent:
-        chosen = Agent.objects.filter(organisation=organisation, key=agent).first()
-        if chosen is None:
-            raise FieldInvalid("agent", _("There is no agent with this key."))
-    qs = selectors.reviews_filtered(
-        _visible(organisation, membership).select_related(
-            "interaction", "agent", "reviewer", "rubric_version"
-        ),
-        agent=chosen,
-        date_from=first,
-        date_to=last,
-    ).prefetch_related("answers", "rubric_version__criteria")
-    return [review_payload(review) for review in qs[:1000]]
+    """The scorecard of the agent with key `agent` for the days `from`..`to` (both included):
+    per metric its value (a time's median, in seconds; rates in %), sample size, the previous
+    period's value and the change, the team's value and the goals it feeds (targets, the
+    target for each agent and the agent's own value against it); the agent's objectives and
+    badges."""
+    organisation = organisation_for(request, slug)
+    checks = FieldChecks()
+    start, end = _period(checks, date_from, date_to)
+    checks.done()
+    found = (
+        Agent.objects.filter(organisation=organisation, key=agent)
+        .select_related("team", "user")
+        .first()
+    )
+    if found is None:
+        raise HttpError(404, _("No agent “%(value)s” in this organisation.") % {"value": agent})
+    settings = coaching_settings_for(organisation)
+    if not may_see_scorecard(_membership(request, organisation), found, settings):
+        raise HttpError(403, _("Your role may not see this agent's scorecard."))
+    card = scorecard(organisation=organisation, agent=found, date_from=start, date_to=end)
+    return scorecard_payload(card)
 
 
 @router.get(
-    "/v1/orgs/{slug}/quality/reviews/{review_id}",
+    "/v1/orgs/{slug}/team/ranking",
     response={200: dict[str, Any], **_ERRORS},
-    summary="One quality review",
+    summary="The agents ranked fairly for one metric",
 )
-def review_read(request: HttpRequest, slug: str, review_id: int):
-    organisation, membership = _reader(request, slug)
-    review = (
-        _visible(organisation, membership)
-        .select_related("interaction", "agent", "reviewer", "rubric_version")
-        .filter(pk=review_id)
-        .first()
-    )
-    if review is None:
-        raise HttpError(404, _("There is no review %(id)s here.") % {"id": review_id})
-    return review_payload(review)
-
-
-def _version(organisation: Organisation, rubric_id: int | None) -> RubricVersion:
-    versions = selectors.active_versions(organisation=organisation)
-    if rubric_id is None:
-        if len(versions) == 1:
-            return versions[0]
-        raise FieldInvalid(
-            "rubric",
-            _("Name the rubric: there is none in use.")
-            if not versions
-            else _("Name the rubric: more than one is in use."),
+def ranking(
+    request: HttpRequest,
+    slug: str,
+    metric: str,
+    date_from: DateText = Query(..., alias="from"),  # noqa: B008 - ninja reads the alias from it
+    date_to: DateText = Query(..., alias="to"),  # noqa: B008 - ninja reads the alias from it
+):
+    """The agents ranked for `metric` over `from`..`to`: a share by the lower bound of its
+    Wilson interval, a mean by its Bayesian average; agents with fewer than 10 observations
+    have `rank` null ("not enough data"). `value` and `bound` are in the metric's unit."""
+    organisation = organisation_for(request, slug)
+    checks = FieldChecks()
+    start, end = _period(checks, date_from, date_to)
+    rankable = [m.key for m in CATALOGUE if rankable_kind(m) is not None]
+    if metric not in rankable:
+        checks.add(
+            FieldInvalid(
+                "metric",
+                _("%(metric)s cannot be ranked; use one of: %(keys)s.")
+                % {"metric": metric, "keys": ", ".join(rankable)},
+            )
         )
-    for version in versions:
-        if version.rubric_id == rubric_id:
-            return version
-    raise FieldInvalid("rubric", _("There is no rubric in use with this id."))
-
-
-@router.post(
-    "/v1/orgs/{slug}/quality/reviews",
-    response={201: dict[str, Any], **_ERRORS},
-    summary="Review an interaction",
-)
-def review_create(request: HttpRequest, slug: str, payload: ReviewIn):
-    """Score an interaction with a rubric; answers by criterion key. One review per interaction
-    and reviewer."""
-    organisation = organisation_for(request, slug, write=True)
-    caller = caller_of(request)
-    reviewer = caller.user if caller.token is None else caller.token.created_by
-    if reviewer is None:
-        raise HttpError(403, _("This token has no member to credit the review to."))
-    interaction = Interaction.objects.filter(
-        organisation=organisation, external_id=payload.interaction
-    ).first()
-    if interaction is None:
-        raise FieldInvalid("interaction", _("There is no interaction with this id."))
-    version = _version(organisation, payload.rubric)
-    keys = {c.key for c in selectors.criteria_of(version)}
-    unknown = [k for k in [*payload.answers, *payload.notes] if k not in keys]
-    if unknown:
-        raise FieldsInvalid(
-            [
-                FieldInvalid(f"answers.{k}", _("This is not a criterion of the rubric."))
-                for k in dict.fromkeys(unknown)
-            ]
-        )
-    answers = {k: (payload.answers.get(k), payload.notes.get(k, "")) for k in keys}
-    missing = [k for k in keys if k not in payload.answers]
-    if missing:
-        raise FieldsInvalid(
-            [
-                FieldInvalid(f"answers.{k}", _("Give the points, or null for not applicable."))
-                for k in sorted(missing)
-            ]
-        )
-    try:
-        review = services.review_create(
-            interaction=interaction,
-            reviewer=reviewer,
-            version=version,
-            answers=answers,
-            comment=payload.comment,
-        )
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            raise FieldsInvalid(
-                [
-                    FieldInvalid(
-                        f"answers.{field}" if field in keys else field, " ".join(e.messages)
-                    )
-                    for field, e in ((f, ValidationError(p)) for f, p in error.error_dict.items())
-                ]
-            ) from error
-        raise HttpError(409, " ".join(error.messages)) from error
-    return Status(201, review_payload(review))
+    checks.done()
+    settings = coaching_settings_for(organisation)
+    if not may_see_ranking(_membership(request, organisation), settings):
+        raise HttpError(403, _("Rankings are visible to managers and owners only."))
+    result = agents_ranking(organisation=organisation, date_from=start, date_to=end, key=metric)
+    return {
+        "metric": metric,
+        "kind": result.kind,
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "entries": [
+            {
+                "agent": r.key,
+                "name": r.name,
+                "rank": r.rank,
+                "value": finite(r.value),
+                "bound": finite(r.bound),
+                "sample": r.sample,
+            }
+            for r in result.entries
+        ],
+    }

@@ -16,6 +16,8 @@ from goaldesk.api.forecasting import router as forecasting_router
 from goaldesk.api.goals import router as goals_router
 from goaldesk.api.interactions import router as interactions_router
 from goaldesk.api.metrics import router as metrics_router
+from goaldesk.api.quality import router as quality_router
+from goaldesk.api.team import router as team_router
 
 #: Any route may answer 429 while the caller's address is refused for guessing tokens.
 THROTTLED_RESPONSE = {
@@ -68,4 +70,6 @@ api.add_router("", interactions_router)
 api.add_router("", metrics_router)
 api.add_router("", goals_router)
 api.add_router("", forecasting_router)
+api.add_router("", team_router)
 api.add_router("", coaching_router)
+api.add_router("", quality_router)

@@ -43,8 +43,11 @@ from goaldesk.demo.generator import (
     generate_reviews,
 )
 from goaldesk.demo.goals import goals_demo_build
+from goaldesk.demo.pulse import pulse_demo_build
 from goaldesk.demo.quality import quality_demo_build
+from goaldesk.demo.recognition import recognition_demo_build
 from goaldesk.demo.schedule import first_full_week, schedule_demo_build
+from goaldesk.demo.skills import skills_demo_build
 from goaldesk.interactions.models import Category, Interaction, Review
 from goaldesk.interactions.records import InteractionData, ReviewData
 from goaldesk.interactions.services import (
@@ -302,6 +305,11 @@ def demo_build(
         _members_add()
         demo_org = Organisation.objects.get(slug=DEMO_SLUG)
         goals_demo_build(organisation=demo_org, today=today_in(demo_org))
+        recognition_demo_build(organisation=demo_org, today=today_in(demo_org), seed=seed)
+        fa_org = Organisation.objects.get(slug=DEMO_FA_SLUG)
+        recognition_demo_build(
+            organisation=fa_org, today=today_in(fa_org), language="fa", seed=seed
+        )
         for slug, profile in ((DEMO_SLUG, DUBAI), (DEMO_FA_SLUG, TEHRAN)):
             org = Organisation.objects.get(slug=slug)
             progress(f"{org.slug}: forecast and a week's schedule")
@@ -310,6 +318,8 @@ def demo_build(
                 organisation=org, today=today, week_start=first_full_week(org, today),
                 profile=profile,
             )  # fmt: skip
+            skills_demo_build(organisation=org, today=today)
+            pulse_demo_build(organisation=org, today=today)
         for slug in (DEMO_SLUG, DEMO_FA_SLUG):
             org = Organisation.objects.get(slug=slug)
             progress(f"{org.slug}: quality reviews")

@@ -67,6 +67,14 @@ class GoalForm(forms.Form):
     baseline_from = LocalDateField(label=gettext_lazy("Baseline from"))
     baseline_to = LocalDateField(label=gettext_lazy("Baseline to"))
     target = NumberField(label=gettext_lazy("Target"))
+    person_target = NumberField(
+        label=gettext_lazy("Target for each agent"),
+        required=False,
+        help_text=gettext_lazy(
+            "Optional: the value each agent in the scope should reach on their own, e.g. "
+            "CSAT at least 85 %; shown on their scorecards."
+        ),
+    )
     start = LocalDateField(label=gettext_lazy("Start"))
     deadline = LocalDateField(label=gettext_lazy("Deadline"), presets=DEADLINE_PRESETS)
     tracking_window_days = forms.IntegerField(
@@ -262,6 +270,7 @@ class GoalForm(forms.Form):
             reason=d["reason"],
             owner=_member(self.organisation, d.get("owner") or ""),
             template=d.get("template") or "",
+            person_target=self.to_metric_units(d.get("person_target")),
         )
 
 
@@ -277,6 +286,7 @@ def goal_initial(goal: Goal) -> dict[str, Any]:
         "baseline_from": goal.baseline_from,
         "baseline_to": goal.baseline_to,
         "target": _round(selectors.to_display(goal, goal.metric_key, goal.target)),
+        "person_target": _round(selectors.to_display(goal, goal.metric_key, goal.person_target)),
         "start": goal.start,
         "deadline": goal.deadline,
         "tracking_window_days": goal.tracking_window_days,
@@ -347,6 +357,18 @@ class StrategyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
         help_text=gettext_lazy("One or two sentences the whole team can repeat."),
     )
+    values = forms.CharField(
+        label=gettext_lazy("Values"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
+        help_text=gettext_lazy(
+            "One value of the vision per line, e.g. “We own the problem”; a recognition can "
+            "name one."
+        ),
+    )
+
+    def value_list(self) -> list[str]:
+        return (self.cleaned_data.get("values") or "").splitlines()
 
 
 class BusinessGoalForm(forms.Form):

@@ -21,6 +21,8 @@ class Strategy(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="service_strategy"
     )
     vision = models.TextField(_("service vision"), blank=True)
+    #: The values of the vision, short phrases a recognition can name ("We own the problem").
+    values = models.JSONField(_("values"), default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -133,6 +135,9 @@ class Goal(models.Model):
     baseline_value = models.FloatField(_("baseline"), null=True, blank=True)
     baseline_sample = models.PositiveIntegerField(_("baseline sample size"), default=0)
     target = models.FloatField(_("target"))
+    #: The value each agent in the scope should reach on their own ("each agent: CSAT at
+    #: least 85 %"), in metric units; shown on the scorecards, earns a badge when met.
+    person_target = models.FloatField(_("target for each agent"), null=True, blank=True)
     start = models.DateField(_("start"))
     deadline = models.DateField(_("deadline"))
     tracking_window_days = models.PositiveSmallIntegerField(

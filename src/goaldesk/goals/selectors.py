@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, F, Q, QuerySet
 
 from goaldesk.accounts.models import Organisation, today_in
 from goaldesk.accounts.selectors import business_calendar_for
@@ -32,6 +32,7 @@ from .models import (
     Confidence,
     Goal,
     LevelSettings,
+    Objective,
     Outcome,
     Strategy,
 )
@@ -510,6 +511,16 @@ def archived_goals(*, organisation: Organisation) -> QuerySet[Goal]:
         goal_queryset(organisation=organisation)
         .exclude(outcome=Outcome.ACTIVE)
         .order_by("-deadline", "-pk")
+    )
+
+
+def objectives_of(*, organisation: Organisation, user: Any) -> QuerySet[Objective]:
+    """The action steps of the organisation's goals assigned to `user`: open ones first, by
+    due date (none last), with their goal."""
+    return (
+        Objective.objects.filter(goal__organisation=organisation, owner=user)
+        .select_related("goal")
+        .order_by("done", F("due").asc(nulls_last=True), "pk")
     )
 
 

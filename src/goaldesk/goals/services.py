@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,7 @@ from goaldesk.engine.levels import LevelThresholds, validate_thresholds
 from goaldesk.engine.smart import SCOPE_DIMENSIONS
 from goaldesk.interactions.selectors import FilterError, resolve_filters
 from goaldesk.metrics.catalogue import metric
+from goaldesk.notifications.services import notify
 
 from . import selectors
 from .alerts import goal_alert
@@ -57,9 +59,24 @@ class SmartWarningsUnconfirmed(Exception):
 
 
 @transaction.atomic
-def strategy_update(*, organisation: Organisation, vision: str, user: Any = None) -> Strategy:
+def strategy_update(
+    *,
+    organisation: Organisation,
+    vision: str,
+    user: Any = None,
+    values: Sequence[str] | None = None,
+) -> Strategy:
+    """Save the service vision and (when given) its values: trimmed, empty and repeated ones
+    left out, in the order given."""
     strategy, _created = Strategy.objects.get_or_create(organisation=organisation)
     strategy.vision = vision.strip()
+    if values is not None:
+        kept: list[str] = []
+        for value in values:
+            value = value.strip()
+            if value and value.casefold() not in {v.casefold() for v in kept}:
+                kept.append(value[:120])
+        strategy.values = kept
     strategy.updated_by = user
     strategy.save()
     return strategy
@@ -139,6 +156,8 @@ class GoalData:
     tracking_window_days: int = 7
     owner: Any = None
     template: str = ""
+    #: The value each agent in the scope should reach on their own (metric units); None: none.
+    person_target: float | None = None
 
     def draft(self) -> selectors.DraftInput:
         return selectors.DraftInput(
@@ -240,6 +259,7 @@ def _apply(goal: Goal, data: GoalData, result: selectors.SmartResult) -> None:
     goal.baseline_value = result.baseline
     goal.baseline_sample = result.baseline_sample
     goal.target = float(data.target)
+    goal.person_target = None if data.person_target is None else float(data.person_target)
     goal.start = data.start
     goal.deadline = data.deadline
     goal.tracking_window_days = int(data.tracking_window_days)
@@ -401,13 +421,17 @@ def objective_create(
     owner: Any = None,
     due: dt.date | None = None,
     notes: str = "",
+    assigned_by: Any = None,
 ) -> Objective:
+    """Add an action step; its owner (when it is not the one adding it) is told."""
     if not title.strip():
         raise ValidationError({"title": _("Describe the action step.")})
     _check_member(goal.organisation, owner, "owner")
-    return Objective.objects.create(
+    objective = Objective.objects.create(
         goal=goal, title=title.strip(), owner=owner, due=due, notes=notes.strip()
     )
+    _objective_assigned(objective, assigned_by=assigned_by)
+    return objective
 
 
 @transaction.atomic
@@ -418,14 +442,38 @@ def objective_update(
     owner: Any = None,
     due: dt.date | None = None,
     notes: str = "",
+    assigned_by: Any = None,
 ) -> Objective:
+    """Change an action step; a new owner (other than the one changing it) is told."""
     if not title.strip():
         raise ValidationError({"title": _("Describe the action step.")})
     _check_member(objective.goal.organisation, owner, "owner")
+    new_owner = owner is not None and owner.pk != objective.owner_id
     objective.title, objective.owner, objective.due = title.strip(), owner, due
     objective.notes = notes.strip()
     objective.save()
+    if new_owner:
+        _objective_assigned(objective, assigned_by=assigned_by)
     return objective
+
+
+def _objective_assigned(objective: Objective, *, assigned_by: Any) -> None:
+    """Tell the objective's owner it is theirs (not when they assigned it to themselves)."""
+    owner = objective.owner
+    if owner is None or (assigned_by is not None and assigned_by.pk == owner.pk):
+        return
+    goal = objective.goal
+    notify(
+        kind="objective_assigned",
+        recipients=[owner],
+        organisation=goal.organisation,
+        params={
+            "objective": objective.title,
+            "goal": goal.title,
+            "due": objective.due.isoformat() if objective.due else "",
+        },
+        url=reverse("goals:my_objectives", kwargs={"org_slug": goal.organisation.slug}),
+    )
 
 
 def objective_can_tick(*, objective: Objective, membership: Membership) -> bool:

@@ -15,6 +15,7 @@ urlpatterns = [
         name="business_goal_edit",
     ),
     path("goals/level/", views.level, name="level"),
+    path("goals/my-objectives/", views.my_objectives, name="my_objectives"),
     path("goals/panel/", views.dashboard_panel, name="dashboard_panel"),
     path("goals/level/thresholds/", views.level_thresholds, name="level_thresholds"),
     path("goals/<int:goal_id>/", views.goal_detail, name="detail"),

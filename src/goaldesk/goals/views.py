@@ -372,6 +372,7 @@ def goal_detail(request: OrgRequest, goal_id: int) -> HttpResponse:
         "scope": scope_text(goal.scope, categories=categories),
         "baseline": value(goal.baseline_value),
         "target": value(goal.target),
+        "person_target": value(goal.person_target) if goal.person_target is not None else "",
         "milestones": [(m.date, value(m.value)) for m in goal.milestones.all()],
         "smart": smart_rows(result.report, metric_key=goal.metric_key, value_unit=unit),
         "confirmed": goal.confirmed_warnings,
@@ -453,6 +454,7 @@ def objective_add(request: OrgRequest, goal_id: int) -> HttpResponse:
                 owner=form.owner_user(),
                 due=form.cleaned_data.get("due"),
                 notes=form.cleaned_data.get("notes") or "",
+                assigned_by=request.user,
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -493,6 +495,7 @@ def objective_edit(request: OrgRequest, objective_id: int) -> HttpResponse:
                     owner=form.owner_user(),
                     due=form.cleaned_data.get("due"),
                     notes=form.cleaned_data.get("notes") or "",
+                    assigned_by=request.user,
                 )
             except ValidationError as error:
                 add_service_error(form, error)
@@ -551,7 +554,12 @@ def strategy(request: OrgRequest) -> HttpResponse:
     org = request.org
     membership = request.membership
     current = selectors.strategy_for(org)
-    vision_form = StrategyForm(initial={"vision": current.vision if current else ""})
+    vision_form = StrategyForm(
+        initial={
+            "vision": current.vision if current else "",
+            "values": "\n".join(current.values or []) if current else "",
+        }
+    )
     business_form = BusinessGoalForm()
     if request.method == "POST":
         if not membership.allows(Role.MANAGER):
@@ -570,7 +578,10 @@ def strategy(request: OrgRequest) -> HttpResponse:
             vision_form = StrategyForm(request.POST)
             if vision_form.is_valid():
                 services.strategy_update(
-                    organisation=org, vision=vision_form.cleaned_data["vision"], user=request.user
+                    organisation=org,
+                    vision=vision_form.cleaned_data["vision"],
+                    values=vision_form.value_list(),
+                    user=request.user,
                 )
                 messages.success(request, _("The service vision was saved."))
                 return redirect("goals:strategy", org_slug=org.slug)
@@ -690,3 +701,21 @@ def level_thresholds(request: OrgRequest) -> HttpResponse:
                 messages.success(request, _("The service-level thresholds were saved."))
                 return redirect("goals:level", org_slug=org.slug)
     return render(request, "goals/thresholds.html", {"nav": "goals", "form": form})
+
+
+@org_view(Role.VIEWER)
+def my_objectives(request: OrgRequest) -> HttpResponse:
+    """The action steps assigned to the signed-in member, open ones first (soonest due)."""
+    org = request.org
+    membership = request.membership
+    objectives = [
+        ListedObjective(o, services.objective_can_tick(objective=o, membership=membership))
+        for o in selectors.objectives_of(organisation=org, user=request.user)
+    ]
+    context = {
+        "nav": "goals",
+        "objectives": objectives,
+        "open_count": sum(1 for o in objectives if not o.done),
+        "today": today_in(org),
+    }
+    return render(request, "goals/my_objectives.html", context)

@@ -8,6 +8,10 @@ class InteractionsConfig(AppConfig):
 
     def ready(self) -> None:
         from goaldesk.accounts.signals import clock_changed
+        from goaldesk.interactions.models import Channel
         from goaldesk.interactions.tasks import derived_recompute_later
+        from goaldesk.team.skill_labels import channel_labels_register
+
+        channel_labels_register(Channel.choices)
 
         clock_changed.connect(derived_recompute_later, dispatch_uid="interactions.derived")

@@ -166,6 +166,33 @@ KINDS: dict[str, Kind] = {
             lambda p: gettext("The goal “%(goal)s” was achieved.") % {"goal": _text(p.get("goal"))},
         ),
         Kind(
+            "objective_assigned",
+            gettext_lazy("An action step of a goal was given to me"),
+            gettext_lazy("the member the action step is assigned to"),
+            lambda p: (
+                gettext(
+                    "The action step “%(objective)s” of the goal “%(goal)s” is yours, due %(due)s."
+                )
+                % {
+                    "objective": _text(p.get("objective")),
+                    "goal": _text(p.get("goal")),
+                    "due": _date(p.get("due")),
+                }
+                if p.get("due")
+                else gettext("The action step “%(objective)s” of the goal “%(goal)s” is yours.")
+                % {"objective": _text(p.get("objective")), "goal": _text(p.get("goal"))}
+            ),
+        ),
+        Kind(
+            "recognition_received",
+            gettext_lazy("A colleague recognised my work"),
+            gettext_lazy("the agent who is recognised"),
+            lambda p: (
+                gettext("%(name)s recognised your work: %(reason)s")
+                % {"name": _text(p.get("name")), "reason": _text(p.get("reason"))}
+            ),
+        ),
+        Kind(
             "level_changed",
             gettext_lazy("The level of service changed"),
             gettext_lazy("the organisation's managers and owners"),
@@ -184,6 +211,15 @@ KINDS: dict[str, Kind] = {
             lambda p: (
                 gettext("The published schedule is short of the requirement from %(start)s.")
                 % {"start": _moment(p.get("start"))}
+            ),
+        ),
+        Kind(
+            "pulse_open",
+            gettext_lazy("A team pulse is open"),
+            gettext_lazy("agents and the members linked to an agent record"),
+            lambda p: (
+                gettext("A short anonymous pulse is open until %(closes)s.")
+                % {"closes": _date(p.get("closes"))}
             ),
         ),
         Kind(

@@ -152,10 +152,10 @@ class AgentProfileForm(forms.Form):
         }
 
     @staticmethod
-    def initial_for(profile: Any) -> dict[str, Any]:
+    def initial_for(profile: Any, *, channels: list[str], languages: list[str]) -> dict[str, Any]:
         initial = {
-            "channels": profile.channels,
-            "languages": profile.languages,
+            "channels": channels,
+            "languages": languages,
             "min_hours_per_week": profile.min_hours_per_week,
             "max_hours_per_week": profile.max_hours_per_week,
             "max_days_per_week": profile.max_days_per_week,

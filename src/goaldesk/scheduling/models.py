@@ -67,7 +67,8 @@ class SchedulingRules(models.Model):
 
 
 class AgentProfile(models.Model):
-    """What the scheduler knows of an agent: skills, contract, availability and preferences.
+    """What the scheduler knows of an agent: contract, availability and preferences (skills and
+    their levels live in `team`: `team.selectors.agent_skill_codes`).
 
     `availability` maps ISO weekday ("1" … "7") to [["HH:MM", "HH:MM"], …]; empty: always
     available. `feed_version` is part of the signed calendar-feed address: raising it revokes
@@ -77,8 +78,6 @@ class AgentProfile(models.Model):
     agent = models.OneToOneField(
         "team.Agent", on_delete=models.CASCADE, related_name="work_profile"
     )
-    channels = models.JSONField(_("channels"), default=list, blank=True)
-    languages = models.JSONField(_("languages"), default=list, blank=True)
     min_hours_per_week = models.FloatField(_("minimum hours a week"), default=0.0)
     max_hours_per_week = models.FloatField(_("maximum hours a week"), default=40.0)
     max_days_per_week = models.PositiveSmallIntegerField(_("maximum days a week"), default=5)
@@ -96,10 +95,6 @@ class AgentProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agent} profile"
-
-    @property
-    def skills(self) -> list[str]:
-        return [*self.channels, *(f"lang:{code}" for code in self.languages)]
 
 
 class AgentAbsence(models.Model):

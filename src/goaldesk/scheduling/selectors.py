@@ -1,8 +1,10 @@
 """Reads of shift scheduling: engine input from the database, evaluations, pages' data.
 
-Engine agents are identified by the database agent's primary key as a string. An agent
-without a work profile is treated as able to serve every channel, 0–40 hours and at most
-five days a week, always available (the profiles page says so).
+Engine agents are identified by the database agent's primary key as a string. Their skills come
+from team (`team.selectors.agent_skill_codes`: levels Competent and above, certificates valid
+through the whole week); an agent with no skill recorded there is treated as able to serve every
+channel. An agent without a work profile works 0–40 hours and at most five days a week, always
+available (the profiles page says so).
 """
 
 import datetime as dt
@@ -40,6 +42,7 @@ from goaldesk.scheduling.models import (
     ShiftSwap,
 )
 from goaldesk.team.models import Agent
+from goaldesk.team.selectors import agent_skill_codes
 
 DEFAULT_SHIFT_LENGTHS = [480, 360]
 
@@ -118,7 +121,19 @@ def agent_profiles(*, organisation: Organisation) -> list[tuple[Agent, AgentProf
 def profile_for(agent: Agent) -> AgentProfile:
     """The agent's saved profile or the default one (unsaved)."""
     saved = AgentProfile.objects.filter(agent=agent).first()
-    return saved or AgentProfile(agent=agent, channels=list(Channel.values))
+    return saved or AgentProfile(agent=agent)
+
+
+#: The skills of an agent with none recorded in team: every channel.
+EVERY_CHANNEL = frozenset(Channel.values)
+
+
+def skill_codes_for(
+    *, organisation: Organisation, on: dt.date, through: dt.date | None = None
+) -> dict[int, frozenset[str]]:
+    """Agent id → the skill codes that count from `on` through `through` (team's levels and
+    certificates); look agents up with `.get(agent_id, EVERY_CHANNEL)`."""
+    return agent_skill_codes(organisation=organisation, on=on, through=through)
 
 
 def absences_for(*, agent: Agent) -> QuerySet[AgentAbsence]:
@@ -126,10 +141,13 @@ def absences_for(*, agent: Agent) -> QuerySet[AgentAbsence]:
 
 
 def _engine_agent(
-    agent: Agent, profile: AgentProfile | None, absences: list[AgentAbsence]
+    agent: Agent,
+    profile: AgentProfile | None,
+    absences: list[AgentAbsence],
+    skills: frozenset[str],
 ) -> EngineAgent:
     if profile is None:
-        profile = AgentProfile(agent=agent, channels=list(Channel.values))
+        profile = AgentProfile(agent=agent)
     availability = {
         int(day): [(_time(a), _time(b)) for a, b in spans]
         for day, spans in (profile.availability or {}).items()
@@ -137,7 +155,7 @@ def _engine_agent(
     }
     return EngineAgent(
         id=str(agent.pk),
-        skills=frozenset(profile.skills),
+        skills=skills,
         min_hours_per_week=profile.min_hours_per_week,
         max_hours_per_week=profile.max_hours_per_week,
         max_days_per_week=profile.max_days_per_week,
@@ -165,7 +183,16 @@ def engine_agents(
     absences: dict[int, list[AgentAbsence]] = defaultdict(list)
     for absence in AgentAbsence.objects.filter(agent__in=records, start__lt=last, end__gt=first):
         absences[absence.agent_id].append(absence)
-    agents = [_engine_agent(a, getattr(a, "work_profile", None), absences[a.pk]) for a in records]
+    # A certificate that runs out during the week does not count for any of it.
+    codes = skill_codes_for(
+        organisation=organisation, on=week_start, through=week_start + dt.timedelta(days=6)
+    )
+    agents = [
+        _engine_agent(
+            a, getattr(a, "work_profile", None), absences[a.pk], codes.get(a.pk, EVERY_CHANNEL)
+        )
+        for a in records
+    ]
     return agents, {str(a.pk): a for a in records}
 
 

@@ -49,6 +49,7 @@ from goaldesk.scheduling.selectors import (
     violation_text,
 )
 from goaldesk.team.models import Agent
+from goaldesk.team.services import agent_channels_languages_set
 
 logger = logging.getLogger(__name__)
 
@@ -69,8 +70,18 @@ class ScheduleError(ValueError):
 
 
 @transaction.atomic
-def agent_profile_save(*, agent: Agent, values: dict[str, Any]) -> AgentProfile:
-    """Create or update an agent's work profile from cleaned form values."""
+def agent_profile_save(
+    *, agent: Agent, values: dict[str, Any], changed_by: Any = None
+) -> AgentProfile:
+    """Create or update an agent's work profile from cleaned form values. "channels" and
+    "languages", when given, go to team's skills (a newly ticked one at level Proficient, each
+    change in the agent's skill history)."""
+    values = dict(values)
+    channels, languages = values.pop("channels", None), values.pop("languages", None)
+    if channels is not None or languages is not None:
+        agent_channels_languages_set(
+            agent=agent, channels=channels, languages=languages, changed_by=changed_by
+        )
     profile, _created = AgentProfile.objects.get_or_create(agent=agent)
     for name, value in values.items():
         setattr(profile, name, value)

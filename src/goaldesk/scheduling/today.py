@@ -34,6 +34,7 @@ from goaldesk.forecasting.staffing import compute_requirements
 from goaldesk.interactions.models import Channel
 from goaldesk.metrics.selectors import kpis_for_period
 from goaldesk.scheduling.models import ScheduledShift
+from goaldesk.team.selectors import agent_skill_codes
 
 
 @dataclass(frozen=True)
@@ -91,8 +92,8 @@ def scheduled_agents(
     *, organisation: Organisation, channel: str, starts: list[dt.datetime], interval_minutes: int
 ) -> tuple[list[int], bool]:
     """Agents of the published schedule on duty for each whole interval (not on break) who can
-    take `channel` (an agent without a work profile takes every channel), and whether any
-    published shift touches these intervals."""
+    take `channel` on the day (team's skills; an agent with none recorded takes every channel),
+    and whether any published shift touches these intervals."""
     if not starts:
         return [], False
     step = dt.timedelta(minutes=interval_minutes)
@@ -102,12 +103,14 @@ def scheduled_agents(
             schedule__published_at__isnull=False,
             start__lt=starts[-1] + step,
             end__gt=starts[0],
-        ).select_related("agent__work_profile")
+        )
+    )
+    codes = agent_skill_codes(
+        organisation=organisation, on=starts[0].astimezone(organisation.tzinfo).date()
     )
     counts = [0] * len(starts)
     for shift in shifts:
-        profile = getattr(shift.agent, "work_profile", None)
-        if profile is not None and channel not in profile.channels:
+        if shift.agent_id in codes and channel not in codes[shift.agent_id]:
             continue
         for i, start in enumerate(starts):
             end = start + step

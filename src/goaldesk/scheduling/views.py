@@ -27,6 +27,7 @@ from goaldesk.core.csv_safe import csv_writer
 from goaldesk.core.display import digits, ldate
 from goaldesk.core.views import job_progress_response, job_retry_response
 from goaldesk.forecasting.forms import _ascii_digits
+from goaldesk.interactions.models import Channel
 from goaldesk.scheduling.files import ScheduleFileError, read_requirements
 from goaldesk.scheduling.forms import (
     AbsenceForm,
@@ -77,6 +78,8 @@ from goaldesk.scheduling.services import (
     swap_withdraw,
 )
 from goaldesk.team.models import Agent
+from goaldesk.team.selectors import agent_channels_languages, agent_skill_standings
+from goaldesk.team.skill_labels import skill_label as team_skill_label
 
 
 def _hm(moment: dt.datetime) -> str:
@@ -508,12 +511,15 @@ def swap_decide_view(request: OrgRequest, swap_id: int) -> HttpResponse:
 def schedule_profiles(request: OrgRequest) -> HttpResponse:
     org = request.org
     rows = []
+    standings = agent_skill_standings(organisation=org, on=today_in(org))
     for agent, profile in agent_profiles(organisation=org):
+        held = standings.get(agent.pk)
         rows.append(
             {
                 "agent": agent,
                 "profile": profile,
-                "skills": [skill_label(s) for s in (profile.skills if profile else [])],
+                "every_channel": held is None,
+                "skills": [team_skill_label(s.skill) for s in held or () if s.counts],
             }
         )
     return render(request, "scheduling/profiles.html", {"nav": "planning", "rows": rows})
@@ -535,7 +541,11 @@ def schedule_profile(request: OrgRequest, agent_id: int) -> HttpResponse:
     org = request.org
     agent = get_object_or_404(Agent, organisation=org, pk=agent_id)
     profile = profile_for(agent)
-    form = AgentProfileForm(initial=AgentProfileForm.initial_for(profile))
+    held = agent_channels_languages(agent=agent)
+    channels, languages = held if held is not None else (list(Channel.values), [])
+    form = AgentProfileForm(
+        initial=AgentProfileForm.initial_for(profile, channels=channels, languages=languages)
+    )
     absence_form = AbsenceForm(prefix="absence")
     if request.method == "POST":
         if request.POST.get("form") == "absence_delete":
@@ -563,7 +573,7 @@ def schedule_profile(request: OrgRequest, agent_id: int) -> HttpResponse:
             form = AgentProfileForm(_ascii_digits(request.POST))
             if form.is_valid():
                 try:
-                    agent_profile_save(agent=agent, values=form.values())
+                    agent_profile_save(agent=agent, values=form.values(), changed_by=request.user)
                 except ScheduleError as problem:
                     form.add_error(None, problem.message)
                 else:

@@ -1,5 +1,7 @@
 """The people who serve customers: agents (with or without a login) and the teams they belong to."""
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -72,3 +74,145 @@ class AgentAlias(models.Model):
 
     def __str__(self) -> str:
         return self.folded
+
+
+class Skill(models.Model):
+    """Something an agent can do that scheduling and the skills matrix count: a channel, a
+    language, a product or anything else the organisation names.
+
+    `code` is a channel's value (`interactions.models.Channel`) or a language code for those
+    kinds; a short code of the organisation's own for products and others, shown by `name`.
+    With `requires_certification` an agent's level counts only while a passed training record
+    for the skill covers the day.
+    """
+
+    class Kind(models.TextChoices):
+        CHANNEL = "channel", _("Channel")
+        LANGUAGE = "language", _("Language")
+        PRODUCT = "product", _("Product")
+        OTHER = "other", _("Other")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="skills")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    code = models.CharField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    requires_certification = models.BooleanField(_("certification required"), default=False)
+
+    class Meta:
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
+        ordering = ["kind", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "code"], name="skill_unique_code"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.code
+
+    @property
+    def scheduling_code(self) -> str:
+        """The code scheduling's requirement and solver use: "phone", "lang:fa", "product:x"."""
+        if self.kind == self.Kind.CHANNEL:
+            return self.code
+        if self.kind == self.Kind.LANGUAGE:
+            return f"lang:{self.code}"
+        return f"{self.kind}:{self.code}"
+
+
+class SkillLevel(models.IntegerChoices):
+    LEARNING = 1, _("Learning")
+    COMPETENT = 2, _("Competent")
+    PROFICIENT = 3, _("Proficient")
+    EXPERT = 4, _("Expert")
+
+
+#: The lowest level at which a skill counts for scheduling and the skills matrix.
+COUNTING_LEVEL = SkillLevel.COMPETENT
+
+
+class AgentSkill(models.Model):
+    """An agent's level in one skill (at most one row per agent and skill)."""
+
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="skill_levels")
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="agent_skills")
+    level = models.PositiveSmallIntegerField(_("level"), choices=SkillLevel.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("agent's skill")
+        verbose_name_plural = _("agents' skills")
+        constraints = [
+            models.UniqueConstraint(fields=["agent", "skill"], name="agent_skill_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent} {self.skill} {self.level}"
+
+
+class AgentSkillChange(models.Model):
+    """One change of an agent's level in a skill: `old_level` None when it was added,
+    `new_level` None when it was removed."""
+
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="skill_changes")
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="changes")
+    old_level = models.PositiveSmallIntegerField(null=True, blank=True, choices=SkillLevel.choices)
+    new_level = models.PositiveSmallIntegerField(null=True, blank=True, choices=SkillLevel.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("skill change")
+        verbose_name_plural = _("skill changes")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.agent} {self.skill} {self.old_level}→{self.new_level}"
+
+
+class TrainingRecord(models.Model):
+    """A course an agent took; with `skill` and a passed result it certifies that skill from
+    `completed_on` until the day before `expires_on` (no expiry: for good)."""
+
+    class Result(models.TextChoices):
+        PASSED = "passed", _("Passed")
+        FAILED = "failed", _("Failed")
+
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="training_records")
+    course = models.CharField(_("course"), max_length=150)
+    skill = models.ForeignKey(
+        Skill,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="training_records",
+        verbose_name=_("certifies skill"),
+    )
+    completed_on = models.DateField(_("completed on"))
+    result = models.CharField(_("result"), max_length=8, choices=Result.choices)
+    score = models.FloatField(_("score"), null=True, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("training record")
+        verbose_name_plural = _("training records")
+        ordering = ["-completed_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.agent} {self.course} {self.completed_on}"
+
+    def certifies_on(self, day: date) -> bool:
+        """Whether this record makes its skill count on `day`."""
+        return (
+            self.result == self.Result.PASSED
+            and self.completed_on <= day
+            and (self.expires_on is None or day < self.expires_on)
+        )

@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model, Q, UniqueConstraint
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from goaldesk.accounts.models import Membership, Organisation
 from goaldesk.engine.names import fold_name
-from goaldesk.team.models import Agent, AgentAlias, Team
+from goaldesk.team.models import (
+    Agent,
+    AgentAlias,
+    AgentSkill,
+    AgentSkillChange,
+    Skill,
+    SkillLevel,
+    Team,
+    TrainingRecord,
+)
 from goaldesk.team.signals import agent_merged
 
 if TYPE_CHECKING:
@@ -305,3 +318,182 @@ def agent_alias_add(*, organisation: Organisation, agent: Agent, text: str) -> b
         alias.save(update_fields=["agent"])
         return True
     return created
+
+
+# --- skills and training ------------------------------------------------------------------------
+
+_SKILL_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+
+
+@transaction.atomic
+def skill_create(
+    *,
+    organisation: Organisation,
+    kind: str,
+    code: str,
+    name: str = "",
+    requires_certification: bool = False,
+) -> Skill:
+    """A skill of the organisation. Products and others need a name and a short code (small
+    Latin letters, digits, "-" and "_"); channels and languages are named by their code."""
+    code = code.strip().lower()
+    name = name.strip()
+    errors: dict[str, str] = {}
+    if kind not in Skill.Kind.values:
+        errors["kind"] = _("Choose a kind of skill.")
+    if not _SKILL_CODE.match(code):
+        errors["code"] = _(
+            "The code “%(code)s” is not valid: use up to 40 small Latin letters, digits, “-” or "
+            "“_”, starting with a letter or digit."
+        ) % {"code": code}
+    elif Skill.objects.filter(organisation=organisation, kind=kind, code=code).exists():
+        errors["code"] = _("There is already a skill with the code “%(code)s”.") % {"code": code}
+    if kind in (Skill.Kind.PRODUCT, Skill.Kind.OTHER) and not name:
+        errors["name"] = _("Give the skill a name.")
+    if errors:
+        raise ValidationError(errors)
+    return Skill.objects.create(
+        organisation=organisation,
+        kind=kind,
+        code=code,
+        name=name,
+        requires_certification=requires_certification,
+    )
+
+
+@transaction.atomic
+def skill_update(
+    *, organisation: Organisation, skill_id: int, name: str, requires_certification: bool
+) -> Skill:
+    skill = Skill.objects.select_for_update().get(organisation=organisation, pk=skill_id)
+    name = name.strip()
+    if skill.kind in (Skill.Kind.PRODUCT, Skill.Kind.OTHER) and not name:
+        raise ValidationError({"name": _("Give the skill a name.")})
+    skill.name, skill.requires_certification = name, requires_certification
+    skill.save(update_fields=["name", "requires_certification"])
+    return skill
+
+
+def skill_ensure(*, organisation: Organisation, kind: str, code: str) -> Skill:
+    """The organisation's channel or language skill `code`, created when it is missing."""
+    skill, _created = Skill.objects.get_or_create(organisation=organisation, kind=kind, code=code)
+    return skill
+
+
+@transaction.atomic
+def agent_skill_set(
+    *, agent: Agent, skill: Skill, level: int | None, changed_by: AuthUser | None = None
+) -> AgentSkill | None:
+    """Set the agent's level in `skill` (None: remove the skill) and record the change in the
+    history; no change, no history line. Returns the row (None once removed)."""
+    if skill.organisation_id != agent.organisation_id:
+        raise ValidationError({"skill": _("That skill belongs to another organisation.")})
+    if level is not None and level not in SkillLevel.values:
+        raise ValidationError(
+            {
+                "level": _("The level must be one of %(levels)s.")
+                % {"levels": ", ".join(str(v) for v in SkillLevel.values)}
+            }
+        )
+    row = AgentSkill.objects.select_for_update().filter(agent=agent, skill=skill).first()
+    old = row.level if row is not None else None
+    if old == level:
+        return row
+    if level is None:
+        if row is not None:
+            row.delete()
+        row = None
+    elif row is None:
+        row = AgentSkill.objects.create(agent=agent, skill=skill, level=level)
+    else:
+        row.level = level
+        row.save(update_fields=["level", "updated_at"])
+    AgentSkillChange.objects.create(
+        agent=agent,
+        skill=skill,
+        old_level=old,
+        new_level=level,
+        changed_by=changed_by,
+        changed_at=timezone.now(),
+    )
+    return row
+
+
+@transaction.atomic
+def agent_channels_languages_set(
+    *,
+    agent: Agent,
+    channels: Iterable[str] | None,
+    languages: Iterable[str] | None,
+    changed_by: AuthUser | None = None,
+) -> None:
+    """The agent serves exactly these channels and languages (the work profile's checkboxes;
+    None leaves that kind as it is): a newly ticked one is added at level Proficient, one
+    already held keeps its level, an unticked one is removed — each change in the history."""
+    wanted: dict[str, set[str]] = {}
+    if channels is not None:
+        wanted[Skill.Kind.CHANNEL] = set(channels)
+    if languages is not None:
+        wanted[Skill.Kind.LANGUAGE] = set(languages)
+    held = AgentSkill.objects.filter(agent=agent, skill__kind__in=list(wanted)).select_related(
+        "skill"
+    )
+    kept: set[tuple[str, str]] = set()
+    for row in held:
+        if row.skill.code in wanted[row.skill.kind]:
+            kept.add((row.skill.kind, row.skill.code))
+        else:
+            agent_skill_set(agent=agent, skill=row.skill, level=None, changed_by=changed_by)
+    for kind, codes in wanted.items():
+        for code in sorted(codes):
+            if (kind, code) in kept:
+                continue
+            skill = skill_ensure(organisation=agent.organisation, kind=kind, code=code)
+            agent_skill_set(
+                agent=agent, skill=skill, level=SkillLevel.PROFICIENT, changed_by=changed_by
+            )
+
+
+@transaction.atomic
+def training_record_add(
+    *,
+    agent: Agent,
+    course: str,
+    completed_on: dt.date,
+    result: str,
+    skill: Skill | None = None,
+    score: float | None = None,
+    expires_on: dt.date | None = None,
+    notes: str = "",
+    created_by: AuthUser | None = None,
+) -> TrainingRecord:
+    course = course.strip()
+    errors: dict[str, str] = {}
+    if not course:
+        errors["course"] = _("Name the course.")
+    if result not in TrainingRecord.Result.values:
+        errors["result"] = _("The result must be “passed” or “failed”.")
+    if skill is not None and skill.organisation_id != agent.organisation_id:
+        errors["skill"] = _("That skill belongs to another organisation.")
+    if expires_on is not None and expires_on <= completed_on:
+        errors["expires_on"] = _("The certificate must expire after the course was completed.")
+    if score is not None and not 0 <= score <= 100:
+        errors["score"] = _("The score must be between 0 and 100.")
+    if errors:
+        raise ValidationError(errors)
+    return TrainingRecord.objects.create(
+        agent=agent,
+        course=course,
+        skill=skill,
+        completed_on=completed_on,
+        result=result,
+        score=score,
+        expires_on=expires_on,
+        notes=notes.strip(),
+        created_by=created_by,
+    )
+
+
+@transaction.atomic
+def training_record_delete(*, agent: Agent, record_id: int) -> None:
+    TrainingRecord.objects.filter(agent=agent, pk=record_id).delete()

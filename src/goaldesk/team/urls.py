@@ -18,4 +18,8 @@ urlpatterns = [
         name="agent_set_active",
     ),
     path("settings/agents/<int:agent_id>/merge/", views.agent_merge, name="agent_merge"),
+    path("settings/agents/<int:agent_id>/skills/", views.agent_skills, name="agent_skills"),
+    path("settings/skills/", views.skills, name="skills"),
+    path("settings/skills/<int:skill_id>/", views.skill_edit, name="skill_edit"),
+    path("settings/my-skills/", views.my_skills, name="my_skills"),
 ]
