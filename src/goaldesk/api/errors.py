@@ -11,10 +11,11 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError as ModelInvalid
 from django.http import HttpRequest, HttpResponse
 from django.utils.log import log_response
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
@@ -223,3 +224,19 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(HttpError, http_error)
     api.add_exception_handler(ValidationError, validation_error)
     api.add_exception_handler(AuthenticationError, unauthenticated)
+
+
+def saved_or_422(call: Callable[[], Any]) -> Any:
+    """Run a service call; turn the ValidationError it raises into a 422 body naming each
+    field (the form field's name; "" for a problem of the whole)."""
+    try:
+        return call()
+    except ModelInvalid as error:
+        detail = []
+        if hasattr(error, "error_dict"):
+            for field, problems in error.error_dict.items():
+                for message in ModelInvalid(problems).messages:
+                    detail.append({"field": field, "message": message})
+        else:
+            detail = [{"field": "", "message": m} for m in error.messages]
+        return Status(422, {"detail": detail})

@@ -13,7 +13,6 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
@@ -22,7 +21,7 @@ from pydantic import Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
 from goaldesk.accounts.models import Membership, Organisation, Role
 from goaldesk.api.auth import caller_of, organisation_for
-from goaldesk.api.errors import FieldChecks, FieldInvalid
+from goaldesk.api.errors import FieldChecks, FieldInvalid, saved_or_422
 from goaldesk.api.params import parse_date
 from goaldesk.api.schemas import BodyIn, DateText, ErrorList, Message, OptionalDateText
 from goaldesk.goals import selectors, services
@@ -227,18 +226,10 @@ def _data(organisation: Organisation, payload: GoalIn, goal: Goal | None) -> ser
 
 
 def _save(call: Any) -> Any:
-    """Run a service call; turn its errors into 422 bodies naming the field."""
+    """Run a service call; turn its errors into 422 bodies naming the field, and unconfirmed
+    SMART warnings into a 422 listing them."""
     try:
-        return call()
-    except ValidationError as error:
-        detail = []
-        if hasattr(error, "error_dict"):
-            for field, problems in error.error_dict.items():
-                for message in ValidationError(problems).messages:
-                    detail.append({"field": field, "message": message})
-        else:
-            detail = [{"field": "", "message": m} for m in error.messages]
-        return Status(422, {"detail": detail})
+        return saved_or_422(call)
     except services.SmartWarningsUnconfirmed as unconfirmed:
         return Status(422, {"detail": _warning_detail(unconfirmed.result)})
 

@@ -12,7 +12,6 @@ level and adding a training record need the manager or owner role.
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
@@ -21,7 +20,7 @@ from pydantic import Field, StrictFloat, StrictInt, StrictStr
 
 from goaldesk.accounts.models import Membership, Organisation, Role, today_in
 from goaldesk.api.auth import caller_of, organisation_for
-from goaldesk.api.errors import FieldChecks, FieldInvalid
+from goaldesk.api.errors import FieldChecks, FieldInvalid, saved_or_422
 from goaldesk.api.params import parse_date
 from goaldesk.api.schemas import BodyIn, DateText, ErrorList, Message, OptionalDateText
 from goaldesk.team import selectors, services
@@ -123,21 +122,6 @@ def _agent_payload(agent: Agent, on: dt.date) -> dict[str, Any]:
     }
 
 
-def _save(call: Any) -> Any:
-    """Run a service call; turn its errors into 422 bodies naming the field."""
-    try:
-        return call()
-    except ValidationError as error:
-        detail = []
-        if hasattr(error, "error_dict"):
-            for field, problems in error.error_dict.items():
-                for message in ValidationError(problems).messages:
-                    detail.append({"field": field, "message": message})
-        else:
-            detail = [{"field": "", "message": m} for m in error.messages]
-        return Status(422, {"detail": detail})
-
-
 @router.get(
     "/v1/orgs/{slug}/skills", response={200: list[dict[str, Any]], **_ERRORS}, summary="Skills"
 )
@@ -178,7 +162,7 @@ def agent_skill_set(
     if skill is None:
         raise HttpError(404, _("There is no skill %(id)s here.") % {"id": skill_id})
     caller = caller_of(request)
-    result = _save(
+    result = saved_or_422(
         lambda: services.agent_skill_set(
             agent=agent, skill=skill, level=payload.level, changed_by=caller.user
         )
@@ -210,7 +194,7 @@ def training_add(request: HttpRequest, slug: str, agent_id: int, payload: Traini
     if completed_on is None:  # refused above (required); for the type checker
         raise FieldInvalid("completed_on", _("This field is required."))
     caller = caller_of(request)
-    result = _save(
+    result = saved_or_422(
         lambda: services.training_record_add(
             agent=agent,
             course=payload.course,

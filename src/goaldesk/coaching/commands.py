@@ -7,9 +7,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from goaldesk.core.commands import finite
-from goaldesk.core.parsing import ArgumentProblem, parse_days
-from goaldesk.metrics.commands import format_value
+from goaldesk.core.commands import finite, text_table
+from goaldesk.core.parsing import ArgumentProblem
+from goaldesk.metrics.commands import format_value, organisation_and_days
 
 from .scorecard_selectors import Scorecard
 
@@ -97,29 +97,17 @@ def _table(card: Scorecard) -> str:
                 ),
             )
         )
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(r, widths, strict=True)).rstrip()
-        for r in rows
-    )
+    return text_table(rows)
 
 
 def cmd_team_scorecard(args: argparse.Namespace) -> int:
     """`goaldesk team scorecard AGENT --org SLUG --from DATE --to DATE [--json]`."""
-    from goaldesk.accounts.models import Organisation
-    from goaldesk.metrics.scope import span_problem
     from goaldesk.team.models import Agent
 
     from .scorecard_selectors import scorecard
 
     try:
-        date_from, date_to = parse_days(args.date_from, args.date_to)
-        too_long = span_problem(date_from, date_to, by_day=False)
-        if too_long:
-            raise ArgumentProblem(too_long)
-        organisation = Organisation.objects.filter(slug=args.org).first()
-        if organisation is None:
-            raise ArgumentProblem(_("--org: no organisation “%(slug)s”.") % {"slug": args.org})
+        organisation, date_from, date_to = organisation_and_days(args)
         agent = (
             Agent.objects.filter(organisation=organisation, key=args.agent)
             .select_related("team", "user")

@@ -6,6 +6,7 @@ returns `fail(message)`.
 
 import math
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -48,3 +49,12 @@ def finite(value: float | None, digits: int = 4) -> float | None:
     if value is None or not math.isfinite(value):
         return None
     return round(float(value), digits)
+
+
+def text_table(rows: Sequence[Sequence[str]]) -> str:
+    """Rows of cells as a plain-text table: each column as wide as its widest cell."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    )

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from goaldesk.core.commands import text_table
 from goaldesk.core.parsing import ArgumentProblem, parse_days
 from goaldesk.metrics.catalogue import CATALOGUE, Metric
 
@@ -122,27 +123,32 @@ def _ranking_table(ranking: Any) -> str:
                 str(r.sample),
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        for row in rows
-    )
+    return text_table(rows)
+
+
+def organisation_and_days(args: argparse.Namespace) -> tuple[Any, dt.date, dt.date]:
+    """The organisation `--org` and the days `--from`..`--to` of a `goaldesk team` command;
+    ArgumentProblem when a date cannot be read, the span is too long or there is no such
+    organisation."""
+    from goaldesk.accounts.models import Organisation
+    from goaldesk.metrics.scope import span_problem
+
+    date_from, date_to = parse_days(args.date_from, args.date_to)
+    too_long = span_problem(date_from, date_to, by_day=False)
+    if too_long:
+        raise ArgumentProblem(too_long)
+    organisation = Organisation.objects.filter(slug=args.org).first()
+    if organisation is None:
+        raise ArgumentProblem(_("--org: no organisation “%(slug)s”.") % {"slug": args.org})
+    return organisation, date_from, date_to
 
 
 def cmd_team_ranking(args: argparse.Namespace) -> int:
     """`goaldesk team ranking`: the agents ranked fairly for one metric and period."""
-    from goaldesk.accounts.models import Organisation
     from goaldesk.metrics.ranking import agents_ranking, rankable_kind
-    from goaldesk.metrics.scope import span_problem
 
     try:
-        date_from, date_to = parse_days(args.date_from, args.date_to)
-        too_long = span_problem(date_from, date_to, by_day=False)
-        if too_long:
-            raise ArgumentProblem(too_long)
-        organisation = Organisation.objects.filter(slug=args.org).first()
-        if organisation is None:
-            raise ArgumentProblem(_("--org: no organisation “%(slug)s”.") % {"slug": args.org})
+        organisation, date_from, date_to = organisation_and_days(args)
         rankable = [m.key for m in CATALOGUE if rankable_kind(m) is not None]
         if args.metric not in {m.key for m in CATALOGUE}:
             raise ArgumentProblem(
