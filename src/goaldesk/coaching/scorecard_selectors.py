@@ -13,12 +13,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import chain
 from typing import Any
 
 import numpy as np
-from django.db.models import Case, FloatField, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Q, QuerySet
 
 from goaldesk.accounts.models import Membership, Organisation, Role
 from goaldesk.accounts.selectors import business_calendar_for
@@ -28,8 +26,7 @@ from goaldesk.goals.models import Goal, Objective, Outcome
 from goaldesk.goals.selectors import clean_scope
 from goaldesk.metrics.catalogue import Metric, PerOpenDay, Ratio, Sums, Total, metric
 from goaldesk.metrics.selectors import _both as run_both  # two reads at once, as the dashboard
-from goaldesk.metrics.selectors import _fetch as fetch_rows  # rows without per-row ORM work
-from goaldesk.metrics.selectors import interactions_in_period
+from goaldesk.metrics.summaries import agent_tables, grouped_sums, groups_of
 from goaldesk.team.models import Agent
 
 from .models import Badge, CoachingSettings, Recognition
@@ -147,15 +144,6 @@ def _add_rows(target: dict[str, Any], row: Mapping[str, Any], names: Iterable[st
             target[name] = (target.get(name) or 0) + value
 
 
-def _bucket(periods: Sequence[tuple[dt.date, dt.date]]) -> Case:
-    """Which of `periods` an interaction's day falls in (its index; -1: none)."""
-    return Case(
-        *(When(local_date__range=period, then=Value(i)) for i, period in enumerate(periods)),
-        default=Value(-1),
-        output_field=IntegerField(),
-    )
-
-
 def period_figures(
     *,
     organisation: Organisation,
@@ -165,77 +153,45 @@ def period_figures(
     rows: Q | None = None,
 ) -> PeriodFigures:
     """The catalogue's figures of `keys` per agent for each of `periods` (which must not
-    overlap), and per team and for the whole organisation for the first period, from two
-    reads at the same time: the counts and sums grouped by agent, team and period (they add
-    up to a team's and the organisation's), and the duration values of all the periods in one
-    fetch, summarised per group with the catalogue's statistics (engine.stats). `filters`
-    as metrics.selectors reads them; `rows`: a further condition on the interactions."""
+    overlap), and per team and for the whole organisation for the first period: the counts
+    and sums by agent, team and period added up (to a team's and the organisation's too), and
+    the duration values of each group summarised with the catalogue's statistics
+    (engine.stats), from the agent day summaries and the interactions of the days they do not
+    cover (metrics.summaries). `filters` as metrics.selectors reads them (a channel or
+    category is read from the interactions); `rows`: a condition on agent_id and team_id."""
     entries = [metric(key) for key in keys]
     sums = [e for e in entries if isinstance(e.computed, Sums)]
     durations = [e for e in entries if e.is_duration]
-    first = min(a for a, _b in periods)
-    last = max(b for _a, b in periods)
-    qs = interactions_in_period(
-        organisation=organisation, date_from=first, date_to=last, filters=filters
-    ).order_by()
-    if rows is not None:
-        qs = qs.filter(rows)
     aggregates: dict[str, Any] = {}
     for entry in sums:
         assert isinstance(entry.computed, Sums)  # noqa: S101 - filtered above
         aggregates.update(entry.computed.aggregates_for(organisation))
-
-    def read_sums() -> list[dict[str, Any]]:
-        if not aggregates:
-            return []
-        return list(
-            qs.annotate(bucket=_bucket(periods))
-            .values("agent_id", "team_id", "bucket")
-            .annotate(**aggregates)
-        )
-
-    def read_durations() -> np.ndarray:
-        """agent id, team id (0: none), period and the duration columns (NaN: none), one
-        row per interaction with a duration."""
-        width = 3 + len(durations)
-        if not durations:
-            return np.empty((0, width))
-        columns = [e.computed.column for e in durations]  # type: ignore[union-attr]
-        present = Q()
-        for column in columns:
-            present |= Q(**{f"{column}__isnull": False})
-        # Missing values come as -1 (no duration is negative), so the rows go straight into
-        # a float array (far faster than converting None row by row).
-        found = fetch_rows(
-            qs.filter(present).values_list(
-                Coalesce("agent_id", 0),
-                Coalesce("team_id", 0),
-                _bucket(periods),
-                *(Coalesce(column, Value(-1.0), output_field=FloatField()) for column in columns),
-            )
-        )
-        table = np.fromiter(
-            chain.from_iterable(found), dtype=float, count=len(found) * width
-        ).reshape(len(found), width)
-        values = table[:, 3:]
-        values[values < 0] = np.nan
-        return table
-
-    sum_rows, duration_rows = run_both(read_sums, read_durations)
-
-    agent_rows: dict[tuple[int, int], dict[str, Any]] = defaultdict(dict)
-    team_rows: dict[int, dict[str, Any]] = defaultdict(dict)
-    whole_row: dict[str, Any] = {}
-    for row in sum_rows:
-        i = row["bucket"]
-        if i < 0:
-            continue
-        if row["agent_id"]:
-            _add_rows(agent_rows[(row["agent_id"], i)], row, aggregates)
-        if i == 0:
-            if row["team_id"]:
-                _add_rows(team_rows[row["team_id"]], row, aggregates)
-            _add_rows(whole_row, row, aggregates)
+    tables = agent_tables(
+        organisation=organisation,
+        periods=periods,
+        aggregates=aggregates,
+        duration_columns=[e.computed.column for e in durations],  # type: ignore[union-attr]
+        filters=filters,
+        rows=rows,
+        both=run_both,
+    )
+    names = tables.names
+    sum_keys, sum_values = tables.sums[:, :3].astype(np.int64), tables.sums[:, 3:]
+    agent_col, team_col, bucket_col = sum_keys[:, 0], sum_keys[:, 1], sum_keys[:, 2]
+    count = len(periods)
+    with_agent = (agent_col > 0) & (bucket_col >= 0)
+    agent_rows = {
+        (code // count, code % count): row
+        for code, row in grouped_sums(
+            sum_values[with_agent], agent_col[with_agent] * count + bucket_col[with_agent], names
+        ).items()
+    }
+    current = bucket_col == 0
+    with_team = current & (team_col > 0)
+    team_rows = grouped_sums(sum_values[with_team], team_col[with_team], names)
+    whole_row = grouped_sums(
+        sum_values[current], np.zeros(int(current.sum()), np.int64), names
+    ).get(0, {})
     open_days: list[int | None] = [None] * len(periods)
     if any(e.uses_open_days for e in sums):
         calendar = business_calendar_for(organisation)
@@ -254,8 +210,8 @@ def period_figures(
     by_team = {team: sums_figures(row, open_days[0]) for team, row in team_rows.items()}
     whole = sums_figures(whole_row, open_days[0])
 
-    if len(duration_rows):
-        table = duration_rows
+    table = tables.durations
+    if len(table):
         agent_col, team_col, bucket_col = table[:, 0], table[:, 1], table[:, 2]
 
         def summarise(rows_of: np.ndarray) -> dict[str, Figure]:
@@ -267,24 +223,13 @@ def period_figures(
                 out[entry.key] = Figure(summary["median"], int(summary["count"]), summary)
             return out
 
-        def grouped(codes: np.ndarray, keep: np.ndarray) -> Iterable[tuple[int, np.ndarray]]:
-            """(code, indices of its rows) for every code among the rows `keep` selects."""
-            chosen = np.flatnonzero(keep)
-            if not chosen.size:
-                return
-            order = chosen[np.argsort(codes[chosen], kind="stable")]
-            sorted_codes = codes[order]
-            starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
-            for start, end in zip(starts, [*starts[1:], len(order)], strict=True):
-                yield int(sorted_codes[start]), order[start:end]
-
         has_agent = agent_col > 0
         for i in range(len(periods)):
             in_period = bucket_col == i
-            for agent_id, mask in grouped(agent_col, in_period & has_agent):
+            for agent_id, mask in groups_of(agent_col, in_period & has_agent):
                 by_agent[agent_id][i].update(summarise(mask))
         current = bucket_col == 0
-        for team_id, mask in grouped(team_col, current & (team_col > 0)):
+        for team_id, mask in groups_of(team_col, current & (team_col > 0)):
             by_team.setdefault(team_id, {}).update(summarise(mask))
         whole.update(summarise(np.flatnonzero(current)))
     else:
@@ -456,7 +401,7 @@ def scorecards(
     if agent is not None and agent.team_id:
         # The agent's own rows and their team's (for the team's value); without a team every
         # row, for the whole organisation's value.
-        which = Q(agent=agent) | Q(team_id=agent.team_id)
+        which = Q(agent_id=agent.pk) | Q(team_id=agent.team_id)
     read = period_figures(
         organisation=organisation, periods=[(date_from, date_to), previous], rows=which
     )

@@ -1,0 +1,61 @@
+"""Day summaries: what the interactions of one day add up to, kept so that a period's figures
+need not read every interaction (metrics/summaries.py builds and reads them).
+
+Which days are current is decided by the database itself: triggers on the interactions table
+(migration 0001) bump a day's `DayStamp.version` in the same transaction as any insert, update
+or delete of an interaction of that day, whatever code wrote it (an import, an API call, a
+merge of agents, the deletion of a team). A day's summaries count only while the stamp's
+`built_version` equals its `version` and they were built with the aggregates the catalogue
+asks of the organisation today (`built_with`); every other day is read from the interactions
+themselves. So a figure is never stale, only slower until the worker has caught up.
+
+Neither table has a foreign key to the organisation: a trigger may stamp a day while the
+organisation is being deleted, and the worker drops the rows of organisations that are gone.
+"""
+
+from django.db import models
+
+
+class DayStamp(models.Model):
+    """How often the interactions of one organisation's day have changed, and how far the
+    summaries of that day have caught up."""
+
+    organisation_id = models.BigIntegerField()
+    day = models.DateField()
+    version = models.BigIntegerField(default=1)
+    built_version = models.BigIntegerField(default=0)
+    #: The fingerprint of the aggregates the summaries were built with ("" = never built).
+    built_with = models.CharField(max_length=40, blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation_id", "day"], name="day_stamp_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.day} v{self.version} (built v{self.built_version})"
+
+
+class AgentDaySummary(models.Model):
+    """One day's interactions of one agent in one team (0: none), added up: `sums` holds the
+    catalogue's count and sum aggregates as float64 in the order of the stamp's fingerprint
+    (NaN: a sum of nothing), `durations` the duration columns of every interaction that has
+    one, as float64 rows of the catalogue's duration keys (NaN: no value)."""
+
+    organisation_id = models.BigIntegerField()
+    day = models.DateField()
+    agent_id = models.BigIntegerField()
+    team_id = models.BigIntegerField()
+    sums = models.BinaryField()
+    durations = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation_id", "day", "agent_id", "team_id"],
+                name="agent_day_summary_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.day} agent {self.agent_id} team {self.team_id}"
