@@ -1,0 +1,104 @@
+"""Day stamps and agent day summaries: the database notices every change to a day's
+interactions, whoever writes it; the worker builds the changed days; the rebuild command."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from goaldesk.interactions.models import Interaction
+from goaldesk.metrics.models import AgentDaySummary, DayStamp
+from goaldesk.metrics.summaries import summaries_build, summaries_build_due
+from tests.factories import AgentFactory, OrganisationFactory, TeamFactory
+from tests.metrics.conftest import at, make_interaction
+
+pytestmark = pytest.mark.django_db
+
+MON, TUE = dt.date(2026, 3, 2), dt.date(2026, 3, 3)
+
+
+def versions(organisation):
+    return dict(
+        DayStamp.objects.filter(organisation_id=organisation.pk).values_list("day", "version")
+    )
+
+
+def built(organisation):
+    return {
+        day
+        for day, done, version in DayStamp.objects.filter(
+            organisation_id=organisation.pk
+        ).values_list("day", "built_version", "version")
+        if done == version
+    }
+
+
+def test_every_write_to_a_day_is_stamped_whoever_makes_it(desk):
+    first = make_interaction(desk, external_id="A", created_at=at("2026-03-02"))
+    make_interaction(desk, external_id="B", created_at=at("2026-03-02", "10:00"))
+    assert versions(desk) == {MON: 2}  # two inserts on Monday
+    # A bulk update that bypasses every service still counts.
+    Interaction.objects.filter(pk=first.pk).update(csat=5)
+    assert versions(desk) == {MON: 3}
+    # Moving an interaction to another day changes both days.
+    Interaction.objects.filter(pk=first.pk).update(local_date=TUE)
+    assert versions(desk) == {MON: 4, TUE: 1}
+    Interaction.objects.filter(pk=first.pk).delete()
+    assert versions(desk) == {MON: 4, TUE: 2}
+
+
+def test_the_worker_builds_only_the_days_that_changed(desk):
+    team = TeamFactory(organisation=desk, name="North")
+    agent = AgentFactory(organisation=desk, key="sara", team=team)
+    make_interaction(desk, external_id="A", created_at=at("2026-03-02"), agent=agent, team=team)
+    make_interaction(desk, external_id="B", created_at=at("2026-03-03"), agent=agent, team=team)
+    make_interaction(desk, external_id="C", created_at=at("2026-03-03"))
+    assert built(desk) == set()
+    assert summaries_build_due() == 2
+    assert built(desk) == {MON, TUE}
+    # Tuesday has two groups: Sara in North, and nobody in no team.
+    rows = AgentDaySummary.objects.filter(organisation_id=desk.pk)
+    assert sorted((r.day, r.agent_id, r.team_id) for r in rows) == [
+        (MON, agent.pk, team.pk),
+        (TUE, 0, 0),
+        (TUE, agent.pk, team.pk),
+    ]
+    assert summaries_build_due() == 0  # nothing changed
+    Interaction.objects.filter(external_id="C").update(csat=2)
+    assert built(desk) == {MON}
+    assert summaries_build_due() == 1
+    assert built(desk) == {MON, TUE}
+
+
+def test_a_settings_change_makes_every_day_due_again(desk):
+    make_interaction(desk, external_id="A", created_at=at("2026-03-02"), channel="phone")
+    make_interaction(desk, external_id="B", created_at=at("2026-03-03"), channel="phone")
+    assert summaries_build(desk) == 2
+    assert summaries_build(desk) == 0
+    desk.answer_target_seconds = 45  # the service level's aggregate changes with it
+    desk.save()
+    assert summaries_build(desk) == 2
+
+
+def test_the_stamps_of_a_deleted_organisation_are_dropped(desk):
+    other = OrganisationFactory(slug="gone")
+    make_interaction(other, external_id="A", created_at=at("2026-03-02"))
+    make_interaction(desk, external_id="B", created_at=at("2026-03-02"))
+    summaries_build_due()
+    other.delete()
+    summaries_build_due()
+    assert set(DayStamp.objects.values_list("organisation_id", flat=True)) == {desk.pk}
+    assert set(AgentDaySummary.objects.values_list("organisation_id", flat=True)) == {desk.pk}
+
+
+def test_the_rebuild_command_builds_every_day_and_names_an_unknown_organisation(desk):
+    make_interaction(desk, external_id="A", created_at=at("2026-03-02"))
+    make_interaction(desk, external_id="B", created_at=at("2026-03-05"))
+    summaries_build(desk)
+    out, err = io.StringIO(), io.StringIO()
+    call_command("summaries_rebuild", org=desk.slug, stdout=out, stderr=err)
+    assert f"{desk.slug}: 2 days built." in out.getvalue()
+    assert built(desk) == {MON, dt.date(2026, 3, 5)}
+    with pytest.raises(CommandError, match="no organisation “nope”"):
+        call_command("summaries_rebuild", org="nope")
