@@ -57,12 +57,16 @@ def test_the_worker_builds_only_the_days_that_changed(desk):
     assert built(desk) == set()
     assert summaries_build_due() == 2
     assert built(desk) == {MON, TUE}
-    # Tuesday has two groups: Sara in North, and nobody in no team.
+    # Tuesday has two groups: Sara in North, and nobody in no team; each on every channel
+    # ("") and on its one channel.
     rows = AgentDaySummary.objects.filter(organisation_id=desk.pk)
-    assert sorted((r.day, r.agent_id, r.team_id) for r in rows) == [
-        (MON, agent.pk, team.pk),
-        (TUE, 0, 0),
-        (TUE, agent.pk, team.pk),
+    assert sorted((r.day, r.agent_id, r.team_id, r.channel) for r in rows) == [
+        (MON, agent.pk, team.pk, ""),
+        (MON, agent.pk, team.pk, "email"),
+        (TUE, 0, 0, ""),
+        (TUE, 0, 0, "email"),
+        (TUE, agent.pk, team.pk, ""),
+        (TUE, agent.pk, team.pk, "email"),
     ]
     assert summaries_build_due() == 0  # nothing changed
     Interaction.objects.filter(external_id="C").update(csat=2)

@@ -37,25 +37,30 @@ class DayStamp(models.Model):
 
 
 class AgentDaySummary(models.Model):
-    """One day's interactions of one agent in one team (0: none), added up: `sums` holds the
+    """One day's interactions of one agent in one team (0: none) on one channel ("": every
+    channel, the row a figure without a channel filter reads), added up: `sums` holds the
     catalogue's count and sum aggregates as float64 in the order of the stamp's fingerprint
     (NaN: a sum of nothing), `durations` the duration columns of every interaction that has
-    one, as float64 rows of the catalogue's duration keys (NaN: no value)."""
+    one, as float64 rows of the catalogue's duration columns (NaN: no value)."""
 
     organisation_id = models.BigIntegerField()
     day = models.DateField()
     agent_id = models.BigIntegerField()
     team_id = models.BigIntegerField()
+    channel = models.CharField(max_length=16, blank=True)
     sums = models.BinaryField()
     durations = models.BinaryField()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation_id", "day", "agent_id", "team_id"],
+                fields=["organisation_id", "day", "agent_id", "team_id", "channel"],
                 name="agent_day_summary_unique",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation_id} {self.day} agent {self.agent_id} team {self.team_id}"
+        return (
+            f"{self.organisation_id} {self.day} agent {self.agent_id} team {self.team_id} "
+            f"{self.channel or 'all channels'}"
+        )

@@ -83,35 +83,50 @@ def _as_float_table(rows: list[tuple], width: int) -> np.ndarray:
 # --- building -------------------------------------------------------------------------------
 
 
+Group = tuple[dt.date, int, int, str]  # day, agent (0: none), team (0: none), channel ("": all)
+
+
+def _nan_add(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Two rows of aggregates added up; NaN (a sum of nothing) only where both are NaN."""
+    return np.where(np.isnan(a), b, np.where(np.isnan(b), a, a + b))
+
+
 def _day_rows(
     organisation: Organisation, days: Sequence[dt.date], aggregates: Mapping[str, Aggregate]
-) -> dict[tuple[dt.date, int, int], tuple[np.ndarray, list[np.ndarray]]]:
-    """(day, agent, team) → (sums, duration rows) of the interactions of `days`."""
+) -> dict[Group, tuple[np.ndarray, np.ndarray]]:
+    """(day, agent, team, channel) → (sums, duration rows) of the interactions of `days`, per
+    channel and for every channel ("")."""
     qs = Interaction.objects.filter(organisation=organisation, local_date__in=list(days)).order_by()
     names = list(aggregates)
-    found: dict[tuple[dt.date, int, int], tuple[np.ndarray, list[np.ndarray]]] = {}
-    for row in qs.values("local_date", "agent_id", "team_id").annotate(**aggregates):
-        key = (row["local_date"], row["agent_id"] or 0, row["team_id"] or 0)
-        sums = np.array([np.nan if row[n] is None else row[n] for n in names], dtype=float)
-        found[key] = (sums, [])
+    sums: dict[Group, np.ndarray] = {}
+    for row in qs.values("local_date", "agent_id", "team_id", "channel").annotate(**aggregates):
+        values = np.array([np.nan if row[n] is None else row[n] for n in names], dtype=float)
+        day, agent_id, team_id = row["local_date"], row["agent_id"] or 0, row["team_id"] or 0
+        sums[(day, agent_id, team_id, row["channel"])] = values
+        whole = (day, agent_id, team_id, "")
+        sums[whole] = _nan_add(sums[whole], values) if whole in sums else values
     present = Q()
     for column in DURATION_COLUMNS:
         present |= Q(**{f"{column}__isnull": False})
-    values = _fetch(
+    lines: dict[Group, list[list[Any]]] = {}
+    for day, agent_id, team_id, channel, *durations in _fetch(
         qs.filter(present).values_list(
             "local_date",
             Coalesce("agent_id", 0),
             Coalesce("team_id", 0),
+            "channel",
             *(Coalesce(c, Value(-1.0), output_field=FloatField()) for c in DURATION_COLUMNS),
         )
-    )
-    for day, agent_id, team_id, *durations in values:
+    ):
         day = day if isinstance(day, dt.date) else dt.date.fromisoformat(day)
-        entry = found.get((day, agent_id, team_id))
-        if entry is not None:
-            line = np.array(durations, dtype=float)
-            line[line < 0] = np.nan  # no duration is negative: -1 stood for none
-            entry[1].append(line)
+        lines.setdefault((day, agent_id, team_id, channel), []).append(durations)
+        lines.setdefault((day, agent_id, team_id, ""), []).append(durations)
+    width = len(DURATION_COLUMNS)
+    found = {}
+    for group, values in sums.items():
+        table = np.array(lines.get(group, ()), dtype=float).reshape(-1, width)
+        table[table < 0] = np.nan  # no duration is negative: -1 stood for none
+        found[group] = (values, table)
     return found
 
 
@@ -125,18 +140,19 @@ def _days_build(
     interactions); a day whose interactions changed since keeps its stamp unbuilt. Returns
     the number of days marked built."""
     days = [day for day, _version in stamps]
-    rows = _day_rows(organisation, days, aggregates)
-    width = len(DURATION_COLUMNS)
     summaries = [
         AgentDaySummary(
             organisation_id=organisation.pk,
             day=day,
             agent_id=agent_id,
             team_id=team_id,
+            channel=channel,
             sums=sums.tobytes(),
-            durations=(np.vstack(durations) if durations else np.empty((0, width))).tobytes(),
+            durations=durations.tobytes(),
         )
-        for (day, agent_id, team_id), (sums, durations) in rows.items()
+        for (day, agent_id, team_id, channel), (sums, durations) in _day_rows(
+            organisation, days, aggregates
+        ).items()
     ]
     marked = 0
     try:
@@ -221,8 +237,8 @@ def agent_tables(
 ) -> AgentTables:
     """The tables of `periods` (which must not overlap): the built days from their summaries,
     the other days from their interactions. `aggregates` must be among the catalogue's;
-    `filters` as metrics.selectors reads them (the summaries know no channel or category, so
-    with one every day is read from the interactions); `rows`: a condition on agent_id and
+    `filters` as metrics.selectors reads them (the summaries know no category, so with one
+    every day is read from the interactions); `rows`: a condition on agent_id and
     team_id; `both(first, second)` runs the two reads
     (e.g. at once, as metrics.selectors does)."""
     names = list(aggregates)
@@ -235,19 +251,26 @@ def agent_tables(
             organisation_id=organisation.pk, day__range=(first, last)
         ).values_list("day", "built_version", "version", "built_with")
     )
-    filtered = any(v not in (None, "") for v in (filters or {}).values())
+    wanted = {name: v for name, v in (filters or {}).items() if v not in (None, "")}
+    chosen = resolve_filters(organisation=organisation, filters=wanted)  # FilterError if unknown
+    # The summaries know each channel, agent and team, not categories.
+    served = "category" not in wanted
     stale = [
         day
         for day, built, version, used in stamps
-        if filtered or built != version or used != built_with
+        if not served or built != version or used != built_with
     ]
     sum_index = [list(all_aggregates).index(n) for n in names]
     column_index = [DURATION_COLUMNS.index(c) for c in duration_columns]
 
     def from_summaries() -> tuple[np.ndarray, np.ndarray]:
+        if not served:
+            return np.empty((0, 3 + len(names))), np.empty((0, 3 + len(duration_columns)))
         qs = AgentDaySummary.objects.filter(
-            organisation_id=organisation.pk, day__range=(first, last)
+            chosen, organisation_id=organisation.pk, day__range=(first, last)
         ).exclude(day__in=stale)
+        if "channel" not in wanted:
+            qs = qs.filter(channel="")
         if rows is not None:
             qs = qs.filter(rows)
         found = _fetch(
@@ -272,9 +295,7 @@ def agent_tables(
         if not stale:
             return np.empty((0, 3 + len(names))), np.empty((0, 3 + len(duration_columns)))
         qs = Interaction.objects.filter(
-            resolve_filters(organisation=organisation, filters=filters),
-            organisation=organisation,
-            local_date__in=stale,
+            chosen, organisation=organisation, local_date__in=stale
         ).order_by()
         if rows is not None:
             qs = qs.filter(rows)

@@ -105,11 +105,12 @@ class Migration(migrations.Migration):
                 ('day', models.DateField()),
                 ('agent_id', models.BigIntegerField()),
                 ('team_id', models.BigIntegerField()),
+                ('channel', models.CharField(blank=True, max_length=16)),
                 ('sums', models.BinaryField()),
                 ('durations', models.BinaryField()),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('organisation_id', 'day', 'agent_id', 'team_id'), name='agent_day_summary_unique')],
+                'constraints': [models.UniqueConstraint(fields=('organisation_id', 'day', 'agent_id', 'team_id', 'channel'), name='agent_day_summary_unique')],
             },
         ),
         migrations.CreateModel(
