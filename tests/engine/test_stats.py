@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from goaldesk.engine.stats import (
     mean,
     median,
+    median_of_array,
     nearest_rank,
     p90,
     percentile_nearest_rank,
@@ -120,5 +121,11 @@ def test_summary_of_an_array_is_the_summary_of_its_values(data):
     assert summary_of_array(np.array(data, dtype=float)) == summary(data)
 
 
+@given(values)
+def test_the_median_of_an_array_is_the_median_of_its_values(data):
+    assert median_of_array(np.array(data, dtype=float)) == median(data)
+
+
 def test_summary_of_an_empty_array():
     assert summary_of_array(np.empty(0)) == summary([])
+    assert median_of_array(np.empty(0)) is None

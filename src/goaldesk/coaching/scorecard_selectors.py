@@ -21,7 +21,7 @@ from django.db.models import Q, QuerySet
 from goaldesk.accounts.models import Membership, Organisation, Role
 from goaldesk.accounts.selectors import business_calendar_for
 from goaldesk.engine.ranking import MIN_OBSERVATIONS
-from goaldesk.engine.stats import summary_of_array
+from goaldesk.engine.stats import median_of_array, summary_of_array
 from goaldesk.goals.models import Goal, Objective, Outcome
 from goaldesk.goals.selectors import clean_scope
 from goaldesk.metrics.catalogue import Metric, PerOpenDay, Ratio, Sums, Total, metric
@@ -130,7 +130,8 @@ def _sample(entry: Metric, row: Mapping[str, Any]) -> int:
 @dataclass
 class PeriodFigures:
     """What `period_figures` reads: per agent one {key: Figure} per period; per team (the
-    interactions' team) and for the whole organisation, {key: Figure} of the first period."""
+    interactions' team) and for the whole organisation, {key: Figure} of the first period
+    (value and sample; a duration's median without the rest of its summary)."""
 
     by_agent: dict[int, list[dict[str, Figure]]]
     by_team: dict[int, dict[str, Figure]]
@@ -214,13 +215,18 @@ def period_figures(
     if len(table):
         agent_col, team_col, bucket_col = table[:, 0], table[:, 1], table[:, 2]
 
-        def summarise(rows_of: np.ndarray) -> dict[str, Figure]:
-            """The duration figures of the rows whose indices are `rows_of`."""
+        def summarise(rows_of: np.ndarray, *, full: bool = True) -> dict[str, Figure]:
+            """The duration figures of the rows whose indices are `rows_of`; with `full`, with
+            their mean, median and p90 (a goal may follow any), else the median alone."""
             out = {}
             for j, entry in enumerate(durations, start=3):
                 values = table[rows_of, j]
-                summary = summary_of_array(values[~np.isnan(values)])
-                out[entry.key] = Figure(summary["median"], int(summary["count"]), summary)
+                values = values[~np.isnan(values)]
+                if full:
+                    summary = summary_of_array(values)
+                    out[entry.key] = Figure(summary["median"], int(summary["count"]), summary)
+                else:
+                    out[entry.key] = Figure(median_of_array(values), int(values.size))
             return out
 
         has_agent = agent_col > 0
@@ -230,8 +236,8 @@ def period_figures(
                 by_agent[agent_id][i].update(summarise(mask))
         current = bucket_col == 0
         for team_id, mask in groups_of(team_col, current & (team_col > 0)):
-            by_team.setdefault(team_id, {}).update(summarise(mask))
-        whole.update(summarise(np.flatnonzero(current)))
+            by_team.setdefault(team_id, {}).update(summarise(mask, full=False))
+        whole.update(summarise(np.flatnonzero(current), full=False))
     else:
         for entry in durations:
             whole[entry.key] = Figure(None, 0, summary_of_array(np.empty(0)))

@@ -78,6 +78,16 @@ def summary(values: Iterable[float]) -> Summary:
     return {"mean": mean(data), "median": median(data), "p90": p90(data), "count": len(data)}
 
 
+def median_of_array(values: np.ndarray) -> float | None:
+    """The median of a float array (None for none), as `summary_of_array` finds it."""
+    n = int(values.size)
+    if not n:
+        return None
+    low, high = (n - 1) // 2, n // 2
+    part = np.partition(values, sorted({low, high}))
+    return float(part[high]) if n % 2 else (float(part[low]) + float(part[high])) / 2
+
+
 def summary_of_array(values: np.ndarray) -> Summary:
     """`summary` of a float array, without sorting it all: np.partition finds the order
     statistics the median and p90 need. The same figures as `summary` of the same values."""

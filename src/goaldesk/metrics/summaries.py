@@ -24,10 +24,11 @@ from django.db.models import Aggregate, Case, F, FloatField, IntegerField, Q, Va
 from django.db.models.functions import Coalesce
 
 from goaldesk.accounts.models import Organisation
-from goaldesk.interactions.models import Interaction
+from goaldesk.interactions.models import Channel, Interaction
 from goaldesk.interactions.selectors import resolve_filters
 from goaldesk.metrics.catalogue import CATALOGUE, Durations, Sums
 from goaldesk.metrics.models import AgentDaySummary, DayStamp
+from goaldesk.metrics.sql import DayNumber
 
 #: Bumped when what a summary row holds changes, so that every day is built again.
 SUMMARY_FORMAT = 1
@@ -86,48 +87,82 @@ def _as_float_table(rows: list[tuple], width: int) -> np.ndarray:
 Group = tuple[dt.date, int, int, str]  # day, agent (0: none), team (0: none), channel ("": all)
 
 
-def _nan_add(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Two rows of aggregates added up; NaN (a sum of nothing) only where both are NaN."""
-    return np.where(np.isnan(a), b, np.where(np.isnan(b), a, a + b))
+#: Channels as numbers in the builder's arrays (0: every channel).
+_CHANNELS: tuple[str, ...] = ("", *Channel.values)
+
+
+def _channel_number() -> Case:
+    return Case(
+        *(When(channel=c, then=Value(i)) for i, c in enumerate(_CHANNELS) if c),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def _runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end indices of the runs of equal rows in `keys` (sorted)."""
+    if not len(keys):
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    changes = np.flatnonzero(np.any(keys[1:] != keys[:-1], axis=1)) + 1
+    starts = np.r_[0, changes]
+    return starts, np.r_[changes, len(keys)]
+
+
+def _sorted_table(rows: list[tuple], width: int) -> np.ndarray:
+    """Rows (day number, agent, team, channel number, values… — None/-1 as given) as a float
+    array sorted by their first four columns."""
+    table = np.array(rows, dtype=float).reshape(len(rows), width)  # None becomes NaN
+    order = np.lexsort((table[:, 3], table[:, 2], table[:, 1], table[:, 0]))
+    return table[order]
 
 
 def _day_rows(
     organisation: Organisation, days: Sequence[dt.date], aggregates: Mapping[str, Aggregate]
-) -> dict[Group, tuple[np.ndarray, np.ndarray]]:
-    """(day, agent, team, channel) → (sums, duration rows) of the interactions of `days`, per
+) -> list[tuple[Group, np.ndarray, np.ndarray]]:
+    """(day, agent, team, channel), sums and duration rows of the interactions of `days`, per
     channel and for every channel ("")."""
     qs = Interaction.objects.filter(organisation=organisation, local_date__in=list(days)).order_by()
     names = list(aggregates)
-    sums: dict[Group, np.ndarray] = {}
-    for row in qs.values("local_date", "agent_id", "team_id", "channel").annotate(**aggregates):
-        values = np.array([np.nan if row[n] is None else row[n] for n in names], dtype=float)
-        day, agent_id, team_id = row["local_date"], row["agent_id"] or 0, row["team_id"] or 0
-        sums[(day, agent_id, team_id, row["channel"])] = values
-        whole = (day, agent_id, team_id, "")
-        sums[whole] = _nan_add(sums[whole], values) if whole in sums else values
+    keys = (
+        DayNumber("local_date"),
+        Coalesce("agent_id", 0),
+        Coalesce("team_id", 0),
+        _channel_number(),
+    )
+    grouped = (
+        qs.values("local_date", "agent_id", "team_id", "channel")
+        .annotate(**aggregates)
+        .values_list(*keys, *names)
+    )
+    sums = _sorted_table(_fetch(grouped), 4 + len(names))
     present = Q()
     for column in DURATION_COLUMNS:
         present |= Q(**{f"{column}__isnull": False})
-    lines: dict[Group, list[list[Any]]] = {}
-    for day, agent_id, team_id, channel, *durations in _fetch(
-        qs.filter(present).values_list(
-            "local_date",
-            Coalesce("agent_id", 0),
-            Coalesce("team_id", 0),
-            "channel",
-            *(Coalesce(c, Value(-1.0), output_field=FloatField()) for c in DURATION_COLUMNS),
-        )
-    ):
-        day = day if isinstance(day, dt.date) else dt.date.fromisoformat(day)
-        lines.setdefault((day, agent_id, team_id, channel), []).append(durations)
-        lines.setdefault((day, agent_id, team_id, ""), []).append(durations)
-    width = len(DURATION_COLUMNS)
-    found = {}
-    for group, values in sums.items():
-        table = np.array(lines.get(group, ()), dtype=float).reshape(-1, width)
-        table[table < 0] = np.nan  # no duration is negative: -1 stood for none
-        found[group] = (values, table)
-    return found
+    columns = (Coalesce(c, Value(-1.0), output_field=FloatField()) for c in DURATION_COLUMNS)
+    durations = _sorted_table(
+        _fetch(qs.filter(present).values_list(*keys, *columns)), 4 + len(DURATION_COLUMNS)
+    )
+    values = durations[:, 4:]
+    values[values < 0] = np.nan  # no duration is negative: -1 stood for none
+    out: list[tuple[Group, np.ndarray, np.ndarray]] = []
+    for width in (4, 3):  # per channel, then every channel (its rows are runs too)
+        where = {
+            tuple(durations[start, :width]): (start, end)
+            for start, end in zip(*_runs(durations[:, :width]), strict=True)
+        }
+        starts, _ends = _runs(sums[:, :width])
+        # Added up per group; NaN (a sum of nothing) only where every row had nothing.
+        known = ~np.isnan(sums[:, 4:])
+        added = np.add.reduceat(np.where(known, sums[:, 4:], 0.0), starts, axis=0)
+        totals = np.where(np.add.reduceat(known, starts, axis=0) > 0, added, np.nan)
+        for i, start in enumerate(starts):
+            key = tuple(sums[start, :width])
+            first, last = where.get(key, (0, 0))
+            day = dt.date.fromordinal(int(key[0]))
+            channel = _CHANNELS[int(key[3])] if width == 4 else ""
+            group = (day, int(key[1]), int(key[2]), channel)
+            out.append((group, totals[i], np.ascontiguousarray(values[first:last])))
+    return out
 
 
 def _days_build(
@@ -140,25 +175,29 @@ def _days_build(
     interactions); a day whose interactions changed since keeps its stamp unbuilt. Returns
     the number of days marked built."""
     days = [day for day, _version in stamps]
+    adapt = connection.ops.adapt_datefield_value
     summaries = [
-        AgentDaySummary(
-            organisation_id=organisation.pk,
-            day=day,
-            agent_id=agent_id,
-            team_id=team_id,
-            channel=channel,
-            sums=sums.tobytes(),
-            durations=durations.tobytes(),
-        )
-        for (day, agent_id, team_id, channel), (sums, durations) in _day_rows(
+        (organisation.pk, day, agent_id, team_id, channel, sums.tobytes(), durations.tobytes())
+        for (day, agent_id, team_id, channel), sums, durations in _day_rows(
             organisation, days, aggregates
-        ).items()
+        )
     ]
+    # The rows for every channel first, so that they lie together on disk: a period without a
+    # channel filter reads only those.
+    summaries.sort(key=lambda row: (row[4] != "", row[1]))
+    table = AgentDaySummary._meta.db_table
+    insert = (
+        f"INSERT INTO {table} (organisation_id, day, agent_id, team_id, channel, sums, "  # noqa: S608 - our own names
+        "durations) VALUES (%s, %s, %s, %s, %s, %s, %s)"
+    )
     marked = 0
     try:
         with transaction.atomic():
             AgentDaySummary.objects.filter(organisation_id=organisation.pk, day__in=days).delete()
-            AgentDaySummary.objects.bulk_create(summaries, batch_size=500)
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    insert, [(o, adapt(d), a, t, c, x, y) for o, d, a, t, c, x, y in summaries]
+                )
             for day, version in stamps:
                 marked += DayStamp.objects.filter(
                     organisation_id=organisation.pk, day=day, version=version
