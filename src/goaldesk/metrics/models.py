@@ -58,6 +58,12 @@ class AgentDaySummary(models.Model):
                 name="agent_day_summary_unique",
             )
         ]
+        # A period reads one channel's rows (most often "", every channel) of its days.
+        indexes = [
+            models.Index(
+                fields=["organisation_id", "channel", "day"], name="agent_day_summary_channel"
+            )
+        ]
 
     def __str__(self) -> str:
         return (

@@ -68,7 +68,17 @@ def _bucket(periods: Sequence[tuple[dt.date, dt.date]], field: str) -> Case:
 
 
 def _fetch(queryset: Any) -> list[tuple]:
+    """The rows of a values_list queryset through the raw cursor; on PostgreSQL in binary,
+    so that the summaries' bytes come as they are, not as hexadecimal text."""
     sql, params = queryset.query.sql_with_params()
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        connection.ensure_connection()
+        # Django's cursors bind on the client, which cannot ask for binary results.
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(sql, params, binary=True)
+            return cursor.fetchall()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

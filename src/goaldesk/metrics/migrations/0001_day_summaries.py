@@ -111,6 +111,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'constraints': [models.UniqueConstraint(fields=('organisation_id', 'day', 'agent_id', 'team_id', 'channel'), name='agent_day_summary_unique')],
+                'indexes': [models.Index(fields=['organisation_id', 'channel', 'day'], name='agent_day_summary_channel')],
             },
         ),
         migrations.CreateModel(
