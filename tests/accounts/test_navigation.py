@@ -10,7 +10,8 @@ from goaldesk.accounts.context_processors import NavLinks
 from goaldesk.accounts.models import Membership, Role
 from tests.factories import AgentFactory, MembershipFactory, UserFactory
 
-EVERYONE = ["Dashboard", "Interactions", "Goals", "Planning"]
+#: Every member sees these; "Team" opens the scorecards, which every role may open.
+EVERYONE = ["Dashboard", "Interactions", "Goals", "Planning", "Team"]
 
 
 def _nav_links(client: Client, org) -> list[str]:
@@ -51,6 +52,15 @@ def test_members_who_are_also_agents_see_their_shifts(org, other_org, role, link
     assert _nav_links(client, org) == links  # one link for two agent records
     # An agent record in one organisation shows nothing in another.
     assert "My shifts" not in _nav_links(client, other_org)
+
+
+@pytest.mark.parametrize("role", [Role.OWNER, Role.MANAGER, Role.AGENT, Role.VIEWER])
+def test_every_role_may_open_the_team_link(org, client_as, role):
+    client = client_as(role)
+    page = client.get(reverse("accounts:settings", args=[org.slug])).content.decode()
+    team = reverse("coaching:scorecards", args=[org.slug])
+    assert f'href="{team}"' in page
+    assert client.get(team, follow=True).status_code == 200
 
 
 @pytest.mark.parametrize(("role", "queries"), [(Role.AGENT, 0), (Role.MANAGER, 1)])

@@ -196,3 +196,14 @@ class TestUpload:
             {"file": SimpleUploadedFile("h.csv", b"when,volume\n1,2\n"), "channel": "phone"},
         )
         assert "no column “timestamp”" in response.content.decode()
+
+
+def test_the_upload_form_names_its_columns_as_code_in_any_language():
+    from django.utils import translation
+
+    from goaldesk.forecasting.forms import HistoryUploadForm
+
+    with translation.override("fa"):
+        help_text = str(HistoryUploadForm().fields["file"].help_text)
+    assert help_text.startswith("ستون‌ها: <code>timestamp</code>، <code>volume</code>")
+    assert "<code>channel</code>" in help_text

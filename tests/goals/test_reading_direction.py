@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from goaldesk.accounts.models import Role
+from goaldesk.goals.forms import GoalForm
 from goaldesk.goals.models import Confidence
 from goaldesk.goals.wording import format_value, smart_sentence
 from tests.factories import UserFactory
@@ -91,3 +92,23 @@ def test_team_votes_are_counted_in_the_readers_digits(db):
     )
     assert "۱" in shown and "۳" in shown
     assert not re.search(r"[0-9]", shown)
+
+
+def test_the_business_goal_title_in_a_smart_sentence_is_isolated(org, persian_goal, client_as):
+    """An English business goal title inside a Persian sentence keeps its own direction."""
+    html = (
+        client_as(Role.VIEWER)
+        .get(reverse("goals:detail", args=[org.slug, persian_goal.pk]))
+        .content.decode()
+    )
+    assert "«<bdi>Increase revenue</bdi>»" in html
+
+
+def test_the_example_of_a_target_for_each_agent_takes_the_readers_percent_sign(shop):
+    with translation.override("fa"):
+        help_text = str(GoalForm(organisation=shop).fields["person_target"].help_text)
+    assert "۸۵٪" in help_text
+    assert "%" not in help_text
+    with translation.override("en"):
+        help_text = str(GoalForm(organisation=shop).fields["person_target"].help_text)
+    assert "CSAT at least 85 %;" in help_text

@@ -1,6 +1,7 @@
 """The skills pages: the organisation's skills, an agent's skills and training, my skills."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -127,3 +128,17 @@ def test_an_agent_sees_their_own_skills_read_only_and_never_another_agents(
 def test_my_skills_without_an_agent_record_says_so(org, client_as):
     text = client_as(Role.VIEWER).get(reverse("team:my_skills", args=[org.slug])).content.decode()
     assert "not linked to an agent record" in text
+
+
+def test_the_skill_levels_and_the_score_label_are_in_the_readers_digits(org):
+    from django.utils import translation
+
+    from goaldesk.team.forms import AgentSkillForm, TrainingRecordForm
+
+    with translation.override("fa"):
+        levels = [
+            str(label) for _v, label in AgentSkillForm(organisation=org).fields["level"].choices
+        ]
+        score = str(TrainingRecordForm(organisation=org).fields["score"].label)
+    assert [label.split(" · ")[0] for label in levels[:4]] == ["۱", "۲", "۳", "۴"]
+    assert not re.search(r"[0-9]", "".join(levels) + score)

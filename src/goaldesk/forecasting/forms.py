@@ -3,6 +3,8 @@
 from typing import Any, cast
 
 from django import forms
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from goaldesk.core.display import form_digits
@@ -47,13 +49,20 @@ class HistoryUploadForm(forms.Form):
         label=_("CSV file"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx"}),
         help_text=_(
-            "Columns: timestamp, volume and optionally channel. One row per interval; "
-            "times without an offset are in the organisation’s time zone."
+            "Columns: %(timestamp)s, %(volume)s and optionally %(channel)s. One row per "
+            "interval; times without an offset are in the organisation’s time zone."
         ),
     )
     channel = forms.ChoiceField(
         label=_("Channel of rows without one"), choices=Channel.choices, initial=Channel.PHONE
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The column names stay as a file writes them, marked as code in any language.
+        field = self.fields["file"]
+        columns = {c: format_html("<code>{}</code>", c) for c in ("timestamp", "volume", "channel")}
+        field.help_text = mark_safe(conditional_escape(field.help_text) % columns)  # noqa: S308
 
 
 class StaffingInputsForm(DigitsModelForm):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from goaldesk.accounts.models import Organisation
-from goaldesk.core.display import form_digits, lnum
+from goaldesk.core.display import form_digits, lnum, percent
 from goaldesk.core.forms import DEADLINE_PRESETS, LocalDateField, LocalFloatField
 from goaldesk.engine.levels import BARRED_LEVELS, LevelThresholds
 from goaldesk.interactions.models import DEFAULT_CATEGORIES, Channel
@@ -72,7 +72,7 @@ class GoalForm(forms.Form):
         required=False,
         help_text=gettext_lazy(
             "Optional: the value each agent in the scope should reach on their own, e.g. "
-            "CSAT at least 85 %; shown on their scorecards."
+            "CSAT at least %(example)s; shown on their scorecards."
         ),
     )
     start = LocalDateField(label=gettext_lazy("Start"))
@@ -103,6 +103,8 @@ class GoalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self._initial_values: dict[str, Any] | None = None
+        person_target = self.fields["person_target"]
+        person_target.help_text = person_target.help_text % {"example": percent(85)}
         form_digits(self)
         cast(forms.ChoiceField, self.fields["metric_key"]).choices = [
             (key, metric_name(key)) for key in selectors.GOAL_METRIC_KEYS

@@ -273,7 +273,7 @@ _ZENDESK_CHANNELS = {
 PRESETS: dict[str, Preset] = {
     "canonical": Preset(
         name="canonical",
-        label=gettext_lazy("GoalDesk columns (external_id, channel, created_at, …)"),
+        label=gettext_lazy("GoalDesk’s own columns (listed below)"),
         columns={f: (f,) for f in CANONICAL_FIELDS},
     ),
     "zendesk": Preset(

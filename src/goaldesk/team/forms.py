@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from goaldesk.accounts.models import Organisation
+from goaldesk.core.display import digits, lnum
 from goaldesk.core.forms import DigitsForm, LocalDateField, LocalFloatField
 from goaldesk.team.models import Agent, Skill, SkillLevel, Team, TrainingRecord
 from goaldesk.team.skill_labels import channel_choices, language_choices, skill_label
@@ -146,7 +147,9 @@ class AgentSkillForm(DigitsForm):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["skill"]).choices = skill_choices(organisation)
         cast(forms.ChoiceField, self.fields["level"]).choices = [
-            *((str(v), f"{v} · {label}") for v, label in SkillLevel.choices),
+            *(
+                (str(v), f"{lnum(v)} · {label}") for v, label in SkillLevel.choices
+            ),  # reader's digits
             (REMOVE, _("Remove the skill")),
         ]
 
@@ -176,3 +179,5 @@ class TrainingRecordForm(DigitsForm):
             ("", _("No skill")),
             *skill_choices(organisation),
         ]
+        score = self.fields["score"]
+        score.label = digits(score.label)  # "Score (0–100)" in the reader's digits
