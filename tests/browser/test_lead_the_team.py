@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from goaldesk.accounts.models import Organisation, today_in
 from goaldesk.coaching.models import QualityReview, QueueItem, Recognition, ReviewState
+from goaldesk.coaching.quality_services import week_start_of
 from goaldesk.coaching.skills_selectors import skills_matrix
 from goaldesk.demo.build import DEMO_PASSWORD
 from goaldesk.interactions.models import Interaction
@@ -154,17 +155,11 @@ def _lead_scores_a_conversation(page, live_server, org, agent) -> QualityReview:
     return review
 
 
-def _lead_reads_the_ranking(page, org) -> None:
-    _go(page, page.get_by_role("navigation", name="Team").get_by_role("link", name="Ranking"))
-    page.select_option("#r-metric", "qa_score")
-    _go(page, page.locator("main form").get_by_role("button", name="Show"))
+def _ranking_rows(page, org) -> tuple[list[list[str]], list[list[str]]]:
+    """The ranked and the unranked rows of the ranking page, checked against the rule worked
+    out by hand from the reviews: an agent's sample is the number of scored reviews of their
+    interactions in the period; fewer than 10 → "not enough data", no rank, listed apart."""
     scope = _period(page, org)
-    today = today_in(org)
-    first_of_month = today.replace(day=1)
-    assert scope.date_to == first_of_month - dt.timedelta(days=1)  # the last whole month
-    assert scope.date_from == scope.date_to.replace(day=1)
-    # The rule, by hand from the reviews: an agent's sample is their scored reviews of the
-    # month's interactions; fewer than 10 → not enough data, no rank.
     reviews = Counter(
         QualityReview.objects.filter(
             organisation=org,
@@ -180,19 +175,39 @@ def _lead_reads_the_ranking(page, org) -> None:
         [cell.strip() for cell in row.locator("td, th").all_inner_texts()]
         for row in page.locator("#not-enough-data tbody tr").all()
     ]
-    assert ranked and unranked  # the demo has both
     assert [int(rank) for rank, *_rest in ranked] == list(range(1, len(ranked) + 1))
     for _rank, name, _value, _bound, sample in ranked:
         assert int(sample) == reviews[name] >= 10, name
     for name, _value, sample in unranked:
         assert int(sample) == reviews[name] < 10, name
-    shown = {row[1] for row in ranked} | {row[0] for row in unranked}
-    assert {name for name, n in reviews.items() if n >= 10} == {row[1] for row in ranked}
-    assert {name for name, n in reviews.items() if n < 10} <= shown
-    assert (
-        page.locator("#not-enough-data").get_by_role("heading", name="Not enough data").is_visible()
-    )
-    shot(page, "lead-4-ranking-en")
+    assert {row[1] for row in ranked} == {name for name, n in reviews.items() if n >= 10}
+    assert {name for name, n in reviews.items() if n < 10} <= {row[0] for row in unranked}
+    return ranked, unranked
+
+
+def _lead_reads_the_ranking(page, org) -> None:
+    _go(page, page.get_by_role("navigation", name="Team").get_by_role("link", name="Ranking"))
+    page.select_option("#r-metric", "qa_score")
+    _go(page, page.locator("main form").get_by_role("button", name="Show"))
+    # First the last whole month (the page's default period).
+    scope = _period(page, org)
+    first_of_month = today_in(org).replace(day=1)
+    assert scope.date_to == first_of_month - dt.timedelta(days=1)
+    assert scope.date_from == scope.date_to.replace(day=1)
+    _ranking_rows(page, org)
+    shot(page, "lead-4-ranking-last-month-en")
+    # Then the four whole weeks before this one, which the demo's reviews cover (two reviews
+    # per agent and week, a quarter of them scored twice): some agents reach 10, some do not.
+    this_week = week_start_of(org, today_in(org))
+    page.fill("#r-from", (this_week - dt.timedelta(weeks=4)).isoformat())
+    page.fill("#r-to", (this_week - dt.timedelta(days=1)).isoformat())
+    _go(page, page.locator("main form").get_by_role("button", name="Show"))
+    assert _period(page, org).date_from == this_week - dt.timedelta(weeks=4)
+    ranked, unranked = _ranking_rows(page, org)
+    assert ranked and unranked
+    heading = page.locator("#not-enough-data").get_by_role("heading", name="Not enough data")
+    assert heading.is_visible()
+    shot(page, "lead-4-ranking-four-weeks-en")
 
 
 def _lead_recognises(page, org, agent) -> None:
