@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("goaldesk.accounts.urls")),
     path("", include("goaldesk.notifications.urls")),
     path("o/<slug:org_slug>/", include("goaldesk.team.urls")),
+    path("o/<slug:org_slug>/", include("goaldesk.customers.urls")),
     path("o/<slug:org_slug>/", include("goaldesk.interactions.urls")),
     path("o/<slug:org_slug>/", include("goaldesk.interactions.import_urls")),
     path("o/<slug:org_slug>/", include("goaldesk.metrics.urls")),
@@ -14,5 +15,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("goaldesk.scheduling.urls")),
     path("", include("goaldesk.scheduling.feed_urls")),
     path("o/<slug:org_slug>/", include("goaldesk.coaching.urls")),
+    path("o/<slug:org_slug>/", include("goaldesk.feedback.urls")),
+    path("o/<slug:org_slug>/", include("goaldesk.knowledge.urls")),
     path("api/", api.urls),
 ]

@@ -23,6 +23,7 @@ from goaldesk.engine.smart import SCOPE_DIMENSIONS, best_historical_change
 from goaldesk.engine.stats import percentile_nearest_rank
 from goaldesk.interactions.models import Interaction, Review
 from goaldesk.metrics.catalogue import KEYS, CustomersOnTwoDays, metric
+from goaldesk.metrics.providers import provided
 from goaldesk.metrics.selectors import interactions_in_period, kpis_breakdown, kpis_for_period
 from goaldesk.team.models import Agent
 
@@ -109,6 +110,10 @@ def metric_sample(
     filters = clean_scope(scope)
     if entry.unit in ("per_day", "count"):
         return business_calendar_for(organisation).open_days(date_from, date_to)
+    if entry.source == "provided":
+        return provided(
+            metric_key, organisation=organisation, periods=[(date_from, date_to)], filters=filters
+        )[0].sample
     if entry.source == "reviews":
         if filters:
             return 0

@@ -149,7 +149,13 @@ class Reviews:
     empty: int | None = None
 
 
-Computation = Sums | Durations | CustomersOnTwoDays | Reviews
+@dataclass(frozen=True)
+class Provided:
+    """Computed by the provider an app above metrics registers for the metric's key
+    (metrics/providers.py): survey and FAQ figures."""
+
+
+Computation = Sums | Durations | CustomersOnTwoDays | Reviews | Provided
 
 
 @dataclass(frozen=True)
@@ -182,8 +188,13 @@ class Metric:
 
     @property
     def source(self) -> str:
-        """Where the metric is computed from: "interactions" or "reviews"."""
-        return "reviews" if isinstance(self.computed, Reviews) else "interactions"
+        """Where the metric is computed from: "interactions", "reviews" or "provided" (an app
+        above metrics computes it, see metrics/providers.py)."""
+        if isinstance(self.computed, Reviews):
+            return "reviews"
+        if isinstance(self.computed, Provided):
+            return "provided"
+        return "interactions"
 
     @property
     def uses_open_days(self) -> bool:

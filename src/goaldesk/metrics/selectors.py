@@ -49,11 +49,13 @@ from goaldesk.metrics.catalogue import (
     CustomersOnTwoDays,
     Durations,
     Metric,
+    Provided,
     Reviews,
     Sums,
     metric,
     ratio,
 )
+from goaldesk.metrics.providers import provided
 from goaldesk.metrics.sql import DayNumber
 from goaldesk.team.models import Agent, Team
 
@@ -341,6 +343,11 @@ def kpis_for_periods(
 
     review_entries = [entry for entry in entries if isinstance(entry.computed, Reviews)]
     filtered = _is_filtered(filters)
+    from_providers = {
+        entry.key: provided(entry.key, organisation=organisation, periods=periods, filters=filters)
+        for entry in entries
+        if isinstance(entry.computed, Provided)
+    }
     results: list[dict[str, Any]] = []
     for i, (date_from, date_to) in enumerate(periods):
         row = _added([r for d, r in daily.items() if date_from <= d <= date_to], aggregates)
@@ -353,6 +360,8 @@ def kpis_for_periods(
                 )
             elif isinstance(entry.computed, CustomersOnTwoDays):
                 result[entry.key] = returning[i]
+            elif isinstance(entry.computed, Provided):
+                result[entry.key] = from_providers[entry.key][i].value
         if review_entries:
             if filtered:
                 result.update(dict.fromkeys((entry.key for entry in review_entries), None))
@@ -556,6 +565,19 @@ def kpis_breakdown(
         ):
             reviews[row["date"]] = row
 
+    provided_entries = [entry for entry in entries if isinstance(entry.computed, Provided)]
+    by_day_provided: dict[str, dict[dt.date, Any]] = {}
+    if by == "day" and provided_entries:
+        days = _days(date_from, date_to)
+        for entry in provided_entries:
+            found = provided(
+                entry.key,
+                organisation=organisation,
+                periods=[(day, day) for day in days],
+                filters=filters,
+            )
+            by_day_provided[entry.key] = {d: v.value for d, v in zip(days, found, strict=True)}
+
     if by == "day":
         groups = _days(date_from, date_to)
         for day in groups:
@@ -577,6 +599,10 @@ def kpis_breakdown(
                 item[entry.key] = (
                     day_reviews.get(entry.key, computed.empty) if reviews_apply else None
                 )
+            elif isinstance(computed, Provided):
+                # Provided metrics break down by day only (their data has no other groups
+                # that metrics knows of).
+                item[entry.key] = by_day_provided.get(entry.key, {}).get(group)
             elif isinstance(computed, Durations):
                 item[entry.key] = values.get(entry.key) or summary_of_array(np.empty(0))
             else:

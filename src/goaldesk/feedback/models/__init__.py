@@ -1,0 +1,2 @@
+"""Feedback's models, one module per part: surveys, invitations and answers (`surveys`),
+personas (`personas`)."""
