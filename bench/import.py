@@ -132,12 +132,12 @@ def main() -> int:
     from django.core.management import call_command
 
     from goaldesk.accounts.models import Organisation
+    from goaldesk.core.tabular import sample_rows
     from goaldesk.interactions.importing import (
         guess_mapping,
         import_run,
         load_preset,
         mapping_for_job,
-        sample_rows,
     )
     from goaldesk.interactions.models import ImportJob
 

@@ -18,10 +18,14 @@ pytestmark = pytest.mark.django_db
 MON, TUE = dt.date(2026, 3, 2), dt.date(2026, 3, 3)
 
 
-def versions(organisation):
-    return dict(
-        DayStamp.objects.filter(organisation_id=organisation.pk).values_list("day", "version")
-    )
+def due(organisation):
+    return {
+        day
+        for day, done, version in DayStamp.objects.filter(
+            organisation_id=organisation.pk
+        ).values_list("day", "built_version", "version")
+        if done != version
+    }
 
 
 def built(organisation):
@@ -34,18 +38,23 @@ def built(organisation):
     }
 
 
-def test_every_write_to_a_day_is_stamped_whoever_makes_it(desk):
+def test_every_write_to_a_day_makes_it_due_whoever_makes_it(desk):
     first = make_interaction(desk, external_id="A", created_at=at("2026-03-02"))
     make_interaction(desk, external_id="B", created_at=at("2026-03-02", "10:00"))
-    assert versions(desk) == {MON: 2}  # two inserts on Monday
+    assert due(desk) == {MON}
+    summaries_build(desk)
+    assert due(desk) == set()
     # A bulk update that bypasses every service still counts.
     Interaction.objects.filter(pk=first.pk).update(csat=5)
-    assert versions(desk) == {MON: 3}
+    assert due(desk) == {MON}
+    summaries_build(desk)
     # Moving an interaction to another day changes both days.
     Interaction.objects.filter(pk=first.pk).update(local_date=TUE)
-    assert versions(desk) == {MON: 4, TUE: 1}
+    assert due(desk) == {MON, TUE}
+    summaries_build(desk)
     Interaction.objects.filter(pk=first.pk).delete()
-    assert versions(desk) == {MON: 4, TUE: 2}
+    assert due(desk) == {TUE}
+    assert built(desk) == {MON}
 
 
 def test_the_worker_builds_only_the_days_that_changed(desk):

@@ -36,8 +36,9 @@ SUMMARY_FORMAT = 1
 DURATION_COLUMNS: tuple[str, ...] = tuple(
     dict.fromkeys(m.computed.column for m in CATALOGUE if isinstance(m.computed, Durations))
 )
-#: Days built in one pass (one read of their interactions, one transaction).
-BUILD_CHUNK_DAYS = 31
+#: Days built in one pass (one read of their interactions, one transaction, which on SQLite
+#: holds the write lock: about a second for a week of a million-a-year desk).
+BUILD_CHUNK_DAYS = 7
 #: How often the worker's clock builds the days that changed.
 BUILD_EVERY_SECONDS = 5
 
@@ -177,24 +178,16 @@ def _day_rows(
 
 def _days_build(
     organisation: Organisation,
-    stamps: Sequence[tuple[dt.date, int]],
+    days: Sequence[dt.date],
     aggregates: Mapping[str, Aggregate],
     built_with: str,
 ) -> int:
-    """Build the summaries of the days of `stamps` ((day, version) as read before the
-    interactions); a day whose interactions changed since keeps its stamp unbuilt. Returns
-    the number of days marked built."""
-    days = [day for day, _version in stamps]
+    """Build the summaries of `days`, in one transaction: read each day's stamp, then its
+    interactions, write the summaries and mark the day built at the version read. On SQLite
+    the transaction holds the write lock from the start (transaction_mode IMMEDIATE), so no
+    write falls in between; on PostgreSQL one may, and then the version has moved on and the
+    day stays due. Returns the number of days marked built."""
     adapt = connection.ops.adapt_datefield_value
-    summaries = [
-        (organisation.pk, day, agent_id, team_id, channel, sums.tobytes(), durations.tobytes())
-        for (day, agent_id, team_id, channel), sums, durations in _day_rows(
-            organisation, days, aggregates
-        )
-    ]
-    # The rows for every channel first, so that they lie together on disk: a period without a
-    # channel filter reads only those.
-    summaries.sort(key=lambda row: (row[4] != "", row[1]))
     table = AgentDaySummary._meta.db_table
     insert = (
         f"INSERT INTO {table} (organisation_id, day, agent_id, team_id, channel, sums, "  # noqa: S608 - our own names
@@ -203,11 +196,31 @@ def _days_build(
     marked = 0
     try:
         with transaction.atomic():
+            stamps = list(
+                DayStamp.objects.filter(organisation_id=organisation.pk, day__in=days).values_list(
+                    "day", "version"
+                )
+            )
+            summaries = [
+                (
+                    organisation.pk,
+                    adapt(day),
+                    agent,
+                    team,
+                    channel,
+                    sums.tobytes(),
+                    values.tobytes(),
+                )
+                for (day, agent, team, channel), sums, values in _day_rows(
+                    organisation, days, aggregates
+                )
+            ]
+            # The rows for every channel first, so that they lie together on disk: a period
+            # without a channel filter reads only those.
+            summaries.sort(key=lambda row: (row[4] != "", row[1]))
             AgentDaySummary.objects.filter(organisation_id=organisation.pk, day__in=days).delete()
             with connection.cursor() as cursor:
-                cursor.executemany(
-                    insert, [(o, adapt(d), a, t, c, x, y) for o, d, a, t, c, x, y in summaries]
-                )
+                cursor.executemany(insert, summaries)
             for day, version in stamps:
                 marked += DayStamp.objects.filter(
                     organisation_id=organisation.pk, day=day, version=version
@@ -231,7 +244,7 @@ def summaries_build(
     stamps = DayStamp.objects.filter(organisation_id=organisation.pk)
     if not everything:
         stamps = stamps.exclude(built_version=F("version"), built_with=built_with)
-    due = list(stamps.order_by("day").values_list("day", "version"))
+    due = list(stamps.order_by("day").values_list("day", flat=True))
     built = 0
     for start in range(0, len(due), BUILD_CHUNK_DAYS):
         built += _days_build(

@@ -5,22 +5,32 @@ from django.db import migrations, models
 # The database keeps DayStamp current itself (see metrics/models.py): every insert, update or
 # delete of an interaction bumps the version of its organisation's day (on an update, the old
 # and the new day).
+#
+# SQLite has row triggers only, so a million-row import would write the stamp a million times.
+# There a day that is already due (version ahead of built_version) is left alone: with a single
+# writer, and the builder reading and marking a day inside one write transaction
+# (metrics/summaries.py), no write can fall between its read and its mark, so "due" is enough.
 SQLITE_UPSERT = (
     "INSERT INTO metrics_daystamp (organisation_id, day, version, built_version, built_with) "
-    "VALUES ({row}.organisation_id, {row}.local_date, 1, 0, '') "
+    "SELECT {row}.organisation_id, {row}.local_date, 1, 0, '' "
+    "WHERE {extra}NOT EXISTS (SELECT 1 FROM metrics_daystamp AS due "
+    "WHERE due.organisation_id = {row}.organisation_id AND due.day = {row}.local_date "
+    "AND due.version <> due.built_version) "
     "ON CONFLICT (organisation_id, day) DO UPDATE SET version = version + 1;"
 )
 SQLITE_TRIGGERS = [
     "CREATE TRIGGER interaction_day_insert AFTER INSERT ON interactions_interaction "
-    f"BEGIN {SQLITE_UPSERT.format(row='NEW')} END",
+    f"BEGIN {SQLITE_UPSERT.format(row='NEW', extra='')} END",
     "CREATE TRIGGER interaction_day_delete AFTER DELETE ON interactions_interaction "
-    f"BEGIN {SQLITE_UPSERT.format(row='OLD')} END",
+    f"BEGIN {SQLITE_UPSERT.format(row='OLD', extra='')} END",
     "CREATE TRIGGER interaction_day_update AFTER UPDATE ON interactions_interaction "
-    f"BEGIN {SQLITE_UPSERT.format(row='OLD')} "
-    "INSERT INTO metrics_daystamp (organisation_id, day, version, built_version, built_with) "
-    "SELECT NEW.organisation_id, NEW.local_date, 1, 0, '' "
-    "WHERE NEW.local_date IS NOT OLD.local_date OR NEW.organisation_id IS NOT OLD.organisation_id "
-    "ON CONFLICT (organisation_id, day) DO UPDATE SET version = version + 1; END",
+    f"BEGIN {SQLITE_UPSERT.format(row='OLD', extra='')} "
+    + SQLITE_UPSERT.format(
+        row="NEW",
+        extra="(NEW.local_date IS NOT OLD.local_date "
+        "OR NEW.organisation_id IS NOT OLD.organisation_id) AND ",
+    )
+    + " END",
 ]
 # PostgreSQL: one statement-level trigger per event, reading the statement's rows from its
 # transition tables (a COPY of a million rows bumps each day once, not a million times). The
