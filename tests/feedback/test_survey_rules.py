@@ -26,7 +26,9 @@ def test_channels_resolution_and_one_per_customer(desk):
     _rules(desk, channels=["email"], once_per_customer_days=30)
     with pytest.raises(ValidationError, match="this channel"):
         services.invitation_create(
-            organisation=desk, interaction=interaction(desk, "P-1", channel="phone"), delivery="link"
+            organisation=desk,
+            interaction=interaction(desk, "P-1", channel="phone"),
+            delivery="link",
         )
     with pytest.raises(ValidationError, match="resolved"):
         services.invitation_create(
@@ -90,7 +92,9 @@ def test_no_reminder_once_answered(desk):
 def test_no_address_no_email_invitation(desk):
     with pytest.raises(ValidationError, match="e-mail address"):
         services.invitation_create(
-            organisation=desk, interaction=interaction(desk, "E-1", customer="c-17"), delivery="email"
+            organisation=desk,
+            interaction=interaction(desk, "E-1", customer="c-17"),
+            delivery="email",
         )
 
 
@@ -121,5 +125,8 @@ def test_editing_an_answered_design_makes_a_new_version(desk):
     ]
     version = services.survey_update(survey=survey, name="Two questions", questions=questions)
     assert version.number == 2
-    assert list(made.invitation.version.questions.values_list("kind", flat=True)) == ["csat", "text"]
+    assert list(made.invitation.version.questions.values_list("kind", flat=True)) == [
+        "csat",
+        "text",
+    ]
     assert SurveyResponse.objects.get().version.number == 1
