@@ -8,12 +8,11 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from goaldesk.accounts.models import Role
 from goaldesk.coaching.models import QueueItem
 from goaldesk.feedback import survey_services as services
 from goaldesk.feedback.models import QuestionKind, SurveyInvitation, SurveyResponse
-from goaldesk.feedback.survey_selectors import rules_for
 from goaldesk.notifications.models import Notification
-from goaldesk.accounts.models import Role
 from tests.factories import MembershipFactory, UserFactory
 from tests.feedback.conftest import interaction
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from goaldesk.core.forms import DigitsForm, DigitsModelForm, LocalDateField
 from goaldesk.interactions.models import Channel
 
-from .models import QuestionKind, SurveyQuestion, SurveyRules, SurveyInvitation
+from .models import QuestionKind, SurveyInvitation, SurveyQuestion, SurveyRules
 from .survey_services import QuestionData
 
 #: Empty question rows offered under a design's questions.

@@ -5,6 +5,7 @@ set the rules and invite; comments are for agents and above, an agent seeing onl
 about their own interactions.
 """
 
+import contextlib
 import datetime as dt
 
 from django.contrib import messages
@@ -71,10 +72,8 @@ def _survey_form_page(request: OrgRequest, survey: Survey | None) -> HttpRespons
     questions = list(version.questions.all()) if version else []
     rows = len(questions) + NEW_ROWS
     if request.method == "POST":
-        try:
+        with contextlib.suppress(ValueError):
             rows = max(rows, int(request.POST.get("rows", rows)))
-        except ValueError:
-            pass
         rows = min(rows, 30)
         form = SurveyForm(request.POST, rows=rows)
         if form.is_valid():
