@@ -131,3 +131,11 @@ def test_the_page_is_in_the_respondents_language_and_direction(client, desk):
     assert b"<script" not in page.content and b"http" not in page.content.replace(
         b'xmlns="http', b""
     )
+
+
+def test_an_organisation_with_answers_can_be_deleted(desk):
+    invitation, _token = _link(desk)
+    csat = invitation.version.questions.get(kind=QuestionKind.CSAT)
+    services.response_submit(invitation=invitation, answers={str(csat.pk): 5})
+    desk.delete()
+    assert not SurveyResponse.objects.exists() and not Survey.objects.exists()

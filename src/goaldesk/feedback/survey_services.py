@@ -252,6 +252,7 @@ def invitation_create(
         language=language,
         nonce=nonce,
         token_hash=selectors.token_hash(selectors.token_for(nonce)),
+        created_at=now,
     )
     try:
         with transaction.atomic():
@@ -340,7 +341,10 @@ def _email(invitation: SurveyInvitation, *, reminder: bool) -> EmailMultiAlterna
 
 
 def invitations_send_due(
-    *, organisation: Organisation | None = None, now: dt.datetime | None = None
+    *,
+    organisation: Organisation | None = None,
+    now: dt.datetime | None = None,
+    connection: Any = None,
 ) -> int:
     """Send the e-mail invitations whose delay has passed and the reminders that are due (one
     per invitation, `reminder_days` after it was sent, while unanswered and unexpired). Each is
@@ -388,8 +392,8 @@ def invitations_send_due(
             messages.append(_email(invitation, reminder=True))
     if not messages:
         return 0
-    with get_connection() as connection:
-        return connection.send_messages(messages) or 0
+    with connection or get_connection() as open_connection:
+        return open_connection.send_messages(messages) or 0
 
 
 def invitations_automatic(*, now: dt.datetime | None = None) -> int:
@@ -498,6 +502,7 @@ def response_submit(
                 version=locked.version,
                 language=language or locked.language,
                 answers=dict(answers),
+                submitted_at=now,
                 csat=scores.get(QuestionKind.CSAT),
                 nps=scores.get(QuestionKind.NPS),
                 ces=scores.get(QuestionKind.CES),

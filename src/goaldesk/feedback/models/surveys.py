@@ -7,6 +7,7 @@ into the interaction through `interactions.services`, so every metric reads one 
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from goaldesk.accounts.models import Organisation
@@ -138,7 +139,7 @@ class SurveyInvitation(models.Model):
         LINK = "link", _("Link")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    version = models.ForeignKey(SurveyVersion, on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey(SurveyVersion, on_delete=models.RESTRICT, related_name="+")
     interaction = models.ForeignKey(
         "interactions.Interaction", on_delete=models.CASCADE, related_name="survey_invitations"
     )
@@ -152,7 +153,7 @@ class SurveyInvitation(models.Model):
     language = models.CharField(max_length=8, choices=settings.LANGUAGES)
     nonce = models.CharField(max_length=32, unique=True)
     token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
     #: When an e-mail waits for its delay to pass: the moment it is due.
     send_after = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -182,8 +183,8 @@ class SurveyResponse(models.Model):
         SurveyInvitation, on_delete=models.CASCADE, related_name="response"
     )
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    version = models.ForeignKey(SurveyVersion, on_delete=models.PROTECT, related_name="responses")
-    submitted_at = models.DateTimeField(auto_now_add=True)
+    version = models.ForeignKey(SurveyVersion, on_delete=models.RESTRICT, related_name="responses")
+    submitted_at = models.DateTimeField(default=timezone.now)
     language = models.CharField(max_length=8, blank=True)
     #: {question id (text): value}: an integer for scales, the option's index for a choice,
     #: text for free text.
