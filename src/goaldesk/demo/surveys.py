@@ -71,7 +71,8 @@ def surveys_demo_build(*, organisation: Organisation, today: dt.date, seed: int 
     rng = random.Random(f"{seed}:{organisation.slug}:surveys")
     language = "fa" if organisation.language == "fa" else "en"
     survey = survey_for_invitations(organisation)
-    assert survey is not None  # every organisation gets one when it is created
+    if survey is None:  # every organisation gets one when it is created; just in case
+        survey = services.survey_default_create(organisation=organisation)
     nps_text = {
         "en": "How likely are you to recommend us to a friend?",
         "fa": "چقدر احتمال دارد ما را به دوستانتان پیشنهاد کنید؟",
@@ -103,7 +104,7 @@ def surveys_demo_build(*, organisation: Organisation, today: dt.date, seed: int 
     version = latest_version(survey)
     questions = {q.kind: str(q.pk) for q in version.questions.all()}
     tz = organisation.tzinfo
-    made = 0
+    made = emails = 0
     connection = _mail_connection()
     for offset in range(DAYS, 0, -1):
         day = today - dt.timedelta(days=offset)
@@ -123,7 +124,7 @@ def surveys_demo_build(*, organisation: Organisation, today: dt.date, seed: int 
             moment = max(
                 interaction.resolved_at, dt.datetime.combine(day, dt.time(9), tzinfo=tz)
             ) + dt.timedelta(hours=2)
-            by_email = interaction.channel == "email" and offset <= 3 and made % 3 == 0
+            by_email = interaction.channel == "email" and offset <= 5 and emails < EMAILS
             try:
                 result = services.invitation_create(
                     organisation=organisation,
@@ -137,12 +138,14 @@ def surveys_demo_build(*, organisation: Organisation, today: dt.date, seed: int 
                     language=language,
                     now=moment,
                     rules=rules,
+                    connection=connection,
                 )
             except services.ValidationError:
                 continue
             made += 1
             invitation = result.invitation
             if by_email:
+                emails += 1
                 services.invitations_send_due(
                     organisation=organisation, now=moment, connection=connection
                 )

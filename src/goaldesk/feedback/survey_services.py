@@ -218,6 +218,7 @@ def invitation_create(
     language: str = "",
     now: dt.datetime | None = None,
     rules: SurveyRules | None = None,
+    connection: Any = None,
 ) -> Made:
     """Invite the customer of `interaction` (the rules checked: ValidationError says why not).
 
@@ -265,7 +266,9 @@ def invitation_create(
                 invitation.save()
                 if invitation.send_after <= now:
                     transaction.on_commit(
-                        lambda: invitations_send_due(organisation=organisation, now=now)
+                        lambda: invitations_send_due(
+                            organisation=organisation, now=now, connection=connection
+                        )
                     )
     except IntegrityError as error:  # another process invited for it in the meantime
         raise ValidationError(_("This interaction has an invitation already.")) from error
