@@ -102,6 +102,7 @@ def survey_page(request: HttpRequest, token: str) -> HttpResponse:
         context["problems"] = problems
         response = render(request, "feedback/public/survey.html", context, status=status)
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # Not "no-referrer": the browser would send "Origin: null" and CSRF would refuse the POST.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
