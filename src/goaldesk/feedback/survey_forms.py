@@ -35,11 +35,29 @@ class SurveyForm(DigitsForm):
             self.fields[f"remove-{n}"] = forms.BooleanField(label=_("Remove"), required=False)
             for code, language in settings.LANGUAGES:
                 self.fields[f"text-{n}-{code}"] = forms.CharField(
-                    label=language, required=False, max_length=500
+                    label=language,
+                    required=False,
+                    max_length=500,
+                    widget=forms.TextInput(attrs={"lang": code, "dir": "auto"}),
                 )
                 self.fields[f"options-{n}-{code}"] = forms.CharField(
-                    label=language, required=False, widget=forms.Textarea(attrs={"rows": 3})
+                    label=language,
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 3, "lang": code, "dir": "auto"}),
                 )
+
+    def show_built_in(self, kinds: list[str]) -> None:
+        """Each question's built-in wording in each language, as the placeholder of its text."""
+        from django.utils.translation import override
+
+        from .survey_selectors import default_question_text
+
+        for n, kind in enumerate(kinds[: self.rows]):
+            for code, _l in settings.LANGUAGES:
+                with override(code):
+                    built_in = default_question_text(kind)
+                if built_in:
+                    self.fields[f"text-{n}-{code}"].widget.attrs["placeholder"] = built_in
 
     def row_fields(self) -> list[dict[str, Any]]:
         """The bound fields of each question row, for the template."""

@@ -107,6 +107,7 @@ def _survey_form_page(request: OrgRequest, survey: Survey | None) -> HttpRespons
         initial = initial_of(questions)
         initial["name"] = survey.name if survey else ""
         form = SurveyForm(initial=initial, rows=rows)
+    form.show_built_in([q.kind for q in questions])
     context = {
         "nav": "surveys",
         "form": form,
