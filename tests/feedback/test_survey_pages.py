@@ -32,9 +32,7 @@ def test_comments_filtered_and_an_agent_sees_only_their_own(org, client_as, memb
     low = manager.get(url, {"period": "today", "score": "low"})
     assert b"Bo never called back" in low.content and b"Ana was great" not in low.content
     agent_client = client_as(Role.AGENT)
-    Agent.objects.filter(organisation=org, key="ana").update(
-        user=_user("agent-user")
-    )
+    Agent.objects.filter(organisation=org, key="ana").update(user=_user("agent-user"))
     own = agent_client.get(url, {"period": "today"})
     assert own.status_code == 200
     assert b"Ana was great" in own.content and b"Bo never called back" not in own.content

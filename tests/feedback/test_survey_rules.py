@@ -129,3 +129,22 @@ def test_editing_an_answered_design_makes_a_new_version(desk):
         "text",
     ]
     assert SurveyResponse.objects.get().version.number == 1
+
+
+def test_the_clock_invites_automatically_when_the_rules_say_so(desk):
+    from goaldesk.core.periodic import registered
+    from goaldesk.interactions.models import Interaction
+
+    assert "surveys" in {job.name for job in registered()}
+    now = timezone.now()
+    known = interaction(desk, "E-1", customer="cy@example.org")
+    unknown = interaction(desk, "E-2", customer="c-2")
+    Interaction.objects.filter(pk__in=[known.pk, unknown.pk]).update(
+        resolved_at=now - dt.timedelta(hours=3)
+    )
+    assert services.invitations_automatic(now=now) == 0  # off by default
+    _rules(desk, automatic=True, delay_hours=2)
+    assert services.invitations_automatic(now=now) == 1  # only where an address is known
+    assert services.invitations_automatic(now=now) == 0  # once
+    services.periodic_surveys()
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["cy@example.org"]

@@ -45,10 +45,10 @@ from goaldesk.demo.generator import (
 from goaldesk.demo.goals import goals_demo_build
 from goaldesk.demo.pulse import pulse_demo_build
 from goaldesk.demo.quality import quality_demo_build
-from goaldesk.demo.surveys import surveys_demo_build
 from goaldesk.demo.recognition import recognition_demo_build
 from goaldesk.demo.schedule import first_full_week, schedule_demo_build
 from goaldesk.demo.skills import skills_demo_build
+from goaldesk.demo.surveys import surveys_demo_build
 from goaldesk.interactions.models import Category, Interaction, Review
 from goaldesk.interactions.records import InteractionData, ReviewData
 from goaldesk.interactions.services import (
