@@ -163,6 +163,15 @@ MATRIX = {
     "coaching:review_dispute": (None, A),
     "coaching:review_resolve": (None, M),
     "coaching:calibration": (M, None),
+    # Surveys: comments for agents and above, an agent seeing only answers about their own
+    # interactions (tests/feedback/test_survey_pages.py); the public survey page /s/<token>/
+    # answers a real token only (test_a_survey_link_answers_only_for_a_real_token below).
+    "feedback:surveys": (V, None),
+    "feedback:survey_new": (M, M),
+    "feedback:survey_edit": (M, M),
+    "feedback:survey_rules": (M, M),
+    "feedback:survey_invitations": (V, M),
+    "feedback:survey_comments": (A, None),
 }
 
 
@@ -220,7 +229,15 @@ def objects(org):
         **_goal_objects(org),
         **_schedule_objects(org),
         **_quality_objects(org),
+        "survey_id": _survey_id(org),
     }
+
+
+def _survey_id(organisation):
+    """The ready-made survey every organisation gets."""
+    from goaldesk.feedback.models import Survey
+
+    return Survey.objects.get(organisation=organisation).pk
 
 
 def _quality_objects(organisation):
@@ -326,6 +343,7 @@ def test_an_object_of_another_organisation_is_not_found_through_ones_own(
         **_goal_objects(other_org),
         **_schedule_objects(other_org),
         **_quality_objects(other_org),
+        "survey_id": _survey_id(other_org),
     }
     url = _url(name, org, foreign)
     client.force_login(member(O))
@@ -443,3 +461,19 @@ def test_a_reset_link_and_an_invitation_link_answer_only_for_a_real_token(client
     real = reverse("accounts:invitation", args=["the-real-one"])
     assert client.get(real).status_code == 200
     assert client_as(V).get(real).status_code == 200  # already a member: says so, offers nothing
+
+
+def test_a_survey_link_answers_only_for_a_real_token(client, client_as, org, outsider_client):
+    """/s/<token>/ is outside organisations: a made-up token is 404 for anybody; a real one
+    opens for anybody (a member of the organisation is told they cannot answer)."""
+    from goaldesk.feedback.survey_services import invitation_create
+
+    for visitor in (client, client_as(O), outsider_client):
+        assert visitor.get(reverse("survey", args=["made-up"])).status_code == 404
+        assert visitor.post(reverse("survey", args=["made-up"])).status_code == 404
+    interaction = InteractionFactory(organisation=org, status="resolved")
+    url = invitation_create(organisation=org, interaction=interaction, delivery="link").url
+    path = url[url.index("/s/") :]
+    for visitor in (client, outsider_client, client_as(V)):
+        assert visitor.get(path).status_code == 200
+    assert client_as(A).post(path, {}).status_code == 403  # a member: never an answer

@@ -208,6 +208,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_run("goaldesk.coaching.commands:cmd_team_scorecard"))
 
+    surveys = commands.add_parser("surveys", help="customer surveys").add_subparsers(
+        dest="surveys_command", required=True, parser_class=_Parser
+    )
+    p = surveys.add_parser(
+        "send", help="invite customers to the survey: one link per invitation (or e-mail)"
+    )
+    p.add_argument("--org", required=True)
+    p.add_argument("--interaction", help="the interaction's external id")
+    p.add_argument("--from", dest="date_from", help="first day, YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", help="last day (included)")
+    p.add_argument("--email", action="store_true", help="send by e-mail instead of printing links")
+    p.add_argument("--address", help="the customer's e-mail address (with --interaction)")
+    p.add_argument("--language", help="the survey's language (default: the organisation's)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_run("goaldesk.feedback.survey_commands:cmd_surveys_send"))
+
     p = commands.add_parser("level", help="judge the service level of a period")
     p.add_argument("--org", required=True)
     p.add_argument("--from", dest="date_from", required=True)

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from goaldesk.api.urls import api
+from goaldesk.feedback.public_views import survey_page
 
 urlpatterns = [
     path("", include("goaldesk.accounts.urls")),
@@ -17,5 +18,6 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("goaldesk.coaching.urls")),
     path("o/<slug:org_slug>/", include("goaldesk.feedback.urls")),
     path("o/<slug:org_slug>/", include("goaldesk.knowledge.urls")),
+    path("s/<str:token>/", survey_page, name="survey"),
     path("api/", api.urls),
 ]

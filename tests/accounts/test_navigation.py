@@ -10,8 +10,9 @@ from goaldesk.accounts.context_processors import NavLinks
 from goaldesk.accounts.models import Membership, Role
 from tests.factories import AgentFactory, MembershipFactory, UserFactory
 
-#: Every member sees these; "Team" opens the scorecards, which every role may open.
-EVERYONE = ["Dashboard", "Interactions", "Goals", "Planning", "Team"]
+#: Every member sees these; "Team" opens the scorecards and "Surveys" the survey designs, which
+#: every role may open.
+EVERYONE = ["Dashboard", "Interactions", "Goals", "Planning", "Team", "Surveys"]
 
 
 def _nav_links(client: Client, org) -> list[str]:

@@ -314,6 +314,10 @@ def compute_metrics(
     # Quality reviews: every review of an interaction of the period counts once.
     result["qa_score"] = mean(score for r in in_period for score in r.qa_scores)
 
+    # Surveys: these records carry no invitations, so no response rate (tests/feedback/ checks
+    # the figure against hand-worked invitations).
+    result["survey_response_rate"] = None
+
     return {key: result[key] for key in KEYS}
 
 

@@ -48,6 +48,7 @@ from goaldesk.demo.quality import quality_demo_build
 from goaldesk.demo.recognition import recognition_demo_build
 from goaldesk.demo.schedule import first_full_week, schedule_demo_build
 from goaldesk.demo.skills import skills_demo_build
+from goaldesk.demo.surveys import surveys_demo_build
 from goaldesk.interactions.models import Category, Interaction, Review
 from goaldesk.interactions.records import InteractionData, ReviewData
 from goaldesk.interactions.services import (
@@ -324,6 +325,8 @@ def demo_build(
             org = Organisation.objects.get(slug=slug)
             progress(f"{org.slug}: quality reviews")
             quality_demo_build(organisation=org, today=today_in(org), seed=seed)
+            progress(f"{org.slug}: customer surveys")
+            surveys_demo_build(organisation=org, today=today_in(org), seed=seed)
         _token_create()
     return {
         "built": built,

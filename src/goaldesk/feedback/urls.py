@@ -1,5 +1,16 @@
-"""Feedback pages under /o/<org_slug>/: surveys, invitations, comments, personas."""
+"""Feedback pages under /o/<slug>/: surveys, invitations, comments, personas."""
+
+from django.urls import path
+
+from . import survey_views
 
 app_name = "feedback"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("surveys/", survey_views.surveys, name="surveys"),
+    path("surveys/new/", survey_views.survey_new, name="survey_new"),
+    path("surveys/<int:survey_id>/edit/", survey_views.survey_edit, name="survey_edit"),
+    path("surveys/rules/", survey_views.survey_rules, name="survey_rules"),
+    path("surveys/invitations/", survey_views.invitations, name="survey_invitations"),
+    path("surveys/comments/", survey_views.comments, name="survey_comments"),
+]

@@ -522,6 +522,17 @@ CATALOGUE: tuple[Metric, ...] = (
         ),
         drilldown={"qa_reviews__gt": 0},
     ),
+    Metric(
+        "survey_response_rate",
+        _("Survey response rate"),
+        "percent",
+        "higher",
+        _(
+            "Survey invitations answered / invitations sent, by the day the invitation was sent, "
+            "in %."
+        ),
+        Provided(),
+    ),
 )
 
 KEYS: tuple[str, ...] = tuple(m.key for m in CATALOGUE)

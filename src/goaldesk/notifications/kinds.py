@@ -257,6 +257,19 @@ KINDS: dict[str, Kind] = {
                 % {"day": _date(p.get("day"))}
             ),
         ),
+        Kind(
+            "survey_low_score",
+            gettext_lazy("A customer gave a low satisfaction score"),
+            gettext_lazy("the organisation's managers and owners"),
+            lambda p: (
+                gettext("A customer rated %(agent)s %(score)s of 5 for the interaction of %(day)s.")
+                % {
+                    "agent": _text(p.get("agent")) or gettext("the team"),
+                    "score": p.get("score"),
+                    "day": _date(p.get("day")),
+                }
+            ),
+        ),
     ]
 }
 

@@ -1,2 +1,28 @@
 """Feedback's models, one module per part: surveys, invitations and answers (`surveys`),
 personas (`personas`)."""
+
+from .surveys import (
+    DEFAULT_EXPIRY_DAYS,
+    INTERACTION_FIELDS,
+    SCALES,
+    QuestionKind,
+    Survey,
+    SurveyInvitation,
+    SurveyQuestion,
+    SurveyResponse,
+    SurveyRules,
+    SurveyVersion,
+)
+
+__all__ = [
+    "DEFAULT_EXPIRY_DAYS",
+    "INTERACTION_FIELDS",
+    "SCALES",
+    "QuestionKind",
+    "Survey",
+    "SurveyInvitation",
+    "SurveyQuestion",
+    "SurveyResponse",
+    "SurveyRules",
+    "SurveyVersion",
+]
