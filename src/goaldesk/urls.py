@@ -17,5 +17,6 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("goaldesk.coaching.urls")),
     path("o/<slug:org_slug>/", include("goaldesk.feedback.urls")),
     path("o/<slug:org_slug>/", include("goaldesk.knowledge.urls")),
+    path("", include("goaldesk.knowledge.public_urls")),
     path("api/", api.urls),
 ]
