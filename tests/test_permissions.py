@@ -509,9 +509,17 @@ def test_public_help_pages_answer_anybody_and_only_for_published_articles(
         for method, expected in zip(("get", "post"), answers, strict=True):
             if expected is not None:
                 assert _request(client, method, url(theirs)).status_code == 404
-    assert _request(client, "get", reverse(name, kwargs={"help_slug": "nobody", **(
-        {"article_id": 1} if "article_id" in _public_route(name) else {}
-    )})).status_code in (404, 405)
+    assert _request(
+        client,
+        "get",
+        reverse(
+            name,
+            kwargs={
+                "help_slug": "nobody",
+                **({"article_id": 1} if "article_id" in _public_route(name) else {}),
+            },
+        ),
+    ).status_code in (404, 405)
 
 
 def _public_route(name):

@@ -48,12 +48,20 @@ def example(org):
     y = article_make(org, {"en": ("Y", "y")})
 
     def view(who, article, when):
-        page_view_record(organisation=org, visitor_key=who * 20, article=article, language="en", at=when)
+        page_view_record(
+            organisation=org, visitor_key=who * 20, article=article, language="en", at=when
+        )
 
     def contact(who, article, when):
         contact_from_article_create(
-            organisation=org, article=article, language="en", visitor_key=who * 20,
-            name="", email=f"{who}@example.org", message="help", at=when,
+            organisation=org,
+            article=article,
+            language="en",
+            visitor_key=who * 20,
+            name="",
+            email=f"{who}@example.org",
+            message="help",
+            at=when,
         )
 
     def vote(who, article, helpful, when):
@@ -107,7 +115,9 @@ def test_helpful_rate_by_the_day_of_the_answer_one_answer_per_visitor(org, examp
 def test_the_dashboard_reads_them_and_a_filter_leaves_them_empty(org, example):
     figures = kpis_for_period(organisation=org, date_from=D1, date_to=D2)
     assert figures["faq_visits"] == 4 and figures["deflection_rate"] == pytest.approx(75.0)
-    filtered = kpis_for_period(organisation=org, date_from=D1, date_to=D2, filters={"channel": "web"})
+    filtered = kpis_for_period(
+        organisation=org, date_from=D1, date_to=D2, filters={"channel": "web"}
+    )
     assert filtered["faq_visits"] is None and filtered["self_service_rate"] is None
 
 

@@ -15,15 +15,22 @@ from tests.knowledge.factories import article_make
 @pytest.fixture
 def faq(org):
     return {
-        "published": article_make(org, {"en": ("Refunds", "Within **14 days**."), "fa": ("بازپرداخت", "تا ۱۴ روز.")}),
+        "published": article_make(
+            org, {"en": ("Refunds", "Within **14 days**."), "fa": ("بازپرداخت", "تا ۱۴ روز.")}
+        ),
         "draft": article_make(org, {"en": ("Secret plan", "Not yet.")}, state="draft"),
         "archived": article_make(org, {"en": ("Old prices", "Gone.")}, state="archived"),
     }
 
 
 def _counts():
-    return (Visit.objects.count(), PageView.objects.count(), Vote.objects.count(),
-            ContactFromArticle.objects.count(), Interaction.objects.count())
+    return (
+        Visit.objects.count(),
+        PageView.objects.count(),
+        Vote.objects.count(),
+        ContactFromArticle.objects.count(),
+        Interaction.objects.count(),
+    )
 
 
 def test_only_published_articles_are_public(org, faq, client):
@@ -34,7 +41,12 @@ def test_only_published_articles_are_public(org, faq, client):
         url = reverse("knowledge_public:article", args=[org.slug, faq[state].pk])
         assert client.get(url).status_code == 404
     article_state_set(article=faq["draft"], state="published", user=None)
-    assert client.get(reverse("knowledge_public:article", args=[org.slug, faq["draft"].pk])).status_code == 200
+    assert (
+        client.get(
+            reverse("knowledge_public:article", args=[org.slug, faq["draft"].pk])
+        ).status_code
+        == 200
+    )
 
 
 def test_an_article_in_persian_reads_right_to_left_with_sanitised_markdown(org, faq, client):
@@ -67,7 +79,10 @@ def test_a_visitor_counts_once_when_answering_twice(org, faq):
     token = page.cookies["csrftoken"].value
     vote_url = reverse("knowledge_public:vote", args=[org.slug, article.pk])
     assert client.post(vote_url, {"helpful": "no", "missing": "x"}).status_code == 403  # no token
-    first = client.post(vote_url, {"helpful": "no", "missing": "The fee", "text_lang": "en", "csrfmiddlewaretoken": token})
+    first = client.post(
+        vote_url,
+        {"helpful": "no", "missing": "The fee", "text_lang": "en", "csrfmiddlewaretoken": token},
+    )
     assert first.status_code == 302 and VISITOR_COOKIE in first.cookies
     client.post(vote_url, {"helpful": "yes", "text_lang": "en", "csrfmiddlewaretoken": token})
     vote = Vote.objects.get()
@@ -109,8 +124,19 @@ def test_bad_answers_are_refused_with_a_message_never_a_500(org, faq, client, da
 def test_the_contact_form_creates_a_web_interaction_linked_to_the_article(org, faq, client):
     article = faq["published"]
     url = reverse("knowledge_public:contact", args=[org.slug])
-    client.post(reverse("knowledge_public:visit", args=[org.slug]), {"article": article.pk, "lang": "fa"})
-    response = client.post(url, {"article": article.pk, "lang": "fa", "name": "Sara", "email": "Sara@Example.org", "message": "Where is my money?"})
+    client.post(
+        reverse("knowledge_public:visit", args=[org.slug]), {"article": article.pk, "lang": "fa"}
+    )
+    response = client.post(
+        url,
+        {
+            "article": article.pk,
+            "lang": "fa",
+            "name": "Sara",
+            "email": "Sara@Example.org",
+            "message": "Where is my money?",
+        },
+    )
     assert response.status_code == 200
     contact = ContactFromArticle.objects.get()
     assert contact.article == article and contact.language == "fa"
@@ -138,5 +164,11 @@ def test_a_bad_contact_form_keeps_what_was_typed_and_says_what_is_wrong(org, faq
 
 def test_nothing_of_another_organisation_is_shown(org, other_org, faq, client):
     theirs = article_make(other_org, {"en": ("Their refunds", "x")})
-    assert b"Their refunds" not in client.get(reverse("knowledge_public:home", args=[org.slug])).content
-    assert client.get(reverse("knowledge_public:article", args=[org.slug, theirs.pk])).status_code == 404
+    assert (
+        b"Their refunds"
+        not in client.get(reverse("knowledge_public:home", args=[org.slug])).content
+    )
+    assert (
+        client.get(reverse("knowledge_public:article", args=[org.slug, theirs.pk])).status_code
+        == 404
+    )

@@ -26,7 +26,9 @@ def articles(org):
 
 
 def _found(org, query, language="en"):
-    return {t.article_id for t in help_centre_articles(organisation=org, language=language, query=query)}
+    return {
+        t.article_id for t in help_centre_articles(organisation=org, language=language, query=query)
+    }
 
 
 def test_search_finds_persian_text_typed_with_arabic_letters(org, articles):

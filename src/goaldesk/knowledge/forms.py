@@ -38,7 +38,10 @@ class CategoryForm(forms.Form):
         super().__init__(*args, **kwargs)
         for code, name in settings.LANGUAGES:
             self.fields[f"name_{code}"] = forms.CharField(
-                label=name, max_length=120, required=False, widget=forms.TextInput(attrs={"dir": "auto"})
+                label=name,
+                max_length=120,
+                required=False,
+                widget=forms.TextInput(attrs={"dir": "auto"}),
             )
 
     def clean(self):
@@ -52,7 +55,10 @@ class CategoryForm(forms.Form):
 
     @staticmethod
     def initial_for(category: Category) -> dict:
-        return {"position": category.position, **{f"name_{k}": v for k, v in category.names.items()}}
+        return {
+            "position": category.position,
+            **{f"name_{k}": v for k, v in category.names.items()},
+        }
 
 
 class StateForm(forms.Form):
@@ -64,7 +70,10 @@ class VoteForm(forms.Form):
         choices=[("yes", _("Yes")), ("no", _("No"))], coerce=lambda v: v == "yes"
     )
     missing = forms.CharField(
-        label=_("What was missing?"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"})
+        label=_("What was missing?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
     )
 
 
@@ -72,5 +81,7 @@ class ContactForm(forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=200, required=False)
     email = forms.EmailField(label=_("Your e-mail address"), max_length=200)
     message = forms.CharField(
-        label=_("Your question"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6, "dir": "auto"})
+        label=_("Your question"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6, "dir": "auto"}),
     )

@@ -61,9 +61,7 @@ class Article(models.Model):
         related_name="articles",
         verbose_name=_("category"),
     )
-    state = models.CharField(
-        _("state"), max_length=16, choices=State.choices, default=State.DRAFT
-    )
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.DRAFT)
     #: who set the present state, and when (the history is in ArticleStateChange).
     state_changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -94,6 +92,9 @@ class ArticleStateChange(models.Model):
 
     class Meta:
         ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} {self.state}"
 
 
 class ArticleTranslation(models.Model):
@@ -137,6 +138,9 @@ class Visit(models.Model):
             models.Index(fields=["organisation", "local_date"]),
         ]
 
+    def __str__(self) -> str:
+        return f"visit {self.pk}"
+
 
 class PageView(models.Model):
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="views")
@@ -146,6 +150,9 @@ class PageView(models.Model):
     )
     language = models.CharField(max_length=8, blank=True)
     viewed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"view {self.pk}"
 
 
 class Vote(models.Model):
@@ -167,6 +174,9 @@ class Vote(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"vote {self.pk}"
+
 
 class ContactFromArticle(models.Model):
     """An interaction created by the help centre's "contact us" form, and where it came from."""
@@ -187,3 +197,6 @@ class ContactFromArticle(models.Model):
     email = models.EmailField(blank=True)
     message = models.TextField(max_length=5000)
     created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"contact {self.pk}"

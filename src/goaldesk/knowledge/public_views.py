@@ -30,9 +30,10 @@ _LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 def _organisation(help_slug: str):
     organisation = selectors.help_centre_organisation(slug=help_slug)
-    if organisation is None or not selectors.published_translations(
-        organisation=organisation
-    ).exists():
+    if (
+        organisation is None
+        or not selectors.published_translations(organisation=organisation).exists()
+    ):
         raise Http404
     return organisation
 
@@ -183,7 +184,9 @@ def vote(request: HttpRequest, help_slug: str, article_id: int) -> HttpResponse:
     form = VoteForm(request.POST)
     url = reverse("knowledge_public:article", args=[help_slug, item.pk]) + f"?lang={language}"
     if not form.is_valid():
-        messages.error(request, _("Choose “Yes” or “No”; what was missing may have up to 2,000 characters."))
+        messages.error(
+            request, _("Choose “Yes” or “No”; what was missing may have up to 2,000 characters.")
+        )
         return redirect(url)
     key, new = _visitor_key(request)
     services.vote_record(
@@ -199,7 +202,7 @@ def vote(request: HttpRequest, help_slug: str, article_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def contact(request: HttpRequest, help_slug: str) -> HttpResponse:
-    """"Contact us": a web-form interaction linked to the article the visitor came from."""
+    """ "Contact us": a web-form interaction linked to the article the visitor came from."""
     organisation = _organisation(help_slug)
     language = _language(request, organisation)
     source = request.POST if request.method == "POST" else request.GET
@@ -225,7 +228,9 @@ def contact(request: HttpRequest, help_slug: str) -> HttpResponse:
                 message=form.cleaned_data["message"],
             )
             response = render(
-                request, "knowledge/public/contact_sent.html", _context(organisation, language, article=item, text=text)
+                request,
+                "knowledge/public/contact_sent.html",
+                _context(organisation, language, article=item, text=text),
             )
             return _with_cookie(response, key, new, help_slug)
         messages.error(request, _("Nothing was sent: correct the fields marked below."))

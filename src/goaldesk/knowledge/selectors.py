@@ -76,9 +76,9 @@ def help_centre_articles(
     matched_language = [t for t in picked if t is not None]
     if terms:  # a match in another language than the page's shows the text that matched
         matching_pks = set(
-            found.filter(
-                *[Q(search_text__contains=term) for term in terms]
-            ).values_list("pk", flat=True)
+            found.filter(*[Q(search_text__contains=term) for term in terms]).values_list(
+                "pk", flat=True
+            )
         )
         matched_language = [
             t
@@ -92,9 +92,7 @@ def help_centre_articles(
 def help_centre_categories(*, organisation: Organisation) -> list[Category]:
     """Categories that hold at least one published article."""
     return list(
-        Category.objects.filter(
-            organisation=organisation, articles__state=Article.State.PUBLISHED
-        )
+        Category.objects.filter(organisation=organisation, articles__state=Article.State.PUBLISHED)
         .distinct()
         .select_related("organisation")
     )
@@ -166,7 +164,7 @@ def faq_visits_provider(*, organisation, periods, filters) -> list[ProvidedValue
 
 
 def faq_helpful_rate_provider(*, organisation, periods, filters) -> list[ProvidedValue]:
-    """"Yes" answers / all answers, by the day of the answer, in %."""
+    """ "Yes" answers / all answers, by the day of the answer, in %."""
     if (none := _periods_filtered(periods, filters)) is not None:
         return none
     out = []
@@ -247,7 +245,9 @@ def failing_articles(
     from it and the latest "what was missing?" notes; the worst first (most "no" answers plus
     contacts, then the highest share of "no"). Articles with neither are left out."""
     votes = (
-        Vote.objects.filter(article__organisation=organisation, local_date__range=(date_from, date_to))
+        Vote.objects.filter(
+            article__organisation=organisation, local_date__range=(date_from, date_to)
+        )
         .values("article_id", "language")
         .annotate(n=Count("pk"), no=Count("pk", filter=Q(helpful=False)))
     )
@@ -284,7 +284,9 @@ def failing_articles(
     }
     missing: dict[tuple[int, str], list[str]] = defaultdict(list)
     for vote in (
-        Vote.objects.filter(article_id__in=articles, helpful=False, local_date__range=(date_from, date_to))
+        Vote.objects.filter(
+            article_id__in=articles, helpful=False, local_date__range=(date_from, date_to)
+        )
         .exclude(missing="")
         .order_by("-answered_at")
     ):

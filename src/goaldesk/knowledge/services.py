@@ -76,7 +76,10 @@ def article_create(
             state_changed_at=timezone.now(),
         )
         ArticleStateChange.objects.create(
-            article=article, state=article.state, changed_by=user, changed_at=article.state_changed_at
+            article=article,
+            state=article.state,
+            changed_by=user,
+            changed_at=article.state_changed_at,
         )
     return article
 
@@ -128,7 +131,9 @@ def article_state_set(
         at = at or timezone.now()
         article.state, article.state_changed_by, article.state_changed_at = state, user, at
         article.save(update_fields=["state", "state_changed_by", "state_changed_at", "updated_at"])
-        ArticleStateChange.objects.create(article=article, state=state, changed_by=user, changed_at=at)
+        ArticleStateChange.objects.create(
+            article=article, state=state, changed_by=user, changed_at=at
+        )
     return article
 
 
@@ -234,9 +239,7 @@ def contact_from_article_create(
                 status="open",
             ),
         )
-        visit = (
-            _current_visit(organisation, visitor_key, at, lock=True) if visitor_key else None
-        )
+        visit = _current_visit(organisation, visitor_key, at, lock=True) if visitor_key else None
         if visit is not None:
             visit.last_seen_at = at
             visit.save(update_fields=["last_seen_at"])

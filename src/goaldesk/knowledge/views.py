@@ -152,9 +152,11 @@ def article_state(request: OrgRequest, article_id: int) -> HttpResponse:
     except ValueError:
         messages.error(request, _("Write the article’s title and text before publishing it."))
     else:
-        messages.success(request, _("The article is now: %(state)s.") % {
-            "state": Article.State(form.cleaned_data["state"]).label
-        })
+        messages.success(
+            request,
+            _("The article is now: %(state)s.")
+            % {"state": Article.State(form.cleaned_data["state"]).label},
+        )
     return redirect("knowledge:article", request.org.slug, article.pk)
 
 

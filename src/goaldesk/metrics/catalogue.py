@@ -558,7 +558,9 @@ CATALOGUE: tuple[Metric, ...] = (
         _("Deflection rate"),
         "percent",
         "higher",
-        _("The share of FAQ visits that did not send the FAQ’s “contact us” form during the visit."),
+        _(
+            "The share of FAQ visits that did not send the FAQ’s “contact us” form during the visit."
+        ),
         Provided(),
     ),
 )
