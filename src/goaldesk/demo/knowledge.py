@@ -153,14 +153,27 @@ ARTICLES = [
     ),
 ]
 
+#: article key → language → notes readers leave with a "no" (the warranty's are the telling ones).
 MISSING = {
-    "en": [
-        "Which faults does the warranty cover?",
-        "How long is the warranty?",
-        "Can I send it by post?",
-    ],
-    "ar": ["ما الأعطال التي يشملها الضمان؟", "كم مدة الضمان؟"],
-    "fa": ["گارانتی چه خرابی‌هایی را پوشش می‌دهد؟", "مدت گارانتی چقدر است؟"],
+    "warranty": {
+        "en": [
+            "Which faults does the warranty cover?",
+            "How long is the warranty?",
+            "Can I send it by post?",
+        ],
+        "ar": ["ما الأعطال التي يشملها الضمان؟", "كم مدة الضمان؟"],
+        "fa": ["گارانتی چه خرابی‌هایی را پوشش می‌دهد؟", "مدت گارانتی چقدر است؟"],
+    },
+    "track": {
+        "en": ["My tracking number does not work."],
+        "ar": ["رقم التتبع لا يعمل."],
+        "fa": ["کد رهگیری کار نمی‌کند."],
+    },
+    "returns": {
+        "en": ["What if the box is already thrown away?"],
+        "ar": ["ماذا لو تخلصت من العلبة؟"],
+        "fa": ["اگر جعبه را دور انداخته باشم چه؟"],
+    },
 }
 
 
@@ -177,9 +190,9 @@ def knowledge_demo_build(
         )
         for position, (key, names) in enumerate(CATEGORIES.items())
     }
-    published: list[tuple[Article, float]] = []
+    published: list[tuple[Article, float, str]] = []
     start = dt.datetime.combine(today - dt.timedelta(days=45), dt.time(9), organisation.tzinfo)
-    for _key, category, state, yes_rate, texts in ARTICLES:
+    for key, category, state, yes_rate, texts in ARTICLES:
         article = article_create(
             organisation=organisation, user=None, category=categories[category]
         )
@@ -196,7 +209,7 @@ def knowledge_demo_build(
                 article=article, state="archived", user=None, at=start + dt.timedelta(days=20)
             )
         if state == "published":
-            published.append((article, yes_rate))
+            published.append((article, yes_rate, key))
 
     weights = [5, 2, 4, 3, 3][: len(published)]
     per_day = 24 if organisation.language == "en" else 10
@@ -213,7 +226,7 @@ def knowledge_demo_build(
             )
             for _read in range(rng.choice((0, 1, 1, 1, 2, 2, 3))):
                 at += dt.timedelta(minutes=rng.randint(1, 12))
-                article, yes_rate = rng.choices(published, weights=weights)[0]
+                article, yes_rate, key = rng.choices(published, weights=weights)[0]
                 page_view_record(
                     organisation=organisation,
                     visitor_key=visitor,
@@ -224,8 +237,9 @@ def knowledge_demo_build(
                 if rng.random() < 0.45:
                     helpful = rng.random() < yes_rate
                     missing = ""
-                    if not helpful and rng.random() < 0.5:
-                        missing = rng.choice(MISSING[language])
+                    notes = MISSING.get(key, {}).get(language)
+                    if not helpful and notes and rng.random() < 0.5:
+                        missing = rng.choice(notes)
                     vote_record(
                         article=article,
                         language=language,
