@@ -13,13 +13,13 @@ from ninja import Router
 from ninja.errors import HttpError
 
 from goaldesk.api.auth import organisation_for
-from goaldesk.api.schemas import Message
+from goaldesk.api.schemas import ErrorList, Message
 from goaldesk.knowledge import markdown, selectors
 from goaldesk.knowledge.models import Article
 
 router = Router(tags=["faq"])
 
-_ERRORS = {401: Message, 403: Message, 404: Message}
+_ERRORS = {401: Message, 403: Message, 404: Message, 422: ErrorList}
 
 
 def _payload(article: Article, *, with_text: bool) -> dict[str, Any]:
