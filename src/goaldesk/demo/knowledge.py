@@ -194,7 +194,10 @@ def knowledge_demo_build(
     start = dt.datetime.combine(today - dt.timedelta(days=45), dt.time(9), organisation.tzinfo)
     for key, category, state, yes_rate, texts in ARTICLES:
         article = article_create(
-            organisation=organisation, user=None, category=categories[category]
+            organisation=organisation,
+            user=None,
+            category=categories[category],
+            at=start - dt.timedelta(days=2),
         )
         for code in languages:
             if code in texts:

@@ -64,7 +64,11 @@ def category_delete(*, category: Category) -> None:
 
 
 def article_create(
-    *, organisation: Organisation, user: Any, category: Category | None = None
+    *,
+    organisation: Organisation,
+    user: Any,
+    category: Category | None = None,
+    at: dt.datetime | None = None,
 ) -> Article:
     """A new draft article (its texts come with `article_translation_save`)."""
     with transaction.atomic():
@@ -73,7 +77,7 @@ def article_create(
             category=category,
             state=Article.State.DRAFT,
             state_changed_by=user,
-            state_changed_at=timezone.now(),
+            state_changed_at=at or timezone.now(),
         )
         ArticleStateChange.objects.create(
             article=article,
