@@ -172,3 +172,20 @@ def test_nothing_of_another_organisation_is_shown(org, other_org, faq, client):
         client.get(reverse("knowledge_public:article", args=[org.slug, theirs.pk])).status_code
         == 404
     )
+
+
+def test_a_robot_filling_the_hidden_field_is_thanked_and_nothing_is_created(org, faq, client):
+    response = client.post(
+        reverse("knowledge_public:contact", args=[org.slug]),
+        {"email": "bot@example.org", "message": "Buy now", "website": "http://spam.example"},
+    )
+    assert response.status_code == 200 and "Message sent" in response.content.decode()
+    assert Interaction.objects.count() == 0
+
+
+def test_the_contact_page_does_not_count_as_reading_the_article_again(org, faq, client):
+    page = client.get(
+        reverse("knowledge_public:contact", args=[org.slug]) + f"?article={faq['published'].pk}"
+    ).content.decode()
+    beacon = page[page.index('id="help-visit"') :]
+    assert 'name="article"' not in beacon[: beacon.index("</form>")]

@@ -82,4 +82,3 @@ def test_categories_are_added_and_bad_input_says_so(org, client_as):
     client.post(url, {"position": "1", "name_fa": "پرداخت", "name_en": "Payment"})
     assert Category.objects.get().names == {"fa": "پرداخت", "en": "Payment"}
     assert client.post(url, {"position": "x", "name_en": "A"}).status_code == 200
-

@@ -78,6 +78,10 @@ class VoteForm(forms.Form):
 
 
 class ContactForm(forms.Form):
+    """The help centre's "contact us". `website` is a trap for robots: hidden from people (and
+    from screen readers), a robot that fills it is thanked and nothing is created."""
+
+    website = forms.CharField(required=False, max_length=200)
     name = forms.CharField(label=_("Your name"), max_length=200, required=False)
     email = forms.EmailField(label=_("Your e-mail address"), max_length=200)
     message = forms.CharField(

@@ -218,6 +218,12 @@ def contact(request: HttpRequest, help_slug: str) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             key, new = _visitor_key(request)
+            if form.cleaned_data["website"]:  # a robot: thanked, nothing created
+                return render(
+                    request,
+                    "knowledge/public/contact_sent.html",
+                    _context(organisation, language, article=item, text=text),
+                )
             services.contact_from_article_create(
                 organisation=organisation,
                 article=item,
