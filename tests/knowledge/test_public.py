@@ -189,3 +189,30 @@ def test_the_contact_page_does_not_count_as_reading_the_article_again(org, faq, 
     ).content.decode()
     beacon = page[page.index('id="help-visit"') :]
     assert 'name="article"' not in beacon[: beacon.index("</form>")]
+
+
+def test_an_existing_web_interaction_is_linked_to_the_visit_it_was_sent_in(org, faq):
+    import datetime as dt
+
+    from goaldesk.knowledge.services import contact_link, page_view_record
+    from tests.factories import InteractionFactory
+
+    sent = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
+    page_view_record(
+        organisation=org,
+        visitor_key="v" * 20,
+        article=faq["published"],
+        at=sent - dt.timedelta(minutes=29),
+    )
+    web = InteractionFactory(organisation=org, channel="web", created_at=sent)
+    contact = contact_link(
+        interaction=web, article=faq["published"], language="en", visitor_key="v" * 20
+    )
+    assert contact.visit is not None and contact.visit.last_seen_at == sent
+    late = InteractionFactory(
+        organisation=org, channel="web", created_at=sent + dt.timedelta(minutes=31)
+    )
+    assert (
+        contact_link(interaction=late, article=None, language="en", visitor_key="v" * 20).visit
+        is None
+    )

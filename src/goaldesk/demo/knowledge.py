@@ -1,7 +1,9 @@
 """The demo's help centre: a few categories and articles in two languages (English and Arabic
 for Nour Electronics, English and Persian for the Persian demo organisation), one draft and one
-archived article, and the last 30 days of visits, answers and a few "contact us" messages, so
-the FAQ metrics and the "articles to rewrite" page show something.
+archived article, and the last 30 days of visits and answers; a quarter of those days' web-form
+interactions are linked as sent through an article's "contact us" a few minutes into a visit (no
+interaction is added, so the demo's counts stay), so the FAQ metrics and the "articles to
+rewrite" page show something.
 
 The story: most visitors find their answer; the warranty article is vague about what the
 warranty covers, so it collects "no" answers and contacts — the one to rewrite.
@@ -12,13 +14,14 @@ import datetime as dt
 import random
 
 from goaldesk.accounts.models import Organisation
+from goaldesk.interactions.models import Interaction
 from goaldesk.knowledge.models import Article
 from goaldesk.knowledge.services import (
     article_create,
     article_state_set,
     article_translation_save,
     category_save,
-    contact_from_article_create,
+    contact_link,
     page_view_record,
     vote_record,
 )
@@ -251,15 +254,30 @@ def knowledge_demo_build(
                         missing=missing,
                         at=at + dt.timedelta(minutes=1),
                     )
-                if rng.random() < (0.3 if yes_rate < 0.5 else 0.04):
-                    contact_from_article_create(
-                        organisation=organisation,
-                        article=article,
-                        language=language,
-                        visitor_key=visitor,
-                        name="",
-                        email=f"{visitor}@example.org",
-                        message="I could not find my answer in the article.",
-                        at=at + dt.timedelta(minutes=3),
-                    )
-                    break
+
+    # The web-form interactions of the last 30 days: a quarter came through "contact us" after
+    # reading an article (mostly the vague warranty article), a few minutes into a visit.
+    since = dt.datetime.combine(today - dt.timedelta(days=30), dt.time(0), organisation.tzinfo)
+    until = dt.datetime.combine(today, dt.time(0), organisation.tzinfo)
+    contact_weights = [1 if yes_rate >= 0.5 else 8 for _a, yes_rate, _k in published]
+    web = Interaction.objects.filter(
+        organisation=organisation, channel="web", created_at__gte=since, created_at__lt=until
+    ).order_by("created_at", "pk")
+    for interaction in web:
+        if rng.random() >= 0.25:
+            continue
+        visitor = f"democontact{interaction.pk}"
+        language = languages[0] if rng.random() < 0.55 else languages[1]
+        article, _yes, _key = rng.choices(published, weights=contact_weights)[0]
+        page_view_record(
+            organisation=organisation, visitor_key=visitor, article=article, language=language,
+            at=interaction.created_at - dt.timedelta(minutes=rng.randint(2, 9)),
+        )  # fmt: skip
+        if rng.random() < 0.5:
+            vote_record(
+                article=article, language=language, visitor_key=visitor, helpful=False,
+                at=interaction.created_at - dt.timedelta(minutes=1),
+            )  # fmt: skip
+        contact_link(
+            interaction=interaction, article=article, language=language, visitor_key=visitor
+        )

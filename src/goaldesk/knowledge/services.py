@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from goaldesk.accounts.models import Organisation
+from goaldesk.interactions.models import Interaction
 from goaldesk.interactions.records import InteractionData
 from goaldesk.interactions.services import interaction_create
 from goaldesk.knowledge import search
@@ -239,10 +240,35 @@ def contact_from_article_create(
                 channel="web",
                 created_at=at,
                 customer_id=email.strip().lower()[:150],
-                category="faq",
                 status="open",
             ),
         )
+        return contact_link(
+            interaction=interaction,
+            article=article,
+            language=language,
+            visitor_key=visitor_key,
+            name=name,
+            email=email,
+            message=message,
+        )
+
+
+def contact_link(
+    *,
+    interaction: Interaction,
+    article: Article | None,
+    language: str,
+    visitor_key: str,
+    name: str = "",
+    email: str = "",
+    message: str = "",
+) -> ContactFromArticle:
+    """Record that a web-form interaction came from the help centre's "contact us" (of
+    `article`), sent during the visitor's visit if one was going on at its time."""
+    organisation = interaction.organisation
+    at = interaction.created_at
+    with transaction.atomic():
         visit = _current_visit(organisation, visitor_key, at, lock=True) if visitor_key else None
         if visit is not None:
             visit.last_seen_at = at
