@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -25,9 +27,9 @@ class ArticleTextForm(forms.Form):
 
     def __init__(self, *args, organisation, language: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["category"]
+        field = cast(forms.ModelChoiceField, self.fields["category"])
         field.queryset = Category.objects.filter(organisation=organisation)
-        field.label_from_instance = lambda c: c.name_in(language)
+        field.label_from_instance = lambda c: c.name_in(language)  # type: ignore[method-assign, assignment]
         self.fields["title"].widget.attrs["dir"] = "auto"
 
 

@@ -72,19 +72,20 @@ def article_create(
     at: dt.datetime | None = None,
 ) -> Article:
     """A new draft article (its texts come with `article_translation_save`)."""
+    at = at or timezone.now()
     with transaction.atomic():
         article = Article.objects.create(
             organisation=organisation,
             category=category,
             state=Article.State.DRAFT,
             state_changed_by=user,
-            state_changed_at=at or timezone.now(),
+            state_changed_at=at,
         )
         ArticleStateChange.objects.create(
             article=article,
             state=article.state,
             changed_by=user,
-            changed_at=article.state_changed_at,
+            changed_at=at,
         )
     return article
 

@@ -67,6 +67,7 @@ def article_new(request: OrgRequest) -> HttpResponse:
 def article_detail(request: OrgRequest, article_id: int) -> HttpResponse:
     """The article in each of its languages, as the public will read it, and its history."""
     article = _article(request, article_id)
+    translations = list(article.translations.order_by("language"))
     texts = [
         {
             "text": t,
@@ -74,7 +75,7 @@ def article_detail(request: OrgRequest, article_id: int) -> HttpResponse:
             "html": markdown.render(t.body),
             "direction": selectors.text_direction(t.language),
         }
-        for t in article.translations.order_by("language")
+        for t in translations
     ]
     return render(
         request,
@@ -87,7 +88,7 @@ def article_detail(request: OrgRequest, article_id: int) -> HttpResponse:
             missing_languages=[
                 (code, name)
                 for code, name in settings.LANGUAGES
-                if code not in {t["text"].language for t in texts}
+                if code not in {t.language for t in translations}
             ],
         ),
     )
@@ -101,7 +102,7 @@ def article_edit(request: OrgRequest, article_id: int) -> HttpResponse:
     if language not in _LANGUAGES:
         raise Http404
     existing = article.translations.filter(language=language).first()
-    initial = {"category": article.category_id}
+    initial: dict[str, object] = {"category": article.category_id}
     if existing:
         initial |= {"title": existing.title, "body": existing.body}
     data = request.POST if request.method == "POST" else None
