@@ -172,6 +172,15 @@ MATRIX = {
     "feedback:survey_rules": (M, M),
     "feedback:survey_invitations": (V, M),
     "feedback:survey_comments": (A, None),
+    # The FAQ: managers write it; agents read every article, drafts included, read only.
+    "knowledge:articles": (A, None),
+    "knowledge:article_new": (None, M),
+    "knowledge:article": (A, None),
+    "knowledge:article_edit": (M, M),
+    "knowledge:article_state": (None, M),
+    "knowledge:categories": (M, M),
+    "knowledge:category_edit": (M, M),
+    "knowledge:failing": (M, None),
 }
 
 
@@ -230,6 +239,7 @@ def objects(org):
         **_schedule_objects(org),
         **_quality_objects(org),
         "survey_id": _survey_id(org),
+        **_knowledge_objects(org),
     }
 
 
@@ -250,6 +260,19 @@ def _quality_objects(organisation):
     rubric = rubric_make(organisation)
     review = review_make(interaction, rubric.versions.get(), UserFactory(username="reviewer"))
     return {"rubric_id": rubric.pk, "review_id": review.pk}
+
+
+def _knowledge_objects(organisation):
+    """A published FAQ article (with an English text) in a category."""
+    from goaldesk.knowledge import services
+
+    category = services.category_save(organisation=organisation, names={"en": "Billing"})
+    article = services.article_create(organisation=organisation, user=None, category=category)
+    services.article_translation_save(
+        article=article, language="en", title="Refunds", body="Within 14 days.", user=None
+    )
+    services.article_state_set(article=article, state="published", user=None)
+    return {"article_id": article.pk, "category_id": category.pk}
 
 
 def _invitation(organisation, raw):
@@ -344,6 +367,7 @@ def test_an_object_of_another_organisation_is_not_found_through_ones_own(
         **_schedule_objects(other_org),
         **_quality_objects(other_org),
         "survey_id": _survey_id(other_org),
+        **_knowledge_objects(other_org),
     }
     url = _url(name, org, foreign)
     client.force_login(member(O))
@@ -477,3 +501,60 @@ def test_a_survey_link_answers_only_for_a_real_token(client, client_as, org, out
     for visitor in (client, outsider_client, client_as(V)):
         assert visitor.get(path).status_code == 200
     assert client_as(A).post(path, {}).status_code == 403  # a member: never an answer
+#: The public help centre (/help/<slug>/…, no sign-in): url name → (GET answers, POST answers)
+#: for anybody, signed in or not; None: the method is refused (405). POSTs are CSRF-protected
+#: (tests/knowledge/test_public.py sends them with the token); here an empty POST is bad input.
+PUBLIC_HELP_PAGES = {
+    "knowledge_public:home": (200, None),
+    "knowledge_public:article": (200, None),
+    "knowledge_public:vote": (None, 302),
+    "knowledge_public:visit": (None, 204),
+    "knowledge_public:contact": (200, 200),
+}
+
+
+def test_every_public_help_page_is_in_the_table():
+    from goaldesk.knowledge.public_urls import urlpatterns
+
+    assert {f"knowledge_public:{p.name}" for p in urlpatterns} == set(PUBLIC_HELP_PAGES)
+
+
+@pytest.mark.parametrize(("name", "answers"), sorted(PUBLIC_HELP_PAGES.items()))
+def test_public_help_pages_answer_anybody_and_only_for_published_articles(
+    name, answers, org, other_org, client, client_as, outsider_client
+):
+    ours = _knowledge_objects(org)
+    theirs = _knowledge_objects(other_org)
+
+    def url(objects, slug=org.slug):
+        kwargs = {"help_slug": slug}
+        if "article_id" in _public_route(name):
+            kwargs["article_id"] = objects["article_id"]
+        return reverse(name, kwargs=kwargs)
+
+    for visitor in (client, outsider_client, client_as(V), client_as(O)):
+        for method, expected in zip(("get", "post"), answers, strict=True):
+            status = _request(visitor, method, url(ours)).status_code
+            assert status == (405 if expected is None else expected), f"{method} {name}"
+    if "article_id" in _public_route(name):
+        # another organisation's article under this one's help centre: not found
+        for method, expected in zip(("get", "post"), answers, strict=True):
+            if expected is not None:
+                assert _request(client, method, url(theirs)).status_code == 404
+    assert _request(
+        client,
+        "get",
+        reverse(
+            name,
+            kwargs={
+                "help_slug": "nobody",
+                **({"article_id": 1} if "article_id" in _public_route(name) else {}),
+            },
+        ),
+    ).status_code in (404, 405)
+
+
+def _public_route(name):
+    from goaldesk.knowledge.public_urls import urlpatterns
+
+    return next(str(p.pattern) for p in urlpatterns if f"knowledge_public:{p.name}" == name)

@@ -19,5 +19,6 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("goaldesk.feedback.urls")),
     path("o/<slug:org_slug>/", include("goaldesk.knowledge.urls")),
     path("s/<str:token>/", survey_page, name="survey"),
+    path("", include("goaldesk.knowledge.public_urls")),
     path("api/", api.urls),
 ]

@@ -232,6 +232,7 @@ def test_empty_period_is_null_not_zero(week):
     assert kpis["contacts"] == 0
     assert kpis["review_count"] == 0
     assert kpis["contacts_per_open_day"] == 0.0  # one open day, no contacts
+    assert kpis["faq_visits"] == 0  # a count, like contacts
     for key in KEYS:
         if key in DURATION_KEYS:
             assert kpis[key] == {"mean": None, "median": None, "p90": None, "count": 0}, key
@@ -240,6 +241,7 @@ def test_empty_period_is_null_not_zero(week):
             "contacts_per_open_day",
             "customers_helped_per_day",
             "review_count",
+            "faq_visits",
         ):
             assert kpis[key] is None, key
 

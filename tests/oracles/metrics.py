@@ -34,7 +34,7 @@ from typing import Any
 
 from goaldesk.engine.business_hours import BusinessCalendar
 from goaldesk.engine.stats import Summary, mean, summary
-from goaldesk.metrics.catalogue import KEYS
+from goaldesk.metrics.catalogue import KEYS, metric
 
 LIVE_CHANNELS = frozenset({"phone", "chat", "walk_in"})
 FCR_WINDOW = dt.timedelta(hours=168)
@@ -314,11 +314,9 @@ def compute_metrics(
     # Quality reviews: every review of an interaction of the period counts once.
     result["qa_score"] = mean(score for r in in_period for score in r.qa_scores)
 
-    # Surveys: these records carry no invitations, so no response rate (tests/feedback/ checks
-    # the figure against hand-worked invitations).
-    result["survey_response_rate"] = None
-
-    return {key: result[key] for key in KEYS}
+    # Metrics an upper app provides (surveys, the FAQ) are not computed from interactions: their
+    # own tests check them (tests/knowledge/, tests/feedback/).
+    return {key: result[key] for key in KEYS if metric(key).source != "provided"}
 
 
 def _review_pair(review: tuple[dt.date, int] | Any) -> tuple[dt.date, int]:

@@ -16,6 +16,7 @@ from goaldesk.api.feedback import router as feedback_router
 from goaldesk.api.forecasting import router as forecasting_router
 from goaldesk.api.goals import router as goals_router
 from goaldesk.api.interactions import router as interactions_router
+from goaldesk.api.knowledge import router as knowledge_router
 from goaldesk.api.metrics import router as metrics_router
 from goaldesk.api.quality import router as quality_router
 from goaldesk.api.team import router as team_router
@@ -75,3 +76,4 @@ api.add_router("", team_router)
 api.add_router("", coaching_router)
 api.add_router("", quality_router)
 api.add_router("", feedback_router)
+api.add_router("", knowledge_router)

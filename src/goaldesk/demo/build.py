@@ -43,6 +43,7 @@ from goaldesk.demo.generator import (
     generate_reviews,
 )
 from goaldesk.demo.goals import goals_demo_build
+from goaldesk.demo.knowledge import knowledge_demo_build
 from goaldesk.demo.pulse import pulse_demo_build
 from goaldesk.demo.quality import quality_demo_build
 from goaldesk.demo.recognition import recognition_demo_build
@@ -321,6 +322,11 @@ def demo_build(
             )  # fmt: skip
             skills_demo_build(organisation=org, today=today)
             pulse_demo_build(organisation=org, today=today)
+            progress(f"{org.slug}: help centre")
+            knowledge_demo_build(
+                organisation=org, today=today, seed=seed,
+                languages=("en", "ar") if slug == DEMO_SLUG else ("fa", "en"),
+            )  # fmt: skip
         for slug in (DEMO_SLUG, DEMO_FA_SLUG):
             org = Organisation.objects.get(slug=slug)
             progress(f"{org.slug}: quality reviews")

@@ -533,6 +533,47 @@ CATALOGUE: tuple[Metric, ...] = (
         ),
         Provided(),
     ),
+    # The public FAQ (knowledge/ provides them: knowledge/selectors.py).
+    Metric(
+        "faq_visits",
+        _("FAQ visits"),
+        "count",
+        None,
+        _(
+            "Visits to the public FAQ that viewed at least one article, by the day the visit "
+            "began; a visit is one visitor's page views with no gap over 30 minutes."
+        ),
+        Provided(),
+    ),
+    Metric(
+        "faq_helpful_rate",
+        _("FAQ helpful rate"),
+        "percent",
+        "higher",
+        _(
+            "“Yes” answers to “Did this answer your question?” out of all answers, by the day "
+            "of the answer."
+        ),
+        Provided(),
+    ),
+    Metric(
+        "self_service_rate",
+        _("Self-service rate"),
+        "percent",
+        "higher",
+        _("FAQ visits out of FAQ visits plus contacts: how often customers helped themselves."),
+        Provided(),
+    ),
+    Metric(
+        "deflection_rate",
+        _("Deflection rate"),
+        "percent",
+        "higher",
+        _(
+            "The share of FAQ visits that did not send the FAQ’s “contact us” form during the visit."
+        ),
+        Provided(),
+    ),
 )
 
 KEYS: tuple[str, ...] = tuple(m.key for m in CATALOGUE)
