@@ -25,9 +25,9 @@ from django.utils import timezone
 
 from goaldesk.accounts.models import Organisation
 from goaldesk.accounts.selectors import business_calendar_for
+from goaldesk.customers.services import customers_ensure
 from goaldesk.engine.business_hours import BusinessCalendar
 from goaldesk.engine.canonical import CANONICAL_FIELDS
-from goaldesk.customers.services import customers_ensure
 from goaldesk.engine.names import fold_name
 from goaldesk.interactions.exporting import canonical_row
 from goaldesk.interactions.models import (
