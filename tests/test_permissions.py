@@ -39,6 +39,17 @@ V, A, M, O = Role.VIEWER, Role.AGENT, Role.MANAGER, Role.OWNER  # noqa: E741
 #: url name → (lowest role for GET, lowest role for POST); None: the method is not offered.
 MATRIX = {
     "metrics:dashboard": (V, None),
+    # Customers, segments and personas: every member reads, managers write.
+    "customers:list": (V, None),
+    "customers:detail": (V, None),
+    "customers:edit": (M, M),
+    "customers:segments": (V, None),
+    "customers:segment_new": (M, M),
+    "customers:segment_count": (M, None),
+    "customers:segment_edit": (M, M),
+    "customers:segment_delete": (None, M),
+    "feedback:personas": (V, None),
+    "feedback:persona_edit": (M, M),
     "metrics:breakdown": (V, None),
     "metrics:interactions": (V, None),
     "metrics:interactions_csv": (V, None),
@@ -220,7 +231,16 @@ def objects(org):
         **_goal_objects(org),
         **_schedule_objects(org),
         **_quality_objects(org),
+        **_customer_objects(org),
     }
+
+
+def _customer_objects(organisation):
+    from goaldesk.customers.models import Customer, Segment
+
+    customer = Customer.objects.create(organisation=organisation, key="C-1")
+    segment = Segment.objects.create(organisation=organisation, name="Gold", rules=[])
+    return {"customer_id": customer.pk, "segment_id": segment.pk}
 
 
 def _quality_objects(organisation):

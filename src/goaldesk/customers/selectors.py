@@ -2,9 +2,11 @@
 `customers.activity`)."""
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from goaldesk.accounts.models import Organisation
-from goaldesk.customers.models import Customer, Segment
+from goaldesk.core.display import lnum
+from goaldesk.customers.models import Customer, RuleKind, Segment
 
 #: Longest search text used.
 SEARCH_MAX_CHARS = 100
@@ -65,3 +67,32 @@ def attribute_names(*, organisation: Organisation, limit: int = 2000) -> list[st
     )[:limit]:
         names.update((attributes or {}).keys())
     return sorted(names)
+
+
+def rule_text(rule: dict) -> str:
+    """One rule as a reader says it ("tier is gold", "3 or more contacts in the last 90 days")."""
+    kind = rule.get("kind")
+    if kind == RuleKind.ATTRIBUTE:
+        field = rule.get("field", "")
+        name = gettext("language") if field == "language" else field
+        return gettext("%(attribute)s is %(value)s") % {
+            "attribute": name,
+            "value": rule.get("value", ""),
+        }
+    if kind == RuleKind.CONTACTS:
+        return gettext("%(count)s or more contacts in the last %(days)s days") % {
+            "count": lnum(rule.get("at_least", 1)),
+            "days": lnum(rule.get("days", 90)),
+        }
+    if kind == RuleKind.LAST_CSAT:
+        return gettext("last CSAT %(value)s or lower") % {"value": lnum(rule.get("at_most", 2))}
+    if kind == RuleKind.RETURNED:
+        return gettext("came back about the same matter within %(days)s days") % {
+            "days": lnum(rule.get("days", 7))
+        }
+    return gettext("unknown rule")
+
+
+def rule_texts(segment: Segment) -> list[str]:
+    """The segment's rules as a reader says them (none: every customer)."""
+    return [rule_text(rule) for rule in segment.rules or []] or [gettext("every customer")]
