@@ -346,6 +346,7 @@ def test_an_object_of_another_organisation_is_not_found_through_ones_own(
         **_goal_objects(other_org),
         **_schedule_objects(other_org),
         **_quality_objects(other_org),
+        **_customer_objects(other_org),
     }
     url = _url(name, org, foreign)
     client.force_login(member(O))
