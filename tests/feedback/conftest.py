@@ -1,0 +1,1 @@
+from tests.customers.conftest import desk  # noqa: F401 - the same small desk
