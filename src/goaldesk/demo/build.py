@@ -35,6 +35,7 @@ from goaldesk.accounts.services import (
     organisation_create,
     user_get_or_create,
 )
+from goaldesk.demo.customers import customers_demo_build
 from goaldesk.demo.generator import (
     DUBAI,
     TEHRAN,
@@ -320,6 +321,10 @@ def demo_build(
             )  # fmt: skip
             skills_demo_build(organisation=org, today=today)
             pulse_demo_build(organisation=org, today=today)
+            progress(f"{org.slug}: customers, segments and personas")
+            customers_demo_build(
+                organisation=org, today=today, language=profile.language, seed=seed
+            )
         for slug in (DEMO_SLUG, DEMO_FA_SLUG):
             org = Organisation.objects.get(slug=slug)
             progress(f"{org.slug}: quality reviews")
