@@ -142,3 +142,20 @@ def test_the_dashboard_levels_goal_and_api_follow_a_segment(desk, client_as):
     assert level_api["measured"]["metrics"]["csat_pct"] == pytest.approx(75.0)
     whole = api.get("/api/v1/orgs/tehran/level", period).json()
     assert whole["measured"]["metrics"]["csat_pct"] == pytest.approx(100 * 4 / 6)
+
+
+def test_the_api_lists_customers_one_customer_and_segments(desk):
+    segment_save(organisation=desk, name="Gold", rules=GOLD)
+    api = ApiClient(make_token(desk, Role.VIEWER))
+    listed = api.get("/api/v1/orgs/tehran/customers", {"q": "ann"}).json()
+    assert listed["count"] == 1
+    ann = listed["customers"][0]
+    assert (ann["customer_id"], ann["contacts"], ann["latest_csat"]) == ("ann", 3, 2)
+    one = api.get("/api/v1/orgs/tehran/customers/bob").json()
+    assert (one["attributes"], one["segments"]) == ({"tier": "Gold"}, ["Gold"])
+    missing = api.get("/api/v1/orgs/tehran/customers/nobody")
+    assert missing.status_code == 404
+    segments = api.get("/api/v1/orgs/tehran/segments").json()
+    assert [(s["name"], s["customers"], s["rules_text"]) for s in segments] == [
+        ("Gold", 2, ["tier is gold"])
+    ]
