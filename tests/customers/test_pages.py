@@ -117,6 +117,13 @@ def test_the_dashboard_levels_goal_and_api_follow_a_segment(desk, client_as):
         reverse("goals:level", args=[desk.slug]), {**period, "segment": str(gold.pk)}
     )
     assert level.status_code == 200
+    # The dashboard's level panel judges the same segment as the levels page.
+    panel = client.get(
+        reverse("goals:dashboard_panel", args=[desk.slug]), {**period, "segment": str(gold.pk)}
+    )
+    whole = client.get(reverse("goals:level", args=[desk.slug]), period)
+    assert panel.context["goals_panel"]["level"]["criteria"] == level.context["criteria"]
+    assert level.context["criteria"] != whole.context["criteria"]
     # A goal scoped to the segment measures the gold customers only: CSAT 4, 5, 2, 5.
     value = metric_value(
         organisation=desk,

@@ -174,15 +174,22 @@ def level_context(
 
 
 def dashboard_panel(
-    *, organisation: Organisation, membership: Any, date_from: dt.date, date_to: dt.date
+    *,
+    organisation: Organisation,
+    membership: Any,
+    date_from: dt.date,
+    date_to: dt.date,
+    filters: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Context of goals/_dashboard_panel.html: the level of the dashboard's period with its
-    criteria and next step, and the active goals with their status."""
+    """Context of goals/_dashboard_panel.html: the level of the dashboard's period (within
+    `filters`, e.g. the dashboard's customer segment) with its criteria and next step, and the
+    active goals with their status."""
     level = level_context(
         organisation=organisation,
         date_from=date_from,
         date_to=date_to,
         can_make_goal=membership is not None and membership.allows("manager"),
+        filters=filters,
     )
     categories = category_names(organisation=organisation)
     goals = [

@@ -680,6 +680,7 @@ def dashboard_panel(request: OrgRequest) -> HttpResponse:
         membership=request.membership,
         date_from=scope.date_from,
         date_to=scope.date_to,
+        filters=segment_filter(org, scope.filters.get("segment")),
     )
     return render(request, "goals/_dashboard_panel.html", context)
 
