@@ -4,11 +4,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from goaldesk.accounts.models import Organisation
 from goaldesk.customers.models import Customer, Segment
+
+#: Keys per INSERT of `customers_ensure` (4 parameters each; SQLite allows 32,766).
+ENSURE_CHUNK = 500
 
 #: The customer fields a file or a form sets besides the key and the attributes.
 CUSTOMER_FIELDS = ("name", "email", "phone", "language")
@@ -21,15 +25,34 @@ class SegmentError(ValueError):
 def customers_ensure(*, organisation: Organisation, keys: Iterable[str]) -> int:
     """Create an empty record for each customer key the organisation has none for (the
     interactions' write path calls this once per batch with the batch's new keys); returns how
-    many keys were asked about. One INSERT … ON CONFLICT DO NOTHING, so a long import pays one
-    statement per batch and never reads the table."""
+    many keys were asked about.
+
+    One INSERT … ON CONFLICT DO NOTHING per ENSURE_CHUNK keys (SQLite and PostgreSQL both
+    have it), written as SQL: the ORM's bulk_create spends about 0.2 ms a row preparing
+    model instances, which an import of 20,000 rows a second cannot afford."""
     wanted = sorted({key for key in keys if key})
-    if wanted:
-        Customer.objects.bulk_create(
-            [Customer(organisation=organisation, key=key) for key in wanted],
-            ignore_conflicts=True,
-            batch_size=500,
-        )
+    if not wanted:
+        return 0
+    meta = Customer._meta
+    quote = connection.ops.quote_name
+    columns = ("organisation_id", "key", "name", "email", "phone", "language", "attributes")
+    names = ", ".join(quote(meta.get_field(c).column) for c in columns)
+    stamps = ", ".join(quote(meta.get_field(c).column) for c in ("created_at", "updated_at"))
+    now = timezone.now()
+    # Constants as literals, so that PostgreSQL types them from the columns (text, jsonb).
+    row = "(%s, %s, '', '', '', '', '{}', %s, %s)"
+    with connection.cursor() as cursor:
+        for start in range(0, len(wanted), ENSURE_CHUNK):
+            chunk = wanted[start : start + ENSURE_CHUNK]
+            params: list[object] = []
+            for key in chunk:
+                params += [organisation.pk, key, now, now]
+            cursor.execute(
+                f"INSERT INTO {quote(meta.db_table)} ({names}, {stamps}) VALUES "  # noqa: S608
+                + ", ".join([row] * len(chunk))
+                + " ON CONFLICT DO NOTHING",
+                params,
+            )
     return len(wanted)
 
 
