@@ -86,3 +86,33 @@ def test_dry_run_writes_nothing_and_bad_rows_name_row_and_column(tmp_path, org):
     rejected = {r.row_number: (r.column, r.reason) for r in ImportRejection.objects.filter(job=job)}
     assert rejected[2] == ("Customer", "This value is required and is empty.")
     assert rejected[3] == ("E-mail", "“not an address” is not an e-mail address.")
+
+
+def test_the_import_pages_take_a_customer_file_with_a_dry_run_first(
+    client_as, org, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from goaldesk.accounts.models import Role
+    from goaldesk.interactions.tasks import import_job_task
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client = client_as(Role.MANAGER)
+    start = reverse("imports:start", args=[org.slug])
+    # The customers list's button opens the upload with "customers" chosen.
+    assert client.get(start, {"kind": "customers"}).context["form"].initial == {"kind": "customers"}
+    text = "Client,Name,Tier\nK1,Sara,gold\nK2,Reza,\n,Nobody,gold\n"
+    client.post(
+        start,
+        {"file": SimpleUploadedFile("clients.csv", text.encode()), "kind": "customers"},
+    )
+    job = ImportJob.objects.get(organisation=org)
+    mapping = reverse("imports:mapping", args=[org.slug, job.pk])
+    page = client.get(mapping).content.decode()
+    assert 'name="map_customer_id"' in page and 'name="map_channel"' not in page
+    assert "Every other column of the file becomes an attribute" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(mapping, {"map_customer_id": "Client", "map_name": "Name", "action": "dry_run"})
+    assert import_job_task.call(job.pk) == {"rows": 3, "accepted": 2, "updated": 0, "rejected": 1}
+    assert not Customer.objects.filter(organisation=org).exists()
