@@ -39,6 +39,17 @@ V, A, M, O = Role.VIEWER, Role.AGENT, Role.MANAGER, Role.OWNER  # noqa: E741
 #: url name → (lowest role for GET, lowest role for POST); None: the method is not offered.
 MATRIX = {
     "metrics:dashboard": (V, None),
+    # Customers, segments and personas: every member reads, managers write.
+    "customers:list": (V, None),
+    "customers:detail": (V, None),
+    "customers:edit": (M, M),
+    "customers:segments": (V, None),
+    "customers:segment_new": (M, M),
+    "customers:segment_count": (M, None),
+    "customers:segment_edit": (M, M),
+    "customers:segment_delete": (None, M),
+    "feedback:personas": (V, None),
+    "feedback:persona_edit": (M, M),
     "metrics:breakdown": (V, None),
     "metrics:interactions": (V, None),
     "metrics:interactions_csv": (V, None),
@@ -240,6 +251,7 @@ def objects(org):
         **_quality_objects(org),
         "survey_id": _survey_id(org),
         **_knowledge_objects(org),
+        **_customer_objects(org),
     }
 
 
@@ -248,6 +260,14 @@ def _survey_id(organisation):
     from goaldesk.feedback.models import Survey
 
     return Survey.objects.get(organisation=organisation).pk
+
+
+def _customer_objects(organisation):
+    from goaldesk.customers.models import Customer, Segment
+
+    customer = Customer.objects.create(organisation=organisation, key="C-1")
+    segment = Segment.objects.create(organisation=organisation, name="Gold", rules=[])
+    return {"customer_id": customer.pk, "segment_id": segment.pk}
 
 
 def _quality_objects(organisation):
@@ -368,6 +388,7 @@ def test_an_object_of_another_organisation_is_not_found_through_ones_own(
         **_quality_objects(other_org),
         "survey_id": _survey_id(other_org),
         **_knowledge_objects(other_org),
+        **_customer_objects(other_org),
     }
     url = _url(name, org, foreign)
     client.force_login(member(O))
@@ -501,6 +522,8 @@ def test_a_survey_link_answers_only_for_a_real_token(client, client_as, org, out
     for visitor in (client, outsider_client, client_as(V)):
         assert visitor.get(path).status_code == 200
     assert client_as(A).post(path, {}).status_code == 403  # a member: never an answer
+
+
 #: The public help centre (/help/<slug>/…, no sign-in): url name → (GET answers, POST answers)
 #: for anybody, signed in or not; None: the method is refused (405). POSTs are CSRF-protected
 #: (tests/knowledge/test_public.py sends them with the token); here an empty POST is bad input.

@@ -28,6 +28,7 @@ from goaldesk.goals import selectors, services
 from goaldesk.goals.commands import goal_payload, level_payload
 from goaldesk.goals.models import BusinessGoal, Goal, Objective
 from goaldesk.goals.wording import smart_sentence
+from goaldesk.interactions.selectors import FilterError, resolve_filters
 from goaldesk.metrics.scope import span_problem
 
 router = Router(tags=["goals"])
@@ -51,7 +52,8 @@ class GoalIn(BodyIn):
     statistic: StrictStr | None = Field(None, description="time metrics: median, mean or p90")
     value_unit: StrictStr | None = Field(None, description="how the UI shows times: seconds … days")
     scope: dict[str, StrictStr] | None = Field(
-        None, description="channel, team, agent, category; {} = the whole organisation"
+        None,
+        description="channel, team, agent, category, segment (a customer segment's name); {} = the whole organisation",
     )
     baseline_from: OptionalDateText = None
     baseline_to: OptionalDateText = None
@@ -460,8 +462,10 @@ def level(
     slug: str,
     date_from: DateText = Query(..., alias="from"),  # noqa: B008 - ninja reads the alias from it
     date_to: DateText = Query(..., alias="to"),  # noqa: B008 - ninja reads the alias from it
+    segment: str = "",
 ):
-    """The service level of the days `from`..`to`: level, criteria, reasons, the way up.
+    """The service level of the days `from`..`to`: level, criteria, reasons, the way up;
+    with `segment` (a customer segment's name or id), of its customers' interactions only.
 
     The period may span at most 1,827 days by default (five years; GOALDESK_MAX_DAYS_TOTAL).
     """
@@ -476,4 +480,10 @@ def level(
     too_long = span_problem(start, end, by_day=False)
     if too_long:
         raise FieldInvalid("to", too_long)
-    return level_payload(organisation, start, end)
+    filters = {"segment": segment.strip()} if segment.strip() else None
+    if filters:
+        try:
+            resolve_filters(organisation=organisation, filters=filters)
+        except FilterError as error:
+            raise FieldInvalid("segment", str(error)) from error
+    return level_payload(organisation, start, end, filters=filters)

@@ -76,6 +76,7 @@ def kpis(
     team: str = "",
     agent: str = "",
     category: str = "",
+    segment: str = "",
 ):
     """Every metric of docs/metrics.md for the days `from`..`to` (both included, 1900–2100).
 
@@ -85,8 +86,9 @@ def kpis(
     Without `by`: `kpis` maps each metric key to its value. With `by` (channel, agent, team,
     category or day): `rows` holds one entry per group with `group`, `label` and every key.
     Rates are percentages, times seconds; duration metrics are {mean, median, p90, count};
-    a metric without data is null. Filter by `channel`, `team` (name), `agent` (key) and
-    `category`.
+    a metric without data is null. Filter by `channel`, `team` (name), `agent` (key),
+    `category` and `segment` (a customer segment's name or id: the interactions of its
+    customers).
     """
     organisation = organisation_for(request, slug)
     checks = FieldChecks()
@@ -106,7 +108,13 @@ def kpis(
     too_long = start and end and end >= start and span_problem(start, end, by_day=by == "day")
     if too_long:
         checks.add(FieldInvalid("to", too_long))
-    given = {"channel": channel, "team": team, "agent": agent, "category": category}
+    given = {
+        "channel": channel,
+        "team": team,
+        "agent": agent,
+        "category": category,
+        "segment": segment,
+    }
     filters = {name: given[name].strip() for name in FILTER_NAMES if given[name].strip()}
     for name, value in filters.items():
         try:

@@ -11,6 +11,7 @@ from ninja import NinjaAPI, Swagger
 
 from goaldesk.api.auth import MemberSessionAuth, TokenAuth
 from goaldesk.api.coaching import router as coaching_router
+from goaldesk.api.customers import router as customers_router
 from goaldesk.api.errors import JsonParser, install_error_handlers
 from goaldesk.api.feedback import router as feedback_router
 from goaldesk.api.forecasting import router as forecasting_router
@@ -77,3 +78,4 @@ api.add_router("", coaching_router)
 api.add_router("", quality_router)
 api.add_router("", feedback_router)
 api.add_router("", knowledge_router)
+api.add_router("", customers_router)

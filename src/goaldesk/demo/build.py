@@ -35,6 +35,7 @@ from goaldesk.accounts.services import (
     organisation_create,
     user_get_or_create,
 )
+from goaldesk.demo.customers import customers_demo_build
 from goaldesk.demo.generator import (
     DUBAI,
     TEHRAN,
@@ -327,6 +328,10 @@ def demo_build(
                 organisation=org, today=today, seed=seed,
                 languages=("en", "ar") if slug == DEMO_SLUG else ("fa", "en"),
             )  # fmt: skip
+            progress(f"{org.slug}: customers, segments and personas")
+            customers_demo_build(
+                organisation=org, today=today, language=profile.language, seed=seed
+            )
         for slug in (DEMO_SLUG, DEMO_FA_SLUG):
             org = Organisation.objects.get(slug=slug)
             progress(f"{org.slug}: quality reviews")

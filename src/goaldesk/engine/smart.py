@@ -43,7 +43,7 @@ CheckStatus = Literal["pass", "warning"]
 LETTERS: tuple[Letter, ...] = ("S", "M", "A", "R", "T")
 
 #: Scope dimensions a goal can be narrowed by (an empty scope is the whole organisation).
-SCOPE_DIMENSIONS = ("channel", "team", "agent", "category")
+SCOPE_DIMENSIONS = ("channel", "team", "agent", "category", "segment")
 
 #: Floating-point slack: asking for exactly the best historical change passes.
 _EPSILON = 1e-9

@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from goaldesk.feedback.persona_urls import urlpatterns as persona_urlpatterns
+
 from . import survey_views
 
 app_name = "feedback"
@@ -14,3 +16,5 @@ urlpatterns: list = [
     path("surveys/invitations/", survey_views.invitations, name="survey_invitations"),
     path("surveys/comments/", survey_views.comments, name="survey_comments"),
 ]
+
+urlpatterns += persona_urlpatterns

@@ -35,12 +35,14 @@ def _organisation(slug: str) -> Any:
     return organisation
 
 
-def level_payload(organisation: Any, date_from: Any, date_to: Any) -> dict[str, Any]:
+def level_payload(
+    organisation: Any, date_from: Any, date_to: Any, *, filters: Any = None
+) -> dict[str, Any]:
     from goaldesk.goals.selectors import level_for_period
     from goaldesk.goals.wording import LEVEL_NAMES, level_sentence
 
     verdict, measured = level_for_period(
-        organisation=organisation, date_from=date_from, date_to=date_to
+        organisation=organisation, date_from=date_from, date_to=date_to, filters=filters
     )
     data = verdict.as_dict()
     data["level_name"] = str(LEVEL_NAMES[verdict.level]) if verdict.level else None
@@ -49,6 +51,7 @@ def level_payload(organisation: Any, date_from: Any, date_to: Any) -> dict[str, 
         "organisation": organisation.slug,
         "from": date_from.isoformat(),
         "to": date_to.isoformat(),
+        "filters": dict(filters or {}),
         **_plain(data),
         "measured": _plain(measured),
     }

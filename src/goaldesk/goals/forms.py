@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from goaldesk.accounts.models import Organisation
 from goaldesk.core.display import form_digits, lnum, percent
 from goaldesk.core.forms import DEADLINE_PRESETS, LocalDateField, LocalFloatField
+from goaldesk.customers.selectors import segment_choices
 from goaldesk.engine.levels import BARRED_LEVELS, LevelThresholds
 from goaldesk.interactions.models import DEFAULT_CATEGORIES, Channel
 from goaldesk.interactions.selectors import category_label, category_names
@@ -64,6 +65,7 @@ class GoalForm(forms.Form):
     scope_team = forms.ChoiceField(label=gettext_lazy("Team"), required=False)
     scope_agent = forms.ChoiceField(label=gettext_lazy("Agent"), required=False)
     scope_category = forms.ChoiceField(label=gettext_lazy("Category"), required=False)
+    scope_segment = forms.ChoiceField(label=gettext_lazy("Customer segment"), required=False)
     baseline_from = LocalDateField(label=gettext_lazy("Baseline from"))
     baseline_to = LocalDateField(label=gettext_lazy("Baseline to"))
     target = NumberField(label=gettext_lazy("Target"))
@@ -122,6 +124,9 @@ class GoalForm(forms.Form):
         cast(forms.ChoiceField, self.fields["scope_category"]).choices = [
             ("", "—"),
             *self._category_choices(),
+        ]
+        cast(forms.ChoiceField, self.fields["scope_segment"]).choices = [("", "—")] + [
+            (name, name) for _pk, name in segment_choices(organisation=organisation)
         ]
         cast(
             forms.ModelChoiceField, self.fields["business_goal"]
@@ -211,7 +216,7 @@ class GoalForm(forms.Form):
     def scope(self) -> dict[str, str] | None:
         scope = {
             dim: (self._value(f"scope_{dim}") or "").strip()
-            for dim in ("channel", "team", "agent", "category")
+            for dim in ("channel", "team", "agent", "category", "segment")
         }
         scope = {k: v for k, v in scope.items() if v}
         if scope:

@@ -99,11 +99,18 @@ def goal_chart(goal: Goal, progress: selectors.GoalProgress) -> dict[str, Any]:
 
 
 def level_context(
-    *, organisation: Organisation, date_from: dt.date, date_to: dt.date, can_make_goal: bool
+    *,
+    organisation: Organisation,
+    date_from: dt.date,
+    date_to: dt.date,
+    can_make_goal: bool,
+    filters: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The level of a period: its name, the criteria, the reasons and the way up."""
+    """The level of a period (within `filters`, e.g. a segment): its name, the criteria, the
+    reasons and the way up (a goal made from a step keeps the filters in its scope)."""
+    filters = selectors.clean_scope(filters)
     verdict, measured = selectors.level_for_period(
-        organisation=organisation, date_from=date_from, date_to=date_to
+        organisation=organisation, date_from=date_from, date_to=date_to, filters=filters
     )
     categories = category_names(organisation=organisation)
     criteria = []
@@ -138,14 +145,14 @@ def level_context(
                 "metric": t.metric,
                 "target": round(t.needed, 2),
                 "from_level": verdict.next_level or "",
-                **{f"scope_{k}": v for k, v in t.scope.items()},
+                **{f"scope_{k}": v for k, v in {**filters, **t.scope}.items()},
             }
             link = reverse("goals:new", args=[organisation.slug]) + "?" + urlencode(query)
         steps.append(
             {
                 "name": metric_name(t.criterion),
                 "metric_name": metric_name(t.metric),
-                "scope": scope_text(t.scope, categories=categories),
+                "scope": scope_text({**filters, **t.scope}, categories=categories),
                 "current": format_value(t.metric, t.current),
                 "needed": format_value(t.metric, t.needed),
                 "link": link,
@@ -167,15 +174,22 @@ def level_context(
 
 
 def dashboard_panel(
-    *, organisation: Organisation, membership: Any, date_from: dt.date, date_to: dt.date
+    *,
+    organisation: Organisation,
+    membership: Any,
+    date_from: dt.date,
+    date_to: dt.date,
+    filters: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Context of goals/_dashboard_panel.html: the level of the dashboard's period with its
-    criteria and next step, and the active goals with their status."""
+    """Context of goals/_dashboard_panel.html: the level of the dashboard's period (within
+    `filters`, e.g. the dashboard's customer segment) with its criteria and next step, and the
+    active goals with their status."""
     level = level_context(
         organisation=organisation,
         date_from=date_from,
         date_to=date_to,
         can_make_goal=membership is not None and membership.allows("manager"),
+        filters=filters,
     )
     categories = category_names(organisation=organisation)
     goals = [

@@ -554,10 +554,15 @@ def level_thresholds_for(organisation: Organisation) -> LevelThresholds:
 
 
 def _channel_metrics(
-    organisation: Organisation, date_from: dt.date, date_to: dt.date
+    organisation: Organisation,
+    date_from: dt.date,
+    date_to: dt.date,
+    filters: Mapping[str, Any] | None = None,
 ) -> dict[str, dict[str, float | None]]:
     """CSAT and first-contact resolution per channel, for channels with enough of each."""
-    qs = interactions_in_period(organisation=organisation, date_from=date_from, date_to=date_to)
+    qs = interactions_in_period(
+        organisation=organisation, date_from=date_from, date_to=date_to, filters=filters
+    )
     counts = {
         row["channel"]: row
         for row in qs.order_by()
@@ -573,6 +578,7 @@ def _channel_metrics(
         date_from=date_from,
         date_to=date_to,
         by="channel",
+        filters=filters,
         keys=["csat_pct", "fcr_rate"],
     ):
         n = counts.get(row["group"], {})
@@ -588,13 +594,23 @@ def _channel_metrics(
 
 
 def level_for_period(
-    *, organisation: Organisation, date_from: dt.date, date_to: dt.date
+    *,
+    organisation: Organisation,
+    date_from: dt.date,
+    date_to: dt.date,
+    filters: Mapping[str, Any] | None = None,
 ) -> tuple[LevelVerdict, dict[str, Any]]:
-    """The service level of a period and the metric values it was judged from."""
+    """The service level of a period (of the interactions `filters` keep, e.g. a customer
+    segment's) and the metric values it was judged from."""
+    filters = clean_scope(filters) or None
     values = kpis_for_period(
-        organisation=organisation, date_from=date_from, date_to=date_to, keys=LEVEL_KEYS
+        organisation=organisation,
+        date_from=date_from,
+        date_to=date_to,
+        filters=filters,
+        keys=LEVEL_KEYS,
     )
-    channels = _channel_metrics(organisation, date_from, date_to)
+    channels = _channel_metrics(organisation, date_from, date_to, filters)
     verdict = judge_level(values, channels, level_thresholds_for(organisation))
     return verdict, {"metrics": values, "channels": channels}
 

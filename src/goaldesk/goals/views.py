@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from goaldesk.accounts.access import OrgRequest, org_view
 from goaldesk.accounts.models import Role, today_in
 from goaldesk.accounts.settings_views import add_service_error
+from goaldesk.customers.selectors import segment_choices, segment_name
 from goaldesk.engine import normalize_digits
 from goaldesk.interactions.selectors import category_names
 from goaldesk.metrics.catalogue import metric
@@ -207,7 +208,7 @@ def _new_initial(request: OrgRequest) -> dict[str, Any]:
                 None if target is None else round(selectors.to_display(unit, key, target) or 0.0, 2)
             )
             scope = {}
-            for dim in ("channel", "team", "agent", "category"):
+            for dim in ("channel", "team", "agent", "category", "segment"):
                 scope_value = request.GET.get(f"scope_{dim}")
                 if scope_value:
                     initial[f"scope_{dim}"] = scope_value
@@ -647,6 +648,7 @@ def level(request: OrgRequest) -> HttpResponse:
         date_from=scope.date_from,
         date_to=scope.date_to,
         can_make_goal=membership.allows(Role.MANAGER),
+        filters=segment_filter(org, scope.filters.get("segment")),
     )
     context = {
         "nav": "goals",
@@ -656,8 +658,16 @@ def level(request: OrgRequest) -> HttpResponse:
         "date_from": scope.date_from,
         "date_to": scope.date_to,
         "can_edit_thresholds": membership.allows(Role.OWNER),
+        "segments": segment_choices(organisation=org),
     }
     return render(request, "goals/level.html", context)
+
+
+def segment_filter(org: Any, value: str | None) -> dict[str, str]:
+    """A segment filter as a goal scope keeps it: by the segment's name ({} for none)."""
+    if not value:
+        return {}
+    return {"segment": segment_name(organisation=org, value=value)}
 
 
 @org_view(Role.VIEWER)
@@ -670,6 +680,7 @@ def dashboard_panel(request: OrgRequest) -> HttpResponse:
         membership=request.membership,
         date_from=scope.date_from,
         date_to=scope.date_to,
+        filters=segment_filter(org, scope.filters.get("segment")),
     )
     return render(request, "goals/_dashboard_panel.html", context)
 

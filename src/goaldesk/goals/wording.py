@@ -82,6 +82,7 @@ SCOPE_WORDS = {
     "team": gettext_lazy("team"),
     "agent": gettext_lazy("agent"),
     "category": gettext_lazy("category"),
+    "segment": gettext_lazy("customer segment"),
 }
 
 SMART_SENTENCES: dict[str, Any] = {

@@ -8,10 +8,17 @@ class InteractionsConfig(AppConfig):
 
     def ready(self) -> None:
         from goaldesk.accounts.signals import clock_changed
+        from goaldesk.customers import activity
+        from goaldesk.interactions import segments
         from goaldesk.interactions.models import Channel
         from goaldesk.interactions.tasks import derived_recompute_later
         from goaldesk.team.skill_labels import channel_labels_register
 
         channel_labels_register(Channel.choices)
+        activity.register(
+            activity=segments.customer_activity,
+            interactions=segments.customer_interactions,
+            members=segments.segment_members,
+        )
 
         clock_changed.connect(derived_recompute_later, dispatch_uid="interactions.derived")

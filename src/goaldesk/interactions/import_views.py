@@ -38,6 +38,8 @@ from goaldesk.interactions.importing import (
     job_calendar,
     job_columns,
     job_people,
+    kind_fields,
+    kind_required,
     load_preset,
 )
 from goaldesk.interactions.models import ImportJob
@@ -46,8 +48,6 @@ from goaldesk.interactions.records import (
     CHANNELS,
     OUTCOMES,
     REQUIRED_FIELDS,
-    REVIEW_FIELDS,
-    REVIEW_REQUIRED_FIELDS,
     SENTIMENTS,
     STATUSES,
 )
@@ -154,6 +154,18 @@ def _canonical_columns() -> list[dict[str, object]]:
     ]
 
 
+#: The customer file's columns (every other column becomes an attribute, see records.py).
+CUSTOMER_FIELD_HELP = {
+    "customer_id": gettext_lazy(
+        "The customer key the interactions carry in customer_id (required)."
+    ),
+    "name": gettext_lazy("The customer's name."),
+    "email": gettext_lazy("The customer's e-mail address."),
+    "phone": gettext_lazy("The customer's phone number."),
+    "language": gettext_lazy("The language the customer speaks, e.g. fa or en."),
+}
+
+
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("File (CSV or XLSX)"),
@@ -201,7 +213,8 @@ def import_start(request: OrgRequest) -> HttpResponse:
     The request only stores the file and reads its header and first rows; the job counts
     and checks the rest in the background.
     """
-    form = UploadForm(request.POST or None, request.FILES or None)
+    initial = {"kind": request.GET.get("kind")} if request.GET.get("kind") else None
+    form = UploadForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             job = import_job_create(
@@ -268,9 +281,8 @@ def import_mapping(request: OrgRequest, job_id: int) -> HttpResponse:
         messages.error(request, message)
         return redirect("imports:start", org_slug=request.org.slug)
     headers, samples = start.headers, start.rows
-    reviews = job.kind == ImportJob.Kind.REVIEWS
-    fields = REVIEW_FIELDS if reviews else CANONICAL_FIELDS
-    required = REVIEW_REQUIRED_FIELDS if reviews else REQUIRED_FIELDS
+    fields = kind_fields(job.kind)
+    required = kind_required(job.kind)
     chosen = job_columns(job)
     calendar = job_calendar(job)
     problem_text = ""
@@ -294,7 +306,9 @@ def import_mapping(request: OrgRequest, job_id: int) -> HttpResponse:
         {
             "field": f,
             "required": f in required,
-            "help": FIELD_HELP.get(f, ""),
+            "help": CUSTOMER_FIELD_HELP.get(f, "")
+            if job.kind == ImportJob.Kind.CUSTOMERS
+            else FIELD_HELP.get(f, ""),
             "chosen": chosen.get(f, ""),
             "samples": [_display(s.get(chosen[f])) for s in samples] if chosen.get(f) else [],
         }

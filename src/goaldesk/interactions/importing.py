@@ -92,17 +92,22 @@ from goaldesk.core.tabular import (
     open_table,
     preview_table,
 )
+from goaldesk.customers.models import Customer
+from goaldesk.customers.services import customers_upsert
 from goaldesk.engine import HIJRI, JALALI
 from goaldesk.engine.names import fold_name
 from goaldesk.interactions.models import ImportJob, ImportRejection, Review
 from goaldesk.interactions.records import (
     CANONICAL_FIELDS,
+    CUSTOMER_FIELDS,
+    CUSTOMER_REQUIRED_FIELDS,
     REQUIRED_FIELDS,
     REVIEW_FIELDS,
     REVIEW_REQUIRED_FIELDS,
     InteractionData,
     RecordError,
     ReviewData,
+    parse_customer,
     parse_interaction,
     parse_number,
     parse_review,
@@ -359,8 +364,11 @@ def guess_mapping(
     headers: Sequence[str], preset: Preset | None = None, *, kind: str = "interactions"
 ) -> dict[str, str]:
     """{canonical field: header} from the preset's headers, then canonical names and synonyms."""
-    fields = REVIEW_FIELDS if kind == ImportJob.Kind.REVIEWS else CANONICAL_FIELDS
-    synonyms = REVIEW_SYNONYMS if kind == ImportJob.Kind.REVIEWS else SYNONYMS
+    fields = kind_fields(kind)
+    synonyms = {
+        ImportJob.Kind.REVIEWS: REVIEW_SYNONYMS,
+        ImportJob.Kind.CUSTOMERS: CUSTOMER_SYNONYMS,
+    }.get(kind, SYNONYMS)
     by_name: dict[str, str] = {}
     for header in headers:
         by_name.setdefault(normalize_header(header), header)
@@ -392,9 +400,34 @@ def guess_mapping(
     return mapping
 
 
+#: Other names of the customer file's columns (normalized as `normalize_header` does).
+CUSTOMER_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "customer_id": ("customer", "customer_key", "client_id", "client", "id", "key"),
+    "name": ("customer_name", "full_name", "client_name"),
+    "email": ("e_mail", "mail", "email_address"),
+    "phone": ("telephone", "phone_number", "mobile", "tel"),
+    "language": ("lang", "locale"),
+}
+
+
+def kind_fields(kind: str) -> tuple[str, ...]:
+    """The canonical fields of a kind of file."""
+    return {
+        ImportJob.Kind.REVIEWS: REVIEW_FIELDS,
+        ImportJob.Kind.CUSTOMERS: CUSTOMER_FIELDS,
+    }.get(kind, CANONICAL_FIELDS)
+
+
+def kind_required(kind: str) -> tuple[str, ...]:
+    """The fields a kind of file must have."""
+    return {
+        ImportJob.Kind.REVIEWS: REVIEW_REQUIRED_FIELDS,
+        ImportJob.Kind.CUSTOMERS: CUSTOMER_REQUIRED_FIELDS,
+    }.get(kind, REQUIRED_FIELDS)
+
+
 def missing_required(mapping: Mapping[str, str], *, kind: str = "interactions") -> list[str]:
-    required = REVIEW_REQUIRED_FIELDS if kind == ImportJob.Kind.REVIEWS else REQUIRED_FIELDS
-    return [f for f in required if not mapping.get(f)]
+    return [f for f in kind_required(kind) if not mapping.get(f)]
 
 
 def check_mapping(mapping: Mapping[str, str], headers: Sequence[str], *, kind: str) -> None:
@@ -484,6 +517,9 @@ class RowConverter:
         index = {header: i for i, header in enumerate(headers)}
         self.columns = columns
         self.positions = [(f, index[h]) for f, h in columns.items() if h in index]
+        #: a customer file: every column no field uses is an attribute
+        used = set(columns.values())
+        self.attributes = [(h, i) for i, h in enumerate(headers) if h and h not in used]
         transforms = (job.mapping or {}).get("_transforms") or {}
         self.values = {
             f: {str(k).strip().lower(): v for k, v in m.items()}
@@ -495,7 +531,7 @@ class RowConverter:
     def header_of(self, column: str) -> str:
         return self.columns.get(column, column)
 
-    def convert(self, values: Sequence[Any]) -> InteractionData | ReviewData:
+    def convert(self, values: Sequence[Any]) -> InteractionData | ReviewData | Any:
         if len(values) > self.width:
             raise RecordError(
                 "",
@@ -522,6 +558,9 @@ class RowConverter:
             self._minutes_after_created(raw, field_name)
         if self.kind == ImportJob.Kind.REVIEWS:
             return parse_review(raw, tz=self.tz)
+        if self.kind == ImportJob.Kind.CUSTOMERS:
+            attributes = {h: values[i] for h, i in self.attributes if i < len(values)}
+            return parse_customer(raw, attributes=attributes)
         return parse_interaction(raw, tz=self.tz)
 
     def _minutes_after_created(self, raw: dict[str, Any], field_name: str) -> None:
@@ -1133,11 +1172,20 @@ class _Batch:
         )
 
     def dry_counts(self) -> tuple[int, int]:
-        if self.job.kind == ImportJob.Kind.REVIEWS:
+        if self.job.kind == ImportJob.Kind.CUSTOMERS:
+            ids = [r.key for r in self.records]
+            existing = set(
+                Customer.objects.filter(
+                    organisation=self.job.organisation, key__in=ids
+                ).values_list("key", flat=True)
+            )
+        elif self.job.kind == ImportJob.Kind.REVIEWS:
             ids = [r.external_id for r in self.records]
         else:
             ids = [row[1] for row in self.records]  # prepared rows: external_id second
-        if self.job.kind == ImportJob.Kind.REVIEWS:
+        if self.job.kind == ImportJob.Kind.CUSTOMERS:
+            pass
+        elif self.job.kind == ImportJob.Kind.REVIEWS:
             existing = set(
                 Review.objects.filter(
                     organisation=self.job.organisation, external_id__in=ids
@@ -1165,6 +1213,9 @@ def _commit_batch(batch: _Batch) -> None:
         elif job.kind == ImportJob.Kind.REVIEWS:
             result = reviews_upsert(organisation=job.organisation, records=batch.records)
             created, updated = result.created, result.updated
+        elif job.kind == ImportJob.Kind.CUSTOMERS:
+            written = customers_upsert(organisation=job.organisation, records=batch.records)
+            created, updated = written.created, written.updated
         else:
             writer = cast(InteractionWriter, batch.writer)
             result = writer.write_prepared(batch.records, import_job=job)

@@ -245,6 +245,7 @@ class ImportJob(BackgroundJob):
     class Kind(models.TextChoices):
         INTERACTIONS = "interactions", _("Interactions")
         REVIEWS = "reviews", _("Reviews")
+        CUSTOMERS = "customers", _("Customers")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="imports")
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.INTERACTIONS)

@@ -47,6 +47,7 @@ from goaldesk.core.parsing import (
     read_datetime,
 )
 from goaldesk.core.parsing import parse_number as read_number
+from goaldesk.customers.services import CustomerData
 from goaldesk.engine.canonical import CANONICAL_FIELDS as CANONICAL_FIELDS  # re-exported
 from goaldesk.engine.canonical import REQUIRED_FIELDS as REQUIRED_FIELDS  # re-exported
 
@@ -396,3 +397,61 @@ def _read_day(column: str, value: object, tz: zoneinfo.ZoneInfo) -> dt.date:
             column, _("“%(value)s” is not a date.") % {"value": text} + " " + date_spellings()
         )
     return stamp.astimezone(tz).date()
+
+
+#: The customer record a customer file brings (`ImportJob.Kind.CUSTOMERS`); every other
+#: column of the file becomes an attribute named after its header ("Tier" → "tier").
+CUSTOMER_FIELDS = ("customer_id", "name", "email", "phone", "language")
+CUSTOMER_REQUIRED_FIELDS = ("customer_id",)
+#: Longest text of each customer column (the model's max_length) and of an attribute value.
+CUSTOMER_MAX_LENGTHS = {"customer_id": 150, "name": 200, "email": 254, "phone": 50, "language": 16}
+ATTRIBUTE_MAX_CHARS = 200
+
+
+def attribute_name(header: str) -> str:
+    """The attribute a file column fills: its header trimmed, lower case, spaces as "_"."""
+    return "_".join(str(header).strip().lower().split())
+
+
+def parse_customer(
+    raw: Mapping[str, object], *, attributes: Mapping[str, object] | None = None
+) -> CustomerData:
+    """Validate one customer (customer_id required; name, e-mail, phone, language) and its
+    attributes ({name: value}; empty values are left out). RecordError names the column."""
+    values: dict[str, str] = {}
+    for column in CUSTOMER_FIELDS:
+        text = _bounded_text(column, raw.get(column))
+        limit = CUSTOMER_MAX_LENGTHS[column]
+        if len(text) > limit:
+            raise RecordError(
+                column,
+                _("“%(value)s…” is too long (%(length)s characters; at most %(limit)s).")
+                % {"value": text[:20], "length": len(text), "limit": limit},
+            )
+        values[column] = text
+    if not values["customer_id"]:
+        raise _required("customer_id")
+    email = values["email"]
+    if email and ("@" not in email or " " in email):
+        raise RecordError(
+            "email", _("“%(value)s” is not an e-mail address.") % {"value": email[:60]}
+        )
+    kept: dict[str, str] = {}
+    for name, value in (attributes or {}).items():
+        text = _bounded_text(name, value)
+        if len(text) > ATTRIBUTE_MAX_CHARS:
+            raise RecordError(
+                name,
+                _("“%(value)s…” is too long (%(length)s characters; at most %(limit)s).")
+                % {"value": text[:20], "length": len(text), "limit": ATTRIBUTE_MAX_CHARS},
+            )
+        if text and attribute_name(name):
+            kept[attribute_name(name)] = text
+    return CustomerData(
+        key=values["customer_id"],
+        name=values["name"],
+        email=email,
+        phone=values["phone"],
+        language=values["language"],
+        attributes=kept,
+    )

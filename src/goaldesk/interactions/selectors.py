@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from goaldesk.accounts.models import Organisation
+from goaldesk.customers.models import Segment
 from goaldesk.interactions.models import (
     Category,
     Channel,
@@ -20,6 +21,7 @@ from goaldesk.interactions.models import (
     Review,
     category_default_name,
 )
+from goaldesk.interactions.segments import segment_q
 from goaldesk.team.models import Agent, Team
 
 
@@ -119,7 +121,7 @@ def interaction_reviews(*, interaction: Interaction) -> list[Review]:
 
 
 #: The filters a page, goal, command or API call may narrow interactions by.
-FILTER_NAMES = ("channel", "team", "agent", "category")
+FILTER_NAMES = ("channel", "team", "agent", "category", "segment")
 
 
 class FilterError(ValueError):
@@ -127,7 +129,8 @@ class FilterError(ValueError):
 
 
 def resolve_filters(*, organisation: Organisation, filters: Mapping[str, Any] | None) -> Q:
-    """The filters (channel, team name or id, agent key or id, category) as one Q.
+    """The filters (channel, team name or id, agent key or id, category, segment name or id)
+    as one Q (a segment: the interactions of its customers, see `interactions.segments`).
 
     Raises FilterError naming the filter and the value when a channel, team or agent is unknown.
     """
@@ -147,6 +150,16 @@ def resolve_filters(*, organisation: Organisation, filters: Mapping[str, Any] | 
             q &= Q(channel=value)
         elif name == "category":
             q &= Q(category=value)
+        elif name == "segment":
+            match = Q(name__iexact=value)
+            if value.isdigit():
+                match |= Q(pk=int(value))
+            segment = Segment.objects.filter(match, organisation=organisation).first()
+            if segment is None:
+                raise FilterError(
+                    _("No segment “%(value)s” in this organisation.") % {"value": value}
+                )
+            q &= segment_q(segment=segment)
         else:
             model, key_field = (Team, "name") if name == "team" else (Agent, "key")
             match = Q(**{key_field: value})

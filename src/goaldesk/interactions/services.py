@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from goaldesk.accounts.models import Organisation
 from goaldesk.accounts.selectors import business_calendar_for
+from goaldesk.customers.services import customers_ensure
 from goaldesk.engine.business_hours import BusinessCalendar
 from goaldesk.engine.canonical import CANONICAL_FIELDS
 from goaldesk.engine.names import fold_name
@@ -185,6 +186,8 @@ class InteractionWriter:
         self.analyze_at = ANALYZE_AFTER_ROWS
         #: category keys known to exist, so a long import asks once per new key
         self.categories: set[str] = set()
+        #: customer keys known to have a customer record (one INSERT per batch for new ones)
+        self.customers: set[str] = set()
 
     def existing_ids(self, external_ids: Iterable[str]) -> dict[str, int]:
         """external_id → primary key of those that exist already (one query per 2,000 ids)."""
@@ -353,6 +356,10 @@ class InteractionWriter:
         if new_categories:
             categories_ensure(organisation=self.organisation, keys=new_categories)
             self.categories |= new_categories
+        new_customers = {row[_CUSTOMER] for row in latest.values()} - self.customers - {""}
+        if new_customers:
+            customers_ensure(organisation=self.organisation, keys=new_customers)
+            self.customers |= new_customers
 
         now = self.sql.adapt_datetime(timezone.now())
         job_id = import_job.pk if import_job is not None else None

@@ -5,6 +5,7 @@ from django.views.decorators.http import require_POST
 
 from goaldesk.accounts.access import OrgRequest, org_view
 from goaldesk.accounts.models import Role
+from goaldesk.customers.models import Customer
 from goaldesk.interactions.edit_forms import InteractionNoteForm
 from goaldesk.interactions.models import Interaction
 
@@ -64,6 +65,11 @@ def _detail_page(
         "nav": "interactions",
         "interaction": interaction,
         "category_name": category_label(names, interaction.category),
+        "customer": Customer.objects.filter(
+            organisation=interaction.organisation_id, key=interaction.customer_id
+        ).first()
+        if interaction.customer_id
+        else None,
         "notes": interaction_notes(interaction=interaction),
         "changes": changes,
         "reviews": interaction_reviews(interaction=interaction),

@@ -315,8 +315,8 @@ def agent_tables(
     )
     wanted = {name: v for name, v in (filters or {}).items() if v not in (None, "")}
     chosen = resolve_filters(organisation=organisation, filters=wanted)  # FilterError if unknown
-    # The summaries know each channel, agent and team, not categories.
-    served = "category" not in wanted
+    # The summaries know each channel, agent and team, not categories or customers (segments).
+    served = not {"category", "segment"} & set(wanted)
     stale = [
         day
         for day, built, version, used in stamps

@@ -19,6 +19,7 @@ from goaldesk.accounts.access import OrgRequest, org_view
 from goaldesk.accounts.models import Organisation, Role
 from goaldesk.core.csv_safe import csv_writer
 from goaldesk.core.display import duration, ldate, lnum, percent
+from goaldesk.customers.selectors import segment_choices
 from goaldesk.interactions.exporting import XLSX_MAX_ROWS, csv_chunks, interactions_xlsx
 from goaldesk.interactions.models import Channel, Interaction, Status
 from goaldesk.interactions.selectors import (
@@ -244,6 +245,7 @@ def dashboard(request: OrgRequest) -> HttpResponse:
         "categories": _category_choices(
             category_names(organisation=organisation), scope.filters.get("category")
         ),
+        "segments": segment_choices(organisation=organisation),
         "interactions_url": drilldown_url(organisation, scope),
         "reviews_link": reviews_link(organisation, scope, current["review_count"]),
     }
@@ -419,6 +421,7 @@ def interaction_list(request: OrgRequest) -> HttpResponse:
         "teams": Team.objects.filter(organisation=organisation).order_by("name"),
         "agents": Agent.objects.filter(organisation=organisation).order_by("name", "key"),
         "categories": _category_choices(categories, scope.filters.get("category")),
+        "segments": segment_choices(organisation=organisation),
         "metrics": [m for m in CATALOGUE if m.source == "interactions"],
         "metric_key": metric_key,
         "search": search,

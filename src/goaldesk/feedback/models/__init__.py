@@ -1,6 +1,7 @@
 """Feedback's models, one module per part: surveys, invitations and answers (`surveys`),
 personas (`personas`)."""
 
+from .personas import Persona
 from .surveys import (
     DEFAULT_EXPIRY_DAYS,
     INTERACTION_FIELDS,
@@ -18,6 +19,7 @@ __all__ = [
     "DEFAULT_EXPIRY_DAYS",
     "INTERACTION_FIELDS",
     "SCALES",
+    "Persona",
     "QuestionKind",
     "Survey",
     "SurveyInvitation",
