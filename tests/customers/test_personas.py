@@ -1,4 +1,5 @@
-"""Persona cards: what a manager writes about a segment beside what its interactions say."""
+"""Persona cards (feedback/): what a manager writes about a segment beside what its
+interactions say. Kept beside the customer tests for their small desk of customers."""
 
 import datetime as dt
 
@@ -9,7 +10,6 @@ from goaldesk.accounts.models import Role
 from goaldesk.customers.services import segment_save
 from goaldesk.feedback.models import Persona
 from goaldesk.feedback.persona_selectors import persona_card
-from tests.customers.conftest import desk  # noqa: F401 - its customers and interactions
 from tests.goals.factories import goal_make
 
 pytestmark = pytest.mark.django_db
