@@ -119,7 +119,7 @@ class SegmentForm(DigitsForm):
         return initial
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         for n in range(1, ATTRIBUTE_ROWS + 1):
             name = (data.get(f"attribute_{n}") or "").strip()
             value = (data.get(f"value_{n}") or "").strip()

@@ -22,6 +22,12 @@ class SegmentError(ValueError):
     """A segment that cannot be saved (message translated)."""
 
 
+def _column(meta: Any, name: str) -> str:
+    """The database column of the model field `name`."""
+    column: str = meta.get_field(name).column
+    return column
+
+
 def customers_ensure(*, organisation: Organisation, keys: Iterable[str]) -> int:
     """Create an empty record for each customer key the organisation has none for (the
     interactions' write path calls this once per batch with the batch's new keys); returns how
@@ -36,15 +42,15 @@ def customers_ensure(*, organisation: Organisation, keys: Iterable[str]) -> int:
     meta = Customer._meta
     quote = connection.ops.quote_name
     columns = ("organisation_id", "key", "name", "email", "phone", "language", "attributes")
-    names = ", ".join(quote(meta.get_field(c).column) for c in columns)
-    stamps = ", ".join(quote(meta.get_field(c).column) for c in ("created_at", "updated_at"))
+    names = ", ".join(quote(_column(meta, c)) for c in columns)
+    stamps = ", ".join(quote(_column(meta, c)) for c in ("created_at", "updated_at"))
     now = timezone.now()
     # Constants as literals, so that PostgreSQL types them from the columns (text, jsonb).
     row = "(%s, %s, '', '', '', '', '{}', %s, %s)"
     with connection.cursor() as cursor:
         for start in range(0, len(wanted), ENSURE_CHUNK):
             chunk = wanted[start : start + ENSURE_CHUNK]
-            params: list[object] = []
+            params: list[Any] = []
             for key in chunk:
                 params += [organisation.pk, key, now, now]
             cursor.execute(
@@ -91,7 +97,8 @@ def customers_upsert(
                 organisation=organisation, key__in=list(latest)
             )
         }
-        new, changed = [], []
+        new: list[Customer] = []
+        changed: list[Customer] = []
         for key, record in latest.items():
             customer = existing.get(key) or Customer(organisation=organisation, key=key)
             for name in CUSTOMER_FIELDS:

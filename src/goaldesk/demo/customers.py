@@ -100,7 +100,7 @@ def customers_demo_build(
         customer.phone = f"+{'98' if words == 'fa' else '971'}5{rng.randrange(10**7, 10**8)}"
         customer.language = language
         customer.attributes = {
-            "tier": rng.choices(tiers, weights)[0],
+            "tier": rng.choices(tiers, weights)[0],  # type: ignore[arg-type]
             "city": rng.choice(CITIES[words]),
         }
     Customer.objects.bulk_update(
@@ -108,7 +108,7 @@ def customers_demo_build(
     )
     segments: list[Segment] = []
     for name, rules, persona, description in SEGMENTS[words]:
-        segment = segment_save(organisation=organisation, name=name, rules=rules)
+        segment = segment_save(organisation=organisation, name=name, rules=rules)  # type: ignore[arg-type]
         persona_save(segment=segment, name=persona, description=description)
         segments.append(segment)
     _gold_goal(organisation, segments[0], today, words)

@@ -102,6 +102,7 @@ def surveys_demo_build(*, organisation: Organisation, today: dt.date, seed: int 
     )
     rules = services.selectors.rules_for(organisation)
     version = latest_version(survey)
+    assert version is not None  # noqa: S101 - the survey was just made with its questions
     questions = {q.kind: str(q.pk) for q in version.questions.all()}
     tz = organisation.tzinfo
     made = emails = 0
@@ -121,9 +122,11 @@ def surveys_demo_build(*, organisation: Organisation, today: dt.date, seed: int 
         )
         rng.shuffle(candidates)
         for interaction in candidates[:PER_DAY]:
-            moment = max(
-                interaction.resolved_at, dt.datetime.combine(day, dt.time(9), tzinfo=tz)
-            ) + dt.timedelta(hours=2)
+            resolved = interaction.resolved_at
+            assert resolved is not None  # noqa: S101 - filtered above
+            moment = max(resolved, dt.datetime.combine(day, dt.time(9), tzinfo=tz)) + dt.timedelta(
+                hours=2
+            )
             by_email = interaction.channel == "email" and offset <= 5 and emails < EMAILS
             try:
                 result = services.invitation_create(
@@ -155,7 +158,10 @@ def surveys_demo_build(*, organisation: Organisation, today: dt.date, seed: int 
             csat = interaction.csat or rng.choices([1, 2, 3, 4, 5], [6, 6, 10, 30, 48])[0]
             nps = max(0, min(10, 2 * csat + rng.choice([-1, 0, 0, 1]) - (1 if csat < 3 else 0)))
             band = "low" if csat <= 2 else "mid" if csat == 3 else "high"
-            answers = {questions[QuestionKind.CSAT]: csat, questions[QuestionKind.NPS]: nps}
+            answers: dict[str, int | str] = {
+                questions[QuestionKind.CSAT]: csat,
+                questions[QuestionKind.NPS]: nps,
+            }
             if rng.random() < 0.6:
                 comment = rng.choice(COMMENTS[language][band])
                 if comment:

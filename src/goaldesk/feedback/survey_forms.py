@@ -141,11 +141,11 @@ class RulesForm(DigitsModelForm):
         super().__init__(*args, **kwargs)
         from .models import Survey
 
-        self.fields["survey"].queryset = Survey.objects.filter(
+        self.fields["survey"].queryset = Survey.objects.filter(  # type: ignore[attr-defined]
             organisation=self.instance.organisation
         )
         self.fields["survey"].required = False
-        self.fields["expiry_days"].min_value = 1
+        self.fields["expiry_days"].min_value = 1  # type: ignore[attr-defined]
         self.fields["expiry_days"].validators.append(_at_least_one)
 
 
@@ -169,7 +169,7 @@ class InviteForm(DigitsForm):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         one = bool(data.get("interaction"))
         period = bool(data.get("date_from") and data.get("date_to"))
         if one == period:

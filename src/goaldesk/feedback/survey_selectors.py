@@ -75,7 +75,7 @@ def default_question_text(kind: str) -> str:
         QuestionKind.CES: _("How easy was it to get your issue resolved?"),
         QuestionKind.TEXT: _("Anything you would like to tell us?"),
     }
-    return str(texts.get(kind, ""))
+    return str(texts.get(kind, ""))  # type: ignore[call-overload]  # a kind by its value
 
 
 def question_text(question: SurveyQuestion, language: str) -> str:

@@ -387,7 +387,11 @@ def invitations_send_due(
         reminders = reminders.filter(organisation=organisation)
     for invitation in reminders:
         days = rules_of(invitation.organisation).reminder_days
-        if not days or invitation.sent_at > now - dt.timedelta(days=days):
+        if (
+            not days
+            or invitation.sent_at is None
+            or invitation.sent_at > now - dt.timedelta(days=days)
+        ):
             continue
         if SurveyInvitation.objects.filter(pk=invitation.pk, reminded_at__isnull=True).update(
             reminded_at=now

@@ -365,10 +365,11 @@ def guess_mapping(
 ) -> dict[str, str]:
     """{canonical field: header} from the preset's headers, then canonical names and synonyms."""
     fields = kind_fields(kind)
-    synonyms = {
+    by_kind: dict[str, dict[str, tuple[str, ...]]] = {
         ImportJob.Kind.REVIEWS: REVIEW_SYNONYMS,
         ImportJob.Kind.CUSTOMERS: CUSTOMER_SYNONYMS,
-    }.get(kind, SYNONYMS)
+    }
+    synonyms = by_kind.get(kind, SYNONYMS)
     by_name: dict[str, str] = {}
     for header in headers:
         by_name.setdefault(normalize_header(header), header)
@@ -412,18 +413,20 @@ CUSTOMER_SYNONYMS: dict[str, tuple[str, ...]] = {
 
 def kind_fields(kind: str) -> tuple[str, ...]:
     """The canonical fields of a kind of file."""
-    return {
+    by_kind: dict[str, tuple[str, ...]] = {
         ImportJob.Kind.REVIEWS: REVIEW_FIELDS,
         ImportJob.Kind.CUSTOMERS: CUSTOMER_FIELDS,
-    }.get(kind, CANONICAL_FIELDS)
+    }
+    return by_kind.get(kind, CANONICAL_FIELDS)
 
 
 def kind_required(kind: str) -> tuple[str, ...]:
     """The fields a kind of file must have."""
-    return {
+    by_kind: dict[str, tuple[str, ...]] = {
         ImportJob.Kind.REVIEWS: REVIEW_REQUIRED_FIELDS,
         ImportJob.Kind.CUSTOMERS: CUSTOMER_REQUIRED_FIELDS,
-    }.get(kind, REQUIRED_FIELDS)
+    }
+    return by_kind.get(kind, REQUIRED_FIELDS)
 
 
 def missing_required(mapping: Mapping[str, str], *, kind: str = "interactions") -> list[str]:

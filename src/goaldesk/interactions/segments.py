@@ -98,7 +98,8 @@ def customer_activity(*, organisation: Organisation, keys: Sequence[str]) -> dic
         .order_by("customer_id", "-created_at", "-pk")
         .values_list("customer_id", "csat")
     ):
-        csat.setdefault(key, value)
+        if value is not None:
+            csat.setdefault(key, value)
     return {
         row["customer_id"]: Activity(
             row["first"], row["last"], row["n"], csat.get(row["customer_id"])
