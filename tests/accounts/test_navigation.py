@@ -11,8 +11,9 @@ from goaldesk.accounts.models import Membership, Role
 from tests.factories import AgentFactory, MembershipFactory, UserFactory
 
 #: Every member sees these; "Team" opens the scorecards and "Surveys" the survey designs, which
-#: every role may open.
-EVERYONE = ["Dashboard", "Interactions", "Goals", "Planning", "Team", "Surveys"]
+#: every role may open. Agents and above also see the help centre's articles.
+EVERYONE = ["Dashboard", "Interactions", "Customers", "Goals", "Planning", "Team", "Surveys"]
+HELP = "Help centre"
 
 
 def _nav_links(client: Client, org) -> list[str]:
@@ -25,9 +26,9 @@ def _nav_links(client: Client, org) -> list[str]:
 @pytest.mark.parametrize(
     ("role", "links"),
     [
-        (Role.OWNER, [*EVERYONE, "Today", "Log a visit", "Import", "Settings"]),
-        (Role.MANAGER, [*EVERYONE, "Today", "Log a visit", "Import", "Settings"]),
-        (Role.AGENT, [*EVERYONE, "My shifts", "Log a visit"]),
+        (Role.OWNER, [*EVERYONE, HELP, "Today", "Log a visit", "Import", "Settings"]),
+        (Role.MANAGER, [*EVERYONE, HELP, "Today", "Log a visit", "Import", "Settings"]),
+        (Role.AGENT, [*EVERYONE, HELP, "My shifts", "Log a visit"]),
         (Role.VIEWER, EVERYONE),
     ],
 )
@@ -38,7 +39,10 @@ def test_links_of_each_role(org, client_as, role, links):
 @pytest.mark.parametrize(
     ("role", "links"),
     [
-        (Role.MANAGER, [*EVERYONE, "Today", "My shifts", "Log a visit", "Import", "Settings"]),
+        (
+            Role.MANAGER,
+            [*EVERYONE, HELP, "Today", "My shifts", "Log a visit", "Import", "Settings"],
+        ),
         (Role.VIEWER, [*EVERYONE, "My shifts"]),
     ],
 )
