@@ -20,7 +20,7 @@ METRICS_MD_KEYS = [
     "success_rate", "fcr_rate", "csat_pct", "csat_avg", "nps", "ces_avg", "recovery_rate",
     "returning_customer_rate", "service_level", "abandon_rate", "asa_seconds", "aht_seconds",
     "time_to_arrive_seconds", "time_to_fix_seconds", "review_rating_avg", "review_count",
-    "qa_score", "faq_visits", "faq_helpful_rate", "self_service_rate", "deflection_rate",
+    "qa_score", "survey_response_rate", "faq_visits", "faq_helpful_rate", "self_service_rate", "deflection_rate",
 ]  # fmt: skip
 
 

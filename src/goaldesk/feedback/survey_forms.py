@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from goaldesk.core.display import digits
 from goaldesk.core.forms import DigitsForm, DigitsModelForm, LocalDateField
 from goaldesk.interactions.models import Channel
 
@@ -147,6 +148,8 @@ class RulesForm(DigitsModelForm):
         self.fields["survey"].required = False
         self.fields["expiry_days"].min_value = 1  # type: ignore[attr-defined]
         self.fields["expiry_days"].validators.append(_at_least_one)
+        # "… (0: never)": the digit in the reader's script.
+        self.fields["reminder_days"].label = digits(self.fields["reminder_days"].label)
 
 
 def _at_least_one(value: int) -> None:
