@@ -87,9 +87,7 @@ def _fetch(queryset: Any) -> list[tuple]:
 
 def _as_float_table(rows: list[tuple], width: int) -> np.ndarray:
     """Rows of numbers (None → NaN) as a float array of `width` columns."""
-    return np.array(
-        [[np.nan if v is None else v for v in row] for row in rows], dtype=float
-    ).reshape(len(rows), width)
+    return np.array(rows, dtype=float).reshape(len(rows), width)  # numpy reads None as NaN
 
 
 # --- building -------------------------------------------------------------------------------
@@ -122,7 +120,7 @@ def _runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _sorted_table(rows: list[tuple], width: int) -> np.ndarray:
     """Rows (day number, agent, team, channel number, values… — None/-1 as given) as a float
     array sorted by their first four columns."""
-    table = np.array(rows, dtype=float).reshape(len(rows), width)  # None becomes NaN
+    table = _as_float_table(rows, width)
     order = np.lexsort((table[:, 3], table[:, 2], table[:, 1], table[:, 0]))
     return table[order]
 
