@@ -182,6 +182,7 @@ MATRIX = {
     "feedback:survey_edit": (M, M),
     "feedback:survey_rules": (M, M),
     "feedback:survey_invitations": (V, M),
+    "feedback:survey_invitation_withdraw": (None, M),
     "feedback:survey_comments": (A, None),
     # The FAQ: managers write it; agents read every article, drafts included, read only.
     "knowledge:articles": (A, None),
@@ -249,7 +250,7 @@ def objects(org):
         **_goal_objects(org),
         **_schedule_objects(org),
         **_quality_objects(org),
-        "survey_id": _survey_id(org),
+        **_survey_objects(org),
         **_knowledge_objects(org),
         **_customer_objects(org),
     }
@@ -260,6 +261,17 @@ def _survey_id(organisation):
     from goaldesk.feedback.models import Survey
 
     return Survey.objects.get(organisation=organisation).pk
+
+
+def _survey_objects(organisation):
+    """The ready-made survey and a link invitation about one interaction."""
+    from goaldesk.feedback.survey_services import invitation_create
+
+    interaction = InteractionFactory(
+        organisation=organisation, external_id="SURVEYED", status="resolved"
+    )
+    made = invitation_create(organisation=organisation, interaction=interaction, delivery="link")
+    return {"survey_id": _survey_id(organisation), "survey_invitation_id": made.invitation.pk}
 
 
 def _customer_objects(organisation):
@@ -386,7 +398,7 @@ def test_an_object_of_another_organisation_is_not_found_through_ones_own(
         **_goal_objects(other_org),
         **_schedule_objects(other_org),
         **_quality_objects(other_org),
-        "survey_id": _survey_id(other_org),
+        **_survey_objects(other_org),
         **_knowledge_objects(other_org),
         **_customer_objects(other_org),
     }

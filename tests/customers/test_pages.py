@@ -166,3 +166,38 @@ def test_the_api_lists_customers_one_customer_and_segments(desk):
     assert [(s["name"], s["customers"], s["rules_text"]) for s in segments] == [
         ("Gold", 2, ["tier is gold"])
     ]
+
+
+def test_the_customer_page_shows_their_survey_answers_to_whom_may_read_them(
+    desk, client_as, member
+):
+    from django.test import Client
+
+    from goaldesk.feedback import survey_services
+    from goaldesk.feedback.models import QuestionKind
+    from goaldesk.interactions.models import Interaction
+    from goaldesk.team.models import Agent
+
+    last = Interaction.objects.get(organisation=desk, customer_id="ann", csat=2)
+    made = survey_services.invitation_create(organisation=desk, interaction=last, delivery="link")
+    questions = {q.kind: q.pk for q in made.invitation.version.questions.all()}
+    survey_services.response_submit(
+        invitation=made.invitation,
+        answers={
+            str(questions[QuestionKind.CSAT]): 1,
+            str(questions["text"]): "Nobody called back",
+        },
+    )
+    ann = Customer.objects.get(organisation=desk, key="ann")
+    url = reverse("customers:detail", args=[desk.slug, ann.pk])
+
+    manager_page = client_as(Role.MANAGER).get(url).content.decode()
+    assert "Nobody called back" in manager_page and "CSAT 1 of 5" in manager_page
+    # A viewer reads no answers; an agent only those about their own interactions.
+    assert 'id="survey-answers"' not in client_as(Role.VIEWER).get(url).content.decode()
+    agent_user = member(Role.AGENT)
+    client = Client()
+    client.force_login(agent_user)
+    assert "Nobody called back" not in client.get(url).content.decode()
+    Agent.objects.filter(organisation=desk, key="ana").update(user=agent_user)
+    assert "Nobody called back" in client.get(url).content.decode()

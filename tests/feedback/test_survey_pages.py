@@ -7,6 +7,7 @@ from goaldesk.accounts.models import Role
 from goaldesk.feedback import survey_services as services
 from goaldesk.feedback.models import QuestionKind, Survey, SurveyInvitation
 from goaldesk.team.models import Agent
+from tests.factories import OrganisationFactory
 from tests.feedback.conftest import interaction
 
 
@@ -99,3 +100,36 @@ def test_invitations_made_from_the_page_show_their_links(org, client_as):
     assert b"I-1" in listing.content and b"/s/" not in listing.content
     bad = manager.post(url, {"delivery": "link"})
     assert b"Give either one interaction" in bad.content
+
+
+def test_the_rules_page_keeps_the_segments_chosen_and_refuses_a_zero_expiry(org, client_as):
+    from goaldesk.customers.models import Segment
+    from goaldesk.feedback.models import SurveyRules
+
+    gold = Segment.objects.create(organisation=org, name="Gold", rules=[])
+    other = Segment.objects.create(
+        organisation=OrganisationFactory(slug="elsewhere"), name="Theirs", rules=[]
+    )
+    url = reverse("feedback:survey_rules", args=[org.slug])
+    manager = client_as(Role.MANAGER)
+    form = {
+        "resolved_only": "on",
+        "once_per_customer_days": "30",
+        "delay_hours": "2",
+        "reminder_days": "3",
+        "expiry_days": "30",
+        "segments_excluded": [str(gold.pk)],
+    }
+    assert manager.post(url, form).status_code == 302
+    rules = SurveyRules.objects.get(organisation=org)
+    assert (rules.segments_included, rules.segments_excluded) == ([], [gold.pk])
+    # Another organisation's segment is no choice here; a zero expiry is refused; nothing changes.
+    page = manager.post(url, {**form, "segments_included": [str(other.pk)], "expiry_days": "0"})
+    assert page.status_code == 200
+    assert page.context["form"].errors.keys() == {"segments_included", "expiry_days"}
+    rules.refresh_from_db()
+    assert (rules.segments_included, rules.segments_excluded, rules.expiry_days) == (
+        [],
+        [gold.pk],
+        30,
+    )

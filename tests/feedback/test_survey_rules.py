@@ -148,3 +148,120 @@ def test_the_clock_invites_automatically_when_the_rules_say_so(desk):
     assert services.invitations_automatic(now=now) == 0  # once
     services.periodic_surveys()
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["cy@example.org"]
+
+
+def test_segments_chosen_in_the_rules_decide_who_is_invited(desk):
+    from goaldesk.customers.models import Customer, Segment
+
+    Customer.objects.create(organisation=desk, key="gold-1", attributes={"tier": "gold"})
+    Customer.objects.create(organisation=desk, key="iron-1", attributes={"tier": "iron"})
+    Customer.objects.create(organisation=desk, key="vip-1", attributes={"tier": "gold", "vip": "y"})
+    gold = Segment.objects.create(
+        organisation=desk,
+        name="Gold",
+        rules=[{"kind": "attribute", "field": "tier", "value": "gold"}],
+    )
+    vip = Segment.objects.create(
+        organisation=desk, name="VIP", rules=[{"kind": "attribute", "field": "vip", "value": "y"}]
+    )
+    _rules(desk, segments_included=[gold.pk], segments_excluded=[vip.pk])
+    rows = [interaction(desk, f"S-{key}", customer=key) for key in ("gold-1", "iron-1", "vip-1")]
+    made, skipped = services.invitations_for_period(
+        organisation=desk,
+        date_from=dt.date(2026, 3, 2),
+        date_to=dt.date(2026, 3, 2),
+        delivery="link",
+    )
+    # gold-1 is in Gold and not VIP; iron-1 is in no chosen segment; vip-1 is excluded.
+    assert [m.invitation.customer_id for m in made] == ["gold-1"]
+    assert skipped == 2
+    with pytest.raises(ValidationError, match="leave out"):
+        services.invitation_create(organisation=desk, interaction=rows[2], delivery="link")
+    with pytest.raises(ValidationError, match="segments chosen"):
+        services.invitation_create(organisation=desk, interaction=rows[1], delivery="link")
+    # A segment deleted since counts for nothing: with Gold gone, everyone not VIP is invited.
+    gold.delete()
+    services.invitation_create(organisation=desk, interaction=rows[1], delivery="link")
+
+
+def test_the_customer_record_gives_the_address_and_the_language(desk):
+    from goaldesk.customers.models import Customer
+
+    Customer.objects.create(organisation=desk, key="C-9", email="sara@example.org", language="fa")
+    made = services.invitation_create(
+        organisation=desk,
+        interaction=interaction(desk, "E-1", customer="C-9"),
+        delivery="email",
+    )
+    assert (made.invitation.email, made.invitation.language) == ("sara@example.org", "fa")
+    assert services.invitations_send_due(now=timezone.now() + dt.timedelta(days=1)) == 1
+    assert mail.outbox[0].to == ["sara@example.org"]
+    assert mail.outbox[0].extra_headers["Content-Language"] == "fa"
+    # An address and a language chosen on the page win over the record.
+    Customer.objects.create(organisation=desk, key="C-10", email="x@example.org", language="xx")
+    made = services.invitation_create(
+        organisation=desk,
+        interaction=interaction(desk, "E-2", customer="C-10"),
+        delivery="link",
+    )
+    assert made.invitation.language == desk.language  # "xx" is no language of the product
+
+
+@pytest.mark.parametrize(
+    "kind, score, reason",
+    [("nps", 6, "low_survey"), ("ces", 6, "low_survey"), ("nps", 7, None), ("ces", 5, None)],
+)
+def test_a_detractor_or_a_hard_effort_goes_to_the_queue_too(desk, kind, score, reason):
+    from goaldesk.feedback.models import Survey
+
+    manager = UserFactory(username="lead")
+    MembershipFactory(user=manager, organisation=desk, role=Role.MANAGER)
+    survey = services.survey_create(
+        organisation=desk,
+        name="Loyalty",
+        questions=[
+            services.QuestionData(kind=kind, texts={"en": "How?"}, options=[], required=True)
+        ],
+    )
+    _rules(desk, survey=survey)
+    made = services.invitation_create(
+        organisation=desk, interaction=interaction(desk, "E-1", agent="a1"), delivery="link"
+    )
+    question = made.invitation.version.questions.get(kind=kind)
+    services.response_submit(invitation=made.invitation, answers={str(question.pk): score})
+    assert list(QueueItem.objects.values_list("reason", flat=True)) == ([reason] if reason else [])
+    notes = Notification.objects.filter(recipient=manager)
+    assert notes.count() == (1 if reason else 0)
+    if reason:
+        assert notes.get().params == {
+            "agent": "a1",
+            "score": score,
+            "scale": kind,
+            "day": "2026-03-02",
+        }
+        expected = {
+            "nps": "A customer answered 6 of 10 on how likely they are to recommend us, "
+            "after the interaction of",
+            "ces": "A customer rated their effort 6 of 7 (hard) for the interaction of",
+        }[kind]
+        assert notes.get().text().startswith(expected)
+    assert Survey.objects.filter(organisation=desk).count() == 2
+
+
+def test_a_withdrawn_link_stops_working_and_a_waiting_email_never_goes(desk, client):
+    now = timezone.now()
+    made = services.invitation_create(
+        organisation=desk, interaction=interaction(desk, "E-1"), delivery="link", now=now
+    )
+    assert client.get(made.url).status_code == 200
+    assert services.invitation_withdraw(invitation=made.invitation) is True
+    assert client.get(made.url).status_code == 404
+    assert services.invitation_withdraw(invitation=made.invitation) is False
+    row = interaction(desk, "E-2", customer="ana@example.org")
+    row.resolved_at = now
+    waiting = services.invitation_create(
+        organisation=desk, interaction=row, delivery="email", now=now
+    )
+    assert services.invitation_withdraw(invitation=waiting.invitation) is True
+    assert services.invitations_send_due(now=now + dt.timedelta(days=1)) == 0
+    assert len(mail.outbox) == 0

@@ -1,7 +1,7 @@
 """What the interactions know about customers, for the customer and segment pages.
 
-customers sits below interactions (whose write path keeps a record for every customer key), so
-it may not import them. The interactions app registers, in its `AppConfig.ready()`, the
+customers sits below interactions (whose write path keeps a record for every customer key) and
+feedback (survey answers), so it may not import them. Those apps register, in its `AppConfig.ready()`, the
 functions below (`register(...)`, as metrics/providers.py does for metrics of upper apps); the
 pages here call them. Without a registration every customer shows no contacts and every
 segment's behaviour rules match nobody.
@@ -31,16 +31,13 @@ class Activity:
 _HOOKS: dict[str, Callable[..., Any]] = {}
 
 
-def register(
-    *,
-    activity: Callable[..., dict[str, Activity]],
-    interactions: Callable[..., list[Any]],
-    members: Callable[..., QuerySet[Customer]],
-) -> None:
-    """activity(organisation=, keys=) → {key: Activity}; interactions(organisation=, key=,
-    limit=) → the customer's latest interactions; members(segment=) → the segment's
-    customers."""
-    _HOOKS.update(activity=activity, interactions=interactions, members=members)
+def register(**hooks: Callable[..., Any]) -> None:
+    """From interactions: activity(organisation=, keys=) → {key: Activity};
+    interactions(organisation=, key=, limit=) → the customer's latest interactions;
+    members(segment=) → the segment's customers. From feedback: answers(organisation=, key=,
+    user=, everyone=, limit=) → the customer's latest survey answers (`everyone`: all of them,
+    else only those about interactions credited to `user`)."""
+    _HOOKS.update(hooks)
 
 
 def activity_of(*, organisation: Organisation, keys: Sequence[str]) -> dict[str, Activity]:
@@ -51,6 +48,15 @@ def activity_of(*, organisation: Organisation, keys: Sequence[str]) -> dict[str,
 def interactions_of(*, organisation: Organisation, key: str, limit: int = 50) -> list[Any]:
     hook = _HOOKS.get("interactions")
     return hook(organisation=organisation, key=key, limit=limit) if hook else []
+
+
+def answers_of(
+    *, organisation: Organisation, key: str, user: Any, everyone: bool, limit: int = 20
+) -> list[Any]:
+    hook = _HOOKS.get("answers")
+    if hook is None:
+        return []
+    return hook(organisation=organisation, key=key, user=user, everyone=everyone, limit=limit)
 
 
 def segment_members(*, segment: Segment) -> QuerySet[Customer]:

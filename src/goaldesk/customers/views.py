@@ -65,7 +65,8 @@ def customer_list(request: OrgRequest) -> HttpResponse:
 
 @org_view(Role.VIEWER)
 def customer_detail(request: OrgRequest, customer_id: int) -> HttpResponse:
-    """One customer: their record, contacts, latest interactions and segments."""
+    """One customer: their record, contacts, segments, survey answers and latest
+    interactions."""
     customer = _customer_or_404(request, customer_id)
     found = activity.activity_of(organisation=request.org, keys=[customer.key])
     segments = [
@@ -85,6 +86,16 @@ def customer_detail(request: OrgRequest, customer_id: int) -> HttpResponse:
             ),
             "attributes": sorted((customer.attributes or {}).items()),
             "segments": segments,
+            # Answers with their comments, as on the comments page: an agent reads those about
+            # their own interactions, a viewer none.
+            "answers": activity.answers_of(
+                organisation=request.org,
+                key=customer.key,
+                user=request.user,
+                everyone=request.membership.allows(Role.MANAGER),
+            )
+            if request.membership.allows(Role.AGENT)
+            else None,
             "can_edit": request.membership.allows(Role.MANAGER),
         },
     )

@@ -11,6 +11,7 @@ class FeedbackConfig(AppConfig):
 
         from goaldesk.accounts.models import Organisation
         from goaldesk.core import periodic
+        from goaldesk.customers import activity
         from goaldesk.metrics.providers import register
 
         from . import survey_selectors, survey_services
@@ -22,4 +23,5 @@ class FeedbackConfig(AppConfig):
             dispatch_uid="feedback.survey_default",
         )
         register("survey_response_rate", survey_selectors.response_rate)
+        activity.register(answers=survey_selectors.customer_answers)
         periodic.register("surveys", 300, survey_services.periodic_surveys)

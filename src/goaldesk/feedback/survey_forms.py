@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from goaldesk.core.display import digits
 from goaldesk.core.forms import DigitsForm, DigitsModelForm, LocalDateField
+from goaldesk.customers.models import Segment
 from goaldesk.interactions.models import Channel
 
 from .models import QuestionKind, SurveyInvitation, SurveyQuestion, SurveyRules
@@ -121,6 +122,19 @@ class RulesForm(DigitsModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None ticked: every channel."),
     )
+    segments_included = forms.TypedMultipleChoiceField(
+        label=_("Only customers of these segments"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every customer."),
+    )
+    segments_excluded = forms.TypedMultipleChoiceField(
+        label=_("Never customers of these segments"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     class Meta:
         model = SurveyRules
@@ -129,6 +143,8 @@ class RulesForm(DigitsModelForm):
             "automatic",
             "channels",
             "resolved_only",
+            "segments_included",
+            "segments_excluded",
             "once_per_customer_days",
             "delay_hours",
             "reminder_days",
@@ -146,6 +162,12 @@ class RulesForm(DigitsModelForm):
             organisation=self.instance.organisation
         )
         self.fields["survey"].required = False
+        segments = [
+            (segment.pk, segment.name)
+            for segment in Segment.objects.filter(organisation=self.instance.organisation)
+        ]
+        for name in ("segments_included", "segments_excluded"):
+            self.fields[name].choices = segments  # type: ignore[attr-defined]
         self.fields["expiry_days"].min_value = 1  # type: ignore[attr-defined]
         self.fields["expiry_days"].validators.append(_at_least_one)
         # "… (0: never)": the digit in the reader's script.

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 from base64 import urlsafe_b64encode
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -15,7 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from goaldesk.accounts.models import Organisation
+from goaldesk.customers.models import Customer, Segment
 from goaldesk.interactions.models import Interaction
+from goaldesk.interactions.segments import segment_members
 from goaldesk.interactions.selectors import resolve_filters
 from goaldesk.metrics.providers import ProvidedValue
 
@@ -133,18 +136,70 @@ def survey_for_invitations(organisation: Organisation) -> Survey | None:
 # --- e-mail addresses -------------------------------------------------------------------------
 
 
-def customer_email(interaction: Interaction) -> str:
-    """The customer's e-mail address as far as the interaction knows it: its customer id when
-    that is an e-mail address (interactions keep no other address yet)."""
+@dataclass(frozen=True)
+class Addressee:
+    """Where and in which language an invitation about an interaction goes."""
+
+    email: str
+    language: str
+
+
+def addressee(interaction: Interaction) -> Addressee:
+    """The customer of `interaction` as an invitation needs them: the e-mail address and
+    language of their customer record, else their customer key when that is an e-mail address,
+    and the organisation's language."""
     from django.core.exceptions import ValidationError
     from django.core.validators import validate_email
 
-    value = (interaction.customer_id or "").strip()
-    try:
-        validate_email(value)
-    except ValidationError:
-        return ""
-    return value
+    organisation = interaction.organisation
+    key = (interaction.customer_id or "").strip()
+    record = Customer.objects.filter(organisation=organisation, key=key).first() if key else None
+    email, language = "", ""
+    if record is not None:
+        email, language = record.email.strip(), record.language.strip().lower()
+    for candidate in (email, key):
+        try:
+            validate_email(candidate)
+        except ValidationError:
+            continue
+        email = candidate
+        break
+    else:
+        email = ""
+    codes = dict(settings.LANGUAGES)
+    language = language if language in codes else language.split("-")[0]
+    return Addressee(email, language if language in codes else organisation.language)
+
+
+def segment_keys(rules: SurveyRules) -> tuple[set[str] | None, set[str]]:
+    """The customer keys the rules' segments include (None: no segment chosen, everyone) and
+    exclude. Segments deleted since the rules were saved count for nothing."""
+
+    def keys(ids: Sequence[Any]) -> set[str] | None:
+        found = Segment.objects.filter(organisation_id=rules.organisation_id, pk__in=ids or [])
+        if not found:
+            return None
+        members: set[str] = set()
+        for segment in found:
+            members.update(segment_members(segment=segment).values_list("key", flat=True))
+        return members
+
+    return keys(rules.segments_included), keys(rules.segments_excluded) or set()
+
+
+def customer_answers(
+    *, organisation: Organisation, key: str, user: Any, everyone: bool, limit: int = 20
+) -> list[SurveyResponse]:
+    """The latest answers of the customer with `key` (for the customer page); `everyone`
+    false: only those about interactions credited to `user`'s agent records."""
+    qs = (
+        SurveyResponse.objects.filter(organisation=organisation, invitation__customer_id=key)
+        .select_related("invitation__interaction", "invitation__agent")
+        .order_by("-submitted_at", "-pk")
+    )
+    if not everyone:
+        qs = qs.filter(invitation__agent__user=user)
+    return list(qs[:limit])
 
 
 # --- the response rate ------------------------------------------------------------------------

@@ -4,7 +4,7 @@ as links), reminders, and the one answer of an invitation, written into its inte
 import datetime as dt
 import logging
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -173,8 +173,24 @@ def rules_save(*, organisation: Organisation, values: Mapping[str, Any]) -> Surv
 # --- invitations ------------------------------------------------------------------------------
 
 
-def refusal(*, rules: SurveyRules, interaction: Interaction, now: dt.datetime) -> str | None:
-    """Why the rules give `interaction` no invitation (a translated sentence), or None."""
+Segments = tuple[set[str] | None, set[str]]
+
+
+def refusal(
+    *,
+    rules: SurveyRules,
+    interaction: Interaction,
+    now: dt.datetime,
+    segments: Segments | None = None,
+) -> str | None:
+    """Why the rules give `interaction` no invitation (a translated sentence), or None.
+    `segments`: the rules' `selectors.segment_keys`, when the caller checks many."""
+    included, excluded = segments or selectors.segment_keys(rules)
+    key = interaction.customer_id or ""
+    if included is not None and key not in included:
+        return _("The rules invite only customers of the segments chosen.")
+    if key in excluded:
+        return _("The rules leave out the customers of this segment.")
     if SurveyInvitation.objects.filter(interaction=interaction).exists():
         return _("This interaction has an invitation already.")
     if rules.channels and interaction.channel not in rules.channels:
@@ -218,29 +234,31 @@ def invitation_create(
     language: str = "",
     now: dt.datetime | None = None,
     rules: SurveyRules | None = None,
+    segments: Segments | None = None,
     connection: Any = None,
 ) -> Made:
     """Invite the customer of `interaction` (the rules checked: ValidationError says why not).
 
     A link (`delivery="link"`) is sent when made: the organisation passes it on through its own
-    SMS or chat tool. An e-mail goes to `email` (else the interaction's customer id when that
-    is an address) once the rules' delay after resolution has passed (the worker's clock
+    SMS or chat tool. An e-mail goes to `email` (else the customer's address:
+    `selectors.addressee`), in `language` (else the customer's), once the rules' delay after resolution has passed (the worker's clock
     sends it; at once when it has passed already). The agent credited is the interaction's
     agent now."""
     now = now or timezone.now()
     rules = rules or selectors.rules_for(organisation)
-    problem = refusal(rules=rules, interaction=interaction, now=now)
+    problem = refusal(rules=rules, interaction=interaction, now=now, segments=segments)
     if problem:
         raise ValidationError(problem)
     survey = rules.survey if rules.survey_id else selectors.survey_for_invitations(organisation)
     version = selectors.latest_version(survey) if survey else None
     if version is None:
         raise ValidationError(_("There is no survey to send."))
+    customer = selectors.addressee(interaction)
     if delivery == SurveyInvitation.Delivery.EMAIL:
-        email = (email or selectors.customer_email(interaction)).strip()
+        email = (email or customer.email).strip()
         if not email:
             raise ValidationError(_("No e-mail address is known for this customer."))
-    language = language if language in dict(settings.LANGUAGES) else organisation.language
+    language = language if language in dict(settings.LANGUAGES) else customer.language
     nonce = _new_nonce()
     invitation = SurveyInvitation(
         organisation=organisation,
@@ -293,6 +311,7 @@ def invitations_for_period(
     the invitations made and how many interactions the rules (or a missing address) left out."""
     now = now or timezone.now()
     rules = selectors.rules_for(organisation)
+    segments = selectors.segment_keys(rules)
     made: list[Made] = []
     skipped = 0
     interactions = Interaction.objects.filter(
@@ -307,6 +326,7 @@ def invitations_for_period(
                     delivery=delivery,
                     now=now,
                     rules=rules,
+                    segments=segments,
                 )
             )
         except ValidationError:
@@ -416,8 +436,9 @@ def invitations_automatic(*, now: dt.datetime | None = None) -> int:
             resolved_at__lte=now,
             survey_invitations__isnull=True,
         ).order_by("resolved_at", "pk")
+        segments = selectors.segment_keys(rules) if interactions.exists() else (None, set())
         for interaction in interactions:
-            if not selectors.customer_email(interaction):
+            if not selectors.addressee(interaction).email:
                 continue
             try:
                 invitation_create(
@@ -426,6 +447,7 @@ def invitations_automatic(*, now: dt.datetime | None = None) -> int:
                     delivery=SurveyInvitation.Delivery.EMAIL,
                     now=now,
                     rules=rules,
+                    segments=segments,
                 )
                 made += 1
             except ValidationError:
@@ -484,8 +506,8 @@ def response_submit(
 ) -> SurveyResponse:
     """Record the one answer of `invitation` (SurveyAnswered if it has one) and write its CSAT,
     NPS and CES into the interaction through interactions.services (the answer replaces a value
-    the interaction had: docs/metrics.md). A CSAT of 1–2 goes to the quality review queue and
-    is told to the managers when the rules say so."""
+    the interaction had: docs/metrics.md). A low score (`low_score`) goes to the quality review
+    queue and is told to the managers when the rules say so."""
     now = now or timezone.now()
     questions = {str(q.pk): q for q in invitation.version.questions.all()}
     scores = {
@@ -522,9 +544,23 @@ def response_submit(
             invitation.answered_at = now
     except IntegrityError as error:  # a second answer racing the first
         raise SurveyAnswered from error
-    if scores.get(QuestionKind.CSAT) is not None and scores[QuestionKind.CSAT] <= 2:
-        _low_score(invitation, response)
+    scale = low_score(scores)
+    if scale:
+        _low_score(invitation, response, scale)
     return response
+
+
+def low_score(scores: Mapping[str, int | None]) -> str:
+    """Which score of an answer is low ("csat": 1–2, "nps": a detractor's 0–6, "ces": an effort
+    of 6–7), "" when none is."""
+    csat, nps, ces = (scores.get(kind) for kind in INTERACTION_FIELDS)
+    if csat is not None and csat <= 2:
+        return QuestionKind.CSAT
+    if nps is not None and nps <= 6:
+        return QuestionKind.NPS
+    if ces is not None and ces >= 6:
+        return QuestionKind.CES
+    return ""
 
 
 def _scores_write(interaction: Interaction, scores: Mapping[str, int]) -> None:
@@ -539,7 +575,7 @@ def _scores_write(interaction: Interaction, scores: Mapping[str, int]) -> None:
         logger.exception("Survey answer of interaction %s not written into it", interaction.pk)
 
 
-def _low_score(invitation: SurveyInvitation, response: SurveyResponse) -> None:
+def _low_score(invitation: SurveyInvitation, response: SurveyResponse, scale: str) -> None:
     from goaldesk.coaching.models import QueueItem, QueueReason
     from goaldesk.coaching.quality_services import week_start_of
     from goaldesk.goals.alerts import managers_of
@@ -552,7 +588,7 @@ def _low_score(invitation: SurveyInvitation, response: SurveyResponse) -> None:
             organisation=invitation.organisation,
             interaction=interaction,
             defaults={
-                "reason": QueueReason.LOW_CSAT,
+                "reason": QueueReason.LOW_CSAT if scale == "csat" else QueueReason.LOW_SURVEY,
                 "week": week_start_of(invitation.organisation, interaction.local_date),
             },
         )
@@ -564,14 +600,26 @@ def _low_score(invitation: SurveyInvitation, response: SurveyResponse) -> None:
             organisation=invitation.organisation,
             params={
                 "agent": str(invitation.agent) if invitation.agent else "",
-                "score": response.csat,
+                "score": getattr(response, scale),
+                "scale": scale,
                 "day": interaction.local_date.isoformat(),
             },
             url=reverse("interactions:detail", args=[invitation.organisation.slug, interaction.pk]),
         )
 
 
-def invitations_cancel(*, invitations: Iterable[SurveyInvitation]) -> int:
-    """Withdraw unanswered invitations (their links stop working)."""
-    ids = [i.pk for i in invitations if i.answered_at is None]
-    return SurveyInvitation.objects.filter(pk__in=ids).delete()[0]
+def invitation_withdraw(*, invitation: SurveyInvitation, now: dt.datetime | None = None) -> bool:
+    """Withdraw an unanswered invitation: one still waiting to be e-mailed is never sent (and
+    removed); a sent one's link stops working now (it stays counted as sent, as it was).
+    False when there was nothing to withdraw (answered, expired or withdrawn already)."""
+    now = now or timezone.now()
+    waiting = SurveyInvitation.objects.filter(
+        pk=invitation.pk, answered_at__isnull=True, sent_at__isnull=True
+    )
+    if waiting.delete()[0]:
+        return True
+    return bool(
+        SurveyInvitation.objects.filter(
+            pk=invitation.pk, answered_at__isnull=True, expires_at__gt=now
+        ).update(expires_at=now)
+    )

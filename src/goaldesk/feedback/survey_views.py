@@ -12,8 +12,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from goaldesk.accounts.access import OrgRequest, org_view
 from goaldesk.accounts.models import Role, today_in
@@ -23,7 +25,7 @@ from goaldesk.team.models import Agent
 
 from . import survey_selectors as selectors
 from . import survey_services as services
-from .models import Survey
+from .models import Survey, SurveyInvitation
 from .survey_forms import NEW_ROWS, InviteForm, RulesForm, SurveyForm, initial_of
 
 
@@ -206,6 +208,24 @@ def invitations(request: OrgRequest) -> HttpResponse:
         "sent": sent,
     }
     return render(request, "feedback/invitations.html", context)
+
+
+@org_view(Role.MANAGER)
+@require_POST
+def invitation_withdraw(request: OrgRequest, survey_invitation_id: int) -> HttpResponse:
+    """Withdraw an unanswered invitation: its link stops working (a plain 404)."""
+    invitation = get_object_or_404(
+        SurveyInvitation, organisation=request.org, pk=survey_invitation_id
+    )
+    if services.invitation_withdraw(invitation=invitation):
+        messages.success(request, _("The invitation was withdrawn; its link no longer works."))
+    else:
+        messages.error(
+            request, _("This invitation was answered, has expired or was withdrawn already.")
+        )
+    back = reverse("feedback:survey_invitations", args=[request.org.slug])
+    query = request.GET.urlencode()  # the period the list showed
+    return redirect(f"{back}?{query}" if query else back)
 
 
 @org_view(Role.AGENT)

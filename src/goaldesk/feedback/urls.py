@@ -14,6 +14,11 @@ urlpatterns: list = [
     path("surveys/<int:survey_id>/edit/", survey_views.survey_edit, name="survey_edit"),
     path("surveys/rules/", survey_views.survey_rules, name="survey_rules"),
     path("surveys/invitations/", survey_views.invitations, name="survey_invitations"),
+    path(
+        "surveys/invitations/<int:survey_invitation_id>/withdraw/",
+        survey_views.invitation_withdraw,
+        name="survey_invitation_withdraw",
+    ),
     path("surveys/comments/", survey_views.comments, name="survey_comments"),
 ]
 

@@ -12,7 +12,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 
-from goaldesk.core.display import ldate, ldatetime
+from goaldesk.core.display import ldate, ldatetime, lnum
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,34 @@ def _moment(value: Any) -> str:
     import datetime as dt
 
     return ldatetime(dt.datetime.fromisoformat(value)) if value else ""
+
+
+def _low_score_text(p: Mapping[str, Any]) -> str:
+    values = {
+        "agent": _text(p.get("agent")) or gettext("the team"),
+        "score": lnum(p.get("score")),
+        "day": _date(p.get("day")),
+    }
+    if p.get("scale") == "nps":
+        return (
+            gettext(
+                "A customer answered %(score)s of 10 on how likely they are to recommend us, "
+                "after the interaction of %(day)s with %(agent)s."
+            )
+            % values
+        )
+    if p.get("scale") == "ces":
+        return (
+            gettext(
+                "A customer rated their effort %(score)s of 7 (hard) for the interaction of "
+                "%(day)s with %(agent)s."
+            )
+            % values
+        )
+    return (
+        gettext("A customer rated %(agent)s %(score)s of 5 for the interaction of %(day)s.")
+        % values
+    )
 
 
 def job_label(params: Mapping[str, Any]) -> str:
@@ -261,14 +289,7 @@ KINDS: dict[str, Kind] = {
             "survey_low_score",
             gettext_lazy("A customer gave a low satisfaction score"),
             gettext_lazy("the organisation's managers and owners"),
-            lambda p: (
-                gettext("A customer rated %(agent)s %(score)s of 5 for the interaction of %(day)s.")
-                % {
-                    "agent": _text(p.get("agent")) or gettext("the team"),
-                    "score": p.get("score"),
-                    "day": _date(p.get("day")),
-                }
-            ),
+            _low_score_text,
         ),
     ]
 }

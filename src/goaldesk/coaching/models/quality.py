@@ -213,6 +213,7 @@ class QualitySettings(models.Model):
 class QueueReason(models.TextChoices):
     SAMPLE = "sample", _("Random sample")
     LOW_CSAT = "low_csat", _("CSAT of 1–2")
+    LOW_SURVEY = "low_survey", _("Survey answer: NPS of 0–6 or CES of 6–7")
     NEGATIVE_SENTIMENT = "negative_sentiment", _("Negative sentiment at the end")
 
 

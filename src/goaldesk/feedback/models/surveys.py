@@ -113,13 +113,14 @@ class SurveyRules(models.Model):
     expiry_days = models.PositiveSmallIntegerField(
         _("links expire after this many days"), default=DEFAULT_EXPIRY_DAYS
     )
-    #: Pending: segment ids (customers app) to include / exclude, not applied yet.
+    #: Segment ids (customers app): only customers of the included (none: everyone), never
+    #: customers of the excluded. Checked when the invitation is made (`survey_services.refusal`).
     segments_included = models.JSONField(default=list, blank=True)
     segments_excluded = models.JSONField(default=list, blank=True)
     low_score_to_review = models.BooleanField(
-        _("low CSAT to the quality review queue"), default=True
+        _("low scores to the quality review queue"), default=True
     )
-    low_score_notify = models.BooleanField(_("tell the managers about a low CSAT"), default=True)
+    low_score_notify = models.BooleanField(_("tell the managers about a low score"), default=True)
 
     class Meta:
         verbose_name = _("survey rules")
@@ -174,6 +175,15 @@ class SurveyInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"invitation {self.pk} ({self.interaction_id})"
+
+    @property
+    def closed(self) -> bool:
+        """Unanswered, and its link no longer works (expired or withdrawn)."""
+        return (
+            self.answered_at is None
+            and self.expires_at is not None
+            and self.expires_at <= timezone.now()
+        )
 
 
 class SurveyResponse(models.Model):
