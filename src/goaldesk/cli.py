@@ -93,6 +93,8 @@ _CALENDAR_HELP = (
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from goaldesk.core.commands import add_filter_options  # no Django needed
+
     parser = _Parser(prog="goaldesk", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -171,10 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--org", required=True, help="organisation slug")
     p.add_argument("--from", dest="date_from", required=True, help="first day, YYYY-MM-DD")
     p.add_argument("--to", dest="date_to", required=True, help="last day (included)")
-    p.add_argument("--channel", help="channel key, e.g. phone")
-    p.add_argument("--agent", help="agent key or id")
-    p.add_argument("--team", help="team name or id")
-    p.add_argument("--category", help="category key")
+    add_filter_options(p)
     p.add_argument("--out", help="CSV file to write (default: standard output)")
     p.set_defaults(handler=_run("goaldesk.interactions.commands:cmd_export_interactions"))
 
@@ -183,10 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="date_from", required=True, help="first day, YYYY-MM-DD")
     p.add_argument("--to", dest="date_to", required=True, help="last day (included)")
     p.add_argument("--by", choices=["channel", "agent", "team", "category", "day"])
-    p.add_argument("--channel")
-    p.add_argument("--team")
-    p.add_argument("--agent")
-    p.add_argument("--category")
+    add_filter_options(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_run("goaldesk.metrics.commands:cmd_kpis"))
 
@@ -228,6 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--org", required=True)
     p.add_argument("--from", dest="date_from", required=True)
     p.add_argument("--to", dest="date_to", required=True)
+    add_filter_options(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_run("goaldesk.goals.commands:cmd_level"))
 

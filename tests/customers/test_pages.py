@@ -201,3 +201,22 @@ def test_the_customer_page_shows_their_survey_answers_to_whom_may_read_them(
     assert "Nobody called back" not in client.get(url).content.decode()
     Agent.objects.filter(organisation=desk, key="ana").update(user=agent_user)
     assert "Nobody called back" in client.get(url).content.decode()
+
+
+def test_a_renamed_segment_keeps_its_goals_and_one_in_use_is_not_deleted(desk, client_as):
+    from goaldesk.goals.models import Goal
+
+    gold = segment_save(organisation=desk, name="Gold", rules=GOLD)
+    goal = goal_make(desk, title="Gold customers happy", scope={"segment": "gold"})
+    segment_save(organisation=desk, name="Gold club", rules=GOLD, segment=gold)
+    goal.refresh_from_db()
+    assert goal.scope == {"segment": "Gold club"}
+
+    manager = client_as(Role.MANAGER)
+    url = reverse("customers:segment_delete", args=[desk.slug, gold.pk])
+    page = manager.post(url, {"confirm": "1"}, follow=True)
+    assert "still used by: “Gold customers happy”" in page.content.decode()
+    assert Segment.objects.filter(pk=gold.pk).exists()
+    Goal.objects.filter(pk=goal.pk).update(scope={})
+    manager.post(url, {"confirm": "1"})
+    assert not Segment.objects.filter(pk=gold.pk).exists()

@@ -130,3 +130,30 @@ def test_a_segment_filter_equals_the_same_filter_written_by_hand(desk):
     assert resolve_filters(organisation=desk, filters={"segment": str(segment_id)}) is not None
     with pytest.raises(FilterError, match="No segment “Silver”"):
         resolve_filters(organisation=desk, filters={"segment": "Silver"})
+
+
+def test_the_command_line_takes_a_segment_too(desk, capsys, tmp_path):
+    import json
+
+    from goaldesk.cli import main
+
+    segment_save(
+        organisation=desk,
+        name="Gold",
+        rules=[{"kind": "attribute", "field": "tier", "value": "gold"}],
+    )
+    period = ["--org", desk.slug, "--from", "2026-03-01", "--to", "2026-03-31"]
+    assert main(["kpis", *period, "--segment", "Gold", "--json"]) == 0
+    kpis = json.loads(capsys.readouterr().out)
+    # ann and bob, the gold customers: 4 interactions, CSAT 4, 5, 2 and 5 (mean 4).
+    assert kpis["filters"] == {"segment": "Gold"}
+    assert kpis["kpis"]["contacts"] == 4 and kpis["kpis"]["csat_avg"] == pytest.approx(4.0)
+    assert main(["level", *period, "--segment", "Gold", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["filters"] == {"segment": "Gold"}
+    out = tmp_path / "gold.csv"
+    assert main(["export", "interactions", *period, "--segment", "Gold", "--out", str(out)]) == 0
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 1 + 4  # the header and 4 rows
+    capsys.readouterr()
+    for command in (["kpis", *period], ["level", *period]):
+        assert main([*command, "--segment", "Silver"]) == 2
+        assert "No segment “Silver”" in capsys.readouterr().err

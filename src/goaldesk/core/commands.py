@@ -8,6 +8,7 @@ import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -58,3 +59,28 @@ def text_table(rows: Sequence[Sequence[str]]) -> str:
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         for row in rows
     )
+
+
+#: The filters every metric takes (interactions.selectors.FILTER_NAMES), as CLI options.
+FILTER_OPTIONS = {
+    "channel": "channel key, e.g. phone",
+    "team": "team name or id",
+    "agent": "agent key or id",
+    "category": "category key",
+    "segment": "customer segment name or id",
+}
+
+
+def add_filter_options(parser: Any) -> None:
+    """--channel, --team, --agent, --category and --segment on a sub-command."""
+    for name, text in FILTER_OPTIONS.items():
+        parser.add_argument(f"--{name}", help=text)
+
+
+def filters_of(args: Any) -> dict[str, str]:
+    """The filters given on the command line, {name: value} (blank ones left out)."""
+    return {
+        name: value.strip()
+        for name in FILTER_OPTIONS
+        if (value := getattr(args, name, None)) and value.strip()
+    }

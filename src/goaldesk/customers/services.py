@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from goaldesk.accounts.models import Organisation
 from goaldesk.customers.models import Customer, Segment
+from goaldesk.customers.signals import segment_deleting, segment_renamed
 
 #: Keys per INSERT of `customers_ensure` (4 parameters each; SQLite allows 32,766).
 ENSURE_CHUNK = 500
@@ -155,10 +156,13 @@ def segment_save(
     if taken.exists():
         raise SegmentError(_("There is already a segment called “%(name)s”.") % {"name": name})
     segment = segment or Segment(organisation=organisation)
+    old_name = segment.name if segment.pk else ""
     segment.name, segment.description, segment.rules = name, description.strip(), rules
     try:
         with transaction.atomic():
             segment.save()
+            if old_name and old_name != name:
+                segment_renamed.send(sender=Segment, segment=segment, old_name=old_name)
     except IntegrityError as error:
         raise SegmentError(
             _("There is already a segment called “%(name)s”.") % {"name": name}
@@ -167,5 +171,16 @@ def segment_save(
 
 
 def segment_delete(*, segment: Segment) -> None:
+    """Delete `segment`; SegmentError naming what still uses it (goals scoped to it)."""
+    users = sorted(
+        name
+        for _receiver, names in segment_deleting.send(sender=Segment, segment=segment)
+        for name in names or []
+    )
+    if users:
+        raise SegmentError(
+            _("The segment is still used by: %(names)s. Change those first.")
+            % {"names": ", ".join(f"“{name}”" for name in users)}
+        )
     with transaction.atomic():
         segment.delete()

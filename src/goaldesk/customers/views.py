@@ -195,6 +195,10 @@ def segment_delete(request: OrgRequest, segment_id: int) -> HttpResponse:
         messages.error(request, _("Tick the box to confirm that the segment should be deleted."))
         return redirect("customers:segment_edit", org_slug=request.org.slug, segment_id=segment.pk)
     name = segment.name
-    services.segment_delete(segment=segment)
+    try:
+        services.segment_delete(segment=segment)
+    except services.SegmentError as error:
+        messages.error(request, str(error))
+        return redirect("customers:segment_edit", org_slug=request.org.slug, segment_id=segment.pk)
     messages.success(request, _("The segment “%(name)s” is deleted.") % {"name": name})
     return redirect("customers:segments", org_slug=request.org.slug)

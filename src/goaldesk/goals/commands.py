@@ -58,7 +58,9 @@ def level_payload(
 
 
 def cmd_level(args: argparse.Namespace) -> int:
+    from goaldesk.core.commands import filters_of
     from goaldesk.core.parsing import ArgumentProblem, parse_days
+    from goaldesk.interactions.selectors import FilterError
     from goaldesk.metrics.scope import span_problem
 
     try:
@@ -67,17 +69,20 @@ def cmd_level(args: argparse.Namespace) -> int:
         if too_long:
             raise ArgumentProblem(too_long)
         organisation = _organisation(args.org)
-    except ArgumentProblem as problem:
+        filters = filters_of(args)
+        payload = level_payload(organisation, date_from, date_to, filters=filters)
+    except (ArgumentProblem, FilterError) as problem:
         print(f"goaldesk level: {problem}", file=sys.stderr)
         return 2
     from goaldesk.goals.wording import format_value, level_ranked, metric_name, scope_text
 
-    payload = level_payload(organisation, date_from, date_to)
     verdict_level = payload["level"]
     if args.json:
         print(json.dumps(payload, ensure_ascii=False, indent=2))
         return 0
     print(f"{organisation.name}  {payload['from']} – {payload['to']}")
+    if filters:
+        print("  ".join(f"{k}={v}" for k, v in filters.items()))
     # "Service level" is the answered-in-time percentage; the verdict is the level of service,
     # named with its place among the four as on the page.
     print(_("Level of service: %(level)s") % {"level": level_ranked(verdict_level) or "—"})

@@ -189,7 +189,7 @@ def cmd_export_interactions(args: argparse.Namespace) -> int:
     Exit codes: 0 written (also when no interaction matched: the file has its header);
     2 unusable arguments or an unwritable file.
     """
-    from goaldesk.core.commands import Unusable, fail
+    from goaldesk.core.commands import Unusable, fail, filters_of
     from goaldesk.core.parsing import ArgumentProblem, parse_days
     from goaldesk.interactions.exporting import EXPORT_CHUNK_ROWS, csv_chunks
     from goaldesk.interactions.selectors import FilterError, interactions_for_export
@@ -203,10 +203,7 @@ def cmd_export_interactions(args: argparse.Namespace) -> int:
             organisation=organisation,
             date_from=date_from,
             date_to=date_to,
-            channel=(args.channel or "").strip(),
-            agent=(args.agent or "").strip(),
-            team=(args.team or "").strip(),
-            category=(args.category or "").strip(),
+            filters=filters_of(args),
         )
         total = interactions.count()
         chunks = csv_chunks(interactions, tz=organisation.tzinfo)

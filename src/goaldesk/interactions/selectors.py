@@ -184,17 +184,13 @@ def interactions_for_export(
     organisation: Organisation,
     date_from: dt.date,
     date_to: dt.date,
-    channel: str = "",
-    agent: str = "",
-    team: str = "",
-    category: str = "",
+    filters: Mapping[str, str] | None = None,
 ) -> QuerySet[Interaction]:
     """The organisation's interactions whose day is in [date_from, date_to], oldest first,
-    narrowed to a channel key, an agent (key or id), a team (name or id) and a category key.
-    Raises FilterError for a channel, agent or team the organisation does not have."""
-    filters = {"channel": channel, "agent": agent, "team": team, "category": category}
+    narrowed by `filters` as every metric is (`resolve_filters`). Raises FilterError for a
+    channel, agent, team or segment the organisation does not have."""
     qs = Interaction.objects.filter(
-        resolve_filters(organisation=organisation, filters=filters),
+        resolve_filters(organisation=organisation, filters=filters or {}),
         organisation=organisation,
         local_date__range=(date_from, date_to),
     )

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from goaldesk.core.commands import text_table
+from goaldesk.core.commands import filters_of, text_table
 from goaldesk.core.parsing import ArgumentProblem, parse_days
 from goaldesk.metrics.catalogue import CATALOGUE, Metric
 
@@ -62,11 +62,7 @@ def cmd_kpis(args: argparse.Namespace) -> int:
         organisation = Organisation.objects.filter(slug=args.org).first()
         if organisation is None:
             raise ArgumentProblem(_("--org: no organisation “%(slug)s”.") % {"slug": args.org})
-        filters = {
-            name: getattr(args, name)
-            for name in ("channel", "team", "agent", "category")
-            if getattr(args, name, None)
-        }
+        filters = filters_of(args)
         if args.by:
             groups = kpis_breakdown(
                 organisation=organisation,
