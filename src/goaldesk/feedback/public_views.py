@@ -13,7 +13,9 @@ from django.views.decorators.http import require_http_methods
 
 from goaldesk.accounts.access import reading_as
 from goaldesk.accounts.models import Membership
+from goaldesk.accounts.throttling import client_ip_address
 from goaldesk.core.display import lnum
+from goaldesk.core.throttle import throttle_hit, wait_minutes
 
 from . import survey_selectors as selectors
 from . import survey_services as services
@@ -83,6 +85,10 @@ def survey_page(request: HttpRequest, token: str) -> HttpResponse:
             elif context["answered"]:
                 context["refused"] = True
                 status = 409
+            elif wait := throttle_hit(scope="survey_answer", keys=[client_ip_address(request)]):
+                # the answers stay in the form below, to send again once the wait is over
+                context["throttled_minutes"] = wait_minutes(wait)
+                status = 429
             else:
                 answers, problems = services.answers_clean(invitation.version, values, language)
                 if not problems:
@@ -105,4 +111,6 @@ def survey_page(request: HttpRequest, token: str) -> HttpResponse:
     # Not "no-referrer": the browser would send "Origin: null" and CSRF would refuse the POST.
     response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
+    if status == 429:
+        response["Retry-After"] = str(context["throttled_minutes"] * 60)
     return response
