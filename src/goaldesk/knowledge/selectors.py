@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
-from django.utils import translation
+from django.utils.translation import get_language
 
 from goaldesk.accounts.models import Membership, Organisation, Role
 from goaldesk.interactions.detail_sections import DetailSection
@@ -107,7 +107,7 @@ def interaction_contact_section(
     if contact.article is not None:
         text = pick_translation(
             list(contact.article.translations.order_by("language")),
-            translation.get_language() or contact.language,
+            get_language() or contact.language,
             contact.language or interaction.organisation.language,
         )
         if text is not None:
