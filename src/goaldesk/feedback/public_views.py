@@ -77,6 +77,7 @@ def survey_page(request: HttpRequest, token: str) -> HttpResponse:
             "answered": invitation.answered_at is not None,
         }
         status = 200
+        wait_for = 0  # minutes, when the answers were refused for coming too often
         values = request.POST if request.method == "POST" else {}
         problems: dict[str, str] = {}
         if request.method == "POST":
@@ -87,7 +88,7 @@ def survey_page(request: HttpRequest, token: str) -> HttpResponse:
                 status = 409
             elif wait := throttle_hit(scope="survey_answer", keys=[client_ip_address(request)]):
                 # the answers stay in the form below, to send again once the wait is over
-                context["throttled_minutes"] = wait_minutes(wait)
+                wait_for = context["throttled_minutes"] = wait_minutes(wait)
                 status = 429
             else:
                 answers, problems = services.answers_clean(invitation.version, values, language)
@@ -111,6 +112,6 @@ def survey_page(request: HttpRequest, token: str) -> HttpResponse:
     # Not "no-referrer": the browser would send "Origin: null" and CSRF would refuse the POST.
     response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
-    if status == 429:
-        response["Retry-After"] = str(context["throttled_minutes"] * 60)
+    if wait_for:
+        response["Retry-After"] = str(wait_for * 60)
     return response
