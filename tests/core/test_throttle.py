@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from goaldesk.core.models import ThrottleHit
-from goaldesk.core.throttle import throttle_hit, wait_minutes
+from goaldesk.core.throttle import throttle_hit, throttle_prune, wait_minutes
 
 T0 = dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.UTC)
 
@@ -40,6 +40,18 @@ def test_rows_that_left_the_window_are_deleted(db, three_per_hour):
     ]
     hit(key="10.0.0.3", minutes=200)
     assert ThrottleHit.objects.count() == 1
+
+
+def test_the_hourly_prune_deletes_what_left_each_window_even_of_a_quiet_scope(db, settings):
+    settings.GOALDESK_THROTTLES = {
+        "short": (3, dt.timedelta(minutes=10)),
+        "long": (3, dt.timedelta(hours=2)),
+    }
+    for scope in ("short", "long", "gone"):  # "gone": a scope no longer in the settings
+        ThrottleHit.objects.create(scope=scope, key="k", at=T0)
+    assert throttle_prune(now=T0 + dt.timedelta(minutes=30)) == 1  # short's 10 minutes
+    assert throttle_prune(now=T0 + dt.timedelta(hours=2)) == 2  # long's and the longest window
+    assert not ThrottleHit.objects.exists()
 
 
 def test_with_several_keys_any_key_at_its_limit_refuses_and_nothing_is_counted(db, three_per_hour):

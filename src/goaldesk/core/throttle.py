@@ -7,6 +7,9 @@ are `settings.GOALDESK_THROTTLES`: scope → (requests, window). Used by the pub
 (contact form, answers), the public survey page and password-reset e-mails; the client address
 comes from `accounts.throttling.client_ip_address` (trusted proxies), which callers pass in.
 
+Rows that left the window are deleted when their scope is counted again, and every hour by the
+worker (`throttle_prune`, a periodic job).
+
 Two processes counting the same key at the same instant may both pass: one request more than
 the limit, no harm. Requests that are refused are not counted, so the wait named to a visitor
 holds however often they retry.
@@ -61,6 +64,23 @@ def throttle_hit(
             [ThrottleHit(scope=scope, key=key, at=now) for key in unique_keys]
         )
     return dt.timedelta(0)
+
+
+def throttle_prune(*, now: dt.datetime | None = None) -> int:
+    """Delete every counted request that left its scope's window (a scope no longer in the
+    settings: the longest window); run hourly by the worker. Returns the rows deleted."""
+    now = now or timezone.now()
+    windows = {scope: throttle_limit(scope)[1] for scope in settings.GOALDESK_THROTTLES}
+    longest = max(windows.values(), default=dt.timedelta(0))
+    deleted = 0
+    for scope, window in windows.items():
+        deleted += ThrottleHit.objects.filter(scope=scope, at__lte=now - window).delete()[0]
+    deleted += (
+        ThrottleHit.objects.exclude(scope__in=list(windows))
+        .filter(at__lte=now - longest)
+        .delete()[0]
+    )
+    return deleted
 
 
 def wait_minutes(wait: dt.timedelta) -> int:
