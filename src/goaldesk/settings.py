@@ -188,6 +188,20 @@ GOALDESK_TRUSTED_PROXIES = [
 # no CACHES is configured, and Django's default cache lives in each process's memory.
 GOALDESK_API_TOKEN_FAILURE_LIMIT = 20
 GOALDESK_API_TOKEN_FAILURE_WINDOW = dt.timedelta(minutes=10)
+# Requests anybody can send, counted per source in the database (core.ThrottleHit, see
+# core/throttle.py) for the same reason: scope → (requests, window). A request over the limit is
+# refused (429, saying when to try again) and not counted.
+GOALDESK_THROTTLES = {
+    # the help centre's "contact us" (each creates an interaction): per client address and
+    # organisation
+    "help_contact": (5, dt.timedelta(hours=1)),
+    # the help centre's "did this answer your question?" (and "what was missing"): per address
+    "help_answer": (60, dt.timedelta(hours=1)),
+    # answers sent on public survey pages: per client address
+    "survey_answer": (20, dt.timedelta(hours=1)),
+    # password-reset e-mails: per e-mail address and per client address
+    "password_reset": (3, dt.timedelta(hours=1)),
+}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [

@@ -266,15 +266,3 @@ class Invitation(models.Model):
     @staticmethod
     def generate() -> str:
         return secrets.token_urlsafe(32)
-
-
-class PasswordResetRequest(models.Model):
-    """One password-reset e-mail asked for (counted per address and per client address, in the
-    database because app processes share no memory); rows older than the window are pruned."""
-
-    email = models.CharField(max_length=254, db_index=True)
-    ip_address = models.CharField(max_length=64, db_index=True)
-    requested_at = models.DateTimeField(db_index=True)
-
-    def __str__(self) -> str:
-        return f"{self.email} from {self.ip_address} at {self.requested_at:%Y-%m-%d %H:%M}"

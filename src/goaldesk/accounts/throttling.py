@@ -3,8 +3,8 @@
 Sign-in is counted by django-axes (settings `AXES_*`), in the database so that every app process
 sees the same counts. Bad API tokens are counted here, per client address, in `ApiTokenFailure`
 rows (the cache would be per process: no `CACHES` is configured, so Django's is in memory).
-Password-reset e-mails are counted per address and per client address in `PasswordResetRequest`
-rows, for the same reason.
+Password-reset e-mails are counted per address and per client address by `core.throttle` (the
+one counter of requests anybody can send), for the same reason.
 """
 
 import datetime as dt
@@ -18,7 +18,8 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
-from goaldesk.accounts.models import ApiTokenFailure, PasswordResetRequest
+from goaldesk.accounts.models import ApiTokenFailure
+from goaldesk.core.throttle import throttle_hit, throttle_limit
 
 _Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -143,27 +144,15 @@ def api_token_failure_record(*, ip_address: str) -> None:
             ApiTokenFailure.objects.filter(pk=row.pk).update(failures=F("failures") + 1)
 
 
-#: At most this many password-reset e-mails per e-mail address, and per client address, …
-PASSWORD_RESET_LIMIT = 3
-#: … within this window.
-PASSWORD_RESET_WINDOW = dt.timedelta(hours=1)
+#: At most this many password-reset e-mails per e-mail address, and per client address, within
+#: the window (settings.GOALDESK_THROTTLES["password_reset"]).
+PASSWORD_RESET_LIMIT, PASSWORD_RESET_WINDOW = throttle_limit("password_reset")
 
 
 def password_reset_allowed(*, email: str, ip_address: str) -> bool:
     """Whether a reset e-mail to `email` asked for from `ip_address` may be sent now; if so it
     is counted. Fewer than PASSWORD_RESET_LIMIT counted in the last PASSWORD_RESET_WINDOW for the
     e-mail address and for the client address: allowed."""
-    now = timezone.now()
     email = email.strip().lower()[:254]
-    with transaction.atomic():
-        # Rows that left the window count for nothing any more; keeps the table small.
-        PasswordResetRequest.objects.filter(requested_at__lte=now - PASSWORD_RESET_WINDOW).delete()
-        # Two processes asking at the same instant may both pass: one e-mail more, no harm.
-        recent = PasswordResetRequest.objects.all()
-        if (
-            recent.filter(email=email).count() >= PASSWORD_RESET_LIMIT
-            or recent.filter(ip_address=ip_address).count() >= PASSWORD_RESET_LIMIT
-        ):
-            return False
-        PasswordResetRequest.objects.create(email=email, ip_address=ip_address, requested_at=now)
-    return True
+    wait = throttle_hit(scope="password_reset", keys=[f"email:{email}", f"ip:{ip_address}"])
+    return not wait

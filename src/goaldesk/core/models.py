@@ -108,3 +108,25 @@ class BackgroundJob(models.Model):
     def progress_done_html(self) -> SafeString:
         """The sentence under the bar once the job is done."""
         return format_html("{}", _("Finished."))
+
+
+class ThrottleHit(models.Model):
+    """One counted request of a throttled kind (`scope`: "help_contact", "password_reset"…) from
+    one source (`key`: a client address, an e-mail address…); see `goaldesk.core.throttle`.
+
+    In the database, not a cache: no CACHES is configured and Django's default cache lives in
+    each process's memory, so every app process must count in the same place. Rows older than
+    their scope's window are deleted when the scope is counted again."""
+
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=300)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["scope", "key", "at"], name="throttle_scope_key_at"),
+            models.Index(fields=["scope", "at"], name="throttle_scope_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key} at {self.at:%Y-%m-%d %H:%M}"

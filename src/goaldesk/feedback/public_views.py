@@ -13,7 +13,9 @@ from django.views.decorators.http import require_http_methods
 
 from goaldesk.accounts.access import reading_as
 from goaldesk.accounts.models import Membership
+from goaldesk.accounts.throttling import client_ip_address
 from goaldesk.core.display import lnum
+from goaldesk.core.throttle import throttle_hit, wait_minutes
 
 from . import survey_selectors as selectors
 from . import survey_services as services
@@ -75,6 +77,7 @@ def survey_page(request: HttpRequest, token: str) -> HttpResponse:
             "answered": invitation.answered_at is not None,
         }
         status = 200
+        wait_for = 0  # minutes, when the answers were refused for coming too often
         values = request.POST if request.method == "POST" else {}
         problems: dict[str, str] = {}
         if request.method == "POST":
@@ -83,6 +86,10 @@ def survey_page(request: HttpRequest, token: str) -> HttpResponse:
             elif context["answered"]:
                 context["refused"] = True
                 status = 409
+            elif wait := throttle_hit(scope="survey_answer", keys=[client_ip_address(request)]):
+                # the answers stay in the form below, to send again once the wait is over
+                wait_for = context["throttled_minutes"] = wait_minutes(wait)
+                status = 429
             else:
                 answers, problems = services.answers_clean(invitation.version, values, language)
                 if not problems:
@@ -105,4 +112,6 @@ def survey_page(request: HttpRequest, token: str) -> HttpResponse:
     # Not "no-referrer": the browser would send "Origin: null" and CSRF would refuse the POST.
     response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
+    if wait_for:
+        response["Retry-After"] = str(wait_for * 60)
     return response

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 from goaldesk.accounts.access import OrgRequest, org_view
 from goaldesk.accounts.models import Role
 from goaldesk.customers.models import Customer
+from goaldesk.interactions.detail_sections import detail_sections
 from goaldesk.interactions.edit_forms import InteractionNoteForm
 from goaldesk.interactions.models import Interaction
 
@@ -76,6 +77,7 @@ def _detail_page(
         "may_edit": request.membership.allows(Role.MANAGER),
         "may_delete": request.membership.allows(Role.OWNER),
         "note_form": (note_form or InteractionNoteForm()) if may_note else None,
+        "sections": detail_sections(interaction=interaction, membership=request.membership),
     }
     return render(request, "interactions/detail.html", context, status=status)
 

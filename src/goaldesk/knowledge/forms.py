@@ -84,8 +84,18 @@ class ContactForm(forms.Form):
     from screen readers), a robot that fills it is thanked and nothing is created."""
 
     website = forms.CharField(required=False, max_length=200)
-    name = forms.CharField(label=_("Your name"), max_length=200, required=False)
-    email = forms.EmailField(label=_("Your e-mail address"), max_length=200)
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"dir": "auto", "autocomplete": "name"}),
+    )
+    # An address reads left to right on a right-to-left page too.
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=200,
+        widget=forms.EmailInput(attrs={"dir": "ltr", "autocomplete": "email"}),
+    )
     message = forms.CharField(
         label=_("Your question"),
         max_length=5000,

@@ -7,6 +7,12 @@ loaded, to `visit`; a visitor without scripts is simply not counted, which errs 
 fewer visits, never of counting a crawler's GET. The answers and the contact form are plain
 forms (POST, CSRF-protected, working without scripts).
 
+The POSTs that write what a visitor sends are throttled per client address (core.throttle,
+settings.GOALDESK_THROTTLES): "contact us" per organisation ("help_contact", each creates an
+interaction), the answers to "did this answer your question?" ("help_answer"). A refused POST
+gets a 429 page in the visitor's language saying when to try again; the contact form comes back
+with what was typed. The page-view beacon is not throttled: it only adds to counts.
+
 The visitor key is a random value in a first-party cookie set by these POSTs (never by a GET),
 HttpOnly, limited to /help/, kept a year; it only makes one visitor count once. The page says so.
 """
@@ -20,6 +26,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from goaldesk.accounts.throttling import client_ip_address
+from goaldesk.core.throttle import throttle_hit, wait_minutes
 from goaldesk.knowledge import markdown, selectors, services
 from goaldesk.knowledge.forms import ContactForm, VoteForm
 from goaldesk.knowledge.models import Article
@@ -29,27 +37,53 @@ _LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
 def _organisation(help_slug: str):
+    """The organisation whose help centre this is (404 for an unknown slug). Its help centre
+    answers even before an article is published: the front page then says so."""
     organisation = selectors.help_centre_organisation(slug=help_slug)
-    if (
-        organisation is None
-        or not selectors.published_translations(organisation=organisation).exists()
-    ):
+    if organisation is None:
         raise Http404
     return organisation
+
+
+def _throttled(
+    request: HttpRequest, scope: str, key: str, template: str, context: dict
+) -> HttpResponse | None:
+    """None when this POST may go on (it is counted); else the page that says it was refused
+    and when to try again (429, with Retry-After), rendered from `template` and `context`."""
+    wait = throttle_hit(scope=scope, keys=[key])
+    if not wait:
+        return None
+    minutes = wait_minutes(wait)
+    response = render(request, template, {**context, "throttled_minutes": minutes}, status=429)
+    response["Retry-After"] = str(minutes * 60)
+    return response
 
 
 def _language(request: HttpRequest, organisation) -> str:
     """The page's language: ?lang=, else the visitor's (cookie, browser), else the
     organisation's; the page's own words follow it."""
     asked = request.GET.get("lang") or request.POST.get("lang") or ""
-    language = asked if asked in _LANGUAGES else ""
-    if not language:
-        language = getattr(request, "LANGUAGE_CODE", "") or organisation.language
+    language = asked if asked in _LANGUAGES else _visitors_language(request)
     if language not in _LANGUAGES:
-        language = organisation.language
+        language = organisation.language if organisation.language in _LANGUAGES else "en"
     translation.activate(language)
     request.LANGUAGE_CODE = language
     return language
+
+
+def _visitors_language(request: HttpRequest) -> str:
+    """The language the visitor chose (the language cookie) or their browser asks for first
+    (Accept-Language, in its order) among ours; "" when neither names one. Not LocaleMiddleware's
+    LANGUAGE_CODE: without a choice it is the site's default, and the organisation's language
+    should win then."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    if chosen in _LANGUAGES:
+        return chosen
+    for entry in request.META.get("HTTP_ACCEPT_LANGUAGE", "").split(","):
+        code = entry.split(";")[0].strip().lower().split("-")[0]
+        if code in _LANGUAGES:
+            return code
+    return ""
 
 
 def _visitor_key(request: HttpRequest) -> tuple[str, bool]:
@@ -114,6 +148,8 @@ def home(request: HttpRequest, help_slug: str) -> HttpResponse:
             query=query,
             category_id=category_id,
             articles=[(t, selectors.text_direction(t.language)) for t in articles],
+            empty=not articles
+            and not selectors.published_translations(organisation=organisation).exists(),
         ),
     )
 
@@ -188,6 +224,15 @@ def vote(request: HttpRequest, help_slug: str, article_id: int) -> HttpResponse:
             request, _("Choose “Yes” or “No”; what was missing may have up to 2,000 characters.")
         )
         return redirect(url)
+    refused = _throttled(
+        request,
+        "help_answer",
+        client_ip_address(request),
+        "knowledge/public/throttled.html",
+        _context(organisation, language, article=item, back_url=url),
+    )
+    if refused is not None:
+        return refused
     key, new = _visitor_key(request)
     services.vote_record(
         article=item,
@@ -217,6 +262,15 @@ def contact(request: HttpRequest, help_slug: str) -> HttpResponse:
     form = ContactForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
+            refused = _throttled(
+                request,
+                "help_contact",
+                f"{organisation.pk}:{client_ip_address(request)}",
+                "knowledge/public/contact.html",
+                _context(organisation, language, form=form, article=item, text=text),
+            )
+            if refused is not None:
+                return refused  # the form as it was sent: nothing typed is lost
             key, new = _visitor_key(request)
             if form.cleaned_data["website"]:  # a robot: thanked, nothing created
                 return render(
@@ -224,7 +278,7 @@ def contact(request: HttpRequest, help_slug: str) -> HttpResponse:
                     "knowledge/public/contact_sent.html",
                     _context(organisation, language, article=item, text=text),
                 )
-            services.contact_from_article_create(
+            contact = services.contact_from_article_create(
                 organisation=organisation,
                 article=item,
                 language=text.language if text else language,
@@ -236,7 +290,7 @@ def contact(request: HttpRequest, help_slug: str) -> HttpResponse:
             response = render(
                 request,
                 "knowledge/public/contact_sent.html",
-                _context(organisation, language, article=item, text=text),
+                _context(organisation, language, article=item, text=text, contact=contact),
             )
             return _with_cookie(response, key, new, help_slug)
         messages.error(request, _("Nothing was sent: correct the fields marked below."))

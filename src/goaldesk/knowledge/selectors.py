@@ -9,8 +9,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import get_language
 
-from goaldesk.accounts.models import Organisation
+from goaldesk.accounts.models import Membership, Organisation, Role
+from goaldesk.interactions.detail_sections import DetailSection
 from goaldesk.interactions.models import Interaction
 from goaldesk.knowledge import search
 from goaldesk.knowledge.models import (
@@ -87,6 +89,38 @@ def help_centre_articles(
             for t in matched_language
         ]
     return matched_language
+
+
+def interaction_contact_section(
+    *, interaction: Interaction, membership: Membership
+) -> DetailSection | None:
+    """What a visitor wrote in the help centre's "contact us" form, for the interaction's page
+    (registered with interactions.detail_sections in apps.py): their message, name, e-mail
+    address and the article they came from (its title in the reader's language where it has
+    one; a link to it for agents and above, who may open the organisation's articles)."""
+    contact = (
+        ContactFromArticle.objects.filter(interaction=interaction).select_related("article").first()
+    )
+    if contact is None:
+        return None
+    title, title_language = "", ""
+    if contact.article is not None:
+        text = pick_translation(
+            list(contact.article.translations.order_by("language")),
+            get_language() or contact.language,
+            contact.language or interaction.organisation.language,
+        )
+        if text is not None:
+            title, title_language = text.title, text.language
+    return DetailSection(
+        "knowledge/_interaction_contact.html",
+        {
+            "contact": contact,
+            "article_title": title,
+            "article_language": title_language,
+            "may_open_article": membership.allows(Role.AGENT),
+        },
+    )
 
 
 def help_centre_categories(*, organisation: Organisation) -> list[Category]:
