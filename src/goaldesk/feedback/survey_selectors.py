@@ -134,17 +134,28 @@ def survey_for_invitations(organisation: Organisation) -> Survey | None:
 
 
 def customer_email(interaction: Interaction) -> str:
-    """The customer's e-mail address as far as the interaction knows it: its customer id when
-    that is an e-mail address (interactions keep no other address yet)."""
+    """The customer's e-mail address: the customer record's when it has one, else the
+    interaction's customer id when that is an e-mail address."""
     from django.core.exceptions import ValidationError
     from django.core.validators import validate_email
 
-    value = (interaction.customer_id or "").strip()
-    try:
-        validate_email(value)
-    except ValidationError:
-        return ""
-    return value
+    from goaldesk.customers.models import Customer
+
+    key = (interaction.customer_id or "").strip()
+    kept = (
+        Customer.objects.filter(organisation_id=interaction.organisation_id, key=key)
+        .values_list("email", flat=True)
+        .first()
+        if key
+        else None
+    )
+    for value in ((kept or "").strip(), key):
+        try:
+            validate_email(value)
+        except ValidationError:
+            continue
+        return value
+    return ""
 
 
 # --- the response rate ------------------------------------------------------------------------
