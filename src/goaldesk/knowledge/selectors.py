@@ -290,8 +290,10 @@ def failing_articles(
         .exclude(missing="")
         .order_by("-answered_at")
     ):
-        if len(missing[(vote.article_id, vote.language)]) < 3:
-            missing[(vote.article_id, vote.language)].append(vote.missing)
+        notes = missing[(vote.article_id, vote.language)]
+        # The three latest different notes (readers often miss the same thing).
+        if len(notes) < 3 and vote.missing not in notes:
+            notes.append(vote.missing)
     found = [
         FailingArticle(
             article=articles[article_id],
