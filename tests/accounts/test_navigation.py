@@ -10,10 +10,9 @@ from goaldesk.accounts.context_processors import NavLinks
 from goaldesk.accounts.models import Membership, Role
 from tests.factories import AgentFactory, MembershipFactory, UserFactory
 
-#: Every member sees these; "Team" opens the scorecards and "Surveys" the survey designs, which
-#: every role may open. Agents and above also see the help centre's articles.
-EVERYONE = ["Dashboard", "Interactions", "Customers", "Goals", "Planning", "Team", "Surveys"]
-HELP = "Help centre"
+#: Every member sees these; "Team" opens the scorecards and "Customers" the customer list, whose
+#: tab bar leads on to segments, personas, surveys, comments and the help centre.
+EVERYONE = ["Dashboard", "Interactions", "Customers", "Goals", "Planning", "Team"]
 
 
 def _nav_links(client: Client, org) -> list[str]:
@@ -26,9 +25,9 @@ def _nav_links(client: Client, org) -> list[str]:
 @pytest.mark.parametrize(
     ("role", "links"),
     [
-        (Role.OWNER, [*EVERYONE, HELP, "Today", "Log a visit", "Import", "Settings"]),
-        (Role.MANAGER, [*EVERYONE, HELP, "Today", "Log a visit", "Import", "Settings"]),
-        (Role.AGENT, [*EVERYONE, HELP, "My shifts", "Log a visit"]),
+        (Role.OWNER, [*EVERYONE, "Today", "Log a visit", "Import", "Settings"]),
+        (Role.MANAGER, [*EVERYONE, "Today", "Log a visit", "Import", "Settings"]),
+        (Role.AGENT, [*EVERYONE, "My shifts", "Log a visit"]),
         (Role.VIEWER, EVERYONE),
     ],
 )
@@ -41,7 +40,7 @@ def test_links_of_each_role(org, client_as, role, links):
     [
         (
             Role.MANAGER,
-            [*EVERYONE, HELP, "Today", "My shifts", "Log a visit", "Import", "Settings"],
+            [*EVERYONE, "Today", "My shifts", "Log a visit", "Import", "Settings"],
         ),
         (Role.VIEWER, [*EVERYONE, "My shifts"]),
     ],
@@ -85,3 +84,61 @@ def test_only_managers_see_the_history_upload_in_planning(org, client_as, role):
     page = client_as(role).get(reverse("forecasting:peaks", args=[org.slug])).content.decode()
     upload = reverse("forecasting:upload", args=[org.slug])
     assert (f'href="{upload}"' in page) == (role in (Role.OWNER, Role.MANAGER))
+
+
+CUSTOMER_TABS = ["Customers", "Segments", "Personas", "Surveys"]
+
+
+def _tabs(page: str, label: str) -> tuple[list[str], list[str]]:
+    """The links of the tab bar labelled `label`, and the ones marked as the current page."""
+    nav = re.search(
+        rf'<nav class="row planning-nav[^"]*" aria-label="{label}">.*?</nav>', page, re.S
+    )
+    assert nav is not None
+    links = re.findall(r"<a [^>]*>([^<]+)</a>", nav.group(0))
+    current = re.findall(r'<a [^>]*aria-current="page"[^>]*>([^<]+)</a>', nav.group(0))
+    return links, current
+
+
+@pytest.mark.parametrize(
+    ("role", "tabs"),
+    [
+        (Role.MANAGER, [*CUSTOMER_TABS, "Comments", "Help centre"]),
+        (Role.AGENT, [*CUSTOMER_TABS, "Comments", "Help centre"]),
+        (Role.VIEWER, CUSTOMER_TABS),
+    ],
+)
+def test_the_customers_tab_bar_shows_what_the_role_may_open(org, client_as, role, tabs):
+    client = client_as(role)
+    page = client.get(reverse("customers:list", args=[org.slug])).content.decode()
+    assert _tabs(page, "Customers") == (tabs, ["Customers"])
+    # Every tab shown opens.
+    nav = re.search(
+        r'<nav class="row planning-nav[^"]*" aria-label="Customers">.*?</nav>', page, re.S
+    )
+    assert nav is not None
+    for href in re.findall(r'href="([^"]+)"', nav.group(0)):
+        assert client.get(href).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "tab"),
+    [
+        ("customers:segments", "Segments"),
+        ("feedback:personas", "Personas"),
+        ("feedback:surveys", "Surveys"),
+        ("feedback:survey_invitations", "Surveys"),
+        ("feedback:survey_rules", "Surveys"),
+        ("feedback:survey_comments", "Comments"),
+        ("knowledge:articles", "Help centre"),
+        ("knowledge:failing", "Help centre"),
+    ],
+)
+def test_the_customers_section_marks_its_top_link_and_its_tab(org, client_as, url, tab):
+    page = client_as(Role.MANAGER).get(reverse(url, args=[org.slug])).content.decode()
+    nav = re.search(r'<nav class="mainnav".*?</nav>', page, re.S)
+    assert nav is not None
+    assert re.findall(r'<a [^>]*aria-current="page"[^>]*>([^<]+)</a>', nav.group(0)) == [
+        "Customers"
+    ]
+    assert _tabs(page, "Customers")[1] == [tab]

@@ -94,3 +94,22 @@ def test_whole_hours_read_without_zero_minutes(reader):
     assert duration(3 * 3600 + 5 * 60) == "۳ ساعت و ۰۵ دقیقه"
     reader("de")
     assert (duration(7200), duration(45)) == ("2 Std.", "45 Sek.")
+
+
+@pytest.mark.parametrize(
+    ("language", "arabic_digits", "start", "end"),
+    [
+        ("en", False, "09:00", "10:00"),
+        ("fa", False, "۰۹:۰۰", "۱۰:۰۰"),
+        ("ar", True, "٠٩:٠٠", "١٠:٠٠"),
+        ("ar", False, "09:00", "10:00"),
+    ],
+)
+def test_an_hour_reads_as_the_span_it_stands_for(reader, language, arabic_digits, start, end):
+    from goaldesk.core.display import hour_span
+
+    reader(language, arabic_digits)
+    text = hour_span(9)
+    # The start first, then the end, in the reader's digits (the words between are translated).
+    assert start in text and end in text and text.index(start) < text.index(end)
+    assert hour_span(None) == ""

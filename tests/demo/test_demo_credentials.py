@@ -53,3 +53,11 @@ def test_the_printed_token_does_what_the_demo_says_and_its_owner_sees_it(capsys)
     manager = Client()
     manager.post(reverse("accounts:login"), {"username": "demo-manager", "password": DEMO_PASSWORD})
     assert manager.get(reverse("accounts:tokens", args=["demo"])).status_code == 403
+
+
+def test_the_demos_e_mail_links_lead_to_its_own_server():
+    from goaldesk.demo.commands import _base_url
+
+    assert _base_url("127.0.0.1", 8742) == "http://127.0.0.1:8742"
+    assert _base_url("0.0.0.0", 9000) == "http://127.0.0.1:9000"  # noqa: S104
+    assert _base_url("::1", 8000) == "http://[::1]:8000"

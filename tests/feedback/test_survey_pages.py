@@ -133,3 +133,23 @@ def test_the_rules_page_keeps_the_segments_chosen_and_refuses_a_zero_expiry(org,
         [gold.pk],
         30,
     )
+
+
+def test_invitations_come_a_page_at_a_time_newest_first(org, client_as, monkeypatch):
+    from goaldesk.feedback import survey_views
+
+    monkeypatch.setattr(survey_views, "PER_PAGE", 2)
+    for n in range(1, 4):
+        services.invitation_create(
+            organisation=org,
+            interaction=interaction(org, f"P-{n}", customer=f"p{n}"),
+            delivery="link",
+        )
+    url = reverse("feedback:survey_invitations", args=[org.slug])
+    period = {"from": "2026-01-01", "to": "2099-01-01"}
+    viewer = client_as(Role.VIEWER)
+    first = viewer.get(url, period).content.decode()
+    assert "P-3" in first and "P-2" in first and "P-1" not in first
+    assert "Page 1 of 2" in first and "page=2" in first and "from=2026-01-01" in first
+    second = viewer.get(url, {**period, "page": 2}).content.decode()
+    assert "P-1" in second and "P-3" not in second

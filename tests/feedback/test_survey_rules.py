@@ -129,6 +129,11 @@ def test_editing_an_answered_design_makes_a_new_version(desk):
         "text",
     ]
     assert SurveyResponse.objects.get().version.number == 1
+    # Saved again as it is (a new name only): no third version.
+    again = services.survey_update(survey=survey, name="Renamed", questions=questions)
+    assert (again.pk, again.number) == (version.pk, 2)
+    survey.refresh_from_db()
+    assert survey.name == "Renamed"
 
 
 def test_the_clock_invites_automatically_when_the_rules_say_so(desk):

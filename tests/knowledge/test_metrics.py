@@ -131,3 +131,24 @@ def test_the_articles_that_fail_most(org, example):
     assert x.views == 4  # A twice, B, D
     # Y: two answers (A yes, C's "no" replaced by yes), no contact: nothing to rewrite
     assert [r.article for r in rows] == [example["x"]]
+
+
+def test_one_articles_helpful_rate_and_deflection_per_language(org, example):
+    """X over both days: the visits that read it are A1, A2, B and D (4); only A2 sent the
+    contact form during the visit (D's came after it ended): deflection 3 / 4 = 75 %. Its
+    answers: A no, B yes, D no: helpful 1 / 3. Y: read in A1 only, no contact: 100 %; answers
+    A yes and C yes (C's "no" replaced): 2 / 2. On D1 alone X has A1, A2, B and A's "no"."""
+    from goaldesk.knowledge.selectors import article_figures
+
+    (x,) = article_figures(article=example["x"], date_from=D1, date_to=D2)
+    assert (x.language, x.visits, x.contacted, x.answers, x.yes) == ("en", 4, 1, 3, 1)
+    assert x.deflection_rate == pytest.approx(75.0)
+    assert x.helpful_rate == pytest.approx(100 / 3)
+    (y,) = article_figures(article=example["y"], date_from=D1, date_to=D2)
+    assert (y.visits, y.contacted, y.answers, y.yes) == (1, 0, 2, 2)
+    assert (y.deflection_rate, y.helpful_rate) == (100.0, 100.0)
+    (x1,) = article_figures(article=example["x"], date_from=D1, date_to=D1)
+    assert (x1.visits, x1.contacted, x1.answers, x1.yes) == (3, 1, 1, 0)
+    assert x1.deflection_rate == pytest.approx(200 / 3) and x1.helpful_rate == 0.0
+    assert article_figures(article=example["x"], date_from=D2 + dt.timedelta(days=1),
+                           date_to=D2 + dt.timedelta(days=9)) == []  # fmt: skip

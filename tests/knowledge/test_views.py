@@ -1,6 +1,8 @@
 """The organisation's FAQ pages: managers write and publish (who and when recorded), agents
 read drafts but change nothing."""
 
+import re
+
 from django.urls import reverse
 
 from goaldesk.accounts.models import Role
@@ -82,3 +84,40 @@ def test_categories_are_added_and_bad_input_says_so(org, client_as):
     client.post(url, {"position": "1", "name_fa": "پرداخت", "name_en": "Payment"})
     assert Category.objects.get().names == {"fa": "پرداخت", "en": "Payment"}
     assert client.post(url, {"position": "x", "name_en": "A"}).status_code == 200
+
+
+def test_the_article_page_shows_its_helpful_rate_and_deflection_per_language(org, client_as):
+    """Two readers in English today: one answers "yes", the other "no" and sends the contact
+    form in the same visit: 2 visits, helpful 1 of 2 = 50 %, deflection 1 of 2 = 50 %. One
+    Persian reader who only reads: 1 visit, no answer (—), deflection 100 %."""
+    from django.utils import timezone
+
+    from goaldesk.knowledge.services import (
+        contact_from_article_create,
+        page_view_record,
+        vote_record,
+    )
+
+    article = article_make(org, {"en": ("Pay", "By card."), "fa": ("پرداخت", "با کارت.")})
+    now = timezone.now()
+    for key, helpful in (("a" * 20, True), ("b" * 20, False)):
+        page_view_record(organisation=org, visitor_key=key, article=article, language="en", at=now)
+        vote_record(article=article, language="en", visitor_key=key, helpful=helpful, at=now)
+    contact_from_article_create(
+        organisation=org, article=article, language="en", visitor_key="b" * 20, name="",
+        email="b@example.org", message="help", at=now,
+    )  # fmt: skip
+    page_view_record(organisation=org, visitor_key="c" * 20, article=article, language="fa", at=now)
+    page = client_as(Role.AGENT).get(reverse("knowledge:article", args=[org.slug, article.pk]))
+    rows = [
+        [cell.strip() for cell in row]
+        for row in re.findall(
+            r"<tr><td>([^<]*)</td><td[^>]*>([^<]*)</td><td[^>]*>([^<]*)</td><td[^>]*>([^<]*)</td>"
+            r"<td[^>]*>([^<]*)</td><td[^>]*>([^<]*)</td></tr>",
+            page.content.decode(),
+        )
+    ]
+    assert rows == [
+        ["English", "2", "2", "50 %", "1", "50 %"],
+        ["Persian", "1", "0", "—", "0", "100 %"],
+    ]

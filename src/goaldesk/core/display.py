@@ -157,6 +157,16 @@ def duration(seconds: Any) -> str:
     return localize_digits(text, number_locale())
 
 
+def hour_span(hour: Any) -> str:
+    """An hour of the day as the hour-long span it stands for, "11:00–12:00" (24-hour clock),
+    in the reader's words and digits; "" for None."""
+    if hour in (None, ""):
+        return ""
+    start = int(hour)
+    span = _("%(start)s–%(end)s") % {"start": f"{start:02d}:00", "end": f"{start + 1:02d}:00"}
+    return localize_digits(span, number_locale())
+
+
 def digits(value: Any) -> str:
     """Any text with its digits in the reader's script."""
     return localize_digits(str(value), number_locale())

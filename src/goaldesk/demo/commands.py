@@ -87,11 +87,16 @@ def _write_csv(out: IO[str], rows: Iterable[dict[str, object]], show: Callable[[
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Migrate, build the demo (unless it exists), print how to sign in, then serve it."""
+    from django.conf import settings
+
     from goaldesk.demo.build import demo_build
 
     show = _stderr_progress()
     show(_("Preparing the database…"))
     call_command("migrate", interactive=False, verbosity=0)
+    if not os.environ.get("GOALDESK_SITE_URL"):
+        # Links in the demo's e-mails (survey invitations, digests) lead to this server.
+        settings.GOALDESK_SITE_URL = _base_url(args.host, args.port)
     summary = demo_build(seed=args.seed, reset=args.reset, progress=show)
     if summary["built"]:
         show(_("Demo built in %(seconds)s s.") % {"seconds": summary["seconds"]})
@@ -102,7 +107,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _print_sign_in(summary, host=args.host, port=args.port)
     mail_dir = _mail_to_data_dir()
     if mail_dir:
-        print(_("  E-mails (digests, notifications) are written to %(path)s") % {"path": mail_dir})
+        print(
+            _(
+                "  E-mails (survey invitations, digests, notifications) are written to %(path)s"
+                " as .eml files"
+            )
+            % {"path": mail_dir}
+        )
         print(flush=True)
     if args.no_serve:
         return 0
@@ -119,11 +130,16 @@ def _mail_to_data_dir() -> str | None:
     return str(settings.DATA_DIR / "mail")
 
 
-def _print_sign_in(summary: dict[str, Any], *, host: str, port: int) -> None:
+def _base_url(host: str, port: int) -> str:
+    """The demo server's address as a browser on this machine opens it."""
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104
     if ":" in shown_host and not shown_host.startswith("["):
         shown_host = f"[{shown_host}]"
-    base = f"http://{shown_host}:{port}"
+    return f"http://{shown_host}:{port}"
+
+
+def _print_sign_in(summary: dict[str, Any], *, host: str, port: int) -> None:
+    base = _base_url(host, port)
     lines = [
         "",
         _("GoalDesk demo — sign in at %(url)s") % {"url": base + reverse("accounts:login")},
@@ -201,6 +217,7 @@ def _token_lines(raw_token: str) -> list[str]:
 def _serve(*, host: str, port: int, mail_dir: str | None = None) -> int:
     """Run a background worker and gunicorn until either stops or we are told to stop."""
     env = dict(os.environ)
+    env.setdefault("GOALDESK_SITE_URL", _base_url(host, port))
     if mail_dir:
         env["GOALDESK_EMAIL_URL"] = f"file://{mail_dir}"
     if host not in DEFAULT_HOSTS and "GOALDESK_ALLOWED_HOSTS" not in env:

@@ -19,7 +19,11 @@ from django.utils import timezone
 from goaldesk.accounts.models import Organisation
 from goaldesk.feedback import survey_services as services
 from goaldesk.feedback.models import QuestionKind, SurveyInvitation
-from goaldesk.feedback.survey_selectors import latest_version, survey_for_invitations
+from goaldesk.feedback.survey_selectors import (
+    addressee,
+    latest_version,
+    survey_for_invitations,
+)
 from goaldesk.interactions.models import Interaction
 
 DAYS = 28
@@ -137,7 +141,12 @@ def surveys_demo_build(*, organisation: Organisation, today: dt.date, seed: int 
                         if by_email
                         else SurveyInvitation.Delivery.LINK
                     ),
-                    email=f"{interaction.customer_id}@customers.example" if by_email else "",
+                    email=(
+                        addressee(interaction).email
+                        or f"{interaction.customer_id}@customers.example"
+                        if by_email
+                        else ""
+                    ),
                     language=language,
                     now=moment,
                     rules=rules,

@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from goaldesk.core.display import digits
@@ -14,6 +15,12 @@ from goaldesk.interactions.models import Channel
 
 from .models import QuestionKind, SurveyInvitation, SurveyQuestion, SurveyRules
 from .survey_services import QuestionData
+
+
+def _direction(code: str) -> str:
+    """A text field in `code` runs in that language's direction, whatever the page's."""
+    return "rtl" if get_language_info(code)["bidi"] else "ltr"
+
 
 #: Empty question rows offered under a design's questions.
 NEW_ROWS = 2
@@ -40,12 +47,12 @@ class SurveyForm(DigitsForm):
                     label=language,
                     required=False,
                     max_length=500,
-                    widget=forms.TextInput(attrs={"lang": code, "dir": "auto"}),
+                    widget=forms.TextInput(attrs={"lang": code, "dir": _direction(code)}),
                 )
                 self.fields[f"options-{n}-{code}"] = forms.CharField(
                     label=language,
                     required=False,
-                    widget=forms.Textarea(attrs={"rows": 3, "lang": code, "dir": "auto"}),
+                    widget=forms.Textarea(attrs={"rows": 3, "lang": code, "dir": _direction(code)}),
                 )
 
     def show_built_in(self, kinds: list[str]) -> None:

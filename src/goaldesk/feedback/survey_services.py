@@ -55,17 +55,25 @@ class QuestionData:
     required: bool = False
 
 
+def _question_rows(questions: Sequence[QuestionData]) -> list[tuple[Any, ...]]:
+    """The questions as they are stored, to compare a design with its latest version."""
+    return [
+        (
+            q.kind,
+            {k: v.strip() for k, v in q.texts.items() if v and v.strip()},
+            q.options,
+            q.required,
+        )
+        for q in questions
+    ]
+
+
 def _questions_create(version: SurveyVersion, questions: Sequence[QuestionData]) -> None:
     SurveyQuestion.objects.bulk_create(
         SurveyQuestion(
-            version=version,
-            position=i,
-            kind=q.kind,
-            texts={k: v.strip() for k, v in q.texts.items() if v and v.strip()},
-            options=q.options,
-            required=q.required,
+            version=version, position=i, kind=kind, texts=texts, options=options, required=required
         )
-        for i, q in enumerate(questions)
+        for i, (kind, texts, options, required) in enumerate(_question_rows(questions))
     )
 
 
@@ -117,11 +125,16 @@ def survey_create(
 @transaction.atomic
 def survey_update(*, survey: Survey, name: str, questions: Sequence[QuestionData]) -> SurveyVersion:
     """Rename and change the questions. A version that has answers (or invitations waiting) is
-    kept as it was: the change becomes the next version, which new invitations use."""
+    kept as it was: a change of its questions becomes the next version, which new invitations
+    use (the same questions saved again make none)."""
     questions = _checked(questions)
     survey.name = name.strip()[:120] or survey.name
     survey.save(update_fields=["name"])
     version = selectors.latest_version(survey)
+    if version is not None and _question_rows(questions) == [
+        (q.kind, q.texts, q.options, q.required) for q in version.questions.order_by("position")
+    ]:
+        return version  # only the name changed, or nothing: no new version
     in_use = version is not None and (
         SurveyResponse.objects.filter(version=version).exists()
         or SurveyInvitation.objects.filter(version=version).exists()

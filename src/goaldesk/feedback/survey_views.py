@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,6 +35,17 @@ def _tabs(request: OrgRequest) -> dict[str, bool]:
         "can_manage": request.membership.allows(Role.MANAGER),
         "can_comments": request.membership.allows(Role.AGENT),
     }
+
+
+#: Invitations and comments shown to a page.
+PER_PAGE = 50
+
+
+def _page_query(request: OrgRequest) -> str:
+    """The page's query without its page number, for the pager's links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def _rate(org, date_from: dt.date, date_to: dt.date) -> tuple[float | None, int]:
@@ -194,12 +206,17 @@ def invitations(request: OrgRequest) -> HttpResponse:
                     form.add_error(None, message)
             else:
                 form = InviteForm(initial={"language": org.language})
-    rows = selectors.invitations_of(org, date_from=scope.date_from, date_to=scope.date_to)[:500]
+    page = Paginator(
+        selectors.invitations_of(org, date_from=scope.date_from, date_to=scope.date_to),
+        PER_PAGE,
+    ).get_page(request.GET.get("page"))
     rate, sent = _rate(org, scope.date_from, scope.date_to)
     context = {
         "nav": "surveys",
         "scope": scope,
-        "invitations": rows,
+        "invitations": page.object_list,
+        "page": page,
+        "page_query": _page_query(request),
         "form": form,
         "made": made,
         "skipped": skipped,
@@ -249,11 +266,14 @@ def comments(request: OrgRequest) -> HttpResponse:
         agent_id=agent_id,
         channel=channel if channel in Channel.values else "",
         only_user=only_user,
-    )[:300]
+    )
+    page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "nav": "surveys",
         "scope": scope,
-        "comments": found,
+        "comments": page.object_list,
+        "page": page,
+        "page_query": _page_query(request),
         "score": score,
         "channel": channel,
         "agent_id": agent_id,

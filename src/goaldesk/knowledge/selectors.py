@@ -324,8 +324,10 @@ def failing_articles(
         .exclude(missing="")
         .order_by("-answered_at")
     ):
-        if len(missing[(vote.article_id, vote.language)]) < 3:
-            missing[(vote.article_id, vote.language)].append(vote.missing)
+        notes = missing[(vote.article_id, vote.language)]
+        # The three latest different notes (readers often miss the same thing).
+        if len(notes) < 3 and vote.missing not in notes:
+            notes.append(vote.missing)
     found = [
         FailingArticle(
             article=articles[article_id],
@@ -342,3 +344,64 @@ def failing_articles(
     ]
     found.sort(key=lambda f: (-f.score, -(f.no_rate or 0), f.article.pk, f.language))
     return found[:limit]
+
+
+# --- one article's figures --------------------------------------------------------------------
+
+
+@dataclass
+class ArticleFigures:
+    """One article in one language over a period (the catalogue's FAQ definitions, narrowed to
+    the visits that read the article)."""
+
+    language: str
+    visits: int
+    answers: int
+    yes: int
+    contacted: int
+
+    @property
+    def helpful_rate(self) -> float | None:
+        """ "Yes" answers out of all answers, in %."""
+        return _percent(self.yes, self.answers)
+
+    @property
+    def deflection_rate(self) -> float | None:
+        """Of the visits that read the article, the share that did not send the contact form
+        during the visit, in %."""
+        return _percent(self.visits - self.contacted, self.visits)
+
+
+def article_figures(
+    *, article: Article, date_from: dt.date, date_to: dt.date
+) -> list[ArticleFigures]:
+    """Per language the article was read or answered in during the period (by the day the
+    visit began and the day of the answer): visits that read it, answers, "yes" answers and
+    the visits that sent the contact form; languages in alphabetical order."""
+    visits = (
+        Visit.objects.filter(
+            organisation_id=article.organisation_id,
+            local_date__range=(date_from, date_to),
+            views__article=article,
+        )
+        .values("views__language")
+        .annotate(
+            n=Count("pk", distinct=True),
+            contacted=Count("pk", filter=Q(contacts__isnull=False), distinct=True),
+        )
+    )
+    votes = (
+        Vote.objects.filter(article=article, local_date__range=(date_from, date_to))
+        .values("language")
+        .annotate(n=Count("pk"), yes=Count("pk", filter=Q(helpful=True)))
+    )
+    rows: dict[str, dict[str, int]] = defaultdict(
+        lambda: {"visits": 0, "answers": 0, "yes": 0, "contacted": 0}
+    )
+    for v in visits:
+        row = rows[v["views__language"]]
+        row["visits"], row["contacted"] = v["n"], v["contacted"]
+    for v in votes:
+        row = rows[v["language"]]
+        row["answers"], row["yes"] = v["n"], v["yes"]
+    return [ArticleFigures(language, **rows[language]) for language in sorted(rows)]

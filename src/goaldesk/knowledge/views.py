@@ -77,6 +77,12 @@ def article_detail(request: OrgRequest, article_id: int) -> HttpResponse:
         }
         for t in translations
     ]
+    scope = scope_from_query(request.GET, request.org)
+    for problem in scope.problems:
+        messages.error(request, problem)
+    figures = selectors.article_figures(
+        article=article, date_from=scope.date_from, date_to=scope.date_to
+    )
     return render(
         request,
         "knowledge/article.html",
@@ -84,6 +90,12 @@ def article_detail(request: OrgRequest, article_id: int) -> HttpResponse:
             request,
             article=article,
             texts=texts,
+            scope=scope,
+            periods=PERIODS,
+            figures=[
+                {"row": row, "language_name": _LANGUAGES.get(row.language, row.language)}
+                for row in figures
+            ],
             history=article.state_changes.select_related("changed_by")[:20],
             missing_languages=[
                 (code, name)

@@ -33,6 +33,12 @@ def percent(value: object, decimals: int = 0) -> str:
 
 
 @register.filter
+def hour_span(value: object) -> str:
+    """`display.hour_span`: 11 as "11:00–12:00" in the reader's words and digits."""
+    return display.hour_span(value)
+
+
+@register.filter
 def signed(value: object, decimals: int = 0) -> str:
     """A change with its sign, "+3" or "−3", in the reader's digits."""
     return display.lnum(value, decimals, plus=True)
