@@ -133,12 +133,8 @@ def main() -> int:
 
     from goaldesk.accounts.models import Organisation
     from goaldesk.core.tabular import sample_rows
-    from goaldesk.interactions.importing import (
-        guess_mapping,
-        import_run,
-        load_preset,
-        mapping_for_job,
-    )
+    from goaldesk.interactions.importing import import_run, mapping_for_job
+    from goaldesk.interactions.mapping import guess_mapping, load_preset
     from goaldesk.interactions.models import ImportJob
 
     call_command("migrate", interactive=False, verbosity=0)

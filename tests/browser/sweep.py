@@ -203,12 +203,8 @@ def _absence_add(org: Any, agent: Any, today: dt.date) -> None:
 def _import_add(org: Any, user: Any) -> None:
     """A finished import of a small file, two of whose rows were rejected."""
     from goaldesk.core.tabular import sample_rows
-    from goaldesk.interactions.importing import (
-        guess_mapping,
-        import_run,
-        load_preset,
-        mapping_for_job,
-    )
+    from goaldesk.interactions.importing import import_run, mapping_for_job
+    from goaldesk.interactions.mapping import guess_mapping, load_preset
     from goaldesk.interactions.models import ImportJob
 
     with tempfile.TemporaryDirectory(prefix="goaldesk-sweep-") as folder:

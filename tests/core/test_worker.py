@@ -25,7 +25,8 @@ from goaldesk.accounts.models import Role
 from goaldesk.core.jobs import job_heartbeat, stale_after_seconds
 from goaldesk.core.worker import GoalDeskWorker, jobs_recover
 from goaldesk.forecasting.models import ForecastRun
-from goaldesk.interactions.importing import Preset, import_run, mapping_for_job
+from goaldesk.interactions.importing import import_run, mapping_for_job
+from goaldesk.interactions.mapping import Preset
 from goaldesk.interactions.models import ImportJob, Interaction
 from goaldesk.interactions.tasks import import_job_task
 from goaldesk.scheduling.models import Schedule

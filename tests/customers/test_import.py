@@ -7,12 +7,8 @@ import pytest
 
 from goaldesk.customers.models import Customer
 from goaldesk.customers.services import customers_ensure
-from goaldesk.interactions.importing import (
-    guess_mapping,
-    import_run,
-    load_preset,
-    mapping_for_job,
-)
+from goaldesk.interactions.importing import import_run, mapping_for_job
+from goaldesk.interactions.mapping import guess_mapping, load_preset
 from goaldesk.interactions.models import ImportJob, ImportRejection
 
 pytestmark = pytest.mark.django_db

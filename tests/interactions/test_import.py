@@ -11,14 +11,8 @@ import pytest
 
 from goaldesk.core.tabular import sample_rows
 from goaldesk.interactions import importing
-from goaldesk.interactions.importing import (
-    ImportFileError,
-    guess_mapping,
-    import_run,
-    load_preset,
-    mapping_for_job,
-    open_table,
-)
+from goaldesk.interactions.importing import import_run, mapping_for_job, open_table
+from goaldesk.interactions.mapping import ImportFileError, guess_mapping, load_preset
 from goaldesk.interactions.models import ImportJob, ImportRejection, Interaction, Review
 
 UTC = dt.UTC

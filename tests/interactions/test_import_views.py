@@ -15,11 +15,11 @@ from goaldesk.interactions import importing
 from goaldesk.interactions.import_views import _display
 from goaldesk.interactions.importing import (
     SUMMARY_REASONS,
-    ImportFileError,
     import_files_expire,
     import_run,
     rejection_summary_add,
 )
+from goaldesk.interactions.mapping import ImportFileError
 from goaldesk.interactions.models import ImportJob, Interaction
 from goaldesk.interactions.tasks import import_job_task
 from tests.core.test_tabular import workbook_without_dimension

@@ -19,16 +19,18 @@ from django.utils.translation import ngettext
 from goaldesk.accounts.models import Organisation
 from goaldesk.interactions.importing import (
     LOCAL_CALENDARS,
-    ImportFileError,
-    check_mapping,
     default_local_calendar,
-    guess_mapping,
     import_run,
     job_people,
-    load_preset,
     mapping_for_job,
     no_data_error,
     preview_table,
+)
+from goaldesk.interactions.mapping import (
+    ImportFileError,
+    check_mapping,
+    guess_mapping,
+    load_preset,
 )
 from goaldesk.interactions.models import ImportJob
 

@@ -26,8 +26,6 @@ from goaldesk.core.display import CALENDAR_LABELS, digits, input_date
 from goaldesk.core.views import job_progress_response, job_retry_response
 from goaldesk.interactions.importing import (
     LOCAL_CALENDARS,
-    PRESETS,
-    ImportFileError,
     import_job_create,
     import_job_fail,
     import_job_preview,
@@ -38,6 +36,10 @@ from goaldesk.interactions.importing import (
     job_calendar,
     job_columns,
     job_people,
+)
+from goaldesk.interactions.mapping import (
+    PRESETS,
+    ImportFileError,
     kind_fields,
     kind_required,
     load_preset,

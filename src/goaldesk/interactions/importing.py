@@ -6,26 +6,8 @@ taken from the header line) or XLSX (the first sheet). Rows are numbered from 1 
 row after the header; completely empty rows are skipped (they keep their number, so numbers
 match the file). A row with more values than the header has columns is rejected rather than cut.
 
-Mapping. A mapping is {canonical field: file header}. A preset gives the usual headers of one
-source, value translations and conversions; `guess_mapping` fills what a preset does not name
-from the canonical names and common synonyms (case-, space- and punctuation-insensitive).
-
-Presets:
-- `canonical`: the file uses METRICS.md's own column names.
-- `zendesk`: a Zendesk Support ticket export (the CSV export in Reporting, or an Explore
-  "Tickets" report with the same columns): Id → external_id; Via → channel (Mail/Email →
-  email; Web Form/Web/Web Service/API/Help Center/Mobile → web; Chat/Native Messaging/Web
-  Widget/Mobile SDK → chat; Voice/Phone → phone; Twitter/Facebook/Instagram/WhatsApp/
-  Messenger/LINE/WeChat/Telegram/Text → social); Created at → created_at; Requester id (else
-  Requester) → customer_id; Assignee → agent; Group → team; the first column whose name
-  contains "category" (a custom field such as "Category [list]") → category; "First reply time
-  in minutes" (calendar minutes) → first_response_at = created_at + those minutes; Solved at →
-  resolved_at; Status (New/Open/Pending/Hold → open, Solved/Closed → resolved) → status;
-  Satisfaction Score → csat with Good = 5 and Bad = 1 (Offered/Unoffered = no answer), so
-  csat_pct equals Zendesk's satisfaction rate; the mean CSAT of such data is only a rough
-  figure. A Via, Status or score outside these lists rejects its row with the value quoted.
-- A JSON file: {"columns": {field: header or [headers, first present wins]},
-  "values": {field: {"source value": "canonical value"}}, "minutes_after_created": [fields]}.
+Mapping. A mapping is {canonical field: file header}; the presets and the guessing are in
+`interactions/mapping.py`.
 
 Uploading. `import_job_create` stores the file and reads only its header and first rows
 (`preview_table`: a bounded number of rows, never a whole XLSX sheet), outside any transaction;
@@ -64,12 +46,9 @@ are read in and the language of its messages.
 import contextlib
 import datetime as dt
 import io
-import json
 import queue
-import re
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
@@ -77,7 +56,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy, override
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
 from goaldesk.core.csv_safe import csv_writer
@@ -86,7 +65,6 @@ from goaldesk.core.jobs import job_heartbeat, job_mark_done, job_mark_failed, jo
 from goaldesk.core.parsing import local_calendar_of, reading_calendar
 from goaldesk.core.tabular import (
     Source,
-    TableError,
     TablePreview,
     estimate_rows,
     open_table,
@@ -96,14 +74,14 @@ from goaldesk.customers.models import Customer
 from goaldesk.customers.services import customers_upsert
 from goaldesk.engine import HIJRI, JALALI
 from goaldesk.engine.names import fold_name
+from goaldesk.interactions.mapping import (
+    ImportFileError,
+    Preset,
+    check_mapping,
+    guess_mapping,
+)
 from goaldesk.interactions.models import ImportJob, ImportRejection, Review
 from goaldesk.interactions.records import (
-    CANONICAL_FIELDS,
-    CUSTOMER_FIELDS,
-    CUSTOMER_REQUIRED_FIELDS,
-    REQUIRED_FIELDS,
-    REVIEW_FIELDS,
-    REVIEW_REQUIRED_FIELDS,
     InteractionData,
     RecordError,
     ReviewData,
@@ -128,328 +106,6 @@ BATCH_SIZE = 5000
 PIPELINE = True
 
 ProgressCallback = Callable[[ImportJob], None]
-
-
-#: The file cannot be used at all: unreadable, wrong format (raised by the shared reader) or an
-#: unusable mapping.
-ImportFileError = TableError
-
-# --- mapping and presets --------------------------------------------------------------------
-
-
-def normalize_header(name: str) -> str:
-    """'First reply time (min)' → 'first_reply_time_min': for matching, never for display."""
-    return re.sub(r"[^0-9a-z]+", "_", name.strip().lower()).strip("_")
-
-
-@dataclass(frozen=True)
-class Preset:
-    """Where a source system puts each canonical field, and how its values translate."""
-
-    name: str
-    label: Any  # text, possibly translated lazily
-    #: canonical field → candidate headers, the first one present in the file wins
-    columns: Mapping[str, Sequence[str]] = field(default_factory=dict)
-    #: canonical field → {source value (any case) → canonical value}
-    values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-    #: fields whose file value is a number of minutes after created_at
-    minutes_after_created: frozenset[str] = frozenset()
-
-    def transforms(self) -> dict[str, Any]:
-        return {
-            "values": {f: {k.lower(): v for k, v in m.items()} for f, m in self.values.items()},
-            "minutes_after_created": sorted(self.minutes_after_created),
-        }
-
-
-#: Common header names of each canonical field (compared after `normalize_header`).
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "external_id": (
-        "id",
-        "ticket_id",
-        "ticket",
-        "case_id",
-        "caseid",
-        "interaction_id",
-        "call_id",
-        "contact_id",
-        "reference",
-        "ref",
-        "ticket_number",
-    ),
-    "channel": ("via", "medium", "channel_type", "source_channel"),
-    "created_at": (
-        "created",
-        "created_date",
-        "creation_date",
-        "date_created",
-        "opened_at",
-        "start_time",
-        "started_at",
-        "timestamp",
-        "arrival_time",
-        "date_time",
-    ),
-    "customer_id": (
-        "customer",
-        "customer_key",
-        "customer_email",
-        "client",
-        "client_id",
-        "requester_id",
-        "requester",
-        "caller_id",
-        "caller",
-    ),
-    "agent": (
-        "agent_id",
-        "agent_key",
-        "agent_email",
-        "agent_name",
-        "assignee",
-        "assignee_email",
-        "handled_by",
-        "owner",
-    ),
-    "team": ("team_name", "group", "group_name", "queue", "department"),
-    "category": ("category_name", "topic", "reason", "contact_reason", "issue_type"),
-    "first_response_at": ("first_response", "first_reply_at", "first_responded_at", "answered_at"),
-    "resolved_at": ("resolved", "resolution_date", "resolved_date", "solved_at", "closed_at"),
-    "status": ("state", "ticket_status"),
-    "outcome": ("result",),
-    "wait_seconds": ("wait", "wait_time", "wait_sec", "queue_time", "queue_seconds"),
-    "handle_seconds": ("handle_time", "handling_time", "handle_sec", "aht", "talk_time"),
-    "csat": ("csat_score", "satisfaction"),
-    "nps": ("nps_score", "recommend"),
-    "ces": ("ces_score", "effort", "customer_effort"),
-    "sentiment_start": ("mood_start", "sentiment_before", "mood_on_arrival"),
-    "sentiment_end": ("mood_end", "sentiment_after", "mood_on_leaving"),
-    "arrived_at": ("on_site_at", "arrival_at", "technician_arrived_at"),
-    "fixed_at": ("repaired_at", "fixed", "repair_completed_at"),
-}
-REVIEW_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "external_id": ("id", "review_id"),
-    "source": ("site", "platform"),
-    "date": ("review_date", "created_at", "created", "published_at"),
-    "rating": ("stars", "score"),
-    "text": ("review", "comment", "body"),
-    "author": ("reviewer", "name", "user"),
-}
-
-_ZENDESK_CHANNELS = {
-    "mail": "email",
-    "email": "email",
-    "e-mail": "email",
-    "web form": "web",
-    "web": "web",
-    "web service": "web",
-    "api": "web",
-    "help center": "web",
-    "mobile": "web",
-    "any channel": "web",
-    "closed ticket": "web",
-    "chat": "chat",
-    "native messaging": "chat",
-    "messaging": "chat",
-    "web widget": "chat",
-    "mobile sdk": "chat",
-    "chat transcript": "chat",
-    "voice": "phone",
-    "phone": "phone",
-    "phone call (inbound)": "phone",
-    "phone call (outbound)": "phone",
-    "voicemail": "phone",
-    "twitter": "social",
-    "twitter dm": "social",
-    "facebook": "social",
-    "facebook post": "social",
-    "facebook private message": "social",
-    "instagram": "social",
-    "instagram direct": "social",
-    "whatsapp": "social",
-    "messenger": "social",
-    "line": "social",
-    "wechat": "social",
-    "telegram": "social",
-    "text": "social",
-    "sms": "social",
-}
-
-PRESETS: dict[str, Preset] = {
-    "canonical": Preset(
-        name="canonical",
-        label=gettext_lazy("GoalDesk’s own columns (listed below)"),
-        columns={f: (f,) for f in CANONICAL_FIELDS},
-    ),
-    "zendesk": Preset(
-        name="zendesk",
-        label=gettext_lazy("Zendesk ticket export"),
-        columns={
-            "external_id": ("Id", "Ticket ID"),
-            "channel": ("Via", "Ticket channel"),
-            "created_at": ("Created at", "Ticket created - Timestamp"),
-            "customer_id": ("Requester id", "Requester ID", "Requester"),
-            "agent": ("Assignee", "Assignee name"),
-            "team": ("Group", "Ticket group"),
-            "first_response_at": ("First reply time in minutes",),
-            "resolved_at": ("Solved at", "Ticket solved - Timestamp"),
-            "status": ("Status", "Ticket status"),
-            "csat": ("Satisfaction Score", "Ticket satisfaction rating"),
-        },
-        values={
-            "channel": _ZENDESK_CHANNELS,
-            "status": {
-                "new": "open",
-                "open": "open",
-                "pending": "open",
-                "hold": "open",
-                "on-hold": "open",
-                "on hold": "open",
-                "solved": "resolved",
-                "closed": "resolved",
-            },
-            "csat": {
-                "good": "5",
-                "bad": "1",
-                "offered": "",
-                "unoffered": "",
-                "not offered": "",
-            },
-        },
-        minutes_after_created=frozenset({"first_response_at"}),
-    ),
-}
-
-
-def load_preset(name_or_path: str | None) -> Preset:
-    """A built-in preset by name, or one read from a JSON file; ImportFileError if neither."""
-    if not name_or_path:
-        return Preset(name="", label="")
-    if name_or_path in PRESETS:
-        return PRESETS[name_or_path]
-    path = Path(name_or_path)
-    if not path.suffix.lower() == ".json" or not path.is_file():
-        raise ImportFileError(
-            _("“%(name)s” is neither a mapping preset (%(presets)s) nor a readable JSON file.")
-            % {"name": name_or_path, "presets": ", ".join(PRESETS)}
-        )
-    try:
-        spec = json.loads(path.read_text(encoding="utf-8"))
-        columns = {
-            f: (h,) if isinstance(h, str) else tuple(h) for f, h in spec.get("columns", {}).items()
-        }
-        values = {f: dict(m) for f, m in spec.get("values", {}).items()}
-        minutes = frozenset(spec.get("minutes_after_created", ()))
-    except (ValueError, TypeError, AttributeError) as error:
-        raise ImportFileError(
-            _("The mapping file “%(name)s” is not valid: %(error)s")
-            % {"name": name_or_path, "error": error}
-        ) from error
-    unknown = (set(columns) | set(values) | minutes) - set(CANONICAL_FIELDS)
-    if unknown:
-        raise ImportFileError(
-            _("The mapping file “%(name)s” names unknown fields: %(fields)s.")
-            % {"name": name_or_path, "fields": ", ".join(sorted(unknown))}
-        )
-    return Preset(
-        name=path.stem,
-        label=path.stem,
-        columns=columns,
-        values=values,
-        minutes_after_created=minutes,
-    )
-
-
-def guess_mapping(
-    headers: Sequence[str], preset: Preset | None = None, *, kind: str = "interactions"
-) -> dict[str, str]:
-    """{canonical field: header} from the preset's headers, then canonical names and synonyms."""
-    fields = kind_fields(kind)
-    by_kind: dict[str, dict[str, tuple[str, ...]]] = {
-        ImportJob.Kind.REVIEWS: REVIEW_SYNONYMS,
-        ImportJob.Kind.CUSTOMERS: CUSTOMER_SYNONYMS,
-    }
-    synonyms = by_kind.get(kind, SYNONYMS)
-    by_name: dict[str, str] = {}
-    for header in headers:
-        by_name.setdefault(normalize_header(header), header)
-    mapping: dict[str, str] = {}
-    used: set[str] = set()
-
-    def take(field_name: str, header: str | None) -> bool:
-        if header is None or header in used or field_name in mapping:
-            return False
-        mapping[field_name] = header
-        used.add(header)
-        return True
-
-    if preset is not None:
-        for field_name, candidates in preset.columns.items():
-            for candidate in candidates:
-                if take(field_name, by_name.get(normalize_header(candidate))):
-                    break
-    for field_name in fields:
-        take(field_name, by_name.get(field_name))
-    for field_name in fields:
-        for synonym in synonyms.get(field_name, ()):
-            if take(field_name, by_name.get(synonym)):
-                break
-    if kind == ImportJob.Kind.INTERACTIONS and "category" not in mapping:
-        for header in headers:
-            if "category" in normalize_header(header) and take("category", header):
-                break
-    return mapping
-
-
-#: Other names of the customer file's columns (normalized as `normalize_header` does).
-CUSTOMER_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "customer_id": ("customer", "customer_key", "client_id", "client", "id", "key"),
-    "name": ("customer_name", "full_name", "client_name"),
-    "email": ("e_mail", "mail", "email_address"),
-    "phone": ("telephone", "phone_number", "mobile", "tel"),
-    "language": ("lang", "locale"),
-}
-
-
-def kind_fields(kind: str) -> tuple[str, ...]:
-    """The canonical fields of a kind of file."""
-    by_kind: dict[str, tuple[str, ...]] = {
-        ImportJob.Kind.REVIEWS: REVIEW_FIELDS,
-        ImportJob.Kind.CUSTOMERS: CUSTOMER_FIELDS,
-    }
-    return by_kind.get(kind, CANONICAL_FIELDS)
-
-
-def kind_required(kind: str) -> tuple[str, ...]:
-    """The fields a kind of file must have."""
-    by_kind: dict[str, tuple[str, ...]] = {
-        ImportJob.Kind.REVIEWS: REVIEW_REQUIRED_FIELDS,
-        ImportJob.Kind.CUSTOMERS: CUSTOMER_REQUIRED_FIELDS,
-    }
-    return by_kind.get(kind, REQUIRED_FIELDS)
-
-
-def missing_required(mapping: Mapping[str, str], *, kind: str = "interactions") -> list[str]:
-    return [f for f in kind_required(kind) if not mapping.get(f)]
-
-
-def check_mapping(mapping: Mapping[str, str], headers: Sequence[str], *, kind: str) -> None:
-    """Raise ImportFileError when a required field is unmapped or a header is not in the file."""
-    missing = missing_required(mapping, kind=kind)
-    if missing:
-        raise ImportFileError(
-            _(
-                "No column is chosen for the required fields: %(fields)s. The file's columns: "
-                "%(headers)s."
-            )
-            % {"fields": ", ".join(missing), "headers": ", ".join(headers)}
-        )
-    absent = sorted({h for h in mapping.values() if h and h not in headers})
-    if absent:
-        raise ImportFileError(
-            _("The file has no column named %(columns)s. Its columns: %(headers)s.")
-            % {"columns": ", ".join(f"“{h}”" for h in absent), "headers": ", ".join(headers)}
-        )
 
 
 def job_columns(job: ImportJob) -> dict[str, str]:
