@@ -287,10 +287,6 @@ class RowConverter:
                             )
                             % {"value": value.strip()},
                         )
-        for field_name, known in self.vocabulary:
-            value = raw.get(field_name)
-            if type(value) is str and value not in known and value:
-                self._count_unknown(field_name, value)
         for field_name in self.minutes:
             self._minutes_after_created(raw, field_name)
         if self.kind == ImportJob.Kind.REVIEWS:
@@ -298,7 +294,16 @@ class RowConverter:
         if self.kind == ImportJob.Kind.CUSTOMERS:
             attributes = {h: values[i] for h, i in self.attributes if i < len(values)}
             return parse_customer(raw, attributes=attributes)
-        return parse_interaction(raw, tz=self.tz)
+        try:
+            return parse_interaction(raw, tz=self.tz)
+        except RecordError:
+            # A value no table understands always rejects its row: counted here, off the
+            # path of the good rows (every such value of the row, not only the first).
+            for field_name, known in self.vocabulary:
+                value = raw.get(field_name)
+                if type(value) is str and value and value not in known:
+                    self._count_unknown(field_name, value)
+            raise
 
     def _count_unknown(self, field_name: str, value: str) -> None:
         """Count `value` in `field_name` when the canonical vocabulary does not read it."""
