@@ -168,6 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--org", required=True)
     p.add_argument("--dry-run", action="store_true")
     p.add_argument("--calendar", help=_CALENDAR_HELP)
+    p.add_argument("--date-order", choices=["dmy", "mdy", "ymd"], help="how dates are written")
+    p.add_argument("--date-format", help="an exact strptime format, or epoch (Unix seconds)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_run("goaldesk.interactions.commands:cmd_import_reviews"))
 

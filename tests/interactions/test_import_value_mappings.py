@@ -338,3 +338,13 @@ def test_cli_applies_saved_mappings_and_a_values_file(org, csv_file, tmp_path, c
     bad.write_text(json.dumps({"team": {"A": "B"}}), encoding="utf-8")
     assert main(["import", "interactions", csv_file(text), "--org", org.slug,
                  "--values", str(bad)]) == 2  # fmt: skip
+
+
+def test_cli_reviews_read_a_day_first_date(org, csv_file, capsys):
+    from goaldesk.interactions.models import Review
+
+    text = "external_id,date,rating\nR1,01/02/2026,5\n"
+    assert main(["import", "reviews", csv_file(text), "--org", org.slug]) == 2  # ambiguous
+    code = main(["import", "reviews", csv_file(text), "--org", org.slug, "--date-order", "dmy"])
+    assert code == 0
+    assert Review.objects.get(organisation=org, external_id="R1").date == dt.date(2026, 2, 1)
