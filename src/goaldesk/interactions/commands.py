@@ -68,7 +68,7 @@ def _import(args: argparse.Namespace, *, kind: str) -> int:
         return _fail(_("The file “%(name)s” does not exist.") % {"name": args.file})
     try:
         preset = load_preset(getattr(args, "mapping", None))
-        preview = preview_table(path, count=1)
+        preview = preview_table(path, count=1, layout=preset.layout)
         if preview.no_data:
             raise no_data_error()
         headers = preview.headers

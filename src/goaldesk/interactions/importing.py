@@ -65,6 +65,7 @@ from goaldesk.core.jobs import job_heartbeat, job_mark_done, job_mark_failed, jo
 from goaldesk.core.parsing import local_calendar_of, reading_calendar
 from goaldesk.core.tabular import (
     Source,
+    TableLayout,
     TablePreview,
     estimate_rows,
     open_table,
@@ -131,7 +132,14 @@ def mapping_for_job(
         "_headers": list(headers),
         "_calendar": local_calendar_of(calendar),
         "_language": language,
+        "_layout": preset.layout.as_dict(),
     }
+
+
+def job_layout(job: ImportJob) -> TableLayout:
+    """Where the job's table lies in its file (the preset's layout; a job stored before
+    layouts existed: the header on the first row)."""
+    return TableLayout.from_dict((job.mapping or {}).get("_layout"))
 
 
 #: The calendars a year before 1700 may be read in, for the mapping page and `--calendar`.
@@ -308,7 +316,7 @@ def import_job_create(
     )
     job.file.save(Path(upload.name).name, upload, save=False)
     try:
-        preview = preview_table(job.file.path)
+        preview = preview_table(job.file.path, layout=preset.layout)
         if preview.no_data:
             raise no_data_error()
     except ImportFileError:
@@ -410,7 +418,7 @@ def import_job_preview(*, job: ImportJob, count: int = 3) -> TablePreview:
     """
     source = _job_source(job)
     try:
-        return preview_table(source, count=count)
+        return preview_table(source, count=count, layout=job_layout(job))
     finally:
         if hasattr(source, "read"):
             cast(Any, source).close()
@@ -528,7 +536,7 @@ def _run(
         }
         ImportJob.objects.filter(pk=job.pk).update(mapping=job.mapping)
     if job.rows_total is None or job.rows_done == 0:
-        job.rows_total = estimate_rows(source)  # made exact when the job ends
+        job.rows_total = estimate_rows(source, layout=job_layout(job))  # exact when it ends
     job_mark_running(
         job=job,
         resume=True,
@@ -540,7 +548,7 @@ def _run(
         rejection_summary=job.rejection_summary,
     )
 
-    with open_table(source) as table:
+    with open_table(source, layout=job_layout(job)) as table:
         check_mapping(job_columns(job), table.headers, kind=job.kind)
         converter = RowConverter(job, table.headers)
         batch = _Batch(job, converter, table.headers, kept=_KeptRejections(job))
