@@ -73,7 +73,7 @@ def _import(args: argparse.Namespace, *, kind: str) -> int:
             raise no_data_error()
         headers = preview.headers
         columns = guess_mapping(headers, preset, kind=kind)
-        check_mapping(columns, headers, kind=kind)
+        check_mapping(columns, headers, kind=kind, fixed=preset.fixed)
     except ImportFileError as error:
         return _fail(error.message)
 

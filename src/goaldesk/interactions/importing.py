@@ -32,14 +32,17 @@ a dry run keeps it for the import that may follow and a failed job for a retry, 
 IMPORT_FILE_RETENTION_HOURS after they ended (`import_files_expire`, run at each upload and
 after each import).
 
-Dates. A year before 1700 is a year of the calendar chosen on the mapping page (`_calendar`:
+Dates. A job reads dates that are not ISO 8601 as its mapping says (`_transforms`
+"date_order" and "date_format", from the preset or chosen on the mapping page; see
+core/parsing.py `reading_dates`), wherever it runs. A year before 1700 is a year of the calendar chosen on the mapping page (`_calendar`:
 Jalali or Hijri, by default the organisation's: Hijri when it shows Hijri dates, else Jalali);
 Jalali and Hijri years overlap (1405 is both), so the file's numbers cannot tell them apart.
 The job reads its file in that calendar and writes its rejections in the language of the person
 who uploaded it (`_language`), wherever it runs: the worker, a retry, the command line.
 
 The job's `mapping` JSON holds {canonical field: header} and, under keys starting with "_",
-the preset's name, value translations, the file's header row, the calendar years before 1700
+the preset's name, its options (`_transforms`: value translations, minutes after created, date
+order and format, texts meaning empty, fixed values), the file's header row, the calendar years before 1700
 are read in and the language of its messages.
 """
 
@@ -62,7 +65,7 @@ from django.utils.translation import gettext as _
 from goaldesk.core.csv_safe import csv_writer
 from goaldesk.core.display import display_numbering
 from goaldesk.core.jobs import job_heartbeat, job_mark_done, job_mark_failed, job_mark_running
-from goaldesk.core.parsing import local_calendar_of, reading_calendar
+from goaldesk.core.parsing import local_calendar_of, reading_calendar, reading_dates
 from goaldesk.core.tabular import (
     Source,
     TableLayout,
@@ -152,6 +155,22 @@ def default_local_calendar(organisation: Any) -> str:
     return local_calendar_of(organisation.calendar)
 
 
+def job_transforms(job: ImportJob) -> dict[str, Any]:
+    """The preset's options the job keeps ("_transforms"; see `Preset.transforms`)."""
+    return dict((job.mapping or {}).get("_transforms") or {})
+
+
+def job_date_writing(job: ImportJob) -> tuple[str, str]:
+    """(order, format) of the job's dates that are not ISO 8601 (see `reading_dates`)."""
+    transforms = job_transforms(job)
+    return str(transforms.get("date_order") or ""), str(transforms.get("date_format") or "")
+
+
+def job_fixed_fields(job: ImportJob) -> list[str]:
+    """The fields the job's preset fills with a fixed value (no column needed)."""
+    return sorted(job_transforms(job).get("fixed") or {})
+
+
 def job_calendar(job: ImportJob) -> str:
     """The calendar (JALALI or HIJRI) the job reads years before 1700 in; a job stored before
     the choice existed reads them as Jalali, as every import did then."""
@@ -165,7 +184,11 @@ def job_reading(job: ImportJob) -> Iterator[None]:
     language = (job.mapping or {}).get("_language") or get_language()
     numbering = display_numbering.set("arab" if job.organisation.arabic_indic_digits else "latn")
     try:
-        with reading_calendar(job_calendar(job)), override(language):
+        with (
+            reading_calendar(job_calendar(job)),
+            reading_dates(*job_date_writing(job)),
+            override(language),
+        ):
             yield
     finally:
         display_numbering.reset(numbering)
@@ -193,6 +216,9 @@ class RowConverter:
             for f, m in (transforms.get("values") or {}).items()
         }
         self.minutes = tuple(transforms.get("minutes_after_created") or ())
+        #: texts meaning "no value" (folded), and {field: value} for fields the file lacks
+        self.empty = frozenset(str(v).strip().lower() for v in transforms.get("empty_values") or ())
+        self.fixed = tuple((transforms.get("fixed") or {}).items())
         self.width = len(headers)
 
     def header_of(self, column: str) -> str:
@@ -215,6 +241,13 @@ class RowConverter:
                 raise RecordError(
                     field_name, _("The value contains a NUL character (0x00), which is not text.")
                 )
+        if self.empty:
+            for field_name, value in raw.items():
+                if type(value) is str and value.strip().lower() in self.empty:
+                    raw[field_name] = ""
+        for field_name, value in self.fixed:
+            if not raw.get(field_name):
+                raw[field_name] = value
         for field_name, translation in self.values.items():
             value = raw.get(field_name)
             if isinstance(value, str):
@@ -343,7 +376,7 @@ def import_job_start(
     Raises ImportFileError when the mapping misses a required field or names an absent header.
     """
     headers = (job.mapping or {}).get("_headers") or []
-    check_mapping(columns, headers, kind=job.kind)
+    check_mapping(columns, headers, kind=job.kind, fixed=job_fixed_fields(job))
     options = {k: v for k, v in (job.mapping or {}).items() if k.startswith("_")}
     if calendar is not None:
         options["_calendar"] = local_calendar_of(calendar)
@@ -549,7 +582,7 @@ def _run(
     )
 
     with open_table(source, layout=job_layout(job)) as table:
-        check_mapping(job_columns(job), table.headers, kind=job.kind)
+        check_mapping(job_columns(job), table.headers, kind=job.kind, fixed=job_fixed_fields(job))
         converter = RowConverter(job, table.headers)
         batch = _Batch(job, converter, table.headers, kept=_KeptRejections(job))
         rows = table.rows()
