@@ -13,6 +13,7 @@ import pytest
 
 from goaldesk.accounts.models import Role
 from goaldesk.cli import _MAPPING_HELP, main
+from goaldesk.core.parsing import guess_date_order
 from goaldesk.core.tabular import TableError, TableLayout, open_table, preview_table
 from goaldesk.interactions.importing import import_run, mapping_for_job
 from goaldesk.interactions.mapping import PRESETS, guess_mapping, load_preset
@@ -42,6 +43,18 @@ def import_file(org, path, preset, *, user_values=None, dry_run=False):
         mapping=mapping_for_job(guess_mapping(headers, chosen), preset=chosen, headers=headers),
         dry_run=dry_run,
     )
+    if not chosen.date_order:
+        # The mapping step guesses the order from the file's dates (osTicket writes them in
+        # the agent's locale); this does the same with every date of the small sample.
+        with open_table(path, layout=chosen.layout) as table:
+            dates = [
+                row.get(job.mapping[f])
+                for _n, row in table.dict_rows()
+                for f in ("created_at", "first_response_at", "resolved_at")
+                if f in job.mapping
+            ]
+        job.mapping["_transforms"]["date_order"] = guess_date_order(dates)
+        job.save(update_fields=["mapping"])
     if user_values:
         values = job.mapping["_transforms"]["values"]
         for field_name, chosen in user_values.items():
@@ -266,6 +279,34 @@ def test_osticket_export_in_british_english(utc_org):
         "Returns",
         "tom.berg@example.com",
     )
+
+
+def test_osticket_export_in_american_english_month_first_two_digit_years(utc_org, tmp_path):
+    """en_US writes ICU's short format: `10/16/23 2:45 PM` (month first, two-digit year)."""
+    import re
+
+    def american(match):
+        moment = dt.datetime.strptime(match[0], "%d/%m/%Y %H:%M").replace(tzinfo=dt.UTC)
+        hour = moment.hour % 12 or 12
+        return f"{moment.month}/{moment.day}/{moment:%y} {hour}:{moment:%M %p}"
+
+    text = (SAMPLES / "osticket.csv").read_text(encoding="utf-8-sig")
+    us = re.sub(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}", american, text)
+    assert "10/16/23 2:45 PM" in us
+    path = tmp_path / "osticket-en_US.csv"
+    path.write_text(us, encoding="utf-8-sig")
+    import_file(
+        utc_org, path, "osticket", user_values={"channel": {"API": "web", "Other": "walk_in"}}
+    )
+    result = figures(utc_org)
+    assert (result["interactions"], result["resolved"], result["median_resolution"]) == (
+        6,
+        3,
+        82_800.0,
+    )
+    t = by_id(utc_org, "118406")
+    assert t.created_at == dt.datetime(2023, 10, 16, 14, 45, tzinfo=dt.UTC)
+    assert t.resolved_at == dt.datetime(2023, 10, 18, 9, 15, tzinfo=dt.UTC)
 
 
 # --- Odoo -------------------------------------------------------------------------------------
