@@ -43,7 +43,8 @@ who uploaded it (`_language`), wherever it runs: the worker, a retry, the comman
 The job's `mapping` JSON holds {canonical field: header} and, under keys starting with "_",
 the preset's name, its options (`_transforms`: value translations, minutes after created, date
 order and format, texts meaning empty, fixed values), the file's header row, the calendar years before 1700
-are read in and the language of its messages.
+are read in, the language of its messages and where the table lies in the file (`_layout`:
+the header's row and whether a blank row ends the data, `core.tabular.TableLayout`).
 """
 
 import contextlib
