@@ -13,11 +13,17 @@ import pytest
 
 from goaldesk.accounts.models import Role
 from goaldesk.cli import _MAPPING_HELP, main
-from goaldesk.core.parsing import guess_date_order
 from goaldesk.core.tabular import TableError, TableLayout, open_table, preview_table
-from goaldesk.interactions.importing import import_run, mapping_for_job
+from goaldesk.interactions.importing import (
+    file_rows_sample,
+    guess_file_date_order,
+    import_run,
+    job_dates_options,
+    mapping_for_job,
+)
 from goaldesk.interactions.mapping import PRESETS, guess_mapping, load_preset
 from goaldesk.interactions.models import ImportJob, Interaction
+from goaldesk.interactions.value_mappings import organisation_value_map, value_mapping_set
 from tests.factories import OrganisationFactory
 from tests.metrics.test_interaction_search_export import _comparable, desk  # noqa: F401
 
@@ -33,32 +39,30 @@ def utc_org(db):
 
 
 def import_file(org, path, preset, *, user_values=None, dry_run=False):
-    """Import `path` with `preset`; `user_values` ({field: {file value: canonical}}) are the
-    values the user maps once on the mapping step (added to the preset's)."""
-    chosen = load_preset(preset)
-    headers = preview_table(path, count=1, layout=chosen.layout).headers
+    """Import `path` with `preset` as the mapping step does: the date order guessed from the
+    file's first rows when the preset states none; `user_values` ({field: {file value:
+    canonical}}) are the values the user maps once for the organisation."""
+    for field_name, chosen in (user_values or {}).items():
+        for source, target in chosen.items():
+            value_mapping_set(organisation=org, field=field_name, source=source, target=target)
+    chosen_preset = load_preset(preset)
+    headers = preview_table(path, count=1, layout=chosen_preset.layout).headers
+    columns = guess_mapping(headers, chosen_preset)
     job = ImportJob.objects.create(
         organisation=org,
         original_name=path.name,
-        mapping=mapping_for_job(guess_mapping(headers, chosen), preset=chosen, headers=headers),
+        mapping=mapping_for_job(
+            columns,
+            preset=chosen_preset,
+            headers=headers,
+            value_map=organisation_value_map(org),
+        ),
         dry_run=dry_run,
     )
-    if not chosen.date_order:
-        # The mapping step guesses the order from the file's dates (osTicket writes them in
-        # the agent's locale); this does the same with every date of the small sample.
-        with open_table(path, layout=chosen.layout) as table:
-            dates = [
-                row.get(job.mapping[f])
-                for _n, row in table.dict_rows()
-                for f in ("created_at", "first_response_at", "resolved_at")
-                if f in job.mapping
-            ]
-        job.mapping["_transforms"]["date_order"] = guess_date_order(dates)
-        job.save(update_fields=["mapping"])
-    if user_values:
-        values = job.mapping["_transforms"]["values"]
-        for field_name, chosen in user_values.items():
-            values.setdefault(field_name, {}).update({k.lower(): v for k, v in chosen.items()})
+    if not chosen_preset.date_order:
+        rows = file_rows_sample(path, layout=chosen_preset.layout)
+        order = guess_file_date_order(rows, columns, kind=job.kind)
+        job.mapping["_transforms"] = job_dates_options(job, date_order=order, date_format=None)
         job.save(update_fields=["mapping"])
     return import_run(job.pk, source=path)
 
