@@ -3,13 +3,17 @@ documents (/work/helpers/issue20/<source>.md, copied to samples/) and the figure
 values worked out by hand there; the page, the command's help, the README and docs/import.md
 offer every preset by name; an export of `goaldesk export interactions` re-imports unchanged."""
 
+import csv
 import datetime as dt
+import re
 import statistics
 from collections import Counter
 from pathlib import Path
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from goaldesk.accounts.models import Role
 from goaldesk.cli import _MAPPING_HELP, main
@@ -18,13 +22,15 @@ from goaldesk.interactions.importing import (
     file_rows_sample,
     guess_file_date_order,
     import_run,
+    job_columns,
     job_dates_options,
     mapping_for_job,
 )
 from goaldesk.interactions.mapping import PRESETS, guess_mapping, load_preset
 from goaldesk.interactions.models import ImportJob, Interaction
+from goaldesk.interactions.tasks import import_job_task
 from goaldesk.interactions.value_mappings import organisation_value_map, value_mapping_set
-from tests.factories import OrganisationFactory
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.metrics.test_interaction_search_export import _comparable, desk  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -120,8 +126,6 @@ def test_servicenow_event_log_one_interaction_per_incident_last_row_wins(utc_org
 
 def test_servicenow_dates_with_dashes_and_zero_padding_read_the_same(utc_org, tmp_path):
     """The issue writes `29-02-2016 01:16`; the real log `29/2/2016 01:16`: both are read."""
-    import re
-
     text = (SAMPLES / "servicenow.csv").read_text(encoding="utf-8")
     dashed = re.sub(
         r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b",
@@ -196,8 +200,6 @@ def zammad_workbook(path):
     "2024-05-06 08:12:00": write_xlsx's write_date_time refuses a date with a space and writes
     the string."""
     lines = (SAMPLES / "zammad_sheet_layout.csv").read_text(encoding="utf-8").splitlines()
-    import csv
-
     rows = list(csv.reader(lines))
     assert rows[0] == ["Tickets (Created)"] and rows[2][0] == "#"
     workbook = openpyxl.Workbook()
@@ -244,6 +246,23 @@ def test_zammad_report_sheet_with_title_and_footer(other_org, tmp_path, kind):
     assert t31001.created_at == dt.datetime(2024, 5, 6, 6, 12, tzinfo=dt.UTC)  # 08:12 Berlin
 
 
+@pytest.mark.parametrize("kind", ["sheet", "csv layout", "title rows removed"])
+def test_zammad_from_the_command_line(other_org, tmp_path, kind):
+    """`goaldesk import interactions FILE --mapping zammad`: the sheet as Zammad writes it, saved
+    as CSV, or saved again without its title rows (the header then on the first row)."""
+    path = {
+        "sheet": lambda: zammad_workbook(tmp_path / "tickets.xlsx"),
+        "csv layout": lambda: SAMPLES / "zammad_sheet_layout.csv",
+        "title rows removed": lambda: SAMPLES / "zammad.csv",
+    }[kind]()
+    assert (
+        main(["import", "interactions", str(path), "--org", "berlin", "--mapping", "zammad"]) == 0
+    )
+    job = ImportJob.objects.get(organisation=other_org)
+    assert (job.accepted, job.rejected) == (6, 0)
+    assert figures(other_org) == ZAMMAD_FIGURES
+
+
 def test_zammad_sheet_preview_starts_at_its_header(tmp_path):
     path = zammad_workbook(tmp_path / "z.xlsx")
     layout = PRESETS["zammad"].layout
@@ -287,7 +306,6 @@ def test_osticket_export_in_british_english(utc_org):
 
 def test_osticket_export_in_american_english_month_first_two_digit_years(utc_org, tmp_path):
     """en_US writes ICU's short format: `10/16/23 2:45 PM` (month first, two-digit year)."""
-    import re
 
     def american(match):
         moment = dt.datetime.strptime(match[0], "%d/%m/%Y %H:%M").replace(tzinfo=dt.UTC)
@@ -435,3 +453,37 @@ def test_an_export_of_the_command_reimports_into_its_organisation_unchanged(desk
     assert (job.accepted, job.updated, job.rejected) == (0, 4, 0)
     assert job.organisation == desk
     assert _comparable(desk) == before
+
+
+def test_a_zammad_sheet_through_the_import_pages(other_org, tmp_path, settings):
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    user = UserFactory(username="berlin-manager")
+    MembershipFactory(user=user, organisation=other_org, role=Role.MANAGER)
+    client = Client()
+    client.force_login(user)
+    content = zammad_workbook(tmp_path / "tickets-Created-created.xlsx").read_bytes()
+    response = client.post(
+        f"/o/{other_org.slug}/import/",
+        {
+            "file": SimpleUploadedFile("tickets-Created-created.xlsx", content),
+            "kind": "interactions",
+            "preset": "zammad",
+        },
+    )
+    job = ImportJob.objects.get(organisation=other_org)
+    assert response.status_code == 302
+    assert job.mapping["_layout"] == {"header_row": 3, "end_at_blank_row": True}
+    columns = job_columns(job)
+    assert (columns["external_id"], columns["channel"], columns["agent"]) == (
+        "#",
+        "Create Channel",
+        "Owner",
+    )
+    page = client.get(f"/o/{other_org.slug}/import/{job.pk}/mapping/").content.decode()
+    assert "Invoice shows wrong VAT" in page  # the preview starts below the header on row 3
+    form = {f"map_{f}": h for f, h in columns.items()}
+    client.post(f"/o/{other_org.slug}/import/{job.pk}/mapping/", {**form, "action": "import"})
+    result = import_job_task.call(job.pk)
+    assert (result["accepted"], result["rejected"]) == (6, 0)
+    assert figures(other_org) == ZAMMAD_FIGURES

@@ -32,6 +32,7 @@ from goaldesk.core.parsing import (
 from goaldesk.interactions.importing import (
     LOCAL_CALENDARS,
     default_local_calendar,
+    file_layout,
     file_rows_sample,
     guess_file_date_order,
     import_run,
@@ -84,6 +85,7 @@ def _import(args: argparse.Namespace, *, kind: str) -> int:
         return _fail(_("The file “%(name)s” does not exist.") % {"name": args.file})
     try:
         preset = load_preset(getattr(args, "mapping", None))
+        preset = dataclasses.replace(preset, layout=file_layout(path, preset, kind=kind))
         preview = preview_table(path, count=1, layout=preset.layout)
         if preview.no_data:
             raise no_data_error()

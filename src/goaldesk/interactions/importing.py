@@ -48,6 +48,7 @@ the header's row and whether a blank row ends the data, `core.tabular.TableLayou
 """
 
 import contextlib
+import dataclasses
 import datetime as dt
 import io
 import queue
@@ -159,6 +160,24 @@ def mapping_for_job(
         "_layout": preset.layout.as_dict(),
         "_value_map": {f: dict(m) for f, m in (value_map or {}).items()},
     }
+
+
+def file_layout(source: Source, preset: Preset, *, kind: str) -> TableLayout:
+    """Where the table of a file exported by `preset`'s tool lies: the preset's layout (a
+    Zammad sheet: the header on row 3), or the header on the first row when that gives the
+    preset more of its columns (the same sheet saved again without its title rows)."""
+    if preset.layout.header_row == 1:
+        return preset.layout
+    first_row = dataclasses.replace(preset.layout, header_row=1)
+
+    def columns_found(layout: TableLayout) -> int:
+        try:
+            headers = preview_table(source, count=1, layout=layout).headers
+        except ImportFileError:
+            return -1
+        return len(guess_mapping(headers, preset, kind=kind))
+
+    return first_row if columns_found(first_row) > columns_found(preset.layout) else preset.layout
 
 
 def job_layout(job: ImportJob) -> TableLayout:
@@ -409,6 +428,7 @@ def import_job_create(
     )
     job.file.save(Path(upload.name).name, upload, save=False)
     try:
+        preset = dataclasses.replace(preset, layout=file_layout(job.file.path, preset, kind=kind))
         preview = preview_table(job.file.path, layout=preset.layout)
         if preview.no_data:
             raise no_data_error()
