@@ -369,24 +369,35 @@ def _target_choices(vocabulary: str) -> list[tuple[str, str]]:
     ]
 
 
-def _save_value_choices(request: OrgRequest, rows: list[dict[str, object]]) -> str:
-    """Save what the manager mapped each listed unknown value to (an unchosen one stays
-    unmapped); the message to show when a choice cannot be saved, else ""."""
-    for row in rows:
-        target = request.POST.get(f"value_{row['index']}", "")
-        if not target:
+def _save_value_choices(request: OrgRequest) -> tuple[str, set[tuple[str, str]]]:
+    """Save what the manager mapped each listed unknown value to (the form's value_<n>, with
+    value_field_<n> and value_source_<n> naming the value; an unchosen one stays unmapped).
+    Returns the message of a choice that cannot be saved ("" when all were) and the
+    (vocabulary, value) pairs the form listed."""
+    listed: set[tuple[str, str]] = set()
+    labels = dict(ValueMapping.Field.choices)
+    problem = ""
+    for key in request.POST:
+        if not key.startswith("value_field_"):
+            continue
+        index = key.removeprefix("value_field_")
+        vocabulary = request.POST.get(key, "")
+        source = request.POST.get(f"value_source_{index}", "")
+        listed.add((vocabulary, source))
+        target = request.POST.get(f"value_{index}", "")
+        if not target or problem:
             continue
         try:
             value_mapping_set(
                 organisation=request.org,
-                field=str(row["vocabulary"]),
-                source=str(row["value"]),
+                field=vocabulary,
+                source=source,
                 target="" if target == FORM_EMPTY else target,
                 user=request.user,
             )
-        except ValueMappingError as problem:
-            return f"{row['label']} “{row['value']}”: {problem}"
-    return ""
+        except ValueMappingError as error:
+            problem = f"{labels.get(vocabulary, vocabulary)} “{source}”: {error}"
+    return problem, listed
 
 
 def _dates_choice(
@@ -462,7 +473,16 @@ def import_mapping(request: OrgRequest, job_id: int) -> HttpResponse:
         chosen = {f: h for f, h in chosen.items() if h}
         if request.POST.get("calendar") in LOCAL_CALENDARS:
             calendar = request.POST["calendar"]
-        problem_text = _save_value_choices(request, unknown_now(chosen))
+        problem_text, listed = _save_value_choices(request)
+        unlisted = [
+            row for row in unknown_now(chosen) if (row["vocabulary"], row["value"]) not in listed
+        ]
+        # A dry run counts them in the whole file and lists them for mapping afterwards.
+        if unlisted and not problem_text and request.POST.get("action") != "dry_run":
+            problem_text = _(
+                "The columns you chose write values GoalDesk does not know (listed below). Say "
+                "what each means, or leave it unmapped to reject its rows, then submit again."
+            )
         date_order, date_format, date_problem = _dates_choice(request, job, first_rows, chosen)
         problem_text = problem_text or date_problem
         if date_problem:
@@ -667,7 +687,7 @@ def import_for_real(request: OrgRequest, job_id: int) -> HttpResponse:
     if isinstance(choices, str):
         messages.error(request, choices)
         return redirect("imports:job", org_slug=request.org.slug, job_id=job.pk)
-    problem = _save_value_choices(request, _value_rows(job_unknown_values(job)))
+    problem, _listed = _save_value_choices(request)
     if problem:
         messages.error(request, problem)
         return redirect("imports:job", org_slug=request.org.slug, job_id=job.pk)
