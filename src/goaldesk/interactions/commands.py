@@ -32,6 +32,7 @@ from goaldesk.core.parsing import (
 from goaldesk.interactions.importing import (
     LOCAL_CALENDARS,
     default_local_calendar,
+    file_layout,
     file_rows_sample,
     guess_file_date_order,
     import_run,
@@ -84,7 +85,8 @@ def _import(args: argparse.Namespace, *, kind: str) -> int:
         return _fail(_("The file “%(name)s” does not exist.") % {"name": args.file})
     try:
         preset = load_preset(getattr(args, "mapping", None))
-        preview = preview_table(path, count=1)
+        preset = dataclasses.replace(preset, layout=file_layout(path, preset, kind=kind))
+        preview = preview_table(path, count=1, layout=preset.layout)
         if preview.no_data:
             raise no_data_error()
         headers = preview.headers
@@ -92,7 +94,7 @@ def _import(args: argparse.Namespace, *, kind: str) -> int:
         check_mapping(columns, headers, kind=kind, fixed=preset.fixed)
     except ImportFileError as error:
         return _fail(error.message)
-    dates = _dates(args, preset, file_rows_sample(path), columns, kind=kind)
+    dates = _dates(args, preset, file_rows_sample(path, layout=preset.layout), columns, kind=kind)
     if isinstance(dates, int):
         return dates
     preset = dataclasses.replace(preset, date_order=dates[0], date_format=dates[1])
