@@ -454,7 +454,7 @@ def import_job_create(
 #: Rows of a file the mapping step reads to guess the date order and find unknown values.
 GUESS_ROWS = 200
 #: The fields that hold a date (and time) in each kind of file.
-DATE_FIELDS = {
+DATE_FIELDS: dict[str, tuple[str, ...]] = {
     ImportJob.Kind.INTERACTIONS: (
         "created_at",
         "first_response_at",
