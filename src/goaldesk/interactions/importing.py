@@ -91,6 +91,8 @@ from goaldesk.interactions.records import (
     parse_review,
     parse_timestamp,
 )
+from goaldesk.interactions.reduction import STATE_KEYS as SHAPE_STATE
+from goaldesk.interactions.reduction import run_shaped, shape_for_job
 from goaldesk.interactions.services import (
     AGENT_SLOT,
     TEAM_SLOT,
@@ -131,6 +133,10 @@ def mapping_for_job(
         "_headers": list(headers),
         "_calendar": local_calendar_of(calendar),
         "_language": language,
+        # An event log or message thread (interactions/reduction.py), and the values of the
+        # fields the file has no column for.
+        **({"_shape": shape} if (shape := shape_for_job(preset, headers)) else {}),
+        **({"_fixed": dict(preset.fixed)} if preset.fixed else {}),
     }
 
 
@@ -185,6 +191,8 @@ class RowConverter:
             for f, m in (transforms.get("values") or {}).items()
         }
         self.minutes = tuple(transforms.get("minutes_after_created") or ())
+        #: values of fields the file has no column for (Preset.fixed)
+        self.fixed = dict((job.mapping or {}).get("_fixed") or {})
         self.width = len(headers)
 
     def header_of(self, column: str) -> str:
@@ -213,6 +221,9 @@ class RowConverter:
                 key = value.strip().lower()
                 if key in translation:
                     raw[field_name] = translation[key]
+        for field_name, value in self.fixed.items():
+            if raw.get(field_name) in (None, ""):
+                raw[field_name] = value
         for field_name in self.minutes:
             self._minutes_after_created(raw, field_name)
         if self.kind == ImportJob.Kind.REVIEWS:
@@ -335,7 +346,7 @@ def import_job_start(
     Raises ImportFileError when the mapping misses a required field or names an absent header.
     """
     headers = (job.mapping or {}).get("_headers") or []
-    check_mapping(columns, headers, kind=job.kind)
+    check_mapping(columns, headers, kind=job.kind, fixed=(job.mapping or {}).get("_fixed") or {})
     options = {k: v for k, v in (job.mapping or {}).items() if k.startswith("_")}
     if calendar is not None:
         options["_calendar"] = local_calendar_of(calendar)
@@ -524,9 +535,10 @@ def _run(
         job.mapping = {
             k: v
             for k, v in (job.mapping or {}).items()
-            if k not in ("_agents", "_teams", "_agents_unlisted", "_teams_unlisted")
+            if k not in ("_agents", "_teams", "_agents_unlisted", "_teams_unlisted", *SHAPE_STATE)
         }
         ImportJob.objects.filter(pk=job.pk).update(mapping=job.mapping)
+        job.cases.all().delete()
     if job.rows_total is None or job.rows_done == 0:
         job.rows_total = estimate_rows(source)  # made exact when the job ends
     job_mark_running(
@@ -540,8 +552,19 @@ def _run(
         rejection_summary=job.rejection_summary,
     )
 
+    if (job.mapping or {}).get("_shape"):
+        # An event log or message thread: one interaction per case (interactions/reduction.py).
+        run_shaped(job, source=source, progress=progress, batch_size=batch_size)
+        job_mark_done(job=job, rows_total=job.rows_done)
+        return
+
     with open_table(source) as table:
-        check_mapping(job_columns(job), table.headers, kind=job.kind)
+        check_mapping(
+            job_columns(job),
+            table.headers,
+            kind=job.kind,
+            fixed=(job.mapping or {}).get("_fixed") or {},
+        )
         converter = RowConverter(job, table.headers)
         batch = _Batch(job, converter, table.headers, kept=_KeptRejections(job))
         rows = table.rows()
