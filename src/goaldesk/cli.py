@@ -154,6 +154,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mapping", help="preset name (canonical, zendesk) or a JSON file")
     p.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
     p.add_argument("--calendar", help=_CALENDAR_HELP)
+    p.add_argument(
+        "--channel", help="the channel of every interaction of a file without a channel column"
+    )
+    p.add_argument(
+        "--final-activity",
+        action="append",
+        help="event log: an activity that resolves its case (repeatable; default: 6, Closed)",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_run("goaldesk.interactions.commands:cmd_import_interactions"))
     p = imp.add_parser("reviews", help="import online reviews from CSV or XLSX")

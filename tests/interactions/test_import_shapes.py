@@ -318,3 +318,72 @@ def test_helpscout_sample_conversations(utc_org):
         "585": "open",
         "586": "open",
     }
+
+
+# --- pages and command line ----------------------------------------------------------------
+
+
+def test_mapping_page_offers_the_channel_and_final_activities(client_as, org, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from goaldesk.accounts.models import Role
+    from goaldesk.interactions.tasks import import_job_task
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client = client_as(Role.MANAGER)
+    utc_org = org  # Asia/Tehran: no clock change between these events
+    start = reverse("imports:start", args=[utc_org.slug])
+    data = (SAMPLES / "eventlog.csv").read_bytes()
+    client.post(
+        start,
+        {
+            "file": SimpleUploadedFile("log.csv", data),
+            "kind": "interactions",
+            "preset": "eventlog",
+        },
+    )
+    job = ImportJob.objects.get(organisation=utc_org)
+    page_url = reverse("imports:mapping", args=[utc_org.slug, job.pk])
+    page = client.get(page_url).content.decode()
+    assert 'name="fixed_channel"' in page and 'name="final_activities"' in page
+    assert 'value="6, closed"' in page
+    # the channel is not required: the file has no channel column
+    assert 'name="map_channel" required' not in page
+
+    columns = {"map_external_id": "CaseID", "map_created_at": "CompleteTimestamp"}
+    refused = client.post(
+        page_url, {**columns, "fixed_channel": "fax", "final_activities": "6", "action": "import"}
+    )
+    assert refused.status_code == 200 and "fax" in refused.content.decode()
+
+    client.post(
+        page_url,
+        {**columns, "fixed_channel": "email", "final_activities": "8", "action": "import"},
+    )
+    job.refresh_from_db()
+    assert job.mapping["_fixed"] == {"channel": "email"}
+    import_job_task.call(job.pk)
+    found = by_id(utc_org)
+    assert {i.channel for i in found.values()} == {"email"}
+    assert seconds(found["5"].created_at, found["5"].resolved_at) == 3_990  # the last 8
+    result = client.get(reverse("imports:job", args=[utc_org.slug, job.pk])).content.decode()
+    assert "14 rows made 4 cases" in result
+
+
+def test_command_line_eventlog_with_channel_and_final_activity(utc_org, capsys):
+    import json
+
+    from goaldesk.cli import main
+
+    path = str(SAMPLES / "eventlog.csv")
+    args = ["import", "interactions", path, "--org", utc_org.slug, "--mapping", "eventlog"]
+    code = main([*args, "--channel", "phone", "--final-activity", "8", "--json"])
+    assert code == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["rows"], out["accepted"], out["cases"], out["absorbed"]) == (14, 4, 4, 0)
+    assert {i.channel for i in by_id(utc_org).values()} == {"phone"}
+    assert main([*args, "--channel", "fax"]) == 2
+    assert "fax" in capsys.readouterr().err
+    twitter = ["import", "interactions", str(SAMPLES / "twitter.csv"), "--org", utc_org.slug]
+    assert main([*twitter, "--mapping", "twitter", "--final-activity", "8"]) == 2

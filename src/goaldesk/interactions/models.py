@@ -287,6 +287,19 @@ class ImportJob(BackgroundJob):
             return phase
         return self.rows_done, self.rows_total
 
+    def shaped_counts(self) -> dict[str, int] | None:
+        """For an event log or thread import (interactions/reduction.py) whose rows are all
+        read: its cases, the rows that opened, answered and resolved nothing, and the cases
+        no row opened; else None."""
+        mapping = self.mapping or {}
+        if not mapping.get("_shape") or mapping.get("_cases_total") is None:
+            return None
+        return {
+            "cases": int(mapping.get("_cases_total") or 0),
+            "absorbed": int(mapping.get("_absorbed") or 0),
+            "unopened": int(mapping.get("_unopened") or 0),
+        }
+
     def reducing_phase(self) -> tuple[int, int] | None:
         """(cases done, cases) while an event log or thread file turns its cases into
         interactions (its second phase: see interactions/reduction.py), else None."""

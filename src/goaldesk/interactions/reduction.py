@@ -62,7 +62,7 @@ from django.utils.translation import gettext as _
 from goaldesk.core.tabular import Source, open_table
 from goaldesk.interactions.mapping import ImportFileError, Preset, check_mapping, normalize_header
 from goaldesk.interactions.models import ImportCase, ImportJob, ImportRejection
-from goaldesk.interactions.records import RecordError, parse_interaction, parse_timestamp
+from goaldesk.interactions.records import CHANNELS, RecordError, parse_interaction, parse_timestamp
 from goaldesk.interactions.services import InteractionWriter
 
 ProgressCallback = Callable[[ImportJob], None]
@@ -612,3 +612,35 @@ def _shown(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return value.isoformat()
     return value
+
+
+def mapping_with_choices(
+    mapping: Mapping[str, Any],
+    *,
+    channel: str | None = None,
+    final_activities: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """The job's mapping with the user's choices: the channel of every interaction of a file
+    that has no channel column (`_fixed`), the activities that resolve an event log's case.
+    Raises ImportFileError for a channel GoalDesk does not know or final activities given for
+    a file that is not an event log."""
+    result = dict(mapping)
+    if channel:
+        value = channel.strip().lower().replace("-", "_").replace(" ", "_")
+        if value not in CHANNELS:
+            raise ImportFileError(
+                _("“%(value)s” is not a channel; write one of: %(choices)s.")
+                % {"value": channel, "choices": ", ".join(CHANNELS)}
+            )
+        result["_fixed"] = {**(result.get("_fixed") or {}), "channel": value}
+    if final_activities is not None:
+        shape = result.get("_shape") or {}
+        if shape.get("kind") != "eventlog":
+            raise ImportFileError(
+                _("Final activities apply to an event log only (the eventlog preset).")
+            )
+        chosen = [a for a in final_activities if a.strip()]
+        if not chosen:
+            raise ImportFileError(_("Name at least one activity that resolves a case."))
+        result["_shape"] = shape_with_final_activities(shape, chosen)
+    return result
