@@ -54,6 +54,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
+from types import SimpleNamespace
 from typing import Any, cast
 
 from django.db import connection, transaction
@@ -71,6 +72,19 @@ ProgressCallback = Callable[[ImportJob], None]
 TIME_FIELDS = ("created_at", "first_response_at", "resolved_at")
 #: Keys of the job's mapping this module writes (cleared when a dry run starts again).
 STATE_KEYS = ("_phase", "_cases_done", "_cases_total", "_cases_after", "_absorbed", "_unopened")
+
+#: The staged columns phase 2 reads.
+CASE_COLUMNS = (
+    "pk",
+    "case_key",
+    "opened_at",
+    "responded_at",
+    "responder",
+    "resolved_at",
+    "fields",
+    "fields_row",
+    "last_row",
+)
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _MICROSECOND = dt.timedelta(microseconds=1)
@@ -318,7 +332,7 @@ class _Staged:
     """One batch's cases, merged in memory before they are merged into the staging table."""
 
     def __init__(self) -> None:
-        #: case → [opened, responded, responder, resolved, fields JSON, fields_row, last_row]
+        #: case → [opened, responded, responder, resolved, fields, fields_row, last_row]
         self.cases: dict[str, list[Any]] = {}
 
     def add(
@@ -342,7 +356,7 @@ class _Staged:
         if resolved is not None and (item[3] is None or resolved > item[3]):
             item[3] = resolved
         if fields is not None and (item[5] is None or number > item[5]):
-            item[4], item[5] = json.dumps(fields, ensure_ascii=False), number
+            item[4], item[5] = fields, number  # made JSON text once, when staged
         if number > item[6]:
             item[6] = number
 
@@ -390,7 +404,10 @@ def _upsert_sql() -> str:
 def _stage(job_id: int, staged: _Staged) -> None:
     if not staged.cases:
         return
-    params = [(job_id, case, *item) for case, item in staged.cases.items()]
+    params = [
+        (job_id, case, o, r, who, res, json.dumps(f, ensure_ascii=False) if f else "", row, last)
+        for case, (o, r, who, res, f, row, last) in staged.cases.items()
+    ]
     with connection.cursor() as cursor:
         cursor.executemany(_upsert_sql(), params)
 
@@ -529,7 +546,7 @@ def _stage_rows(
     return seen
 
 
-def case_record_raw(case: ImportCase, shape: Mapping[str, Any], fixed: Mapping[str, str]) -> dict:
+def case_record_raw(case: Any, shape: Mapping[str, Any], fixed: Mapping[str, str]) -> dict:
     """The values `parse_interaction` reads for a staged case."""
     raw: dict[str, Any] = json.loads(case.fields) if case.fields else {}
     raw["external_id"] = case.case_key
@@ -571,7 +588,12 @@ def _reduce_cases(
     tz = job.organisation.tzinfo
     while True:
         after = int((job.mapping or {}).get("_cases_after") or 0)
-        cases = list(ImportCase.objects.filter(job=job, pk__gt=after).order_by("pk")[:batch_size])
+        cases = [
+            SimpleNamespace(**dict(zip(CASE_COLUMNS, values, strict=True)))
+            for values in ImportCase.objects.filter(job=job, pk__gt=after)
+            .order_by("pk")
+            .values_list(*CASE_COLUMNS)[:batch_size]
+        ]
         if not cases:
             break
         rows: list[list] = []
