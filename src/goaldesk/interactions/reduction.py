@@ -289,8 +289,8 @@ class _RowReader:
         if len(case) > 200:
             raise RecordError(
                 "external_id",
-                _("“%(value)s…” is longer than %(limit)s characters.")
-                % {"value": case[:20], "limit": 200},
+                _("“%(value)s…” is too long (%(length)s characters; at most %(limit)s).")
+                % {"value": case[:20], "length": len(case), "limit": 200},
             )
         moment = self.time("created_at", values[self.time_at])
         if moment is None and (opens or resolves):
