@@ -298,7 +298,7 @@ def import_mapping(request: OrgRequest, job_id: int) -> HttpResponse:
             calendar = request.POST["calendar"]
         try:
             if shape is not None:
-                finals = request.POST.get("final_activities")
+                finals = request.POST.get("final_activities", "")
                 job.mapping = mapping_with_choices(
                     job.mapping or {},
                     channel=request.POST.get("fixed_channel") or None,

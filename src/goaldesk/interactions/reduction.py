@@ -103,9 +103,9 @@ def shape_for_job(preset: Preset, headers: Sequence[str]) -> dict[str, Any] | No
     columns: dict[str, str] = {}
     for role, candidates in (options.pop("columns", None) or {}).items():
         for candidate in candidates:
-            header = by_name.get(normalize_header(candidate))
-            if header is not None:
-                columns[role] = header
+            found = by_name.get(normalize_header(candidate))
+            if found is not None:
+                columns[role] = found
                 break
     shape: dict[str, Any] = {"kind": preset.shape, "columns": columns}
     for key, value in options.items():
