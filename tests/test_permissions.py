@@ -71,6 +71,7 @@ MATRIX = {
     "imports:rejected_csv": (M, None),
     "imports:for_real": (None, M),
     "imports:retry": (None, M),
+    "imports:values": (M, M),
     "accounts:settings": (V, None),
     "accounts:settings_general": (M, O),
     "accounts:settings_hours": (M, O),

@@ -162,6 +162,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         help="event log: an activity that resolves its case (repeatable; default: 6, Closed)",
     )
+    p.add_argument(
+        "--date-order",
+        choices=["dmy", "mdy", "ymd"],
+        help="how dates that are not ISO 8601 are written (else guessed; refused if ambiguous)",
+    )
+    p.add_argument("--date-format", help="an exact strptime format, or epoch (Unix seconds)")
+    p.add_argument("--values", help="a JSON file {field: {file value: canonical value}}")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_run("goaldesk.interactions.commands:cmd_import_interactions"))
     p = imp.add_parser("reviews", help="import online reviews from CSV or XLSX")

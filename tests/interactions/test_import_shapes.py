@@ -17,7 +17,7 @@ from goaldesk.core.tabular import sample_rows
 from goaldesk.interactions.importing import import_run, mapping_for_job
 from goaldesk.interactions.mapping import guess_mapping, load_preset
 from goaldesk.interactions.models import ImportCase, ImportJob, ImportRejection, Interaction
-from goaldesk.interactions.reduction import shape_with_final_activities
+from goaldesk.interactions.reduction import mapping_with_choices
 from tests.factories import OrganisationFactory
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -40,10 +40,10 @@ def make_job(org, path, preset, *, dry_run=False, fixed=None, final=None):
     mapping = mapping_for_job(
         guess_mapping(headers, preset_obj), preset=preset_obj, headers=headers
     )
-    if fixed:
-        mapping["_fixed"] = {**mapping.get("_fixed", {}), **fixed}
-    if final is not None:
-        mapping["_shape"] = shape_with_final_activities(mapping["_shape"], final)
+    if fixed or final is not None:
+        mapping = mapping_with_choices(
+            mapping, channel=(fixed or {}).get("channel"), final_activities=final
+        )
     return ImportJob.objects.create(
         organisation=org, original_name=path.name, mapping=mapping, dry_run=dry_run
     )
@@ -362,7 +362,7 @@ def test_mapping_page_offers_the_channel_and_final_activities(client_as, org, se
         {**columns, "fixed_channel": "email", "final_activities": "8", "action": "import"},
     )
     job.refresh_from_db()
-    assert job.mapping["_fixed"] == {"channel": "email"}
+    assert job.mapping["_transforms"]["fixed"] == {"channel": "email"}
     import_job_task.call(job.pk)
     found = by_id(utc_org)
     assert {i.channel for i in found.values()} == {"email"}

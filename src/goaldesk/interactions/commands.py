@@ -9,9 +9,15 @@ Twitter: social); `--final-activity` (repeatable) the activities that resolve an
 
 `--calendar jalali|hijri` says which calendar a year before 1700 is read in (see importing.py's
 notes on dates); without it, the organisation's: hijri when it shows Hijri dates, else jalali.
+`--date-order dmy|mdy|ymd` or `--date-format FMT` (strptime, or "epoch") say how dates that are
+not ISO 8601 are written; without them, the preset's, else the order guessed from the file's
+first rows — a file whose days are all 12 or less (or whose rows disagree) is refused (exit 2).
+The organisation's saved value mappings apply (value_mappings.py); `--values FILE.json`
+({"channel": {"Self service": "web"}}) adds mappings for this run only.
 """
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -21,9 +27,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from goaldesk.accounts.models import Organisation
+from goaldesk.core.parsing import (
+    DATE_ORDERS,
+    ArgumentProblem,
+    DateOrderProblem,
+    check_date_format,
+)
 from goaldesk.interactions.importing import (
     LOCAL_CALENDARS,
     default_local_calendar,
+    file_rows_sample,
+    guess_file_date_order,
     import_run,
     job_people,
     mapping_for_job,
@@ -32,12 +46,14 @@ from goaldesk.interactions.importing import (
 )
 from goaldesk.interactions.mapping import (
     ImportFileError,
+    Preset,
     check_mapping,
     guess_mapping,
     load_preset,
 )
 from goaldesk.interactions.models import ImportJob
 from goaldesk.interactions.reduction import mapping_with_choices
+from goaldesk.interactions.value_mappings import organisation_value_map, read_values_file
 
 #: Rejections printed in the human summary (the JSON lists all that the job stored, and
 #: every rejection counted by column and reason).
@@ -78,15 +94,39 @@ def _import(args: argparse.Namespace, *, kind: str) -> int:
             raise no_data_error()
         headers = preview.headers
         columns = guess_mapping(headers, preset, kind=kind)
+        channel = getattr(args, "channel", None)
+        check_mapping(
+            columns, headers, kind=kind, fixed=[*preset.fixed, *(["channel"] if channel else [])]
+        )
+    except ImportFileError as error:
+        return _fail(error.message)
+    dates = _dates(args, preset, file_rows_sample(path), columns, kind=kind)
+    if isinstance(dates, int):
+        return dates
+    preset = dataclasses.replace(preset, date_order=dates[0], date_format=dates[1])
+    value_map = organisation_value_map(organisation)
+    values_file = getattr(args, "values", None)
+    if values_file:
+        try:
+            extra = read_values_file(json.loads(Path(values_file).read_text(encoding="utf-8")))
+        except (OSError, ValueError) as error:
+            return _fail(
+                _("The values file “%(name)s” cannot be used: %(error)s")
+                % {"name": values_file, "error": error}
+            )
+        for field_name, table in extra.items():
+            value_map.setdefault(field_name, {}).update(table)
+
+    try:
         mapping = mapping_with_choices(
-            mapping_for_job(columns, preset=preset, headers=headers, calendar=calendar),
+            mapping_for_job(
+                columns, preset=preset, headers=headers, calendar=calendar, value_map=value_map
+            ),
             channel=getattr(args, "channel", None),
             final_activities=getattr(args, "final_activity", None),
         )
-        check_mapping(columns, headers, kind=kind, fixed=mapping.get("_fixed") or {})
     except ImportFileError as error:
         return _fail(error.message)
-
     job = ImportJob.objects.create(
         organisation=organisation,
         kind=kind,
@@ -102,6 +142,43 @@ def _import(args: argparse.Namespace, *, kind: str) -> int:
         return _fail(error.message)
     progress.end()
     return _report(job, as_json=bool(args.json))
+
+
+def _dates(
+    args: argparse.Namespace,
+    preset: Preset,
+    rows: list[dict[str, Any]],
+    columns: dict[str, str],
+    *,
+    kind: str,
+) -> tuple[str, str] | int:
+    """(order, format) of the file's dates that are not ISO 8601: --date-order and
+    --date-format, else the preset's, else guessed from the first rows; exit code 2 (with a
+    message) when an option is wrong or the file cannot tell its order."""
+    order = getattr(args, "date_order", None) or ""
+    if order and order not in DATE_ORDERS:
+        return _fail(
+            _("“%(value)s” is not a date order --date-order knows: write %(orders)s.")
+            % {"value": order, "orders": ", ".join(DATE_ORDERS)}
+        )
+    try:
+        date_format = check_date_format(getattr(args, "date_format", None) or "")
+    except ArgumentProblem as problem:
+        return _fail(f"--date-format: {problem}")
+    if order or date_format:
+        return order, date_format
+    if preset.date_order or preset.date_format:
+        return preset.date_order, preset.date_format
+    try:
+        return guess_file_date_order(rows, columns, kind=kind), ""
+    except DateOrderProblem as problem:
+        return _fail(
+            str(problem)
+            + " "
+            + _(
+                "Say how the file writes its dates with --date-order dmy, mdy or ymd, or --date-format."
+            )
+        )
 
 
 class _Progress:

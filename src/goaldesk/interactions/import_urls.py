@@ -10,6 +10,7 @@ urlpatterns = [
     path("import/", views.import_start, name="start"),
     path("import/template.csv", views.import_template_csv, name="template_csv"),
     path("import/template.xlsx", views.import_template_xlsx, name="template_xlsx"),
+    path("import/values/", views.import_values, name="values"),
     path("import/<int:job_id>/", views.import_job, name="job"),
     path("import/<int:job_id>/mapping/", views.import_mapping, name="mapping"),
     path("import/<int:job_id>/progress/", views.import_progress, name="progress"),

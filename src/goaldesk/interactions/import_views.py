@@ -23,19 +23,32 @@ from goaldesk.accounts.access import OrgRequest, org_view
 from goaldesk.accounts.models import Role
 from goaldesk.core.csv_safe import csv_writer
 from goaldesk.core.display import CALENDAR_LABELS, digits, input_date
+from goaldesk.core.parsing import (
+    DATE_ORDERS,
+    ArgumentProblem,
+    DateOrderProblem,
+    check_date_format,
+    order_label,
+)
 from goaldesk.core.views import job_progress_response, job_retry_response
 from goaldesk.interactions.importing import (
     LOCAL_CALENDARS,
+    guess_file_date_order,
     import_job_create,
     import_job_fail,
     import_job_preview,
     import_job_repeat,
+    import_job_sample,
     import_job_start,
     import_jobs_recent,
     import_rejected_rows_csv,
     job_calendar,
     job_columns,
+    job_date_writing,
+    job_fixed_fields,
     job_people,
+    job_transforms,
+    job_unknown_values,
 )
 from goaldesk.interactions.mapping import (
     PRESETS,
@@ -44,7 +57,7 @@ from goaldesk.interactions.mapping import (
     kind_required,
     load_preset,
 )
-from goaldesk.interactions.models import Channel, ImportJob
+from goaldesk.interactions.models import Channel, ImportJob, ValueMapping
 from goaldesk.interactions.records import (
     CANONICAL_FIELDS,
     CHANNELS,
@@ -54,6 +67,16 @@ from goaldesk.interactions.records import (
     STATUSES,
 )
 from goaldesk.interactions.reduction import mapping_with_choices, shape_final_activities
+from goaldesk.interactions.value_mappings import (
+    REJECT,
+    VOCABULARIES,
+    ValueMappingError,
+    organisation_value_map,
+    unknown_values,
+    value_mapping_delete,
+    value_mapping_set,
+    value_mappings_of,
+)
 from goaldesk.team.models import Agent, Team
 
 REJECTIONS_PER_PAGE = 50
@@ -270,9 +293,94 @@ def import_template_xlsx(request: OrgRequest) -> HttpResponse:
     return response
 
 
+#: What the value selects send for "leave empty" (a saved mapping's target is then "").
+FORM_EMPTY = "!empty"
+
+
+def _value_rows(unknown: dict[str, dict[str, int]]) -> list[dict[str, object]]:
+    """The unknown values of a file or a dry run, for the page: one row per value with its
+    vocabulary, count and what it can be mapped to; the form names are value_<n>/source_<n>."""
+    labels = dict(ValueMapping.Field.choices)
+    rows: list[dict[str, object]] = []
+    for vocabulary in VOCABULARIES:
+        for value, count in sorted((unknown.get(vocabulary) or {}).items()):
+            rows.append(
+                {
+                    "index": len(rows),
+                    "vocabulary": vocabulary,
+                    "label": labels[vocabulary],
+                    "value": value,
+                    "rows": count,
+                    "choices": _target_choices(vocabulary),
+                }
+            )
+    return rows
+
+
+def _target_choices(vocabulary: str) -> list[tuple[str, str]]:
+    return [
+        *((value, value) for value in VOCABULARIES[vocabulary]),
+        (FORM_EMPTY, _("leave empty")),
+        (REJECT, _("reject the row")),
+    ]
+
+
+def _save_value_choices(request: OrgRequest, rows: list[dict[str, object]]) -> str:
+    """Save what the manager mapped each listed unknown value to (an unchosen one stays
+    unmapped); the message to show when a choice cannot be saved, else ""."""
+    for row in rows:
+        target = request.POST.get(f"value_{row['index']}", "")
+        if not target:
+            continue
+        try:
+            value_mapping_set(
+                organisation=request.org,
+                field=str(row["vocabulary"]),
+                source=str(row["value"]),
+                target="" if target == FORM_EMPTY else target,
+                user=request.user,
+            )
+        except ValueMappingError as problem:
+            return f"{row['label']} “{row['value']}”: {problem}"
+    return ""
+
+
+def _dates_choice(
+    request: OrgRequest, job: ImportJob, rows: list[dict], chosen: dict[str, str]
+) -> tuple[str, str, str]:
+    """(order, format, problem) the manager chose for the file's dates that are not ISO
+    8601; with neither chosen, the order guessed from the file's first rows, or the problem
+    saying why it cannot be guessed (then nothing starts)."""
+    order = request.POST.get("date_order", "")
+    order = order if order in DATE_ORDERS else ""
+    try:
+        date_format = check_date_format(request.POST.get("date_format", ""))
+    except ArgumentProblem as problem:
+        return order, request.POST.get("date_format", ""), str(problem)
+    if order or date_format:
+        return order, date_format, ""
+    try:
+        return guess_file_date_order(rows, chosen, kind=job.kind), "", ""
+    except DateOrderProblem as problem:
+        return "", "", str(problem)
+
+
+def _dates_initial(job: ImportJob, rows: list[dict], chosen: dict[str, str]) -> tuple[str, str]:
+    """(order, note) the date choice starts with: the preset's or the guessed order; the note
+    says why the manager must choose (an ambiguous or conflicting file), else ""."""
+    order, date_format = job_date_writing(job)
+    if order or date_format:
+        return order, ""
+    try:
+        return guess_file_date_order(rows, chosen, kind=job.kind), ""
+    except DateOrderProblem as problem:
+        return "", str(problem)
+
+
 @org_view(Role.MANAGER)
 def import_mapping(request: OrgRequest, job_id: int) -> HttpResponse:
-    """Choose the file's column for each canonical field, then dry-run or import."""
+    """Choose the file's column for each canonical field, how its dates are written and what
+    its unknown values mean, then dry-run or import."""
     job = _job(request, job_id)
     if job.state != ImportJob.State.PENDING or job.rows_done:
         return redirect("imports:job", org_slug=request.org.slug, job_id=job.pk)
@@ -284,6 +392,7 @@ def import_mapping(request: OrgRequest, job_id: int) -> HttpResponse:
         messages.error(request, message)
         return redirect("imports:start", org_slug=request.org.slug)
     headers, samples = start.headers, start.rows
+    first_rows = import_job_sample(job=job) or samples
     fields = kind_fields(job.kind)
     required = kind_required(job.kind)
     chosen = job_columns(job)
@@ -291,30 +400,53 @@ def import_mapping(request: OrgRequest, job_id: int) -> HttpResponse:
     problem_text = ""
     #: an event log or message thread (interactions/reduction.py), else None
     shape = (job.mapping or {}).get("_shape")
+    date_order, date_note = _dates_initial(job, first_rows, chosen)
+    date_format = job_date_writing(job)[1]
+
+    def unknown_now(columns: dict[str, str]) -> list[dict[str, object]]:
+        if job.kind != ImportJob.Kind.INTERACTIONS:
+            return []
+        return _value_rows(
+            unknown_values(
+                first_rows,
+                columns,
+                transforms=job_transforms(job),
+                value_map=organisation_value_map(request.org),
+            )
+        )
+
     if request.method == "POST":
         chosen = {f: request.POST.get(f"map_{f}", "") for f in fields}
         chosen = {f: h for f, h in chosen.items() if h}
         if request.POST.get("calendar") in LOCAL_CALENDARS:
             calendar = request.POST["calendar"]
-        try:
-            if shape is not None:
-                finals = request.POST.get("final_activities", "")
-                job.mapping = mapping_with_choices(
-                    job.mapping or {},
-                    channel=request.POST.get("fixed_channel") or None,
-                    final_activities=finals.split(",") if shape["kind"] == "eventlog" else None,
+        problem_text = _save_value_choices(request, unknown_now(chosen))
+        date_order, date_format, date_problem = _dates_choice(request, job, first_rows, chosen)
+        problem_text = problem_text or date_problem
+        if date_problem:
+            date_note = date_problem
+        if not problem_text:
+            try:
+                if shape is not None:
+                    finals = request.POST.get("final_activities", "")
+                    job.mapping = mapping_with_choices(
+                        job.mapping or {},
+                        channel=request.POST.get("fixed_channel") or None,
+                        final_activities=finals.split(",") if shape["kind"] == "eventlog" else None,
+                    )
+                import_job_start(
+                    job=job,
+                    columns=chosen,
+                    dry_run=request.POST.get("action") == "dry_run",
+                    calendar=calendar,
+                    date_order=date_order,
+                    date_format=date_format,
                 )
-            import_job_start(
-                job=job,
-                columns=chosen,
-                dry_run=request.POST.get("action") == "dry_run",
-                calendar=calendar,
-            )
-        except ImportFileError as problem:
-            problem_text = problem.message
-        else:
-            return redirect("imports:job", org_slug=request.org.slug, job_id=job.pk)
-    fixed = (job.mapping or {}).get("_fixed") or {}
+            except ImportFileError as problem:
+                problem_text = problem.message
+            else:
+                return redirect("imports:job", org_slug=request.org.slug, job_id=job.pk)
+    fixed = job_fixed_fields(job)
     rows = [
         {
             "field": f,
@@ -342,6 +474,13 @@ def import_mapping(request: OrgRequest, job_id: int) -> HttpResponse:
             "calendars": [(c, CALENDAR_LABELS[c]) for c in LOCAL_CALENDARS],
             "calendar": calendar,
             "shape": shape_context(job.mapping or {}),
+            "date_orders": [(o, order_label(o)) for o in DATE_ORDERS],
+            "date_order": date_order,
+            "date_format": date_format,
+            "date_note": date_note,
+            "has_dates": job.kind != ImportJob.Kind.CUSTOMERS,
+            "unknown_values": unknown_now(chosen),
+            "rows_read": len(first_rows),
         },
     )
 
@@ -368,9 +507,43 @@ def import_job(request: OrgRequest, job_id: int) -> HttpResponse:
             "job": job,
             "page": page,
             "calendar_label": CALENDAR_LABELS[job_calendar(job)],
+            "unknown_values": _value_rows(job_unknown_values(job)),
+            "value_map_used": _value_map_rows(job),
+            "dates_read": _dates_read(job),
             **_people_context(job),
         },
     )
+
+
+def _dates_read(job: ImportJob) -> str:
+    """How the job reads dates that are not ISO 8601, for its page ("" when only ISO)."""
+    order, date_format = job_date_writing(job)
+    if date_format:
+        return date_format
+    return str(order_label(order)) if order else ""
+
+
+def _value_map_rows(job: ImportJob) -> list[dict[str, str]]:
+    """The saved value mappings the job applies (one row per vocabulary and value)."""
+    labels = dict(ValueMapping.Field.choices)
+    seen: set[tuple[str, str]] = set()
+    rows: list[dict[str, str]] = []
+    for field_name, table in ((job.mapping or {}).get("_value_map") or {}).items():
+        vocabulary = "sentiment" if field_name.startswith("sentiment") else field_name
+        for source, target in sorted(table.items()):
+            if (vocabulary, source) in seen or vocabulary not in labels:
+                continue
+            seen.add((vocabulary, source))
+            rows.append(
+                {"label": str(labels[vocabulary]), "source": source, "target": _target_text(target)}
+            )
+    return rows
+
+
+def _target_text(target: str) -> str:
+    if target == REJECT:
+        return _("reject the row")
+    return target or _("leave empty")
 
 
 def _people_context(job: ImportJob) -> dict[str, object]:
@@ -461,6 +634,10 @@ def import_for_real(request: OrgRequest, job_id: int) -> HttpResponse:
     if isinstance(choices, str):
         messages.error(request, choices)
         return redirect("imports:job", org_slug=request.org.slug, job_id=job.pk)
+    problem = _save_value_choices(request, _value_rows(job_unknown_values(job)))
+    if problem:
+        messages.error(request, problem)
+        return redirect("imports:job", org_slug=request.org.slug, job_id=job.pk)
     new_job = import_job_repeat(
         job=job, created_by=request.user, agents=choices[0], teams=choices[1]
     )
@@ -499,6 +676,84 @@ def shape_context(mapping: dict) -> dict[str, object] | None:
         "rule": rule,
         "columns": sorted((shape.get("columns") or {}).items()),
         "channels": Channel.choices,
-        "channel": (mapping.get("_fixed") or {}).get("channel", ""),
+        "channel": ((mapping.get("_transforms") or {}).get("fixed") or {}).get("channel", ""),
         "final_activities": ", ".join(shape_final_activities(shape)),
     }
+
+
+@org_view(Role.MANAGER)
+def import_values(request: OrgRequest) -> HttpResponse:
+    """The organisation's saved value mappings: change what a value means, forget one, or add
+    one (POST); every later import applies them."""
+    mappings = value_mappings_of(request.org)
+    problem = ""
+    if request.method == "POST":
+        problem = _values_post(request, mappings)
+        if not problem:
+            messages.success(request, _("The value mappings are saved."))
+            return redirect("imports:values", org_slug=request.org.slug)
+    labels = dict(ValueMapping.Field.choices)
+    items = [
+        {
+            "mapping": m,
+            "label": labels.get(m.field, m.field),
+            "choices": _target_choices(m.field),
+            "selected": m.target or FORM_EMPTY,
+        }
+        for m in mappings
+    ]
+    return render(
+        request,
+        "interactions/import_values.html",
+        {
+            "nav": "import",
+            "items": items,
+            "error": problem,
+            "vocabularies": [(v, labels[v]) for v in VOCABULARIES],
+            "all_targets": sorted({t for values in VOCABULARIES.values() for t in values}),
+            "form_empty": FORM_EMPTY,
+            "reject": REJECT,
+            "posted": request.POST if request.method == "POST" else {},
+        },
+    )
+
+
+def _values_post(request: OrgRequest, mappings: list[ValueMapping]) -> str:
+    """Apply the value-mappings form: each row's new target or deletion, then the new row;
+    the message of the first choice that cannot be saved, else ""."""
+    labels = dict(ValueMapping.Field.choices)
+    for mapping in mappings:
+        if request.POST.get(f"delete_{mapping.pk}"):
+            value_mapping_delete(mapping=mapping)
+            continue
+        target = request.POST.get(f"target_{mapping.pk}")
+        if target is None:
+            continue
+        target = "" if target == FORM_EMPTY else target
+        if target == mapping.target:
+            continue
+        try:
+            value_mapping_set(
+                organisation=request.org,
+                field=mapping.field,
+                source=mapping.source,
+                target=target,
+                user=request.user,
+            )
+        except ValueMappingError as problem:
+            return f"{labels.get(mapping.field, mapping.field)} “{mapping.source}”: {problem}"
+    source = request.POST.get("new_source", "").strip()
+    if source:
+        field = request.POST.get("new_field", "")
+        target = request.POST.get("new_target", "")
+        try:
+            value_mapping_set(
+                organisation=request.org,
+                field=field,
+                source=source,
+                target="" if target == FORM_EMPTY else target,
+                user=request.user,
+            )
+        except ValueMappingError as problem:
+            return f"“{source}”: {problem}"
+    return ""

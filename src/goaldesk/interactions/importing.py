@@ -32,14 +32,17 @@ a dry run keeps it for the import that may follow and a failed job for a retry, 
 IMPORT_FILE_RETENTION_HOURS after they ended (`import_files_expire`, run at each upload and
 after each import).
 
-Dates. A year before 1700 is a year of the calendar chosen on the mapping page (`_calendar`:
+Dates. A job reads dates that are not ISO 8601 as its mapping says (`_transforms`
+"date_order" and "date_format", from the preset or chosen on the mapping page; see
+core/parsing.py `reading_dates`), wherever it runs. A year before 1700 is a year of the calendar chosen on the mapping page (`_calendar`:
 Jalali or Hijri, by default the organisation's: Hijri when it shows Hijri dates, else Jalali);
 Jalali and Hijri years overlap (1405 is both), so the file's numbers cannot tell them apart.
 The job reads its file in that calendar and writes its rejections in the language of the person
 who uploaded it (`_language`), wherever it runs: the worker, a retry, the command line.
 
 The job's `mapping` JSON holds {canonical field: header} and, under keys starting with "_",
-the preset's name, value translations, the file's header row, the calendar years before 1700
+the preset's name, its options (`_transforms`: value translations, minutes after created, date
+order and format, texts meaning empty, fixed values), the file's header row, the calendar years before 1700
 are read in and the language of its messages.
 """
 
@@ -62,8 +65,17 @@ from django.utils.translation import gettext as _
 from goaldesk.core.csv_safe import csv_writer
 from goaldesk.core.display import display_numbering
 from goaldesk.core.jobs import job_heartbeat, job_mark_done, job_mark_failed, job_mark_running
-from goaldesk.core.parsing import local_calendar_of, reading_calendar
+from goaldesk.core.parsing import (
+    DATE_ORDERS,
+    DateOrderProblem,
+    guess_date_order,
+    local_calendar_of,
+    order_label,
+    reading_calendar,
+    reading_dates,
+)
 from goaldesk.core.tabular import (
+    PREVIEW_MAX_ROWS,
     Source,
     TablePreview,
     estimate_rows,
@@ -99,6 +111,15 @@ from goaldesk.interactions.services import (
     InteractionWriter,
     reviews_upsert,
 )
+from goaldesk.interactions.value_mappings import (
+    FIELD_VOCABULARY,
+    REJECT,
+    SOURCE_CHARS,
+    UNKNOWN_LISTED,
+    VOCABULARIES,
+    is_canonical,
+    organisation_value_map,
+)
 from goaldesk.team.models import Agent, Team
 from goaldesk.team.services import agent_alias_add
 
@@ -122,10 +143,12 @@ def mapping_for_job(
     headers: Sequence[str],
     calendar: str = JALALI,
     language: str = "",
+    value_map: Mapping[str, Mapping[str, str]] | None = None,
 ) -> dict[str, Any]:
     """What ImportJob.mapping stores: the columns plus the preset's options, the header row,
-    the calendar years before 1700 are read in (`calendar`: JALALI or HIJRI) and the language
-    of the job's messages (empty: the default one)."""
+    the calendar years before 1700 are read in (`calendar`: JALALI or HIJRI), the language
+    of the job's messages (empty: the default one) and the organisation's saved value
+    mappings (`value_map`, see value_mappings.py)."""
     return {
         **{k: v for k, v in columns.items() if v},
         "_preset": preset.name,
@@ -133,10 +156,9 @@ def mapping_for_job(
         "_headers": list(headers),
         "_calendar": local_calendar_of(calendar),
         "_language": language,
-        # An event log or message thread (interactions/reduction.py), and the values of the
-        # fields the file has no column for.
+        # An event log or message thread (interactions/reduction.py).
         **({"_shape": shape} if (shape := shape_for_job(preset, headers)) else {}),
-        **({"_fixed": dict(preset.fixed)} if preset.fixed else {}),
+        "_value_map": {f: dict(m) for f, m in (value_map or {}).items()},
     }
 
 
@@ -148,6 +170,22 @@ def default_local_calendar(organisation: Any) -> str:
     """The calendar an import reads years before 1700 in unless told otherwise: Hijri for an
     organisation that shows Hijri dates, else Jalali."""
     return local_calendar_of(organisation.calendar)
+
+
+def job_transforms(job: ImportJob) -> dict[str, Any]:
+    """The preset's options the job keeps ("_transforms"; see `Preset.transforms`)."""
+    return dict((job.mapping or {}).get("_transforms") or {})
+
+
+def job_date_writing(job: ImportJob) -> tuple[str, str]:
+    """(order, format) of the job's dates that are not ISO 8601 (see `reading_dates`)."""
+    transforms = job_transforms(job)
+    return str(transforms.get("date_order") or ""), str(transforms.get("date_format") or "")
+
+
+def job_fixed_fields(job: ImportJob) -> list[str]:
+    """The fields the job's preset fills with a fixed value (no column needed)."""
+    return sorted(job_transforms(job).get("fixed") or {})
 
 
 def job_calendar(job: ImportJob) -> str:
@@ -163,7 +201,11 @@ def job_reading(job: ImportJob) -> Iterator[None]:
     language = (job.mapping or {}).get("_language") or get_language()
     numbering = display_numbering.set("arab" if job.organisation.arabic_indic_digits else "latn")
     try:
-        with reading_calendar(job_calendar(job)), override(language):
+        with (
+            reading_calendar(job_calendar(job)),
+            reading_dates(*job_date_writing(job)),
+            override(language),
+        ):
             yield
     finally:
         display_numbering.reset(numbering)
@@ -186,13 +228,25 @@ class RowConverter:
         used = set(columns.values())
         self.attributes = [(h, i) for i, h in enumerate(headers) if h and h not in used]
         transforms = (job.mapping or {}).get("_transforms") or {}
-        self.values = {
-            f: {str(k).strip().lower(): v for k, v in m.items()}
-            for f, m in (transforms.get("values") or {}).items()
-        }
+        # The organisation's saved value mappings, then the preset's table (which wins).
+        self.values: dict[str, dict[str, str]] = {}
+        for table in ((job.mapping or {}).get("_value_map") or {}, transforms.get("values") or {}):
+            for f, m in table.items():
+                self.values.setdefault(f, {}).update(
+                    {str(k).strip().lower(): v for k, v in m.items()}
+                )
+        #: the mapped fields with a vocabulary, whose unknown values are counted
+        self.vocabulary = [
+            (f, frozenset(VOCABULARIES[FIELD_VOCABULARY[f]]))
+            for f in FIELD_VOCABULARY
+            if f in columns
+        ]
+        #: {field: {value: rows}} of this batch's values no table understands
+        self.unknown: dict[str, dict[str, int]] = {}
         self.minutes = tuple(transforms.get("minutes_after_created") or ())
-        #: values of fields the file has no column for (Preset.fixed)
-        self.fixed = dict((job.mapping or {}).get("_fixed") or {})
+        #: texts meaning "no value" (folded), and {field: value} for fields the file lacks
+        self.empty = frozenset(str(v).strip().lower() for v in transforms.get("empty_values") or ())
+        self.fixed = tuple((transforms.get("fixed") or {}).items())
         self.width = len(headers)
 
     def header_of(self, column: str) -> str:
@@ -215,15 +269,32 @@ class RowConverter:
                 raise RecordError(
                     field_name, _("The value contains a NUL character (0x00), which is not text.")
                 )
+        if self.empty:
+            for field_name, value in raw.items():
+                if type(value) is str and value.strip().lower() in self.empty:
+                    raw[field_name] = ""
+        for field_name, value in self.fixed:
+            if not raw.get(field_name):
+                raw[field_name] = value
         for field_name, translation in self.values.items():
             value = raw.get(field_name)
             if isinstance(value, str):
                 key = value.strip().lower()
                 if key in translation:
                     raw[field_name] = translation[key]
-        for field_name, value in self.fixed.items():
-            if raw.get(field_name) in (None, ""):
-                raw[field_name] = value
+                    if raw[field_name] == REJECT:
+                        raise RecordError(
+                            field_name,
+                            _(
+                                "“%(value)s” is mapped to “reject the row” (the saved value "
+                                "mappings, on the import page)."
+                            )
+                            % {"value": value.strip()},
+                        )
+        for field_name, known in self.vocabulary:
+            value = raw.get(field_name)
+            if type(value) is str and value not in known and value:
+                self._count_unknown(field_name, value)
         for field_name in self.minutes:
             self._minutes_after_created(raw, field_name)
         if self.kind == ImportJob.Kind.REVIEWS:
@@ -232,6 +303,20 @@ class RowConverter:
             attributes = {h: values[i] for h, i in self.attributes if i < len(values)}
             return parse_customer(raw, attributes=attributes)
         return parse_interaction(raw, tz=self.tz)
+
+    def _count_unknown(self, field_name: str, value: str) -> None:
+        """Count `value` in `field_name` when the canonical vocabulary does not read it."""
+        if is_canonical(field_name, value):
+            return
+        shown = value.strip()[:SOURCE_CHARS]
+        counts = self.unknown.setdefault(FIELD_VOCABULARY[field_name], {})
+        if shown in counts or len(counts) < UNKNOWN_LISTED:
+            counts[shown] = counts.get(shown, 0) + 1
+
+    def take_unknown(self) -> dict[str, dict[str, int]]:
+        """The unknown values counted since the last call (one batch's)."""
+        unknown, self.unknown = self.unknown, {}
+        return unknown
 
     def _minutes_after_created(self, raw: dict[str, Any], field_name: str) -> None:
         value = raw.get(field_name)
@@ -336,26 +421,104 @@ def import_job_create(
     return job
 
 
+#: Rows of a file the mapping step reads to guess the date order and find unknown values.
+GUESS_ROWS = 200
+#: The fields that hold a date (and time) in each kind of file.
+DATE_FIELDS = {
+    ImportJob.Kind.INTERACTIONS: (
+        "created_at",
+        "first_response_at",
+        "resolved_at",
+        "arrived_at",
+        "fixed_at",
+    ),
+    ImportJob.Kind.REVIEWS: ("date",),
+}
+
+
+def guess_file_date_order(
+    rows: Sequence[Mapping[str, Any]], columns: Mapping[str, str], *, kind: str
+) -> str:
+    """The order ("dmy", "mdy", "ymd") the date columns of a file's first `rows` are written
+    in, "" when ISO 8601 or year-first (no order needed). Raises DateOrderProblem when they
+    cannot tell (every day at most 12: `ambiguous`) or when rows disagree, naming the column."""
+    found: dict[str, str] = {}
+    for field_name in DATE_FIELDS.get(kind, ()):
+        header = columns.get(field_name)
+        if not header:
+            continue
+        order = guess_date_order((row.get(header) for row in rows), column=header)
+        if order:
+            found.setdefault(order, header)
+    if len(found) > 1:
+        (first, first_column), (second, second_column) = sorted(found.items())[:2]
+        raise DateOrderProblem(
+            _(
+                "The date columns disagree: “%(first_column)s” is written %(first)s and "
+                "“%(second_column)s” %(second)s. Choose the order, or fix the file."
+            )
+            % {
+                "first_column": first_column,
+                "first": order_label(first),
+                "second_column": second_column,
+                "second": order_label(second),
+            },
+            ambiguous=False,
+        )
+    return next(iter(found), "")
+
+
+def job_dates_options(
+    job: ImportJob, *, date_order: str | None, date_format: str | None
+) -> dict[str, Any]:
+    """The job's `_transforms` with the date order and format chosen (None: unchanged)."""
+    transforms = job_transforms(job)
+    if date_order is not None:
+        transforms["date_order"] = date_order if date_order in DATE_ORDERS else ""
+    if date_format is not None:
+        transforms["date_format"] = date_format
+    return transforms
+
+
 @transaction.atomic
 def import_job_start(
-    *, job: ImportJob, columns: Mapping[str, str], dry_run: bool, calendar: str | None = None
+    *,
+    job: ImportJob,
+    columns: Mapping[str, str],
+    dry_run: bool,
+    calendar: str | None = None,
+    date_order: str | None = None,
+    date_format: str | None = None,
 ) -> ImportJob:
     """Fix the job's mapping (and, when given, the calendar years before 1700 are read in:
-    JALALI or HIJRI) and queue it for the worker (after this transaction commits).
+    JALALI or HIJRI, and the order or format of its dates that are not ISO 8601) and queue it
+    for the worker (after this transaction commits).
 
     Raises ImportFileError when the mapping misses a required field or names an absent header.
     """
     headers = (job.mapping or {}).get("_headers") or []
-    check_mapping(columns, headers, kind=job.kind, fixed=(job.mapping or {}).get("_fixed") or {})
+    check_mapping(columns, headers, kind=job.kind, fixed=job_fixed_fields(job))
     options = {k: v for k, v in (job.mapping or {}).items() if k.startswith("_")}
+    options["_transforms"] = job_dates_options(job, date_order=date_order, date_format=date_format)
     if calendar is not None:
         options["_calendar"] = local_calendar_of(calendar)
+    options["_value_map"] = organisation_value_map(job.organisation)
     job.mapping = {**{k: v for k, v in columns.items() if v}, **options}
     job.dry_run = dry_run
     job.state = ImportJob.State.PENDING
     job.save(update_fields=["mapping", "dry_run", "state"])
     _enqueue(job)
     return job
+
+
+#: Where a job's mapping counts the values no table understood ({vocabulary: {value: rows}}).
+UNKNOWN_KEY = "_unknown_values"
+
+
+def job_unknown_values(job: ImportJob) -> dict[str, dict[str, int]]:
+    """{vocabulary: {value: rows}} of the values the job's rows wrote that neither the
+    canonical vocabulary, the preset nor the saved value mappings understand."""
+    return dict((job.mapping or {}).get(UNKNOWN_KEY) or {})
 
 
 #: What a job's mapping holds about the agents and teams it saw (see `_People`).
@@ -399,7 +562,8 @@ def import_job_repeat(
             organisation=organisation, pk__in=list((teams or {}).values())
         ).values_list("pk", flat=True)
     )
-    mapping = {k: v for k, v in (job.mapping or {}).items() if k not in PEOPLE_KEYS}
+    mapping = {k: v for k, v in (job.mapping or {}).items() if k not in (*PEOPLE_KEYS, UNKNOWN_KEY)}
+    mapping["_value_map"] = organisation_value_map(organisation)
     mapping["_team_map"] = {f: pk for f, pk in (teams or {}).items() if pk in team_ids}
     new_job = ImportJob.objects.create(
         organisation=organisation,
@@ -422,6 +586,35 @@ def import_job_preview(*, job: ImportJob, count: int = 3) -> TablePreview:
     source = _job_source(job)
     try:
         return preview_table(source, count=count)
+    finally:
+        if hasattr(source, "read"):
+            cast(Any, source).close()
+
+
+def file_rows_sample(source: Source, *, count: int = GUESS_ROWS) -> list[dict[str, Any]]:
+    """Up to `count` first rows of a file as {header: value}, for guessing its date order and
+    listing its unknown values; stops quietly at a row that cannot be read (the import
+    reports it) and reads at most PREVIEW_MAX_ROWS rows."""
+    rows: list[dict[str, Any]] = []
+    with (
+        contextlib.suppress(ImportFileError, OSError, ValueError),
+        open_table(source, max_rows=PREVIEW_MAX_ROWS) as table,
+    ):
+        for _number, row in table.dict_rows():
+            rows.append(row)
+            if len(rows) >= count:
+                break
+    return rows
+
+
+def import_job_sample(*, job: ImportJob, count: int = GUESS_ROWS) -> list[dict[str, Any]]:
+    """`file_rows_sample` of a job's file ([] when the file is no longer kept)."""
+    try:
+        source = _job_source(job)
+    except ImportFileError:
+        return []
+    try:
+        return file_rows_sample(source, count=count)
     finally:
         if hasattr(source, "read"):
             cast(Any, source).close()
@@ -535,7 +728,7 @@ def _run(
         job.mapping = {
             k: v
             for k, v in (job.mapping or {}).items()
-            if k not in ("_agents", "_teams", "_agents_unlisted", "_teams_unlisted", *SHAPE_STATE)
+            if k not in (*PEOPLE_KEYS, UNKNOWN_KEY, *SHAPE_STATE)
         }
         ImportJob.objects.filter(pk=job.pk).update(mapping=job.mapping)
         job.cases.all().delete()
@@ -559,12 +752,7 @@ def _run(
         return
 
     with open_table(source) as table:
-        check_mapping(
-            job_columns(job),
-            table.headers,
-            kind=job.kind,
-            fixed=(job.mapping or {}).get("_fixed") or {},
-        )
+        check_mapping(job_columns(job), table.headers, kind=job.kind, fixed=job_fixed_fields(job))
         converter = RowConverter(job, table.headers)
         batch = _Batch(job, converter, table.headers, kept=_KeptRejections(job))
         rows = table.rows()
@@ -593,14 +781,17 @@ def _run(
                         batch.reject(number, values, _unexpected(error))
                     batch.size += 1
                     if batch.size >= batch_size:
+                        batch.unknown = converter.take_unknown()
                         committer.submit(batch)
                         batch = batch.next()
             except ImportFileError:
                 # The rows before the one that cannot be read are imported all the same.
                 if batch.size:
+                    batch.unknown = converter.take_unknown()
                     committer.submit(batch)
                 raise
             if batch.size:
+                batch.unknown = converter.take_unknown()
                 committer.submit(batch)
         finally:
             committer.finish()
@@ -824,6 +1015,8 @@ class _Batch:
         self.records: list[Any] = []
         self.rejections: list[ImportRejection] = []
         self.size = 0
+        #: {vocabulary: {value: rows}} this batch's rows wrote and no table understood
+        self.unknown: dict[str, dict[str, int]] = {}
 
     def next(self) -> "_Batch":
         return _Batch(
@@ -883,6 +1076,18 @@ class _Batch:
         return created, len(ids) - created
 
 
+def _unknown_add(mapping: dict[str, Any], counts: Mapping[str, Mapping[str, int]]) -> dict:
+    """`mapping` with a batch's unknown values added to its count (UNKNOWN_LISTED a field)."""
+    merged = {f: dict(m) for f, m in (mapping.get(UNKNOWN_KEY) or {}).items()}
+    for vocabulary, values in counts.items():
+        known = merged.setdefault(vocabulary, {})
+        for value, rows in values.items():
+            if value in known or len(known) < UNKNOWN_LISTED:
+                known[value] = known.get(value, 0) + rows
+    mapping[UNKNOWN_KEY] = merged
+    return mapping
+
+
 def _commit_batch(batch: _Batch) -> None:
     """Write one batch, its rejections and the job's counters in one transaction."""
     job = batch.job
@@ -890,6 +1095,8 @@ def _commit_batch(batch: _Batch) -> None:
         if batch.writer is not None:
             batch.people.count(batch.records, batch.writer)
             job.mapping = batch.people.store(dict(job.mapping or {}))
+        if batch.unknown:
+            job.mapping = _unknown_add(dict(job.mapping or {}), batch.unknown)
         if job.dry_run:
             created, updated = batch.dry_counts()
         elif job.kind == ImportJob.Kind.REVIEWS:

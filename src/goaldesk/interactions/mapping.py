@@ -20,12 +20,14 @@ Presets:
   csat_pct equals Zendesk's satisfaction rate; the mean CSAT of such data is only a rough
   figure. A Via, Status or score outside these lists rejects its row with the value quoted.
 - A JSON file: {"columns": {field: header or [headers, first present wins]},
-  "values": {field: {"source value": "canonical value"}}, "minutes_after_created": [fields]}.
+  "values": {field: {"source value": "canonical value"}}, "minutes_after_created": [fields],
+  "date_order": "dmy" | "mdy" | "ymd", "date_format": strptime format or "epoch",
+  "empty_values": ["?"], "fixed": {field: value}} (every key but "columns" optional).
 """
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from goaldesk.core.parsing import DATE_ORDERS, check_date_format
 from goaldesk.core.tabular import TableError
 from goaldesk.interactions.models import ImportJob
 from goaldesk.interactions.records import (
@@ -69,6 +72,10 @@ class Preset:
     #: How the file's dates are written when not ISO 8601: "dmy" (29/02/2016 01:16),
     #: "mdy" (02/29/2016 1:16 AM) or "ymd"; "" = ISO 8601, else guessed from the file.
     date_order: str = ""
+    #: An explicit way of writing dates that overrides `date_order`: a strptime format
+    #: ("%a %b %d %H:%M:%S %z %Y" for Twitter's "Tue Oct 31 22:10:47 +0000 2017") or
+    #: "epoch" (Unix seconds). ISO 8601 text is read as well.
+    date_format: str = ""
     #: Texts that mean "no value" in this source (ServiceNow writes "?").
     empty_values: frozenset[str] = frozenset()
     #: The file's shape: "table" (a row per interaction; the same id again: the last row wins),
@@ -85,9 +92,15 @@ class Preset:
     source_document: str = ""
 
     def transforms(self) -> dict[str, Any]:
+        """What a job's mapping keeps of the preset (under "_transforms"), so the job reads its
+        file the same way wherever it runs: values, minutes, dates, empty and fixed values."""
         return {
             "values": {f: {k.lower(): v for k, v in m.items()} for f, m in self.values.items()},
             "minutes_after_created": sorted(self.minutes_after_created),
+            "date_order": self.date_order,
+            "date_format": self.date_format,
+            "empty_values": sorted({v.strip().lower() for v in self.empty_values}),
+            "fixed": dict(self.fixed),
         }
 
 
@@ -309,9 +322,9 @@ SHAPED_PRESETS: dict[str, Preset] = {
             "created_at": ("created_at",),
             "customer_id": ("author_id",),
         },
+        date_format="%a %b %d %H:%M:%S %z %Y",
         shape="thread",
         shape_options={
-            "date_format": "%a %b %d %H:%M:%S %z %Y",
             "columns": {
                 "inbound": ("inbound",),
                 "parent": ("in_response_to_tweet_id",),
@@ -358,9 +371,9 @@ SHAPED_PRESETS: dict[str, Preset] = {
                 "resolved": "resolved",
             },
         },
+        date_format="epoch",
         shape="thread",
         shape_options={
-            "date_format": "epoch",
             "columns": {
                 "message_type": ("message_type",),
                 "private": ("private",),
@@ -480,12 +493,20 @@ def load_preset(name_or_path: str | None) -> Preset:
         }
         values = {f: dict(m) for f, m in spec.get("values", {}).items()}
         minutes = frozenset(spec.get("minutes_after_created", ()))
+        date_order = str(spec.get("date_order") or "")
+        if date_order not in ("", *DATE_ORDERS):
+            raise ValueError(
+                _("date_order must be one of %(orders)s") % {"orders": ", ".join(DATE_ORDERS)}
+            )
+        date_format = check_date_format(str(spec.get("date_format") or ""))
+        empty_values = frozenset(str(v) for v in spec.get("empty_values", ()))
+        fixed = {str(f): str(v) for f, v in dict(spec.get("fixed", {})).items()}
     except (ValueError, TypeError, AttributeError) as error:
         raise ImportFileError(
             _("The mapping file “%(name)s” is not valid: %(error)s")
             % {"name": name_or_path, "error": error}
         ) from error
-    unknown = (set(columns) | set(values) | minutes) - set(CANONICAL_FIELDS)
+    unknown = (set(columns) | set(values) | minutes | set(fixed)) - set(CANONICAL_FIELDS)
     if unknown:
         raise ImportFileError(
             _("The mapping file “%(name)s” names unknown fields: %(fields)s.")
@@ -497,6 +518,10 @@ def load_preset(name_or_path: str | None) -> Preset:
         columns=columns,
         values=values,
         minutes_after_created=minutes,
+        date_order=date_order,
+        date_format=date_format,
+        empty_values=empty_values,
+        fixed=fixed,
     )
 
 
@@ -570,21 +595,19 @@ def kind_required(kind: str) -> tuple[str, ...]:
 
 
 def missing_required(
-    mapping: Mapping[str, str], *, kind: str = "interactions", fixed: Mapping[str, str] = {}
+    mapping: Mapping[str, str], *, kind: str = "interactions", fixed: Iterable[str] = ()
 ) -> list[str]:
-    """The required fields neither a column nor a fixed value (`Preset.fixed`) gives."""
-    return [f for f in kind_required(kind) if not mapping.get(f) and not fixed.get(f)]
+    """The required fields neither a column nor a fixed value (`fixed`: the fields the
+    preset fills) provides."""
+    given = set(fixed)
+    return [f for f in kind_required(kind) if not mapping.get(f) and f not in given]
 
 
 def check_mapping(
-    mapping: Mapping[str, str],
-    headers: Sequence[str],
-    *,
-    kind: str,
-    fixed: Mapping[str, str] = {},
+    mapping: Mapping[str, str], headers: Sequence[str], *, kind: str, fixed: Iterable[str] = ()
 ) -> None:
-    """Raise ImportFileError when a required field is unmapped (and has no fixed value) or a
-    header is not in the file."""
+    """Raise ImportFileError when a required field is unmapped (and not fixed by the preset)
+    or a header is not in the file."""
     missing = missing_required(mapping, kind=kind, fixed=fixed)
     if missing:
         raise ImportFileError(

@@ -445,3 +445,41 @@ class ImportCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job_id}:{self.case_key}"
+
+
+class ValueMapping(models.Model):
+    """What an organisation's files mean by a value GoalDesk does not know: "Self service" in
+    a channel column is `web`. Chosen once on the import page, applied to every later import
+    (any preset). `field` is a vocabulary: channel, status, outcome or sentiment (both
+    sentiment columns); `source` is the file's value trimmed and lower-cased; `target` is a
+    canonical value, "" (leave the field empty) or REJECT (reject the row)."""
+
+    REJECT = "!reject"
+
+    class Field(models.TextChoices):
+        CHANNEL = "channel", _("Channel")
+        STATUS = "status", _("Status")
+        OUTCOME = "outcome", _("Outcome")
+        SENTIMENT = "sentiment", _("Sentiment")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="value_mappings"
+    )
+    field = models.CharField(max_length=16, choices=Field.choices)
+    source = models.CharField(max_length=200)
+    target = models.CharField(max_length=16, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["field", "source"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "field", "source"], name="value_mapping_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.source} → {self.target or '∅'}"

@@ -38,7 +38,6 @@ What a row does is said by the job's `_shape` (made by `shape_for_job` from the 
   last opening row in the file (for an event log or a conversation: its last row, as the last
   row wins in a table; for Twitter: the opening tweet);
 - `first_label`: the category is the first of comma-separated labels;
-- `date_format`: "epoch" (Unix seconds) or a `strptime` format; else the usual date reading.
 
 A condition is {role: accepted values}, every role must match: values are compared trimmed
 and case-insensitively; "" accepts an empty value, "?" any non-empty one, "~text" a value
@@ -46,8 +45,10 @@ containing text. A row that neither opens, replies nor resolves is absorbed (cou
 `_absorbed`); a case that was never opened (replies to a tweet not in the file) makes no
 interaction (counted in `_unopened`).
 
-The job's `_fixed` gives the value of a field the file has no column for (an event log's
-channel, `--channel` or the mapping page).
+The job's fixed values (`_transforms["fixed"]`: `Preset.fixed`, `--channel` or the mapping
+page) give a field the file has no column for (an event log's channel). Values are translated
+as in a table (the organisation's value mappings, the preset's values, its empty texts); times
+are read as every import reads them, in the job's date order or format.
 """
 
 import datetime as dt
@@ -65,6 +66,7 @@ from goaldesk.interactions.mapping import ImportFileError, Preset, check_mapping
 from goaldesk.interactions.models import ImportCase, ImportJob, ImportRejection
 from goaldesk.interactions.records import CHANNELS, RecordError, parse_interaction, parse_timestamp
 from goaldesk.interactions.services import InteractionWriter
+from goaldesk.interactions.value_mappings import REJECT
 
 ProgressCallback = Callable[[ImportJob], None]
 
@@ -144,7 +146,7 @@ def check_shape(job: ImportJob, headers: Sequence[str]) -> None:
     mapping = job.mapping or {}
     shape = mapping.get("_shape") or {}
     columns = {k: v for k, v in mapping.items() if not k.startswith("_") and v}
-    check_mapping(columns, headers, kind=job.kind, fixed=mapping.get("_fixed") or {})
+    check_mapping(columns, headers, kind=job.kind, fixed=_fixed_values(mapping))
     missing = shape_missing_columns(shape)
     absent = sorted(h for h in (shape.get("columns") or {}).values() if h not in headers)
     if missing or absent:
@@ -152,6 +154,11 @@ def check_shape(job: ImportJob, headers: Sequence[str]) -> None:
             _("The file has no column for: %(roles)s. Its columns: %(headers)s.")
             % {"roles": ", ".join(missing + absent), "headers": ", ".join(headers)}
         )
+
+
+def _fixed_values(mapping: Mapping[str, Any]) -> dict[str, str]:
+    """{field: value} for the fields the file has no column for (`Preset.fixed`, `--channel`)."""
+    return dict((mapping.get("_transforms") or {}).get("fixed") or {})
 
 
 def _text(value: object) -> str:
@@ -217,49 +224,32 @@ class _RowReader:
         self.role_headers = dict(self.shape["columns"])
         self.fields = [(f, index[h]) for f, h in columns.items() if f not in TIME_FIELDS]
         transforms = mapping.get("_transforms") or {}
-        self.values = {
-            f: {str(k).strip().lower(): v for k, v in m.items()}
-            for f, m in (transforms.get("values") or {}).items()
-        }
+        # The organisation's saved value mappings, then the preset's table (which wins), and
+        # the texts meaning "no value": as RowConverter reads a table's rows.
+        self.values: dict[str, dict[str, str]] = {}
+        for table in (mapping.get("_value_map") or {}, transforms.get("values") or {}):
+            for f, m in table.items():
+                self.values.setdefault(f, {}).update(
+                    {str(k).strip().lower(): v for k, v in m.items()}
+                )
+        self.empty = frozenset(str(v).strip().lower() for v in transforms.get("empty_values") or ())
         self.opens = self.shape.get("opens")
         self.responds = self.shape.get("responds")
         self.resolves = self.shape.get("resolves")
         self.response_case = self.shape.get("response_case")
         self.responder = self.shape.get("responder")
         self.response_time = self.shape.get("response_time")
-        self.date_format = self.shape.get("date_format") or ""
 
     def header_of(self, column: str) -> str:
         return self.columns.get(column) or self.role_headers.get(column) or column
 
     def time(self, column: str, value: object) -> int | None:
-        """The value as microseconds since 1970 (None when empty); RecordError if unreadable."""
-        if value is None or (isinstance(value, str) and not value.strip()):
+        """The value as microseconds since 1970 (None when empty); RecordError if unreadable.
+        Read as every import reads dates: within `job_reading`, in the job's date order or
+        format (Twitter's `Tue Oct 31 22:10:47 +0000 2017`, Chatwoot's epoch seconds)."""
+        if isinstance(value, str) and value.strip().lower() in self.empty:
             return None
-        if isinstance(value, dt.datetime):
-            moment = parse_timestamp(column, value, self.tz)
-        elif self.date_format == "epoch":
-            try:
-                seconds = float(_text(value))
-            except ValueError:
-                raise RecordError(
-                    column,
-                    _("“%(value)s” is not a number of seconds since 1970.") % {"value": value},
-                ) from None
-            moment = _EPOCH + dt.timedelta(seconds=seconds)
-        elif self.date_format:
-            try:
-                moment = dt.datetime.strptime(_text(value), self.date_format)  # noqa: DTZ007
-            except ValueError:
-                raise RecordError(
-                    column,
-                    _("“%(value)s” is not a date written as %(format)s.")
-                    % {"value": value, "format": self.date_format},
-                ) from None
-            if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=self.tz)
-        else:
-            moment = parse_timestamp(column, value, self.tz)
+        moment = parse_timestamp(column, value, self.tz)
         return None if moment is None else micros(moment)
 
     def read(self, number: int, values: Sequence[Any], staged: "_Staged") -> bool:
@@ -299,8 +289,19 @@ class _RowReader:
             fields: dict[str, str] = {}
             for field_name, i in self.fields:
                 value = _text(values[i]) if i < len(values) else ""
+                if value.lower() in self.empty:
+                    value = ""
                 translation = self.values.get(field_name)
                 if translation is not None and value.lower() in translation:
+                    if translation[value.lower()] == REJECT:
+                        raise RecordError(
+                            field_name,
+                            _(
+                                "“%(value)s” is mapped to “reject the row” (the saved value "
+                                "mappings, on the import page)."
+                            )
+                            % {"value": value},
+                        )
                     value = translation[value.lower()]
                 fields[field_name] = value
             resolved = None
@@ -574,7 +575,7 @@ def _reduce_cases(
 
     mapping = job.mapping or {}
     shape = mapping.get("_shape") or {}
-    fixed = mapping.get("_fixed") or {}
+    fixed = _fixed_values(mapping)
     columns = {k: v for k, v in mapping.items() if not k.startswith("_") and v}
 
     def header_of(column: str) -> str:
@@ -643,7 +644,7 @@ def mapping_with_choices(
     final_activities: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """The job's mapping with the user's choices: the channel of every interaction of a file
-    that has no channel column (`_fixed`), the activities that resolve an event log's case.
+    that has no channel column (the fixed values), the activities that resolve an event log's case.
     Raises ImportFileError for a channel GoalDesk does not know or final activities given for
     a file that is not an event log."""
     result = dict(mapping)
@@ -654,7 +655,9 @@ def mapping_with_choices(
                 _("“%(value)s” is not a channel; write one of: %(choices)s.")
                 % {"value": channel, "choices": ", ".join(CHANNELS)}
             )
-        result["_fixed"] = {**(result.get("_fixed") or {}), "channel": value}
+        transforms = dict(result.get("_transforms") or {})
+        transforms["fixed"] = {**(transforms.get("fixed") or {}), "channel": value}
+        result["_transforms"] = transforms
     if final_activities is not None:
         shape = result.get("_shape") or {}
         if shape.get("kind") != "eventlog":

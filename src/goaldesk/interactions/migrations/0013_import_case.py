@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('interactions', '0011_alter_importjob_kind'),
+        ('interactions', '0012_value_mapping'),
     ]
 
     operations = [
