@@ -86,6 +86,14 @@ class _Parser(argparse.ArgumentParser):
 
 
 #: Checked by the command (not by `choices`), so that a wrong value gets a translated message.
+#: Every preset of interactions/mapping.py by name (tests/interactions/test_presets.py checks it).
+_MAPPING_HELP = (
+    "the source the file was exported from, by preset name: canonical (GoalDesk's own "
+    "columns), zendesk, servicenow, freshdesk, zammad, osticket, odoo; files of one row per "
+    "event or message: eventlog, twitter, chatwoot, helpscout (docs/import.md describes each); "
+    "or a JSON mapping file"
+)
+
 _CALENDAR_HELP = (
     "jalali or hijri: the calendar of dates with a year before 1700 (default: the "
     "organisation's, hijri when it shows Hijri dates, else jalali)"
@@ -151,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = imp.add_parser("interactions", help="import interactions from CSV or XLSX")
     p.add_argument("file")
     p.add_argument("--org", required=True, help="organisation slug")
-    p.add_argument("--mapping", help="preset name (canonical, zendesk) or a JSON file")
+    p.add_argument("--mapping", help=_MAPPING_HELP)
     p.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
     p.add_argument("--calendar", help=_CALENDAR_HELP)
     p.add_argument(

@@ -153,8 +153,8 @@ def test_mapping_file_preset(tmp_path, org):
 
 
 def test_bad_preset_names_and_files(tmp_path):
-    with pytest.raises(ImportFileError, match="freshdesk"):
-        load_preset("freshdesk")
+    with pytest.raises(ImportFileError, match="kayako"):
+        load_preset("kayako")
     bad = tmp_path / "bad.json"
     bad.write_text('{"columns": {"colour": "x"}}', encoding="utf-8")
     with pytest.raises(ImportFileError, match="colour"):

@@ -85,7 +85,7 @@ def test_zendesk_mapping_by_name(org, csv_file, capsys):
     ("args", "message"),
     [
         (["--org", "nowhere"], "nowhere"),
-        (["--org", "tehran", "--mapping", "freshdesk"], "freshdesk"),
+        (["--org", "tehran", "--mapping", "kayako"], "kayako"),
     ],
 )
 def test_unusable_arguments_exit_2(org, csv_file, capsys, args, message):

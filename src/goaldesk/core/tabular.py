@@ -6,6 +6,11 @@ numbered from 1 = the first data row after the header; completely empty rows are
 keep their number, so numbers match the file. A row shorter than the header is filled with
 empty values; a longer one keeps its extra values at the end.
 
+A report laid out for people may not start with its header: `TableLayout.header_row` names the
+line (CSV) or row (XLSX) that holds it, counted from 1 (the lines or rows above, a title, are
+skipped), and `end_at_blank_row` ends the data at the first completely empty row after it (a
+footer such as Zammad's "Timezone: Europe/Berlin" follows one).
+
 The interactions import, the demand-history upload and the scheduling files all read through
 `open_table`, so they accept the same files and report the same problems.
 """
@@ -34,6 +39,38 @@ class TableError(Exception):
 
 #: A path, an open binary file (left open) or the file's bytes.
 Source = str | Path | IO[bytes] | bytes
+
+#: The most lines or rows above the header a layout may skip.
+MAX_HEADER_ROW = 50
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """Where a file's table lies: the header on line/row `header_row` (from 1), and whether the
+    data ends at the first completely empty row (a footer follows)."""
+
+    header_row: int = 1
+    end_at_blank_row: bool = False
+
+    @classmethod
+    def from_dict(cls, data: Any) -> "TableLayout":
+        """A layout from its stored form ({"header_row": 3, …}); the default for anything else."""
+        if not isinstance(data, dict):
+            return cls()
+        try:
+            row = int(data.get("header_row") or 1)
+        except (TypeError, ValueError):
+            row = 1
+        return cls(
+            header_row=min(max(row, 1), MAX_HEADER_ROW),
+            end_at_blank_row=bool(data.get("end_at_blank_row")),
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"header_row": self.header_row, "end_at_blank_row": self.end_at_blank_row}
+
+
+DEFAULT_LAYOUT = TableLayout()
 
 
 @dataclass
@@ -103,12 +140,15 @@ def _binary(source: Source) -> IO[bytes]:
     return source
 
 
-def open_table(source: Source, *, max_rows: int | None = None) -> Table:
+def open_table(
+    source: Source, *, max_rows: int | None = None, layout: TableLayout = DEFAULT_LAYOUT
+) -> Table:
     """Open a CSV or XLSX file (path, binary file object or bytes) for streaming.
 
     With `max_rows` the rows stop after row number `max_rows` (blank rows count), and
-    `cut_short` says whether there was more. Raises TableError when the file is empty, not
-    UTF-8 text, an old .xls workbook or has no header row.
+    `cut_short` says whether there was more. `layout` says where the header is and whether a
+    blank row ends the data. Raises TableError when the file is empty, not UTF-8 text, an old
+    .xls workbook or has no header row.
     """
     state: dict[str, bool] = {}
     stream = _binary(source)
@@ -116,13 +156,13 @@ def open_table(source: Source, *, max_rows: int | None = None) -> Table:
     head = stream.read(4)
     stream.seek(0)
     if head.startswith(b"PK\x03\x04"):
-        return _open_xlsx(stream, owned, max_rows, state)
+        return _open_xlsx(stream, owned, max_rows, state, layout)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         _release(stream, owned)
         raise TableError(
             _("This is an old Excel (.xls) workbook; save it as .xlsx or CSV and try again.")
         )
-    return _open_csv(stream, owned, max_rows, state)
+    return _open_csv(stream, owned, max_rows, state, layout)
 
 
 def _release(stream: IO[bytes], owned: bool) -> None:
@@ -137,7 +177,11 @@ def _decode_error() -> TableError:
 
 
 def _open_csv(
-    stream: IO[bytes], owned: bool, max_rows: int | None, state: dict[str, bool]
+    stream: IO[bytes],
+    owned: bool,
+    max_rows: int | None,
+    state: dict[str, bool],
+    layout: TableLayout = DEFAULT_LAYOUT,
 ) -> Table:
     sample = stream.read(65536)
     stream.seek(0)
@@ -148,10 +192,11 @@ def _open_csv(
             _release(stream, owned)
             raise _decode_error() from error
         text = sample[: error.start].decode("utf-8-sig")
-    first_line = text.split("\n", 1)[0]
+    lines = text.split("\n", layout.header_row)
+    first_line = lines[layout.header_row - 1] if len(lines) >= layout.header_row else ""
     if not first_line.strip():
         _release(stream, owned)
-        raise TableError(_("The file is empty or its first line (the header) is blank."))
+        raise TableError(_header_blank_message(layout, line=True))
     delimiter = max((",", ";", "\t"), key=lambda d: (first_line.count(d), d == ","))
     # TextIOWrapper wants a buffered stream; every IO[bytes] we are given is one.
     wrapper = io.TextIOWrapper(cast(io.BufferedReader, stream), encoding="utf-8-sig", newline="")
@@ -164,6 +209,8 @@ def _open_csv(
             wrapper.detach()
 
     try:
+        for _skipped in range(layout.header_row - 1):
+            next(reader)  # a title above the header
         headers = _clean_headers(next(reader))
     except (csv.Error, UnicodeDecodeError, StopIteration) as error:
         close()
@@ -183,6 +230,8 @@ def _open_csv(
                     state["cut_short"] = True
                     return
                 if not values or not "".join(values).strip():
+                    if layout.end_at_blank_row:
+                        return  # a footer follows
                     continue
                 if len(values) < width:
                     values.extend([""] * (width - len(values)))
@@ -253,7 +302,11 @@ def _head_dimensions(source: IO[bytes]) -> tuple[int, int, int, int] | None:
 
 
 def _open_xlsx(
-    stream: IO[bytes], owned: bool, max_rows: int | None, state: dict[str, bool]
+    stream: IO[bytes],
+    owned: bool,
+    max_rows: int | None,
+    state: dict[str, bool],
+    layout: TableLayout = DEFAULT_LAYOUT,
 ) -> Table:
     try:
         workbook, sheet = _open_first_sheet(stream)
@@ -272,6 +325,8 @@ def _open_xlsx(
         _release(stream, owned)
 
     try:
+        for _skipped in range(layout.header_row - 1):
+            next(iterator, None)  # a title above the header
         first = next(iterator, None)
     except Exception as error:
         close()
@@ -280,7 +335,7 @@ def _open_xlsx(
         ) from error
     if first is None or all(v is None or str(v).strip() == "" for v in first):
         close()
-        raise TableError(_("The first sheet is empty or its first row (the header) is blank."))
+        raise TableError(_header_blank_message(layout, line=False))
     headers = _clean_headers(first)
     width = len(headers)
 
@@ -293,6 +348,8 @@ def _open_xlsx(
                     return
                 values = list(cells)
                 if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                    if layout.end_at_blank_row:
+                        return  # a footer follows
                     continue
                 while len(values) > width and values[-1] is None:
                     values.pop()  # formatted but empty cells beyond the header
@@ -309,6 +366,16 @@ def _open_xlsx(
     return Table(headers=headers, _rows=rows(), _close=close, _state=state)
 
 
+def _header_blank_message(layout: TableLayout, *, line: bool) -> str:
+    if layout.header_row > 1:
+        return _("The header was expected on row %(row)s, but that row is blank or missing.") % {
+            "row": layout.header_row
+        }
+    if line:
+        return _("The file is empty or its first line (the header) is blank.")
+    return _("The first sheet is empty or its first row (the header) is blank.")
+
+
 def count_rows(source: Source) -> int:
     """Number of non-empty data rows of a file (a pass over the whole file)."""
     with open_table(source) as table:
@@ -320,12 +387,17 @@ _ESTIMATE_SAMPLE_BYTES = 1 << 20
 _XML_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
 
 
-def estimate_rows(source: Source) -> int:
+def estimate_rows(source: Source, *, layout: TableLayout = DEFAULT_LAYOUT) -> int:
     """The number of data rows, fast (for a progress bar; a pass over the file at most).
 
     CSV: its lines, an overestimate when it has blank lines or line breaks inside quoted
     values. XLSX: from the sheet's `<dimension>`, else extrapolated from its first megabyte.
+    Lines above the header (`layout`) are not counted; a footer is.
     """
+    return max(_estimate_rows(source) - (layout.header_row - 1), 0)
+
+
+def _estimate_rows(source: Source) -> int:
     stream = _binary(source)
     owned = not hasattr(source, "read")
     try:
@@ -383,14 +455,18 @@ class TablePreview:
 
 
 def preview_table(
-    source: Source, *, count: int = 3, max_rows: int = PREVIEW_MAX_ROWS
+    source: Source,
+    *,
+    count: int = 3,
+    max_rows: int = PREVIEW_MAX_ROWS,
+    layout: TableLayout = DEFAULT_LAYOUT,
 ) -> TablePreview:
     """The header and the first `count` non-empty rows, reading at most `max_rows` rows.
 
     Raises TableError as `open_table` does, and for a row among those read that cannot be
     read; it never reads the rest of the file, however large.
     """
-    with open_table(source, max_rows=max_rows) as table:
+    with open_table(source, max_rows=max_rows, layout=layout) as table:
         samples: list[dict[str, Any]] = []
         for _number, row in table.dict_rows():
             samples.append(row)

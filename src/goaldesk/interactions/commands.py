@@ -89,7 +89,7 @@ def _import(args: argparse.Namespace, *, kind: str) -> int:
         return _fail(_("The file “%(name)s” does not exist.") % {"name": args.file})
     try:
         preset = load_preset(getattr(args, "mapping", None))
-        preview = preview_table(path, count=1)
+        preview = preview_table(path, count=1, layout=preset.layout)
         if preview.no_data:
             raise no_data_error()
         headers = preview.headers
@@ -100,7 +100,7 @@ def _import(args: argparse.Namespace, *, kind: str) -> int:
         )
     except ImportFileError as error:
         return _fail(error.message)
-    dates = _dates(args, preset, file_rows_sample(path), columns, kind=kind)
+    dates = _dates(args, preset, file_rows_sample(path, layout=preset.layout), columns, kind=kind)
     if isinstance(dates, int):
         return dates
     preset = dataclasses.replace(preset, date_order=dates[0], date_format=dates[1])

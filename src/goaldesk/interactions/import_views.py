@@ -12,7 +12,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -258,8 +258,54 @@ def import_start(request: OrgRequest) -> HttpResponse:
     return render(
         request,
         "interactions/import_start.html",
-        {"nav": "import", "form": form, "jobs": jobs, "columns": _canonical_columns()},
+        {
+            "nav": "import",
+            "form": form,
+            "jobs": jobs,
+            "columns": _canonical_columns(),
+            "sources": _sources(),
+        },
     )
+
+
+#: How a preset's dates are written, for the import page (examples are the file's text).
+DATE_ORDER_HELP = {
+    "dmy": gettext_lazy("Dates day first, for example {example}."),
+    "mdy": gettext_lazy("Dates month first, for example {example}."),
+    "ymd": gettext_lazy("Dates year first, for example {example}."),
+}
+DATE_ORDER_EXAMPLES = {
+    "dmy": "29/2/2016 01:16",
+    "mdy": "2/29/2016 1:16 AM",
+    "ymd": "2016/2/29 01:16",
+}
+
+
+def _sources() -> list[dict[str, object]]:
+    """Every preset for the import page: its name, label, the header of a typical file (so
+    a user recognises theirs), how its dates are written and where its columns come from."""
+    sources = []
+    for name, preset in PRESETS.items():
+        header = list(preset.sample_header) or [
+            h for candidates in preset.columns.values() for h in candidates[:1]
+        ]
+        order = preset.date_order
+        sources.append(
+            {
+                "name": name,
+                "label": preset.label,
+                "header": ",".join(header),
+                "dates": format_html(
+                    conditional_escape(DATE_ORDER_HELP[order]),
+                    example=format_html("<code>{}</code>", DATE_ORDER_EXAMPLES[order]),
+                )
+                if order in DATE_ORDER_HELP
+                else "",
+                "header_row": preset.layout.header_row,
+                "source_document": preset.source_document,
+            }
+        )
+    return sources
 
 
 @org_view(Role.MANAGER)

@@ -43,7 +43,8 @@ who uploaded it (`_language`), wherever it runs: the worker, a retry, the comman
 The job's `mapping` JSON holds {canonical field: header} and, under keys starting with "_",
 the preset's name, its options (`_transforms`: value translations, minutes after created, date
 order and format, texts meaning empty, fixed values), the file's header row, the calendar years before 1700
-are read in and the language of its messages.
+are read in, the language of its messages and where the table lies in the file (`_layout`:
+the header's row and whether a blank row ends the data, `core.tabular.TableLayout`).
 """
 
 import contextlib
@@ -77,6 +78,7 @@ from goaldesk.core.parsing import (
 from goaldesk.core.tabular import (
     PREVIEW_MAX_ROWS,
     Source,
+    TableLayout,
     TablePreview,
     estimate_rows,
     open_table,
@@ -158,8 +160,15 @@ def mapping_for_job(
         "_language": language,
         # An event log or message thread (interactions/reduction.py).
         **({"_shape": shape} if (shape := shape_for_job(preset, headers)) else {}),
+        "_layout": preset.layout.as_dict(),
         "_value_map": {f: dict(m) for f, m in (value_map or {}).items()},
     }
+
+
+def job_layout(job: ImportJob) -> TableLayout:
+    """Where the job's table lies in its file (the preset's layout; a job stored before
+    layouts existed: the header on the first row)."""
+    return TableLayout.from_dict((job.mapping or {}).get("_layout"))
 
 
 #: The calendars a year before 1700 may be read in, for the mapping page and `--calendar`.
@@ -404,7 +413,7 @@ def import_job_create(
     )
     job.file.save(Path(upload.name).name, upload, save=False)
     try:
-        preview = preview_table(job.file.path)
+        preview = preview_table(job.file.path, layout=preset.layout)
         if preview.no_data:
             raise no_data_error()
     except ImportFileError:
@@ -585,20 +594,22 @@ def import_job_preview(*, job: ImportJob, count: int = 3) -> TablePreview:
     """
     source = _job_source(job)
     try:
-        return preview_table(source, count=count)
+        return preview_table(source, count=count, layout=job_layout(job))
     finally:
         if hasattr(source, "read"):
             cast(Any, source).close()
 
 
-def file_rows_sample(source: Source, *, count: int = GUESS_ROWS) -> list[dict[str, Any]]:
+def file_rows_sample(
+    source: Source, *, count: int = GUESS_ROWS, layout: TableLayout | None = None
+) -> list[dict[str, Any]]:
     """Up to `count` first rows of a file as {header: value}, for guessing its date order and
     listing its unknown values; stops quietly at a row that cannot be read (the import
     reports it) and reads at most PREVIEW_MAX_ROWS rows."""
     rows: list[dict[str, Any]] = []
     with (
         contextlib.suppress(ImportFileError, OSError, ValueError),
-        open_table(source, max_rows=PREVIEW_MAX_ROWS) as table,
+        open_table(source, max_rows=PREVIEW_MAX_ROWS, layout=layout or TableLayout()) as table,
     ):
         for _number, row in table.dict_rows():
             rows.append(row)
@@ -614,7 +625,7 @@ def import_job_sample(*, job: ImportJob, count: int = GUESS_ROWS) -> list[dict[s
     except ImportFileError:
         return []
     try:
-        return file_rows_sample(source, count=count)
+        return file_rows_sample(source, count=count, layout=job_layout(job))
     finally:
         if hasattr(source, "read"):
             cast(Any, source).close()
@@ -733,7 +744,7 @@ def _run(
         ImportJob.objects.filter(pk=job.pk).update(mapping=job.mapping)
         job.cases.all().delete()
     if job.rows_total is None or job.rows_done == 0:
-        job.rows_total = estimate_rows(source)  # made exact when the job ends
+        job.rows_total = estimate_rows(source, layout=job_layout(job))  # exact when it ends
     job_mark_running(
         job=job,
         resume=True,
@@ -751,7 +762,7 @@ def _run(
         job_mark_done(job=job, rows_total=job.rows_done)
         return
 
-    with open_table(source) as table:
+    with open_table(source, layout=job_layout(job)) as table:
         check_mapping(job_columns(job), table.headers, kind=job.kind, fixed=job_fixed_fields(job))
         converter = RowConverter(job, table.headers)
         batch = _Batch(job, converter, table.headers, kept=_KeptRejections(job))

@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from goaldesk.core.parsing import DATE_ORDERS, check_date_format
-from goaldesk.core.tabular import TableError
+from goaldesk.core.tabular import DEFAULT_LAYOUT, TableError, TableLayout
 from goaldesk.interactions.models import ImportJob
 from goaldesk.interactions.records import (
     CANONICAL_FIELDS,
@@ -90,6 +90,8 @@ class Preset:
     sample_header: Sequence[str] = ()
     #: Where the preset's columns and values come from (docs/import.md cites it).
     source_document: str = ""
+    #: Where the table lies in the file: the header's row, a footer after a blank row.
+    layout: TableLayout = DEFAULT_LAYOUT
 
     def transforms(self) -> dict[str, Any]:
         """What a job's mapping keeps of the preset (under "_transforms"), so the job reads its
@@ -217,11 +219,26 @@ _ZENDESK_CHANNELS = {
     "sms": "social",
 }
 
+_ZENDESK_HEADER = (
+    "Summation column", "Id", "Requester", "Requester id", "Requester external id",
+    "Requester email", "Requester domain", "Submitter", "Assignee", "Group",
+    "Subject", "Tags", "Status", "Priority", "Via", "Ticket type", "Created at",
+    "Updated at", "Assigned at", "Organization", "Due date", "Initially assigned at",
+    "Solved at", "Resolution time", "Satisfaction Score", "Group stations",
+    "Assignee stations", "Reopens", "Replies", "First reply time in minutes",
+    "First reply time in minutes within business hours",
+    "First resolution time in minutes", "Full resolution time in minutes",
+    "Agent wait time in minutes", "Requester wait time in minutes",
+    "On hold time in minutes",
+)  # fmt: skip
+
 PRESETS: dict[str, Preset] = {
     "canonical": Preset(
         name="canonical",
         label=gettext_lazy("GoalDesk’s own columns (listed below)"),
         columns={f: (f,) for f in CANONICAL_FIELDS},
+        sample_header=tuple(CANONICAL_FIELDS),
+        source_document="docs/import.md, “The columns of an interactions file”",
     ),
     "zendesk": Preset(
         name="zendesk",
@@ -259,8 +276,269 @@ PRESETS: dict[str, Preset] = {
             },
         },
         minutes_after_created=frozenset({"first_response_at"}),
+        sample_header=_ZENDESK_HEADER,
     ),
 }
+
+
+# --- table-shaped exports of other helpdesks (issue 20) -------------------------------------
+# Each is researched from the tool's own documentation or public code (`source_document`);
+# docs/import.md has its column and value tables. A value not in a table is not guessed: the
+# row names it, and the mapping step lets the user map it once. Headers are compared after
+# `normalize_header` (capitals, spaces and punctuation do not matter).
+
+_SERVICENOW_HEADER = (
+    "number", "incident_state", "active", "reassignment_count", "reopen_count",
+    "sys_mod_count", "made_sla", "caller_id", "opened_by", "opened_at", "sys_created_by",
+    "sys_created_at", "sys_updated_by", "sys_updated_at", "contact_type", "location",
+    "category", "subcategory", "u_symptom", "cmdb_ci", "impact", "urgency", "priority",
+    "assignment_group", "assigned_to", "knowledge", "u_priority_confirmation", "notify",
+    "problem_id", "rfc", "vendor", "caused_by", "closed_code", "resolved_by", "resolved_at",
+    "closed_at",
+)  # fmt: skip
+
+_FRESHDESK_HEADER = (
+    "Ticket ID", "Subject", "Description", "Status", "Priority", "Source", "Type", "Agent",
+    "Group", "Created time", "Due by Time", "Resolved time", "Closed time", "Last update time",
+    "Initial response time", "Time tracked", "First response time (in hrs)",
+    "Resolution time (in hrs)", "Agent interactions", "Customer interactions",
+    "Resolution status", "First response status", "Tags", "Survey results", "Product",
+    "Full name", "Email", "Contact ID",
+)  # fmt: skip
+
+_ZAMMAD_HEADER = (
+    "#", "Title", "State", "Priority", "Group", "Owner", "Customer", "Organization",
+    "Create Channel", "Sender", "Tags", "Time Units Total", "Pending till", "Tags",
+    "Created At", "Updated At", "Closed At", "Close Escalation At", "Close In Min",
+    "Close Diff In Min", "First Response At", "First Response Escalation At",
+    "First Response In Min", "First Response Diff In Min", "Update Escalation At",
+    "Update In Min", "Update Diff In Min", "Last Contact At", "Last Contact Agent At",
+    "Last Contact Customer At", "Article Count", "Escalation At",
+)  # fmt: skip
+
+_OSTICKET_HEADER = (
+    "Ticket Number", "Date Created", "Subject", "From", "From Email", "Priority",
+    "Department", "Help Topic", "Source", "Current Status", "Last Updated", "SLA Due Date",
+    "SLA Plan", "Due Date", "Closed Date", "Overdue", "Merged", "Linked", "Answered",
+    "Agent Assigned", "Team Assigned", "Thread Count", "Reopen Count", "Attachment Count",
+    "Task Count",
+)  # fmt: skip
+
+_ODOO_HEADER = (
+    "Ticket number", "Title", "Created on", "Assigned Date", "Closed Date", "Stage", "Team",
+    "Assigned user", "Contact", "Email", "Category", "Channel", "Priority", "Tags",
+)  # fmt: skip
+
+TABLE_PRESETS: dict[str, Preset] = {
+    "servicenow": Preset(
+        name="servicenow",
+        label=gettext_lazy("ServiceNow incident export or incident event log"),
+        columns={
+            "external_id": ("number", "Number"),
+            "created_at": ("opened_at", "Opened"),
+            "resolved_at": ("resolved_at", "Resolved"),
+            "customer_id": ("caller_id", "Caller"),
+            "agent": ("assigned_to", "Assigned to"),
+            "team": ("assignment_group", "Assignment group"),
+            "category": ("category", "Category"),
+            "channel": ("contact_type", "Channel"),
+            "status": ("incident_state", "state", "Incident state", "State"),
+        },
+        values={
+            "channel": {
+                "phone": "phone",
+                "ivr": "phone",
+                "email": "email",
+                "self service": "web",
+                "self-service": "web",
+                "walk-in": "walk_in",
+                "chat": "chat",
+                "virtual agent": "chat",
+                "virtual_agent": "chat",
+            },
+            "status": {
+                "new": "open",
+                "active": "open",
+                "in progress": "open",
+                "on hold": "open",
+                "awaiting user info": "open",
+                "awaiting problem": "open",
+                "awaiting vendor": "open",
+                "awaiting evidence": "open",
+                "resolved": "resolved",
+                "closed": "resolved",
+            },
+        },
+        date_order="dmy",
+        empty_values=frozenset({"?"}),
+        sample_header=_SERVICENOW_HEADER,
+        source_document=(
+            "UCI Machine Learning Repository, “Incident management process enriched event log” "
+            "(Amaral, Fantinato, Peres, 2018), "
+            "https://archive.ics.uci.edu/dataset/498/incident+management+process+enriched+event+log; "
+            "ServiceNow product documentation (release Australia), “Field types affected by "
+            "export” and “System properties for display value and header” "
+            "(glide.export.csv.raw.value, glide.export.csv.column_header_label), "
+            "https://www.servicenow.com/docs/r/australia/platform-administration/"
+            "table-administration-and-data-management/field-types-affected.html"
+        ),
+    ),
+    "freshdesk": Preset(
+        name="freshdesk",
+        label=gettext_lazy("Freshdesk ticket export"),
+        columns={
+            "external_id": ("Ticket ID",),
+            "created_at": ("Created time",),
+            "first_response_at": ("Initial response time",),
+            "resolved_at": ("Resolved time",),
+            "customer_id": ("Email", "Contact ID", "Full name"),
+            "agent": ("Agent",),
+            "team": ("Group",),
+            "category": ("Category", "Type"),
+            "channel": ("Source",),
+            "status": ("Status",),
+        },
+        values={
+            "channel": {
+                "email": "email",
+                "outbound email": "email",
+                "portal": "web",
+                "feedback widget": "web",
+                "forum": "web",
+                "forums": "web",
+                "phone": "phone",
+                "chat": "chat",
+                "mobihelp": "chat",
+                "twitter": "social",
+                "facebook": "social",
+                "whatsapp": "social",
+            },
+            "status": {
+                "open": "open",
+                "pending": "open",
+                "resolved": "resolved",
+                "closed": "resolved",
+            },
+        },
+        sample_header=_FRESHDESK_HEADER,
+        source_document=(
+            "Freshdesk’s own Rails code, test TicketsExportTest (the export’s ticket fields "
+            "and their headers; a public copy found by its text “First response time (in "
+            "hrs)”); Freshdesk API v2 reference, https://developers.freshdesk.com/api/#tickets "
+            "(source and status codes)"
+        ),
+    ),
+    "zammad": Preset(
+        name="zammad",
+        label=gettext_lazy("Zammad ticket list from Reporting (Excel sheet)"),
+        columns={
+            "external_id": ("#",),
+            "created_at": ("Created At",),
+            "first_response_at": ("First Response At",),
+            "resolved_at": ("Closed At",),
+            "customer_id": ("Customer",),
+            "agent": ("Owner",),
+            "team": ("Group",),
+            "category": ("Category",),
+            "channel": ("Create Channel",),
+            "status": ("State",),
+        },
+        values={
+            "channel": {
+                "email": "email",
+                "fax": "email",
+                "phone": "phone",
+                "web": "web",
+                "chat": "chat",
+                "sms": "social",
+                "twitter status": "social",
+                "twitter direct-message": "social",
+                "facebook feed post": "social",
+                "facebook feed comment": "social",
+                "facebook direct-message": "social",
+                "telegram personal-message": "social",
+                "whatsapp message": "social",
+            },
+            "status": {
+                "new": "open",
+                "open": "open",
+                "pending reminder": "open",
+                "pending close": "open",
+                "closed": "resolved",
+            },
+        },
+        # User 1, Zammad's "no owner", is named "-".
+        empty_values=frozenset({"-"}),
+        layout=TableLayout(header_row=3, end_at_blank_row=True),
+        sample_header=_ZAMMAD_HEADER,
+        source_document=(
+            "zammad/zammad on GitHub: lib/excel_sheet/ticket.rb (the columns), lib/excel_sheet.rb "
+            "(title on row 1, header on row 3, footer “Timezone: …”, dates as "
+            "“2019-08-19 16:21:52” in the report’s time zone), "
+            "app/controllers/reports_controller.rb, db/seeds/ticket_states.rb, "
+            "db/seeds/ticket_article_types.rb, db/seeds/user_nr_1.rb"
+        ),
+    ),
+    "osticket": Preset(
+        name="osticket",
+        label=gettext_lazy("osTicket ticket export"),
+        columns={
+            "external_id": ("Ticket Number",),
+            "created_at": ("Date Created",),
+            "resolved_at": ("Closed Date",),
+            "customer_id": ("From Email", "From"),
+            "agent": ("Agent Assigned",),
+            "team": ("Department", "Team Assigned"),
+            "category": ("Help Topic",),
+            "channel": ("Source",),
+            "status": ("Current Status",),
+        },
+        values={
+            "channel": {"email": "email", "phone": "phone", "web": "web"},
+            "status": {"open": "open", "resolved": "resolved", "closed": "resolved"},
+        },
+        sample_header=_OSTICKET_HEADER,
+        source_document=(
+            "osTicket/osTicket on GitHub @ 4689926b: include/class.queue.php "
+            "(CustomQueue::getExportableFields, export), include/class.ticket.php (sources), "
+            "include/class.format.php and include/class.config.php (dates in the locale’s "
+            "short format), include/class.i18n.php (“;” where the decimal mark is “,”), "
+            "include/i18n/en_US/ticket_status.yaml"
+        ),
+    ),
+    "odoo": Preset(
+        name="odoo",
+        label=gettext_lazy("Odoo helpdesk tickets (OCA Helpdesk Management)"),
+        columns={
+            "external_id": ("Ticket number", "number"),
+            "created_at": ("Created on", "create_date"),
+            "resolved_at": ("Closed Date", "closed_date"),
+            "customer_id": ("Email", "partner_email", "Contact", "partner_id"),
+            "agent": ("Assigned user", "user_id"),
+            "team": ("Team", "team_id"),
+            "category": ("Category", "category_id"),
+            "channel": ("Channel", "channel_id"),
+            "status": ("Stage", "stage_id"),
+        },
+        values={
+            "channel": {"email": "email", "phone": "phone", "web": "web"},
+            "status": {
+                "new": "open",
+                "in progress": "open",
+                "awaiting": "open",
+                "done": "resolved",
+            },
+        },
+        sample_header=_ODOO_HEADER,
+        source_document=(
+            "odoo/odoo on GitHub: addons/web/controllers/export.py (labels, or technical names "
+            "for an import-compatible export) and odoo/orm/fields_temporal.py (dates as "
+            "YYYY-MM-DD HH:MM:SS in the user’s time zone); OCA/helpdesk on GitHub: "
+            "helpdesk_mgmt/models/helpdesk_ticket.py and helpdesk_mgmt/data/helpdesk_data.xml"
+        ),
+    ),
+}
+PRESETS.update(TABLE_PRESETS)
 
 
 #: Final activities the `eventlog` preset resolves a case with unless told otherwise: `6` is

@@ -471,11 +471,11 @@ def run_shaped(
     job: ImportJob, *, source: Source, progress: ProgressCallback | None, batch_size: int
 ) -> None:
     """Run (or resume) an event-log or thread import; the job is marked running already."""
-    from goaldesk.interactions.importing import _tune_connection, no_data_error
+    from goaldesk.interactions.importing import _tune_connection, job_layout, no_data_error
 
     _tune_connection()
     if (job.mapping or {}).get("_phase") != "cases":
-        with open_table(source) as table:
+        with open_table(source, layout=job_layout(job)) as table:
             check_shape(job, table.headers)
             headers = table.headers
             seen = _stage_rows(job, table, progress=progress, batch_size=batch_size)
