@@ -387,3 +387,36 @@ def test_command_line_eventlog_with_channel_and_final_activity(utc_org, capsys):
     assert "fax" in capsys.readouterr().err
     twitter = ["import", "interactions", str(SAMPLES / "twitter.csv"), "--org", utc_org.slug]
     assert main([*twitter, "--mapping", "twitter", "--final-activity", "8"]) == 2
+
+
+def test_eventlog_crash_inside_a_batch_leaves_nothing_half_staged(utc_org, monkeypatch):
+    """The staging upserts, the rejections and rows_done share one transaction: a crash after
+    the upserts of the second batch undoes them; the rerun counts no row twice."""
+    from goaldesk.interactions import reduction
+
+    path = SAMPLES / "eventlog.csv"
+    job = make_job(utc_org, path, "eventlog")
+    real_stage = reduction._stage
+    calls = {"n": 0}
+
+    def stage_then_crash(job_id, staged):
+        calls["n"] += 1
+        real_stage(job_id, staged)
+        if calls["n"] == 2:
+            raise Crash
+
+    monkeypatch.setattr(reduction, "_stage", stage_then_crash)
+    with pytest.raises(Crash):
+        import_run(job.pk, source=path, batch_size=5)
+    job.refresh_from_db()
+    assert job.rows_done == 5
+    # rows 1–5: cases 2 and 3 (rows 4 and 5), each staged once
+    assert sorted(ImportCase.objects.filter(job=job).values_list("case_key", "last_row")) == [
+        ("2", 3),
+        ("3", 5),
+    ]
+    monkeypatch.setattr(reduction, "_stage", real_stage)
+    job = import_run(job.pk, source=path, batch_size=5)
+    assert (job.rows_done, job.accepted) == (14, 4)
+    durations = {k: seconds(i.created_at, i.resolved_at) for k, i in by_id(utc_org).items()}
+    assert durations == {"2": 174_014, "3": 457_631, "4": 63_386, "5": 10_736}
