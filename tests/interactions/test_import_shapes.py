@@ -154,10 +154,18 @@ def test_eventlog_bad_rows_are_rejected_with_number_and_column(utc_org, tmp_path
 
 
 def test_eventlog_dry_run_counts_and_writes_nothing(utc_org):
+    from goaldesk.interactions.importing import import_job_repeat
+
     job = run(utc_org, SAMPLES / "eventlog.csv", "eventlog", dry_run=True)
     assert (job.state, job.accepted, job.updated) == (ImportJob.State.DONE, 4, 0)
+    assert job.shaped_counts() == {"cases": 4, "absorbed": 0, "unopened": 0}
     assert not Interaction.objects.exists()
     assert not ImportCase.objects.exists()
+    # "Import for real" after the dry run starts from the file's first row again
+    real = import_job_repeat(job=job)
+    real = import_run(real.pk, source=SAMPLES / "eventlog.csv")
+    assert (real.rows_done, real.accepted) == (14, 4)
+    Interaction.objects.all().delete()
     # imported, then the same file again: four updates, no duplicates
     run(utc_org, SAMPLES / "eventlog.csv", "eventlog")
     again = run(utc_org, SAMPLES / "eventlog.csv", "eventlog")

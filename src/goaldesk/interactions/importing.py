@@ -571,7 +571,11 @@ def import_job_repeat(
             organisation=organisation, pk__in=list((teams or {}).values())
         ).values_list("pk", flat=True)
     )
-    mapping = {k: v for k, v in (job.mapping or {}).items() if k not in (*PEOPLE_KEYS, UNKNOWN_KEY)}
+    mapping = {
+        k: v
+        for k, v in (job.mapping or {}).items()
+        if k not in (*PEOPLE_KEYS, UNKNOWN_KEY, *SHAPE_STATE)  # the dry run's own progress
+    }
     mapping["_value_map"] = organisation_value_map(organisation)
     mapping["_team_map"] = {f: pk for f, pk in (teams or {}).items() if pk in team_ids}
     new_job = ImportJob.objects.create(
