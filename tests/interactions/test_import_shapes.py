@@ -428,3 +428,18 @@ def test_eventlog_crash_inside_a_batch_leaves_nothing_half_staged(utc_org, monke
     assert (job.rows_done, job.accepted) == (14, 4)
     durations = {k: seconds(i.created_at, i.resolved_at) for k, i in by_id(utc_org).items()}
     assert durations == {"2": 174_014, "3": 457_631, "4": 63_386, "5": 10_736}
+
+
+def test_helpscout_bad_reply_time_rejects_its_row_only(utc_org, tmp_path):
+    with (SAMPLES / "helpscout.csv").open(encoding="utf-8") as source:
+        header, *rows = list(csv.reader(source))
+    rows[2][-1] = "soon"  # row 3: conversation 583's first user reply
+    path = write_rows(tmp_path / "threads.csv", header, rows)
+    job = run(utc_org, path, "helpscout")
+    assert (job.rows_done, job.accepted, job.rejected) == (11, 4, 1)
+    assert list(ImportRejection.objects.values_list("row_number", "column")) == [
+        (3, "thread_createdAt")
+    ]
+    found = by_id(utc_org)["583"]
+    # the next user reply (row 5, 10:20) is the first response now: 2 h 20 min
+    assert seconds(found.created_at, found.first_response_at) == 8_400

@@ -285,6 +285,8 @@ class _RowReader:
         moment = self.time("created_at", values[self.time_at])
         if moment is None and (opens or resolves):
             raise RecordError("created_at", _("This value is required and is empty."))
+        # Everything is read before anything is staged: a rejected row leaves no trace.
+        adds: list[tuple[str, dict[str, Any]]] = []
         if opens:
             fields: dict[str, str] = {}
             for field_name, i in self.fields:
@@ -307,9 +309,9 @@ class _RowReader:
             resolved = None
             if self.resolved_at_column is not None:
                 resolved = self.time("resolved_at", values[self.resolved_at_column])
-            staged.add(case, number, opened=moment, resolved=resolved, fields=fields)
+            adds.append((case, {"opened": moment, "resolved": resolved, "fields": fields}))
         if resolves:
-            staged.add(case, number, resolved=moment)
+            adds.append((case, {"resolved": moment}))
         if responds:
             target = case
             if self.response_case:
@@ -325,7 +327,9 @@ class _RowReader:
                 responder = ""
                 if self.responder:
                     responder = _text(values[self.roles[self.responder]])[:150]
-                staged.add(target, number, responded=when, responder=responder)
+                adds.append((target, {"responded": when, "responder": responder}))
+        for target_case, values_of in adds:
+            staged.add(target_case, number, **values_of)
         return True
 
 
