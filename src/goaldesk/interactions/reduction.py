@@ -366,7 +366,11 @@ class _Staged:
             item[6] = number
 
 
-def _upsert_sql() -> str:
+#: Cases per INSERT statement (9 values each: within SQLite's and PostgreSQL's limits).
+UPSERT_CHUNK = 1000
+
+
+def _upsert_sql(rows: int = 1) -> str:
     table = connection.ops.quote_name(ImportCase._meta.db_table)
     t = table
 
@@ -394,7 +398,9 @@ def _upsert_sql() -> str:
     # Table and column names come from the model, never from input.
     return (
         f"INSERT INTO {table} (job_id, case_key, opened_at, responded_at, responder, "  # noqa: S608
-        "resolved_at, fields, fields_row, last_row) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+        "resolved_at, fields, fields_row, last_row) VALUES "
+        + ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s)"] * rows)
+        + " "
         "ON CONFLICT (job_id, case_key) DO UPDATE SET "
         f"opened_at = {earliest('opened_at')}, "
         f"responder = {responder}, "
@@ -413,8 +419,12 @@ def _stage(job_id: int, staged: _Staged) -> None:
         (job_id, case, o, r, who, res, json.dumps(f, ensure_ascii=False) if f else "", row, last)
         for case, (o, r, who, res, f, row, last) in staged.cases.items()
     ]
+    # Several cases per statement (one round trip each on PostgreSQL); a batch names each
+    # case once, as PostgreSQL requires of one INSERT … ON CONFLICT.
     with connection.cursor() as cursor:
-        cursor.executemany(_upsert_sql(), params)
+        for start in range(0, len(params), UPSERT_CHUNK):
+            chunk = params[start : start + UPSERT_CHUNK]
+            cursor.execute(_upsert_sql(len(chunk)), [value for row in chunk for value in row])
 
 
 def _save_job(job: ImportJob) -> None:
