@@ -89,8 +89,9 @@ class _Parser(argparse.ArgumentParser):
 #: Every preset of interactions/mapping.py by name (tests/interactions/test_presets.py checks it).
 _MAPPING_HELP = (
     "the source the file was exported from, by preset name: canonical (GoalDesk's own "
-    "columns), zendesk, servicenow, freshdesk, zammad, osticket, odoo (docs/import.md "
-    "describes each); or a JSON mapping file"
+    "columns), zendesk, servicenow, freshdesk, zammad, osticket, odoo; files of one row per "
+    "event or message: eventlog, twitter, chatwoot, helpscout (docs/import.md describes each); "
+    "or a JSON mapping file"
 )
 
 _CALENDAR_HELP = (
@@ -161,6 +162,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mapping", help=_MAPPING_HELP)
     p.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
     p.add_argument("--calendar", help=_CALENDAR_HELP)
+    p.add_argument(
+        "--channel", help="the channel of every interaction of a file without a channel column"
+    )
+    p.add_argument(
+        "--final-activity",
+        action="append",
+        help="event log: an activity that resolves its case (repeatable; default: 6, Closed)",
+    )
     p.add_argument(
         "--date-order",
         choices=["dmy", "mdy", "ymd"],

@@ -3,6 +3,10 @@
 Exit codes: 0 every row accepted; 1 some rows rejected (listed); 2 unusable arguments, unknown
 organisation, unreadable file or a mapping that misses a required field.
 
+`--channel` gives the channel of a file without a channel column (an event log: default web;
+Twitter: social); `--final-activity` (repeatable) the activities that resolve an event log's case
+(default: 6 and Closed). See interactions/reduction.py.
+
 `--calendar jalali|hijri` says which calendar a year before 1700 is read in (see importing.py's
 notes on dates); without it, the organisation's: hijri when it shows Hijri dates, else jalali.
 `--date-order dmy|mdy|ymd` or `--date-format FMT` (strptime, or "epoch") say how dates that are
@@ -49,6 +53,7 @@ from goaldesk.interactions.mapping import (
     load_preset,
 )
 from goaldesk.interactions.models import ImportJob
+from goaldesk.interactions.reduction import mapping_with_choices
 from goaldesk.interactions.value_mappings import organisation_value_map, read_values_file
 
 #: Rejections printed in the human summary (the JSON lists all that the job stored, and
@@ -91,7 +96,10 @@ def _import(args: argparse.Namespace, *, kind: str) -> int:
             raise no_data_error()
         headers = preview.headers
         columns = guess_mapping(headers, preset, kind=kind)
-        check_mapping(columns, headers, kind=kind, fixed=preset.fixed)
+        channel = getattr(args, "channel", None)
+        check_mapping(
+            columns, headers, kind=kind, fixed=[*preset.fixed, *(["channel"] if channel else [])]
+        )
     except ImportFileError as error:
         return _fail(error.message)
     dates = _dates(args, preset, file_rows_sample(path, layout=preset.layout), columns, kind=kind)
@@ -111,13 +119,21 @@ def _import(args: argparse.Namespace, *, kind: str) -> int:
         for field_name, table in extra.items():
             value_map.setdefault(field_name, {}).update(table)
 
+    try:
+        mapping = mapping_with_choices(
+            mapping_for_job(
+                columns, preset=preset, headers=headers, calendar=calendar, value_map=value_map
+            ),
+            channel=getattr(args, "channel", None),
+            final_activities=getattr(args, "final_activity", None),
+        )
+    except ImportFileError as error:
+        return _fail(error.message)
     job = ImportJob.objects.create(
         organisation=organisation,
         kind=kind,
         original_name=str(path.resolve())[:255],
-        mapping=mapping_for_job(
-            columns, preset=preset, headers=headers, calendar=calendar, value_map=value_map
-        ),
+        mapping=mapping,
         dry_run=bool(args.dry_run),
     )
     progress = _Progress()
@@ -174,6 +190,19 @@ class _Progress:
         self.shown = False
 
     def __call__(self, job: ImportJob) -> None:
+        phase = job.reducing_phase()
+        if phase is not None:  # an event log or thread: its cases become interactions
+            done, cases = phase
+            percent = f" ({100 * done // cases}%)" if cases else ""
+            line = _("%(done)s of %(total)s cases%(percent)s") % {
+                "done": f"{done:,}",
+                "total": f"{cases:,}",
+                "percent": percent,
+            }
+            sys.stderr.write(f"\r{line}   ")
+            sys.stderr.flush()
+            self.shown = True
+            return
         total = job.rows_total or 0
         percent = f" ({job.percent}%)" if total else ""
         line = _("%(done)s of %(total)s rows%(percent)s") % {
@@ -206,6 +235,9 @@ def _report(job: ImportJob, *, as_json: bool) -> int:
         "rejections": rejections,
         "rejection_summary": job.rejection_summary,
     }
+    shaped = job.shaped_counts()
+    if shaped is not None:
+        result.update(shaped)
     people = job_people(job)
     for kind in ("agents", "teams"):
         result[f"new_{kind}"] = [
@@ -222,6 +254,14 @@ def _report(job: ImportJob, *, as_json: bool) -> int:
             _("%(rows)s rows: %(accepted)s new, %(updated)s updated, %(rejected)s rejected.")
             % {k: result[k] for k in ("rows", "accepted", "updated", "rejected")}
         )
+        if shaped is not None:
+            print(
+                _(
+                    "%(cases)s cases; rows that opened, answered or resolved nothing: "
+                    "%(absorbed)s; cases no row opened: %(unopened)s."
+                )
+                % shaped
+            )
         for kind, line in (
             ("agents", _("New agents: %(list)s")),
             ("teams", _("New teams: %(list)s")),

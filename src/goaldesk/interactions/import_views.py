@@ -45,6 +45,7 @@ from goaldesk.interactions.importing import (
     job_calendar,
     job_columns,
     job_date_writing,
+    job_fixed_fields,
     job_people,
     job_transforms,
     job_unknown_values,
@@ -56,7 +57,7 @@ from goaldesk.interactions.mapping import (
     kind_required,
     load_preset,
 )
-from goaldesk.interactions.models import ImportJob, ValueMapping
+from goaldesk.interactions.models import Channel, ImportJob, ValueMapping
 from goaldesk.interactions.records import (
     CANONICAL_FIELDS,
     CHANNELS,
@@ -65,6 +66,7 @@ from goaldesk.interactions.records import (
     SENTIMENTS,
     STATUSES,
 )
+from goaldesk.interactions.reduction import mapping_with_choices, shape_final_activities
 from goaldesk.interactions.value_mappings import (
     REJECT,
     VOCABULARIES,
@@ -453,6 +455,8 @@ def import_mapping(request: OrgRequest, job_id: int) -> HttpResponse:
     chosen = job_columns(job)
     calendar = job_calendar(job)
     problem_text = ""
+    #: an event log or message thread (interactions/reduction.py), else None
+    shape = (job.mapping or {}).get("_shape")
     date_order, date_note = _dates_initial(job, first_rows, chosen)
     date_format = job_date_writing(job)[1]
 
@@ -489,6 +493,13 @@ def import_mapping(request: OrgRequest, job_id: int) -> HttpResponse:
             date_note = date_problem
         if not problem_text:
             try:
+                if shape is not None:
+                    finals = request.POST.get("final_activities", "")
+                    job.mapping = mapping_with_choices(
+                        job.mapping or {},
+                        channel=request.POST.get("fixed_channel") or None,
+                        final_activities=finals.split(",") if shape["kind"] == "eventlog" else None,
+                    )
                 import_job_start(
                     job=job,
                     columns=chosen,
@@ -501,10 +512,11 @@ def import_mapping(request: OrgRequest, job_id: int) -> HttpResponse:
                 problem_text = problem.message
             else:
                 return redirect("imports:job", org_slug=request.org.slug, job_id=job.pk)
+    fixed = job_fixed_fields(job)
     rows = [
         {
             "field": f,
-            "required": f in required,
+            "required": f in required and f not in fixed,
             "help": CUSTOMER_FIELD_HELP.get(f, "")
             if job.kind == ImportJob.Kind.CUSTOMERS
             else FIELD_HELP.get(f, ""),
@@ -527,6 +539,7 @@ def import_mapping(request: OrgRequest, job_id: int) -> HttpResponse:
             "preset": (job.mapping or {}).get("_preset", ""),
             "calendars": [(c, CALENDAR_LABELS[c]) for c in LOCAL_CALENDARS],
             "calendar": calendar,
+            "shape": shape_context(job.mapping or {}),
             "date_orders": [(o, order_label(o)) for o in DATE_ORDERS],
             "date_order": date_order,
             "date_format": date_format,
@@ -705,6 +718,33 @@ def import_retry(request: OrgRequest, job_id: int) -> HttpResponse:
     return job_retry_response(
         request, job, next_url=reverse("imports:job", args=[request.org.slug, job.pk])
     )
+
+
+def shape_context(mapping: dict) -> dict[str, object] | None:
+    """What the mapping page says about an event log or a message thread: how its rows become
+    interactions, the channel they get and (an event log) the activities that resolve a case."""
+    shape = mapping.get("_shape")
+    if not shape:
+        return None
+    if shape.get("kind") == "eventlog":
+        rule = _(
+            "This file has a row per event of a case: each case becomes one interaction. It opens "
+            "at the case's first event and is resolved at its last event with a final activity; "
+            "a case without one stays open."
+        )
+    else:
+        rule = _(
+            "This file has a row per message: each conversation becomes one interaction, opened "
+            "by its first message; the first reply of a person is its first response."
+        )
+    return {
+        "kind": shape.get("kind"),
+        "rule": rule,
+        "columns": sorted((shape.get("columns") or {}).items()),
+        "channels": Channel.choices,
+        "channel": ((mapping.get("_transforms") or {}).get("fixed") or {}).get("channel", ""),
+        "final_activities": ", ".join(shape_final_activities(shape)),
+    }
 
 
 @org_view(Role.MANAGER)

@@ -106,6 +106,8 @@ from goaldesk.interactions.records import (
     parse_review,
     parse_timestamp,
 )
+from goaldesk.interactions.reduction import STATE_KEYS as SHAPE_STATE
+from goaldesk.interactions.reduction import run_shaped, shape_for_job
 from goaldesk.interactions.services import (
     AGENT_SLOT,
     TEAM_SLOT,
@@ -157,6 +159,8 @@ def mapping_for_job(
         "_headers": list(headers),
         "_calendar": local_calendar_of(calendar),
         "_language": language,
+        # An event log or message thread (interactions/reduction.py).
+        **({"_shape": shape} if (shape := shape_for_job(preset, headers)) else {}),
         "_layout": preset.layout.as_dict(),
         "_value_map": {f: dict(m) for f, m in (value_map or {}).items()},
     }
@@ -592,7 +596,11 @@ def import_job_repeat(
             organisation=organisation, pk__in=list((teams or {}).values())
         ).values_list("pk", flat=True)
     )
-    mapping = {k: v for k, v in (job.mapping or {}).items() if k not in (*PEOPLE_KEYS, UNKNOWN_KEY)}
+    mapping = {
+        k: v
+        for k, v in (job.mapping or {}).items()
+        if k not in (*PEOPLE_KEYS, UNKNOWN_KEY, *SHAPE_STATE)  # the dry run's own progress
+    }
     mapping["_value_map"] = organisation_value_map(organisation)
     mapping["_team_map"] = {f: pk for f, pk in (teams or {}).items() if pk in team_ids}
     new_job = ImportJob.objects.create(
@@ -758,9 +766,12 @@ def _run(
         job.rows_done = job.accepted = job.updated = job.rejected = 0
         job.rejection_summary = []
         job.mapping = {
-            k: v for k, v in (job.mapping or {}).items() if k not in (*PEOPLE_KEYS, UNKNOWN_KEY)
+            k: v
+            for k, v in (job.mapping or {}).items()
+            if k not in (*PEOPLE_KEYS, UNKNOWN_KEY, *SHAPE_STATE)
         }
         ImportJob.objects.filter(pk=job.pk).update(mapping=job.mapping)
+        job.cases.all().delete()
     if job.rows_total is None or job.rows_done == 0:
         job.rows_total = estimate_rows(source, layout=job_layout(job))  # exact when it ends
     job_mark_running(
@@ -773,6 +784,12 @@ def _run(
         rejected=job.rejected,
         rejection_summary=job.rejection_summary,
     )
+
+    if (job.mapping or {}).get("_shape"):
+        # An event log or message thread: one interaction per case (interactions/reduction.py).
+        run_shaped(job, source=source, progress=progress, batch_size=batch_size)
+        job_mark_done(job=job, rows_total=job.rows_done)
+        return
 
     with open_table(source, layout=job_layout(job)) as table:
         check_mapping(job_columns(job), table.headers, kind=job.kind, fixed=job_fixed_fields(job))

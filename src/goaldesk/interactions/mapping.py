@@ -541,6 +541,217 @@ TABLE_PRESETS: dict[str, Preset] = {
 PRESETS.update(TABLE_PRESETS)
 
 
+#: Final activities the `eventlog` preset resolves a case with unless told otherwise: `6` is
+#: the last activity of every case of the anonymised helpdesk log (CaseID, ActivityID,
+#: CompleteTimestamp), `Closed` that of its named version (Case ID, Activity, Complete
+#: Timestamp). Compared case-insensitively after trimming.
+EVENTLOG_FINAL_ACTIVITIES = ("6", "Closed")
+#: The channel an event log's interactions get unless told otherwise (the file has none).
+EVENTLOG_CHANNEL = "web"
+
+#: Chatwoot inbox channel types (`meta.channel`) → channel.
+_CHATWOOT_CHANNELS = {
+    "channel::webwidget": "chat",
+    "channel::email": "email",
+    "channel::facebookpage": "social",
+    "channel::instagram": "social",
+    "channel::twitterprofile": "social",
+    "channel::whatsapp": "social",
+    "channel::telegram": "social",
+    "channel::line": "social",
+    "channel::twiliosms": "social",
+    "channel::sms": "social",
+    "channel::voice": "phone",
+}
+
+#: The presets of files that are not one row per interaction (see interactions/reduction.py
+#: for what `shape_options` say).
+SHAPED_PRESETS: dict[str, Preset] = {
+    "eventlog": Preset(
+        name="eventlog",
+        label=gettext_lazy("Event log (case id, activity, timestamp)"),
+        columns={
+            "external_id": ("CaseID", "Case ID", "case:concept:name", "case"),
+            "created_at": (
+                "CompleteTimestamp",
+                "Complete Timestamp",
+                "time:timestamp",
+                "timestamp",
+            ),
+            "agent": ("Resource", "org:resource"),
+        },
+        shape="eventlog",
+        shape_options={
+            "columns": {"activity": ("ActivityID", "Activity", "concept:name", "activity")},
+            "resolves": {"activity": EVENTLOG_FINAL_ACTIVITIES},
+        },
+        fixed={"channel": EVENTLOG_CHANNEL},
+        sample_header=("CaseID", "ActivityID", "CompleteTimestamp"),
+        source_document=(
+            "verenich/ProcessSequencePrediction data/helpdesk.csv and index.md; "
+            "https://data.mendeley.com/datasets/39bp3vv62t/1"
+        ),
+    ),
+    "twitter": Preset(
+        name="twitter",
+        label=gettext_lazy("Customer Support on Twitter (one row per tweet)"),
+        columns={
+            "external_id": ("tweet_id",),
+            "created_at": ("created_at",),
+            "customer_id": ("author_id",),
+        },
+        date_format="%a %b %d %H:%M:%S %z %Y",
+        shape="thread",
+        shape_options={
+            "columns": {
+                "inbound": ("inbound",),
+                "parent": ("in_response_to_tweet_id",),
+                "author": ("author_id",),
+            },
+            "opens": {"inbound": ("true",), "parent": ("",)},
+            "responds": {"inbound": ("false",), "parent": ("?",)},
+            "response_case": "parent",
+            "responder": "author",
+        },
+        fixed={"channel": "social"},
+        sample_header=(
+            "tweet_id",
+            "author_id",
+            "inbound",
+            "created_at",
+            "text",
+            "response_tweet_id",
+            "in_response_to_tweet_id",
+        ),
+        source_document=(
+            "https://www.kaggle.com/datasets/thoughtvector/customer-support-on-twitter (twcs.csv)"
+        ),
+    ),
+    "chatwoot": Preset(
+        name="chatwoot",
+        label=gettext_lazy("Chatwoot messages (one row per message, from its API)"),
+        columns={
+            "external_id": ("conversation_id",),
+            "created_at": ("created_at",),
+            "channel": ("channel",),
+            "customer_id": ("contact_email", "contact_id"),
+            "agent": ("assignee_email",),
+            "team": ("team",),
+            "category": ("labels",),
+            "status": ("conversation_status",),
+        },
+        values={
+            "channel": _CHATWOOT_CHANNELS,
+            "status": {
+                "open": "open",
+                "pending": "open",
+                "snoozed": "open",
+                "resolved": "resolved",
+            },
+        },
+        date_format="epoch",
+        shape="thread",
+        shape_options={
+            "columns": {
+                "message_type": ("message_type",),
+                "private": ("private",),
+                "sender_type": ("sender_type",),
+                "content": ("content",),
+                "contact": ("contact_id",),
+            },
+            "responds": {
+                "message_type": ("1",),
+                "private": ("false", ""),
+                "sender_type": ("user",),
+            },
+            "resolves": {"message_type": ("2",), "content": ("~resolved",)},
+            "resolved_needs_status": True,
+            "first_label": True,
+        },
+        sample_header=(
+            "conversation_id",
+            "conversation_status",
+            "channel",
+            "contact_id",
+            "contact_email",
+            "assignee_email",
+            "team",
+            "labels",
+            "message_id",
+            "message_type",
+            "private",
+            "sender_type",
+            "sender_name",
+            "created_at",
+            "content",
+        ),
+        source_document=(
+            "chatwoot/chatwoot app/views/api/v1/conversations/partials/_conversation.json.jbuilder, "
+            "app/models/conversation.rb, app/models/message.rb; "
+            "https://www.chatwoot.com/developers/api/"
+        ),
+    ),
+    "helpscout": Preset(
+        name="helpscout",
+        label=gettext_lazy("Help Scout threads (one row per thread, from its API)"),
+        columns={
+            "external_id": ("conversation_id",),
+            "created_at": ("createdAt",),
+            "resolved_at": ("closedAt",),
+            "channel": ("type",),
+            "customer_id": ("primaryCustomer_email",),
+            "agent": ("assignee_email",),
+            "team": ("mailbox",),
+            "category": ("tags",),
+            "status": ("status",),
+        },
+        values={
+            "channel": {"email": "email", "chat": "chat", "phone": "phone"},
+            "status": {
+                "active": "open",
+                "open": "open",
+                "pending": "open",
+                "closed": "resolved",
+            },
+        },
+        shape="thread",
+        shape_options={
+            "columns": {
+                "thread_type": ("thread_type",),
+                "thread_by": ("thread_createdBy_type",),
+                "thread_time": ("thread_createdAt",),
+            },
+            "responds": {"thread_type": ("message", "chat", "phone"), "thread_by": ("user",)},
+            "response_time": "thread_time",
+            "resolved_needs_status": True,
+            "first_label": True,
+        },
+        sample_header=(
+            "conversation_id",
+            "number",
+            "type",
+            "status",
+            "mailbox",
+            "createdAt",
+            "closedAt",
+            "assignee_email",
+            "primaryCustomer_email",
+            "tags",
+            "thread_id",
+            "thread_type",
+            "thread_createdBy_type",
+            "thread_createdBy_email",
+            "thread_createdAt",
+        ),
+        source_document=(
+            "https://developer.helpscout.com/webhooks/objects/conversation, "
+            "https://developer.helpscout.com/mailbox-api/endpoints/conversations/threads/list/"
+        ),
+    ),
+}
+PRESETS.update(SHAPED_PRESETS)
+
+
 def load_preset(name_or_path: str | None) -> Preset:
     """A built-in preset by name, or one read from a JSON file; ImportFileError if neither."""
     if not name_or_path:

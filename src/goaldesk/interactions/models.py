@@ -282,12 +282,45 @@ class ImportJob(BackgroundJob):
         return f"{self.original_name} ({self.state})"
 
     def progress_counts(self) -> tuple[int, int | None]:
+        phase = self.reducing_phase()
+        if phase is not None:
+            return phase
         return self.rows_done, self.rows_total
+
+    def shaped_counts(self) -> dict[str, int] | None:
+        """For an event log or thread import (interactions/reduction.py) whose rows are all
+        read: its cases, the rows that opened, answered and resolved nothing, and the cases
+        no row opened; else None."""
+        mapping = self.mapping or {}
+        if not mapping.get("_shape") or mapping.get("_cases_total") is None:
+            return None
+        return {
+            "cases": int(mapping.get("_cases_total") or 0),
+            "absorbed": int(mapping.get("_absorbed") or 0),
+            "unopened": int(mapping.get("_unopened") or 0),
+        }
+
+    def reducing_phase(self) -> tuple[int, int] | None:
+        """(cases done, cases) while an event log or thread file turns its cases into
+        interactions (its second phase: see interactions/reduction.py), else None."""
+        mapping = self.mapping or {}
+        if mapping.get("_phase") != "cases":
+            return None
+        return int(mapping.get("_cases_done") or 0), int(mapping.get("_cases_total") or 0)
 
     def progress_url(self) -> str:
         return reverse("imports:progress", args=[self.organisation.slug, self.pk])
 
     def progress_running_html(self) -> SafeString:
+        phase = self.reducing_phase()
+        if phase is not None:
+            return format_html(
+                "{}",
+                gettext(
+                    "All %(rows)s rows read; cases turned into interactions: %(done)s of %(total)s"
+                )
+                % {"rows": lnum(self.rows_done), "done": lnum(phase[0]), "total": lnum(phase[1])},
+            )
         return format_html(
             "{}",
             gettext("%(done)s of about %(total)s rows")
@@ -378,6 +411,40 @@ class InteractionChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.external_id} {self.action} {self.field}"
+
+
+class ImportCase(models.Model):
+    """One case (an event log's ticket, a thread's conversation) an import has seen so far:
+    the staging table of a file that is not one row per interaction (interactions/reduction.py).
+
+    Each batch of rows merges into it with idempotent MIN/MAX upserts, in the transaction that
+    advances the job's `rows_done`, so a stopped job resumes without counting a row twice and
+    the file's cases never have to fit in memory. Times are microseconds since 1970 (UTC):
+    integers compare the same on every database. Removed when the job is done.
+    """
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="cases")
+    case_key = models.CharField(max_length=200)
+    #: the earliest time of a row that opens the case (None: no such row was seen)
+    opened_at = models.BigIntegerField(null=True)
+    #: the earliest reply and who wrote it
+    responded_at = models.BigIntegerField(null=True)
+    responder = models.CharField(max_length=150, blank=True, default="")
+    #: the latest time of a row that resolves the case
+    resolved_at = models.BigIntegerField(null=True)
+    #: {canonical field: value} of the row the case's other fields come from, and its number
+    fields = models.TextField(blank=True, default="")
+    fields_row = models.PositiveIntegerField(null=True)
+    #: the case's last row in the file
+    last_row = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "case_key"], name="import_case_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}:{self.case_key}"
 
 
 class ValueMapping(models.Model):
