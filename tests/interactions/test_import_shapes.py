@@ -153,6 +153,29 @@ def test_eventlog_bad_rows_are_rejected_with_number_and_column(utc_org, tmp_path
     assert seconds(found.created_at, found.resolved_at) == 600
 
 
+@pytest.mark.parametrize("preset", ["eventlog", "canonical"])
+def test_a_row_wider_than_the_header_is_rejected_not_cut(utc_org, tmp_path, preset):
+    header = (
+        ["CaseID", "ActivityID", "CompleteTimestamp"]
+        if preset == "eventlog"
+        else ["external_id", "channel", "created_at"]
+    )
+    first = (
+        ["1", "1", "2024-01-01 09:00:00"]
+        if preset == "eventlog"
+        else ["1", "phone", "2024-01-01 09:00:00"]
+    )
+    path = write_rows(
+        tmp_path / "wide.csv", header, [first, [*first[:2], "2024-01-01 09:10:00", "extra"]]
+    )
+    job = run(utc_org, path, preset)
+    assert (job.rows_done, job.rejected) == (2, 1)
+    reason = ImportRejection.objects.get().reason
+    assert reason == (
+        "This row has 4 values but the header has 3 columns; check the delimiter and quotes."
+    )
+
+
 def test_eventlog_dry_run_counts_and_writes_nothing(utc_org):
     from goaldesk.interactions.importing import import_job_repeat
 

@@ -100,6 +100,7 @@ from goaldesk.interactions.records import (
     InteractionData,
     RecordError,
     ReviewData,
+    check_width,
     parse_customer,
     parse_interaction,
     parse_number,
@@ -281,15 +282,7 @@ class RowConverter:
         return self.columns.get(column, column)
 
     def convert(self, values: Sequence[Any]) -> InteractionData | ReviewData | Any:
-        if len(values) > self.width:
-            raise RecordError(
-                "",
-                _(
-                    "This row has %(found)s values but the header has %(expected)s columns; "
-                    "check the delimiter and quotes."
-                )
-                % {"found": len(values), "expected": self.width},
-            )
+        check_width(values, self.width)
         raw: dict[str, Any] = {f: values[i] for f, i in self.positions}
         for field_name, value in raw.items():
             if type(value) is str and "\x00" in value:

@@ -27,8 +27,9 @@ A bad value raises `RecordError(column, reason)`; the reason quotes the value.
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -128,6 +129,20 @@ def _text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # an id typed as a number in a spreadsheet: 1234.0 → "1234"
     return str(value).strip()
+
+
+def check_width(values: Sequence[Any], width: int) -> None:
+    """RecordError when a row has more values than its file's header has columns (a wrong
+    delimiter or quote, never cut silently)."""
+    if len(values) > width:
+        raise RecordError(
+            "",
+            _(
+                "This row has %(found)s values but the header has %(expected)s columns; "
+                "check the delimiter and quotes."
+            )
+            % {"found": len(values), "expected": width},
+        )
 
 
 def parse_timestamp(column: str, value: object, tz: zoneinfo.ZoneInfo) -> dt.datetime | None:

@@ -64,7 +64,13 @@ from django.utils.translation import gettext as _
 from goaldesk.core.tabular import Source, open_table
 from goaldesk.interactions.mapping import ImportFileError, Preset, check_mapping, normalize_header
 from goaldesk.interactions.models import ImportCase, ImportJob, ImportRejection
-from goaldesk.interactions.records import CHANNELS, RecordError, parse_interaction, parse_timestamp
+from goaldesk.interactions.records import (
+    CHANNELS,
+    RecordError,
+    check_width,
+    parse_interaction,
+    parse_timestamp,
+)
 from goaldesk.interactions.services import InteractionWriter
 from goaldesk.interactions.value_mappings import REJECT
 
@@ -255,15 +261,7 @@ class _RowReader:
     def read(self, number: int, values: Sequence[Any], staged: "_Staged") -> bool:
         """Merge the row into `staged`; False when the row opens, answers and resolves
         nothing (absorbed). RecordError when a value is unusable."""
-        if len(values) > self.width:
-            raise RecordError(
-                "",
-                _(
-                    "This row has %(found)s values but the header has %(expected)s columns; "
-                    "check the delimiter and quotes."
-                )
-                % {"found": len(values), "expected": self.width},
-            )
+        check_width(values, self.width)
         roles = {
             role: _text(values[i]).lower() if i < len(values) else ""
             for role, i in self.roles.items()
