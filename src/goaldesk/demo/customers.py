@@ -8,6 +8,7 @@ in order.
 """
 
 import datetime as dt
+import math
 import random
 
 from django.db import transaction
@@ -17,7 +18,7 @@ from goaldesk.customers.models import Customer, Segment
 from goaldesk.customers.services import segment_save
 from goaldesk.feedback.persona_services import persona_save
 from goaldesk.goals.models import Goal, GoalType
-from goaldesk.goals.selectors import metric_value
+from goaldesk.goals.selectors import goal_series, metric_value
 
 CITIES = {
     "en": ["Dubai", "Sharjah", "Abu Dhabi", "Ajman", "Al Ain"],
@@ -138,7 +139,7 @@ def _gold_goal(organisation: Organisation, segment: Segment, today: dt.date, wor
     )
     if baseline is None:
         return
-    Goal.objects.create(
+    goal = Goal.objects.create(
         organisation=organisation,
         title=GOAL_WORDS[words][0],
         goal_type=GoalType.SATISFACTION,
@@ -148,10 +149,16 @@ def _gold_goal(organisation: Organisation, segment: Segment, today: dt.date, wor
         baseline_to=baseline_to,
         baseline_value=baseline,
         baseline_sample=28,
-        target=min(100.0, round(baseline + 5)),
+        target=min(100.0, float(math.ceil(baseline + 5))),
         start=today - dt.timedelta(days=28),
         deadline=today + dt.timedelta(days=62),
         business_goal=model.business_goal,
         reason=GOAL_WORDS[words][1],
         owner=model.owner,
     )
+    # Still to reach, whatever the random days gave: five points over the best value its
+    # tracking window has shown since it started (the demo's story for this goal).
+    seen = [value for _day, value in goal_series(goal, as_of=today) if value is not None]
+    if seen and max(seen) + 5 > goal.target:
+        goal.target = min(100.0, float(math.ceil(max(seen) + 5)))
+        goal.save(update_fields=["target"])
