@@ -160,6 +160,26 @@ def worker_log() -> str:
     return path.read_text(errors="replace") if path.exists() else ""
 
 
+def upload_csv(page, name: str, text: str) -> None:
+    """Open the import page from the navigation and upload `text` as the CSV file `name`."""
+    page.click("nav.mainnav a[href$='/import/']")
+    page.set_input_files(
+        "input[type=file]",
+        files=[{"name": name, "mimeType": "text/csv", "buffer": text.encode()}],
+    )
+    with page.expect_navigation():
+        page.click("main form[enctype] button[type=submit]")
+
+
+def wait_until_imported(page, timeout: int = 20_000) -> None:
+    """Wait for the job page's progress bar to reach 100 % (the worker ran it), then reload."""
+    try:
+        page.locator("[role=progressbar][aria-valuenow='100']").wait_for(timeout=timeout)
+    except Exception as error:
+        raise AssertionError(f"import did not finish; worker log:\n{worker_log()}") from error
+    page.reload()
+
+
 @pytest.fixture
 def uploads(settings, media_root) -> Path:
     """Uploaded files go where the worker process reads them."""

@@ -4,7 +4,7 @@ and the dashboard for the file's days counts the accepted rows. The job runs in 
 
 import pytest
 
-from tests.browser.conftest import shot, sign_in, worker_log
+from tests.browser.conftest import shot, sign_in, upload_csv, wait_until_imported, worker_log
 
 pytestmark = pytest.mark.browser
 
@@ -108,24 +108,6 @@ def test_import_csv_with_two_bad_rows(live_server, desk, uploads, worker, new_pa
     shot(page, "import-dashboard")
 
 
-def _upload(page, name: str, text: str) -> None:
-    page.click("nav.mainnav a[href$='/import/']")
-    page.set_input_files(
-        "input[type=file]",
-        files=[{"name": name, "mimeType": "text/csv", "buffer": text.encode()}],
-    )
-    with page.expect_navigation():
-        page.click("main form[enctype] button[type=submit]")
-
-
-def _wait_until_done(page) -> None:
-    try:
-        page.locator("[role=progressbar][aria-valuenow='100']").wait_for(timeout=20_000)
-    except Exception as error:
-        raise AssertionError(f"import did not finish; worker log:\n{worker_log()}") from error
-    page.reload()
-
-
 def test_persian_manager_imports_local_date_spellings(live_server, desk, uploads, worker, new_page):
     """Dates as Iranian and Saudi systems write them, read by the worker process in the
     calendar chosen on the column page; a bad one is explained in Persian digits.
@@ -145,12 +127,12 @@ def test_persian_manager_imports_local_date_spellings(live_server, desk, uploads
         "J-1,phone,۱۴۰۵/۰۹/۰۹ ۱۰:۰۰\nJ-2,phone,1405/09/09 10:00\n"
         "J-3,phone,۱۴۰۵/۹/۹ ۱۰:۰۰\nJ-4,phone,1405.09.09 10:00\nJ-5,phone,1405/13/09 10:00\n"
     )
-    _upload(page, "jalali.csv", jalali)
+    upload_csv(page, "jalali.csv", jalali)
     assert page.locator("input[name=calendar][value=jalali]").is_checked()
     shot(page, "import-calendar-mapping-fa")
     with page.expect_navigation():
         page.click("button[name=action][value=import]")
-    _wait_until_done(page)
+    wait_until_imported(page)
     reason = page.locator("table").last.locator("tbody tr td").nth(2).inner_text()
     assert "۱۴۰۵/۰۹/۰۲" in reason and "۲۰۲۶-۱۱-۲۳" in reason  # the spellings, Persian digits
     shot(page, "import-calendar-result-fa")
@@ -159,14 +141,14 @@ def test_persian_manager_imports_local_date_spellings(live_server, desk, uploads
     }
     assert moments == {"2026-11-30T06:30:00+00:00"}  # 10:00 in Tehran (+03:30)
 
-    _upload(page, "hijri.csv", "external_id,channel,created_at\nH-1,chat,1448/06/22 09:00\n")
+    upload_csv(page, "hijri.csv", "external_id,channel,created_at\nH-1,chat,1448/06/22 09:00\n")
     page.check("input[name=calendar][value=hijri]")
     with page.expect_navigation():
         page.click("button[name=action][value=dry_run]")
-    _wait_until_done(page)
+    wait_until_imported(page)
     with page.expect_navigation():
         page.click("form[action$='/import/'] button[type=submit]")
-    _wait_until_done(page)
+    wait_until_imported(page)
     assert Interaction.objects.get(external_id="H-1").created_at.isoformat() == (
         "2026-12-02T05:30:00+00:00"  # 09:00 in Tehran
     )

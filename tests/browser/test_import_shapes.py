@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import shot, sign_in, worker_log
+from tests.browser.conftest import shot, sign_in, wait_until_imported
 
 pytestmark = pytest.mark.browser
 
@@ -37,11 +37,7 @@ def test_event_log_through_the_pages(live_server, desk, uploads, worker, new_pag
     shot(page, f"import-eventlog-mapping-{language}")
     with page.expect_navigation():
         page.click("button[name=action][value=import]")
-    try:
-        page.locator("[role=progressbar][aria-valuenow='100']").wait_for(timeout=60_000)
-    except Exception as error:
-        raise AssertionError(f"import did not finish; worker log:\n{worker_log()}") from error
-    page.reload()
+    wait_until_imported(page, timeout=60_000)
     shot(page, f"import-eventlog-result-{language}")
     found = Interaction.objects.filter(organisation=desk)
     assert found.count() == 4

@@ -4,7 +4,7 @@ row; the next import of another file uses the saved mapping. The job runs in a r
 
 import pytest
 
-from tests.browser.conftest import shot, sign_in, worker_log
+from tests.browser.conftest import shot, sign_in, upload_csv, wait_until_imported
 
 pytestmark = pytest.mark.browser
 
@@ -17,24 +17,6 @@ DAY_FIRST = (
 )
 
 
-def _upload(page, name: str, text: str) -> None:
-    page.click("nav.mainnav a[href$='/import/']")
-    page.set_input_files(
-        "input[type=file]",
-        files=[{"name": name, "mimeType": "text/csv", "buffer": text.encode()}],
-    )
-    with page.expect_navigation():
-        page.click("main form[enctype] button[type=submit]")
-
-
-def _wait_until_done(page) -> None:
-    try:
-        page.locator("[role=progressbar][aria-valuenow='100']").wait_for(timeout=20_000)
-    except Exception as error:
-        raise AssertionError(f"import did not finish; worker log:\n{worker_log()}") from error
-    page.reload()
-
-
 def test_day_first_file_with_an_unknown_channel(live_server, desk, uploads, worker, new_page):
     from goaldesk.interactions.models import Interaction, ValueMapping
 
@@ -42,7 +24,7 @@ def test_day_first_file_with_an_unknown_channel(live_server, desk, uploads, work
     desk.save()
     page = new_page(locale="fa-IR")
     sign_in(page, live_server)
-    _upload(page, "servicedesk.csv", DAY_FIRST)
+    upload_csv(page, "servicedesk.csv", DAY_FIRST)
     assert page.locator("#date_order").input_value() == "dmy"
     values = page.locator("#values")
     assert values.locator("bdi", has_text="Self service").count() == 1
@@ -50,21 +32,21 @@ def test_day_first_file_with_an_unknown_channel(live_server, desk, uploads, work
     values.locator("select").select_option("web")
     with page.expect_navigation():
         page.click("button[name=action][value=import]")
-    _wait_until_done(page)
+    wait_until_imported(page)
     shot(page, "import-values-result-fa")
     assert Interaction.objects.filter(channel="web").count() == 2
     assert Interaction.objects.count() == 3
     assert ValueMapping.objects.get().source == "self service"
 
     # Another file, month-first this time: the saved mapping applies, nothing to choose.
-    _upload(
+    upload_csv(
         page, "again.csv", "external_id,channel,created_at\nM-1,SELF SERVICE,02/29/2016 09:00\n"
     )
     assert page.locator("#values").count() == 0
     assert page.locator("#date_order").input_value() == "mdy"
     with page.expect_navigation():
         page.click("button[name=action][value=import]")
-    _wait_until_done(page)
+    wait_until_imported(page)
     assert Interaction.objects.get(external_id="M-1").channel == "web"
 
     page.goto(f"{live_server.url}/o/tehran/import/values/")
