@@ -402,8 +402,11 @@ def test_fcr_survives_query_logging(week):
 
 
 def test_parallel_reads_give_the_same_figures(transactional_db, week, monkeypatch):
-    """Outside a transaction kpis_for_periods and kpis_breakdown read on two connections."""
+    """Outside a transaction kpis_for_periods and kpis_breakdown read the interactions (as
+    they do for filters no day summary holds) on two connections."""
     from goaldesk.metrics import selectors
+
+    monkeypatch.setattr(selectors, "_summary_scope", lambda *args: None)
 
     def figures():
         periods = selectors.kpis_for_periods(
@@ -413,13 +416,13 @@ def test_parallel_reads_give_the_same_figures(transactional_db, week, monkeypatc
         return periods, by_channel
 
     threads = []
-    real_both = selectors._both
+    real_both = selectors.both
 
     def counting_both(first, second):
         threads.append(not selectors.connection.in_atomic_block)
         return real_both(first, second)
 
-    monkeypatch.setattr(selectors, "_both", counting_both)
+    monkeypatch.setattr(selectors, "both", counting_both)
     parallel = figures()
     monkeypatch.setattr(selectors, "PARALLEL", False)
     assert figures() == parallel

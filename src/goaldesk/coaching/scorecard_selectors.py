@@ -25,7 +25,7 @@ from goaldesk.engine.stats import median_of_array, summary_of_array
 from goaldesk.goals.models import Goal, Objective, Outcome
 from goaldesk.goals.selectors import clean_scope
 from goaldesk.metrics.catalogue import Metric, PerOpenDay, Ratio, Sums, Total, metric
-from goaldesk.metrics.selectors import _both as run_both  # two reads at once, as the dashboard
+from goaldesk.metrics.selectors import both as run_both  # two reads at once, as the dashboard
 from goaldesk.metrics.summaries import agent_tables, grouped_sums, groups_of
 from goaldesk.team.models import Agent
 

@@ -90,7 +90,9 @@ def median_of_array(values: np.ndarray) -> float | None:
 
 def summary_of_array(values: np.ndarray) -> Summary:
     """`summary` of a float array, without sorting it all: np.partition finds the order
-    statistics the median and p90 need. The same figures as `summary` of the same values."""
+    statistics the median and p90 need. The same median and p90 as `summary` of the same
+    values; the mean is numpy's pairwise sum over the count (it may differ from `summary`'s
+    correctly rounded one in the last digits, 10⁻¹⁵ of the value, and is ten times faster)."""
     n = int(values.size)
     if not n:
         return {"mean": None, "median": None, "p90": None, "count": 0}
@@ -99,7 +101,7 @@ def summary_of_array(values: np.ndarray) -> Summary:
     part = np.partition(values, sorted({low, high, rank - 1}))
     middle = float(part[high]) if n % 2 else (float(part[low]) + float(part[high])) / 2
     return {
-        "mean": math.fsum(values.tolist()) / n,
+        "mean": float(np.sum(values)) / n,
         "median": middle,
         "p90": float(part[rank - 1]),
         "count": n,

@@ -128,6 +128,24 @@ class FilterError(ValueError):
     """A filter value that names nothing in the organisation (message is translated)."""
 
 
+def filter_ids(*, organisation: Organisation, name: str, value: str) -> list[int]:
+    """The ids of the team (by name or id) or agent (by key or id) a filter names; FilterError
+    when there is none."""
+    model, key_field = (Team, "name") if name == "team" else (Agent, "key")
+    match = Q(**{key_field: value})
+    if value.isdigit():
+        match |= Q(pk=int(value))
+    ids = list(model.objects.filter(match, organisation=organisation).values_list("pk", flat=True))
+    if not ids:
+        message = (
+            _("No team “%(value)s” in this organisation.")
+            if name == "team"
+            else _("No agent “%(value)s” in this organisation.")
+        )
+        raise FilterError(message % {"value": value})
+    return ids
+
+
 def resolve_filters(*, organisation: Organisation, filters: Mapping[str, Any] | None) -> Q:
     """The filters (channel, team name or id, agent key or id, category, segment name or id)
     as one Q (a segment: the interactions of its customers, see `interactions.segments`).
@@ -161,20 +179,7 @@ def resolve_filters(*, organisation: Organisation, filters: Mapping[str, Any] | 
                 )
             q &= segment_q(segment=segment)
         else:
-            model, key_field = (Team, "name") if name == "team" else (Agent, "key")
-            match = Q(**{key_field: value})
-            if value.isdigit():
-                match |= Q(pk=int(value))
-            ids = list(
-                model.objects.filter(match, organisation=organisation).values_list("pk", flat=True)
-            )
-            if not ids:
-                message = (
-                    _("No team “%(value)s” in this organisation.")
-                    if name == "team"
-                    else _("No agent “%(value)s” in this organisation.")
-                )
-                raise FilterError(message % {"value": value})
+            ids = filter_ids(organisation=organisation, name=name, value=value)
             q &= Q(**{f"{name}_id__in": ids})
     return q
 

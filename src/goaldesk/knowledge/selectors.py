@@ -25,6 +25,7 @@ from goaldesk.knowledge.models import (
     Vote,
 )
 from goaldesk.metrics.providers import ProvidedValue
+from goaldesk.metrics.selectors import kpis_for_periods
 
 RTL_LANGUAGES = frozenset(settings.LANGUAGES_BIDI)
 
@@ -216,11 +217,11 @@ def self_service_rate_provider(*, organisation, periods, filters) -> list[Provid
     if (none := _periods_filtered(periods, filters)) is not None:
         return none
     out = []
-    for first, last in periods:
+    # The contacts from the same path as every metric (the day summaries, mostly).
+    figures = kpis_for_periods(organisation=organisation, periods=periods, keys=("contacts",))
+    for (first, last), period in zip(periods, figures.periods, strict=True):
         visits = _visits(organisation, first, last).count()
-        contacts = Interaction.objects.filter(
-            organisation=organisation, local_date__range=(first, last)
-        ).count()
+        contacts = period["contacts"]
         out.append(ProvidedValue(_percent(visits, visits + contacts), visits + contacts))
     return out
 

@@ -9,7 +9,10 @@ merge of agents, the deletion of a team). A day's summaries count only while the
 asks of the organisation today (`built_with`); every other day is read from the interactions
 themselves. So a figure is never stale, only slower until the worker has caught up.
 
-Neither table has a foreign key to the organisation: a trigger may stamp a day while the
+`DaySummary` keeps the same days for the dashboard: everyone's interactions, and each
+channel's, agent's, team's and category's on its own.
+
+No table here has a foreign key to the organisation: a trigger may stamp a day while the
 organisation is being deleted, and the worker drops the rows of organisations that are gone.
 """
 
@@ -70,3 +73,35 @@ class AgentDaySummary(models.Model):
             f"{self.organisation_id} {self.day} agent {self.agent_id} team {self.team_id} "
             f"{self.channel or 'all channels'}"
         )
+
+
+class DaySummary(models.Model):
+    """One day's interactions of one organisation, all of them (`dimension` "") or those of
+    one channel, agent, team or category (`dimension` names which, `group_key` which one: the
+    channel code, the agent's or team's id, the category; "" for no agent, team or category).
+
+    `sums` holds the count and sum aggregates as in AgentDaySummary (and each channel's
+    contacts); `durations` the duration columns' values: first how many each column has
+    (int64), then the values of each column in turn (float64, no NaN), so that a period's
+    exact median and p90 are taken over the values themselves; `customers` the day's distinct
+    customers as sorted int64 fingerprints of their keys (returning customers are counted
+    across days)."""
+
+    organisation_id = models.BigIntegerField()
+    day = models.DateField()
+    dimension = models.CharField(max_length=8, blank=True)
+    group_key = models.CharField(max_length=100, blank=True)
+    sums = models.BinaryField()
+    durations = models.BinaryField()
+    customers = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation_id", "dimension", "group_key", "day"],
+                name="day_summary_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.day} {self.dimension or 'all'} {self.group_key}"

@@ -1,5 +1,7 @@
-"""Agent day summaries: build them from the interactions, and read a period's figures by agent
-and team from them (metrics/models.py says how the database keeps them honest).
+"""Day summaries: build them from the interactions, and read a period's figures from them
+(metrics/models.py says how the database keeps them honest): by agent and team for scorecards
+(AgentDaySummary), and for everyone or one channel, agent, team or category for the dashboard,
+goals, levels, the API and the CLI (DaySummary, read by metrics.selectors).
 
 One summary row per organisation, day, agent and team holds the catalogue's count and sum
 aggregates of that day's interactions (they add up over days, agents and teams) and the
@@ -20,18 +22,29 @@ from typing import Any
 
 import numpy as np
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Aggregate, Case, F, FloatField, IntegerField, Q, Value, When
+from django.db.models import (
+    Aggregate,
+    Case,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from goaldesk.accounts.models import Organisation
 from goaldesk.interactions.models import Channel, Interaction
-from goaldesk.interactions.selectors import resolve_filters
+from goaldesk.interactions.selectors import filter_ids, resolve_filters
 from goaldesk.metrics.catalogue import CATALOGUE, Durations, Sums
-from goaldesk.metrics.models import AgentDaySummary, DayStamp
+from goaldesk.metrics.models import AgentDaySummary, DayStamp, DaySummary
 from goaldesk.metrics.sql import DayNumber
 
 #: Bumped when what a summary row holds changes, so that every day is built again.
-SUMMARY_FORMAT = 1
+SUMMARY_FORMAT = 2
 #: The duration columns a summary keeps, in the order of its rows' values.
 DURATION_COLUMNS: tuple[str, ...] = tuple(
     dict.fromkeys(m.computed.column for m in CATALOGUE if isinstance(m.computed, Durations))
@@ -43,9 +56,24 @@ BUILD_CHUNK_DAYS = 7
 BUILD_EVERY_SECONDS = 5
 
 
+#: Each channel's contacts (the dashboard's chart of contacts by channel reads them per day).
+CHANNEL_CONTACTS: dict[str, Aggregate] = {
+    f"channel:{c}": Count("pk", filter=Q(channel=c)) for c in Channel.values
+}
+#: The dimensions a DaySummary is kept for ("": every interaction), with their column.
+DIMENSIONS: dict[str, str | None] = {
+    "": None,
+    "channel": "channel",
+    "agent": "agent_id",
+    "team": "team_id",
+    "category": "category",
+}
+
+
 def aggregates_of(organisation: Organisation) -> dict[str, Aggregate]:
-    """Every count and sum aggregate of the catalogue for `organisation`, by name (sorted)."""
-    wanted: dict[str, Aggregate] = {}
+    """Every count and sum aggregate of the catalogue for `organisation`, and each channel's
+    contacts, by name (sorted)."""
+    wanted: dict[str, Aggregate] = dict(CHANNEL_CONTACTS)
     for entry in CATALOGUE:
         if isinstance(entry.computed, Sums):
             wanted.update(entry.computed.aggregates_for(organisation))
@@ -191,6 +219,10 @@ def _days_build(
         f"INSERT INTO {table} (organisation_id, day, agent_id, team_id, channel, sums, "  # noqa: S608 - our own names
         "durations) VALUES (%s, %s, %s, %s, %s, %s, %s)"
     )
+    insert_dimensions = (
+        f"INSERT INTO {DaySummary._meta.db_table} (organisation_id, day, dimension, group_key, "  # noqa: S608 - our own names
+        "sums, durations, customers) VALUES (%s, %s, %s, %s, %s, %s, %s)"
+    )
     marked = 0
     try:
         with transaction.atomic():
@@ -217,8 +249,18 @@ def _days_build(
             # without a channel filter reads only those.
             summaries.sort(key=lambda row: (row[4] != "", row[1]))
             AgentDaySummary.objects.filter(organisation_id=organisation.pk, day__in=days).delete()
+            DaySummary.objects.filter(organisation_id=organisation.pk, day__in=days).delete()
+            interactions = Interaction.objects.filter(
+                organisation=organisation, local_date__in=list(days)
+            )
+            dimension_rows = [
+                (organisation.pk, adapt(row.day), dimension, row.key, *row.as_bytes())
+                for dimension, rows in day_rows_of(interactions, aggregates, DIMENSIONS).items()
+                for row in rows
+            ]
             with connection.cursor() as cursor:
                 cursor.executemany(insert, summaries)
+                cursor.executemany(insert_dimensions, dimension_rows)
             for day, version in stamps:
                 marked += DayStamp.objects.filter(
                     organisation_id=organisation.pk, day=day, version=version
@@ -261,11 +303,214 @@ def summaries_build_due() -> int:
     gone = stamped - known
     if gone:
         AgentDaySummary.objects.filter(organisation_id__in=gone).delete()
+        DaySummary.objects.filter(organisation_id__in=gone).delete()
         DayStamp.objects.filter(organisation_id__in=gone).delete()
     built = 0
     for organisation in Organisation.objects.filter(pk__in=stamped & known).order_by("pk"):
         built += summaries_build(organisation)
     return built
+
+
+# --- one day of everyone, or of one channel, agent, team or category -------------------------
+
+
+@dataclass
+class DayRow:
+    """One day's interactions of one dimension's key (a DaySummary, or the same computed from
+    the interactions): the aggregates of `aggregates_of` in their order (NaN: a sum of
+    nothing), each duration column's values (sorted) and the distinct customers."""
+
+    day: dt.date
+    key: str
+    sums: np.ndarray
+    durations: list[np.ndarray]
+    customers: np.ndarray
+
+    def as_bytes(self) -> tuple[bytes, bytes, bytes]:
+        """sums, durations and customers as a DaySummary stores them."""
+        counts = np.array([len(v) for v in self.durations], dtype=np.int64)
+        return (
+            self.sums.astype(float).tobytes(),
+            counts.tobytes() + b"".join(v.tobytes() for v in self.durations),
+            self.customers.tobytes(),
+        )
+
+    @classmethod
+    def from_bytes(
+        cls, day: dt.date, key: str, sums: bytes, durations: bytes | None, customers: bytes | None
+    ) -> "DayRow":
+        values: list[np.ndarray] = []
+        if durations is not None:
+            width = len(DURATION_COLUMNS)
+            flat = np.frombuffer(durations, dtype=float, offset=8 * width)
+            end = 0
+            for count in np.frombuffer(durations, dtype=np.int64, count=width).tolist():
+                values.append(flat[end : end + count])
+                end += count
+        return cls(
+            day=day,
+            key=key,
+            sums=np.frombuffer(sums, dtype=float),
+            durations=values,
+            customers=np.frombuffer(customers or b"", dtype=np.int64),
+        )
+
+
+def customer_codes(keys: Sequence[str]) -> np.ndarray:
+    """Customers' keys as int64 fingerprints (the first 8 bytes of their BLAKE2b hash; two
+    keys share one with a chance of 1 in 10¹⁹), 0 for no customer."""
+    out = np.zeros(len(keys), dtype=np.int64)
+    for i, key in enumerate(keys):
+        if key:
+            digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
+            out[i] = int.from_bytes(digest, "little", signed=True)
+    return out
+
+
+def _key_text(value: Any) -> str:
+    """A dimension's value as a DaySummary's key: an id as text, "" for none."""
+    return "" if value is None else str(value)
+
+
+def day_rows_of(
+    interactions: QuerySet[Interaction],
+    aggregates: Mapping[str, Aggregate],
+    dimensions: Iterable[str],
+) -> dict[str, list[DayRow]]:
+    """The DayRows of `interactions` (one organisation's) for each of `dimensions`, per day
+    and key: what DaySummary keeps, computed from the interactions themselves."""
+    dimensions = list(dimensions)
+    fields = [field for d in dimensions if (field := DIMENSIONS[d])]
+    qs = interactions.order_by()
+    columns = [Coalesce(c, Value(-1.0), output_field=FloatField()) for c in DURATION_COLUMNS]
+    found = _fetch(qs.values_list(DayNumber("local_date"), "customer_id", *fields, *columns))
+    width = 2 + len(fields)
+    day_numbers = np.array([r[0] for r in found], dtype=np.int64)
+    customers = customer_codes([r[1] for r in found])
+    values = _as_float_table([r[width:] for r in found], len(DURATION_COLUMNS))
+    values[values < 0] = np.nan  # no duration is negative: -1 stood for none
+    names = list(aggregates)
+    out: dict[str, list[DayRow]] = {}
+    for dimension in dimensions:
+        field = DIMENSIONS[dimension]
+        if field is None:
+            keys = np.zeros(len(found), dtype=np.int64)
+            labels = [""]
+            grouped = qs.values("local_date").annotate(**aggregates)
+        else:
+            at = 2 + fields.index(field)
+            found_labels, inverse = np.unique(
+                np.array([_key_text(r[at]) for r in found], dtype=object), return_inverse=True
+            )
+            keys = inverse.astype(np.int64).reshape(-1)
+            labels = [str(label) for label in found_labels]
+            grouped = qs.values("local_date", field).annotate(**aggregates)
+        order = np.lexsort((keys, day_numbers))
+        runs: dict[tuple[int, str], np.ndarray] = {}
+        for start, end in zip(*_runs(np.c_[day_numbers[order], keys[order]]), strict=True):
+            rows = order[start:end]
+            runs[(int(day_numbers[rows[0]]), labels[int(keys[rows[0]])])] = rows
+        dimension_out: list[DayRow] = []
+        for group in grouped:
+            day = group["local_date"]
+            day = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
+            key = _key_text(group[field]) if field else ""
+            rows = runs[(day.toordinal(), key)]
+            chosen = values[rows]
+            dimension_out.append(
+                DayRow(
+                    day=day,
+                    key=key,
+                    sums=np.array([group[n] for n in names], dtype=float),
+                    durations=[np.sort(v[~np.isnan(v)]) for v in chosen.T],
+                    customers=np.setdiff1d(np.unique(customers[rows]), [0]),
+                )
+            )
+        out[dimension] = dimension_out
+    return out
+
+
+def summary_scope(
+    *, organisation: Organisation, filters: Mapping[str, Any] | None
+) -> tuple[str, str] | None:
+    """The day summaries that hold exactly the interactions `filters` choose, as (dimension,
+    key): ("", "") for no filter, e.g. ("channel", "phone") for one; None when none does (two
+    filters, a segment, an agent key that names two agents). FilterError for an unknown one."""
+    wanted = {name: str(v).strip() for name, v in (filters or {}).items() if v not in (None, "")}
+    resolve_filters(organisation=organisation, filters=wanted)
+    if not wanted:
+        return ("", "")
+    if len(wanted) > 1:
+        return None
+    ((name, value),) = wanted.items()
+    if name in ("channel", "category"):
+        return (name, value)
+    if name in ("agent", "team"):
+        ids = filter_ids(organisation=organisation, name=name, value=value)
+        return (name, str(ids[0])) if len(ids) == 1 else None
+    return None
+
+
+def day_rows(
+    *,
+    organisation: Organisation,
+    date_from: dt.date,
+    date_to: dt.date,
+    dimension: str,
+    key: str | None = None,
+    durations: bool = True,
+    customers: bool = True,
+) -> tuple[list[str], list[DayRow]]:
+    """The names of the sums and the DayRows of the days date_from..date_to for `dimension`
+    (its `key`, or every key), in order of day: the built days from DaySummary, the others
+    computed from their interactions, so they say what the interactions say now. Without
+    `durations` or `customers` their values are left empty (and not read)."""
+    aggregates = aggregates_of(organisation)
+    built_with = fingerprint(aggregates)
+    stale = [
+        day
+        for day, built, version, used in DayStamp.objects.filter(
+            organisation_id=organisation.pk, day__range=(date_from, date_to)
+        ).values_list("day", "built_version", "version", "built_with")
+        if built != version or used != built_with
+    ]
+    qs = DaySummary.objects.filter(
+        organisation_id=organisation.pk, dimension=dimension, day__range=(date_from, date_to)
+    ).exclude(day__in=stale)
+    if key is not None:
+        qs = qs.filter(group_key=key)
+    wanted = [
+        "sums",
+        "durations" if durations else Value(None, output_field=FloatField()),
+        "customers" if customers else Value(None, output_field=FloatField()),
+    ]
+    rows = [
+        DayRow.from_bytes(
+            _as_date(day),
+            group_key,
+            bytes(sums),
+            None if values is None else bytes(values),
+            None if found is None else bytes(found),
+        )
+        for day, group_key, sums, values, found in _fetch(
+            qs.order_by().values_list("day", "group_key", *wanted)
+        )
+    ]
+    if stale:
+        raw = Interaction.objects.filter(organisation=organisation, local_date__in=stale)
+        field = DIMENSIONS[dimension]
+        if key is not None and field is not None:
+            if dimension in ("agent", "team"):
+                raw = raw.filter(**({field: int(key)} if key else {f"{field}__isnull": True}))
+            else:
+                raw = raw.filter(**{field: key})
+        rows += day_rows_of(raw, aggregates, [dimension])[dimension]
+    rows.sort(key=lambda row: row.day)
+    return list(aggregates), rows
+
+
+def _as_date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
 # --- reading --------------------------------------------------------------------------------
