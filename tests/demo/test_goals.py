@@ -53,7 +53,13 @@ def test_active_goals_have_not_reached_their_target_yet(demo_goals):
 
 
 def test_the_behind_goal_is_behind_its_plan_but_heading_for_its_target(demo_goals):
-    [(goal, progress)] = [(g, p) for g, p in demo_goals.values() if p.status == "behind"]
+    # The service-level goal is the one built to be behind (the gold customers' goal, whose
+    # figures come from the random days, may be behind or on track).
+    [(goal, progress)] = [
+        (g, p)
+        for g, p in demo_goals.values()
+        if p.status == "behind" and g.metric_key == "service_level"
+    ]
     tolerance = 0.1 * abs(goal.target - goal.baseline_value)
     report = progress.report
     # Higher is better here (a service level): worse than plan means lower.

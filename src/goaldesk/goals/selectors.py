@@ -24,7 +24,12 @@ from goaldesk.engine.stats import percentile_nearest_rank
 from goaldesk.interactions.models import Interaction, Review
 from goaldesk.metrics.catalogue import KEYS, CustomersOnTwoDays, metric
 from goaldesk.metrics.providers import provided
-from goaldesk.metrics.selectors import interactions_in_period, kpis_breakdown, kpis_for_period
+from goaldesk.metrics.selectors import (
+    interactions_in_period,
+    kpis_breakdown,
+    kpis_for_period,
+    kpis_for_periods,
+)
 from goaldesk.team.models import Agent
 
 from .models import (
@@ -88,6 +93,11 @@ def metric_value(
         filters=clean_scope(scope) or None,
         keys=[metric_key],
     )[metric_key]
+    return _statistic(value, statistic)
+
+
+def _statistic(value: Any, statistic: str) -> float | None:
+    """A metric's value as a number: a duration's chosen statistic; None for no data."""
     if isinstance(value, dict):
         value = value.get(statistic)
     if value is None or not math.isfinite(float(value)):
@@ -165,21 +175,20 @@ def window_series(
     scope: Mapping[str, Any] | None = None,
     statistic: str = "median",
 ) -> list[tuple[dt.date, float | None]]:
-    """For each day, the metric over the `window_days` days ending that day."""
+    """For each day, the metric over the `window_days` days ending that day (every window
+    from one read of the days they span)."""
+    if not days:
+        return []
     span = dt.timedelta(days=max(1, window_days) - 1)
+    figures = kpis_for_periods(
+        organisation=organisation,
+        periods=[(day - span, day) for day in days],
+        filters=clean_scope(scope) or None,
+        keys=[metric_key],
+    )
     return [
-        (
-            day,
-            metric_value(
-                organisation=organisation,
-                metric_key=metric_key,
-                date_from=day - span,
-                date_to=day,
-                scope=scope,
-                statistic=statistic,
-            ),
-        )
-        for day in days
+        (day, _statistic(period[metric_key], statistic))
+        for day, period in zip(days, figures.periods, strict=True)
     ]
 
 
@@ -560,18 +569,6 @@ def _channel_metrics(
     filters: Mapping[str, Any] | None = None,
 ) -> dict[str, dict[str, float | None]]:
     """CSAT and first-contact resolution per channel, for channels with enough of each."""
-    qs = interactions_in_period(
-        organisation=organisation, date_from=date_from, date_to=date_to, filters=filters
-    )
-    counts = {
-        row["channel"]: row
-        for row in qs.order_by()
-        .values("channel")
-        .annotate(
-            answers=Count("pk", filter=Q(csat__isnull=False)),
-            cases=Count("pk", filter=Q(status="resolved") & ~Q(customer_id="")),
-        )
-    }
     out: dict[str, dict[str, float | None]] = {}
     for row in kpis_breakdown(
         organisation=organisation,
@@ -580,13 +577,12 @@ def _channel_metrics(
         by="channel",
         filters=filters,
         keys=["csat_pct", "fcr_rate"],
+        with_samples=True,
     ):
-        n = counts.get(row["group"], {})
+        # (the samples: CSAT answers, and resolved cases of known customers)
         values = {
-            "csat_pct": row["csat_pct"]
-            if n.get("answers", 0) >= LEVEL_MIN_CHANNEL_SAMPLE
-            else None,
-            "fcr_rate": row["fcr_rate"] if n.get("cases", 0) >= LEVEL_MIN_CHANNEL_SAMPLE else None,
+            key: row[key] if row["samples"][key] >= LEVEL_MIN_CHANNEL_SAMPLE else None
+            for key in ("csat_pct", "fcr_rate")
         }
         if any(v is not None for v in values.values()):
             out[row["group"]] = values

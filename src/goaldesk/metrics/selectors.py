@@ -49,6 +49,7 @@ from goaldesk.metrics.catalogue import (
     Durations,
     Metric,
     Provided,
+    Ratio,
     Reviews,
     Sums,
     metric,
@@ -648,8 +649,12 @@ def kpis_breakdown(
     by: str,
     filters: Mapping[str, Any] | None = None,
     keys: Sequence[str] | None = None,
+    with_samples: bool = False,
 ) -> list[dict[str, Any]]:
     """The metrics per channel, agent, team, category or day: [{"group", "label", key: value}].
+    With `with_samples`, each group also has "samples": {key: how many interactions the value
+    rests on} for the metrics that are a share or a mean of some interactions (its
+    denominator: CSAT answers, resolved cases of known customers …).
 
     Grouped with GROUP BY (one query per kind of computation, not one per group). `group` is
     the channel code, agent id, team id, category text or date; `label` is what a reader sees.
@@ -705,8 +710,10 @@ def kpis_breakdown(
     else:
         duration_values, (rows, returning) = both(read_durations, read_aggregates)
     contacts: dict[Any, int] = {}
+    sums_of: dict[Any, Mapping[str, Any]] = {}
     for row in rows:
         group = row[group_field]
+        sums_of[group] = row
         open_days = period_open_days
         if by == "day" and open_days is not None:
             open_days = 1 if calendar.is_open_day(group) else 0
@@ -778,6 +785,13 @@ def kpis_breakdown(
                 item[entry.key] = values.get(entry.key) or summary_of_array(np.empty(0))
             else:
                 item[entry.key] = values.get(entry.key)
+        if with_samples:
+            group_sums = sums_of.get(group, {})
+            item["samples"] = {
+                entry.key: group_sums.get(entry.computed.figure.denominator) or 0
+                for entry in entries
+                if isinstance(entry.computed, Sums) and isinstance(entry.computed.figure, Ratio)
+            }
         out.append(item)
     return out
 
@@ -923,4 +937,7 @@ def interactions_drilldown(
         qs = qs.filter(status=status)
     if metric_key:
         qs = qs.filter(metric(metric_key).drilldown_q())
-    return qs.select_related("agent", "team").order_by("-created_at", "-pk")
+    # Newest first. An interaction's day is the date of its created_at in the organisation's
+    # time zone, so ordering by the day first changes nothing, and lets the database walk its
+    # (organisation, day) index instead of sorting the whole period for a page of 50.
+    return qs.select_related("agent", "team").order_by("-local_date", "-created_at", "-pk")
