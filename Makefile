@@ -18,8 +18,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/pybabel compile --use-fuzzy -D django -d src/goaldesk/locale --statistics 2>/dev/null || true
 	@touch $(STAMP)
 
-install: $(STAMP)  ## create the virtual environment and install GoalDesk with its dev tools
-	$(BIN)/pybabel compile -D django -d src/goaldesk/locale
+# The compiled catalogues, made again only from a changed .po (two suites started at once
+# then never write the same file).
+MO := $(patsubst %.po,%.mo,$(wildcard src/goaldesk/locale/*/LC_MESSAGES/django.po))
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile -D django -i $< -o $@
+
+install: $(STAMP) $(MO)  ## create the virtual environment and install GoalDesk with its dev tools
 
 demo: install  ## build the demo organisation on SQLite and serve it on http://127.0.0.1:8000
 	$(BIN)/goaldesk demo --port $(PORT)

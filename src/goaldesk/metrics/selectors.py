@@ -456,6 +456,7 @@ def _periods_from_summaries(
         key=scope[1],
         durations=bool(duration_entries),
         customers=customer_days,
+        both=both,
     )
     by_day = _sums_by(rows, [row.day.toordinal() for row in rows], names, aggregates)
     daily = {dt.date.fromordinal(day): sums for day, sums in by_day.items()}
@@ -818,6 +819,7 @@ def _breakdown_from_summaries(
         key=key,
         durations=bool(duration_entries),
         customers=customer_days,
+        both=both,
     )
     by_group: dict[Any, list[DayRow]] = defaultdict(list)
     for row in found:

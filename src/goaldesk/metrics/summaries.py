@@ -460,11 +460,13 @@ def day_rows(
     key: str | None = None,
     durations: bool = True,
     customers: bool = True,
+    both: Callable[[Callable[[], Any], Callable[[], Any]], tuple[Any, Any]] | None = None,
 ) -> tuple[list[str], list[DayRow]]:
     """The names of the sums and the DayRows of the days date_from..date_to for `dimension`
     (its `key`, or every key), in order of day: the built days from DaySummary, the others
     computed from their interactions, so they say what the interactions say now. Without
-    `durations` or `customers` their values are left empty (and not read)."""
+    `durations` or `customers` their values are left empty (and not read). `both(first,
+    second)` runs two reads (e.g. at once, as metrics.selectors does)."""
     aggregates = aggregates_of(organisation)
     built_with = fingerprint(aggregates)
     stale = [
@@ -474,29 +476,32 @@ def day_rows(
         ).values_list("day", "built_version", "version", "built_with")
         if built != version or used != built_with
     ]
-    qs = DaySummary.objects.filter(
-        organisation_id=organisation.pk, dimension=dimension, day__range=(date_from, date_to)
-    ).exclude(day__in=stale)
-    if key is not None:
-        qs = qs.filter(group_key=key)
     wanted = [
         "sums",
         "durations" if durations else Value(None, output_field=FloatField()),
         "customers" if customers else Value(None, output_field=FloatField()),
     ]
-    rows = [
-        DayRow.from_bytes(
-            _as_date(day),
-            group_key,
-            bytes(sums),
-            None if values is None else bytes(values),
-            None if found is None else bytes(found),
-        )
-        for day, group_key, sums, values, found in _fetch(
-            qs.order_by().values_list("day", "group_key", *wanted)
-        )
-    ]
-    if stale:
+
+    def summarised(first: dt.date, last: dt.date) -> list[DayRow]:
+        qs = DaySummary.objects.filter(
+            organisation_id=organisation.pk, dimension=dimension, day__range=(first, last)
+        ).exclude(day__in=stale)
+        if key is not None:
+            qs = qs.filter(group_key=key)
+        return [
+            DayRow.from_bytes(
+                _as_date(day),
+                group_key,
+                bytes(sums),
+                None if values is None else bytes(values),
+                None if found is None else bytes(found),
+            )
+            for day, group_key, sums, values, found in _fetch(
+                qs.order_by().values_list("day", "group_key", *wanted)
+            )
+        ]
+
+    def computed() -> list[DayRow]:
         raw = Interaction.objects.filter(organisation=organisation, local_date__in=stale)
         field = DIMENSIONS[dimension]
         if key is not None and field is not None:
@@ -504,7 +509,23 @@ def day_rows(
                 raw = raw.filter(**({field: int(key)} if key else {f"{field}__isnull": True}))
             else:
                 raw = raw.filter(**{field: key})
-        rows += day_rows_of(raw, aggregates, [dimension])[dimension]
+        return day_rows_of(raw, aggregates, [dimension])[dimension]
+
+    run = both or (lambda first, second: (first(), second()))
+    if stale:
+        # the built days and the others at once
+        found, more = run(lambda: summarised(date_from, date_to), computed)
+    elif not durations:
+        found, more = summarised(date_from, date_to), []
+    else:
+        # the two halves of the days' values at once (the database reads and sends one,
+        # this process unpacks the other)
+        middle = date_from + (date_to - date_from) // 2
+        found, more = run(
+            lambda: summarised(date_from, middle),
+            lambda: summarised(middle + dt.timedelta(days=1), date_to),
+        )
+    rows = found + more
     rows.sort(key=lambda row: row.day)
     return list(aggregates), rows
 
