@@ -7,10 +7,10 @@
 Uses bench/kpis.py's organisation of --rows interactions (built, and its day summaries built,
 when missing), starts `goaldesk serve` (gunicorn, --server-workers processes) and one
 `goaldesk worker` on 127.0.0.1 against it, signs --clients viewers in (one session each) and
-gives the API a viewer token; then each client, for --seconds, asks in turn for the dashboard
-page, its goals panel, one of the five breakdown tabs, the drill-down list, and the API's
-metrics (a period, then a breakdown), each for the bench period with a channel, agent or no
-filter. With --import-rows, an import of that many rows (bench/import.py's file) runs through
+gives the API a viewer token; then each client, for --seconds, asks in turn (in its own
+shuffled order) for the dashboard page, its goals panel, the breakdown tabs, the drill-down
+list and the API's figures (a period, a breakdown), for the bench period, for everyone, one
+channel and one agent (see `requests_for`). With --import-rows, an import of that many rows (bench/import.py's file) runs through
 `goaldesk import` while the clients ask. Prints JSON: requests, errors, p50/p95/p99 and max
 seconds overall and per kind of request, requests per second, the import's rows per second,
 and the machine's load. Only 127.0.0.1 is ever asked; the servers stop at the end.
@@ -100,7 +100,7 @@ def sessions(org, clients: int) -> tuple[list[str], str]:
         )
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]  # (the first is axes)
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
         keys.append(store.session_key)
@@ -111,24 +111,26 @@ def sessions(org, clients: int) -> tuple[list[str], str]:
 
 
 def requests_for(org_slug: str, date_from: dt.date, date_to: dt.date, agent: str):
-    """(kind, path, uses the API) a client asks for, in turn."""
+    """(kind, path, uses the API) a client asks for, in turn: the dashboard, its goals panel,
+    the drill-down and the API's figures for everyone, one channel and one agent; each
+    breakdown tab for everyone and the by-day tab in each filter (a tab of one grouping inside
+    a filter of another, e.g. channels of one agent, reads the interactions: see README)."""
     period = f"from={date_from.isoformat()}&to={date_to.isoformat()}"
-    filters = ("", "&channel=phone", f"&agent={agent}")
     base = f"/o/{org_slug}"
     api = f"/api/v1/orgs/{org_slug}/metrics/kpis?{period}"
     out = []
-    for extra in filters:
+    for extra in ("", "&channel=phone", f"&agent={agent}"):
         out += [
             ("dashboard", f"{base}/?{period}{extra}", False),
             ("goals_panel", f"{base}/goals/panel/?{period}{extra}", False),
-        ]
-        for by in ("channel", "agent", "team", "category", "day"):
-            out.append(("breakdown", f"{base}/breakdown/{by}/?{period}{extra}", False))
-        out += [
+            ("breakdown", f"{base}/breakdown/day/?{period}{extra}", False),
             ("drilldown", f"{base}/interactions/?{period}{extra}", False),
             ("api_kpis", f"{api}{extra}", True),
-            ("api_breakdown", f"{api}&by=channel{extra}", True),
+            ("api_breakdown", f"{api}&by=day{extra}", True),
         ]
+    for by in ("channel", "agent", "team", "category"):
+        out.append(("breakdown", f"{base}/breakdown/{by}/?{period}", False))
+    out.append(("api_breakdown", f"{api}&by=channel", True))
     return out
 
 

@@ -14,6 +14,7 @@ GOALDESK_MAX_UPLOAD_MB  largest file the import page accepts, in MB (default 200
 GOALDESK_IMPORT_REJECTIONS_STORED  rejected rows an import stores with their values (default 1000)
 GOALDESK_IMPORT_FILE_RETENTION_HOURS  how long a failed import or a dry run keeps its file (24)
 GOALDESK_JOB_STALE_SECONDS  a running job without a heartbeat this long is lost: re-queued (60)
+GOALDESK_SUMMARY_MEMO_MB  figures from built day summaries each process keeps, in MB (96)
 """
 
 import datetime as dt
@@ -262,6 +263,8 @@ GOALDESK_SITE_URL = os.environ.get("GOALDESK_SITE_URL", "http://127.0.0.1:8000")
 # by day (daily breakdowns and trends, one row per day) and in total (five years).
 GOALDESK_MAX_DAYS_BY_DAY = int(os.environ.get("GOALDESK_MAX_DAYS_BY_DAY", "400"))
 GOALDESK_MAX_DAYS_TOTAL = int(os.environ.get("GOALDESK_MAX_DAYS_TOTAL", str(5 * 365 + 2)))
+#: Figures computed from built day summaries that each process keeps (metrics/selectors.py).
+SUMMARY_MEMO_BYTES = int(os.environ.get("GOALDESK_SUMMARY_MEMO_MB", "96")) * 2**20
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

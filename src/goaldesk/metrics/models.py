@@ -29,6 +29,10 @@ class DayStamp(models.Model):
     built_version = models.BigIntegerField(default=0)
     #: The fingerprint of the aggregates the summaries were built with ("" = never built).
     built_with = models.CharField(max_length=40, blank=True, default="")
+    #: A random token given at each build: figures kept in a process's memory are kept under
+    #: the tokens of the days they were computed from, so a day built again (or a database
+    #: restored from a copy) never matches them.
+    built_token = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         constraints = [

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import numpy as np
+from django.conf import settings
 from django.db import connection, connections
 from django.db.models import (
     Aggregate,
@@ -34,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from goaldesk.accounts.models import Organisation
 from goaldesk.accounts.selectors import business_calendar_for
+from goaldesk.core.memo import SizedMemo
 from goaldesk.engine.stats import Summary, summary_of_array
 from goaldesk.interactions.models import Channel, Interaction, Review
 from goaldesk.interactions.selectors import (
@@ -61,15 +63,20 @@ from goaldesk.metrics.summaries import (
     CHANNEL_CONTACTS,
     DURATION_COLUMNS,
     DayRow,
+    SummaryState,
     aggregates_of,
     day_rows,
     grouped_sums,
     summary_scope,
+    summary_state,
 )
 from goaldesk.team.models import Agent, Team
 
 #: Run a period's aggregate queries and its duration fetch on two connections at once.
 PARALLEL = True
+#: Figures computed from built day summaries, kept in this process under the days' build
+#: tokens (metrics/summaries.py `summary_state`): asked again, they need no reading.
+MEMO = SizedMemo(settings.SUMMARY_MEMO_BYTES)
 GROUPINGS = ("channel", "agent", "team", "category", "day")
 DURATION_KEYS = tuple(m.key for m in CATALOGUE if m.is_duration)
 REVIEW_KEYS = tuple(m.key for m in CATALOGUE if m.source == "reviews")
@@ -191,12 +198,14 @@ def _added(rows: Sequence[Mapping[str, Any]], names: Iterable[str]) -> dict[str,
 
 class _Durations:
     """The values of duration columns by group (a day, a channel, …) as float arrays, each
-    column's sorted by its group's position, so that a group's values, or a run of groups',
-    are one slice."""
+    column's in order of its groups' positions, so that a group's values, or a run of
+    groups', are one slice. The statistics of a slice are computed once."""
 
-    def __init__(self, columns: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> None:
-        # columns: metric key → (group positions, sorted; the values, none NaN)
+    def __init__(self, columns: Mapping[str, tuple[np.ndarray, np.ndarray, np.ndarray]]) -> None:
+        # columns: metric key → (the groups' positions, sorted and distinct; where each
+        # group's values start; the values, none NaN)
         self.columns = dict(columns)
+        self._found: dict[tuple[str, int, int], Summary] = {}
 
     @classmethod
     def of_rows(
@@ -219,7 +228,8 @@ class _Durations:
         for i, key in enumerate(keys, start=1):
             values = table[sort, i]
             known = ~np.isnan(values)
-            columns[key] = (codes[known], values[known])
+            positions, starts = np.unique(codes[known], return_index=True)
+            columns[key] = (positions, starts, values[known])
         return cls(columns)
 
     @classmethod
@@ -228,24 +238,31 @@ class _Durations:
     ) -> "_Durations":
         """From (group position, values of every duration column of the summaries) in order
         of position; `keys`: metric key → the index of its column."""
+        positions = np.array([position for position, _values in groups], dtype=np.int64)
         columns = {}
         for key, index in keys.items():
             parts = [values[index] for _position, values in groups]
-            sizes = [len(part) for part in parts]
-            positions = np.repeat(
-                np.array([position for position, _values in groups], dtype=np.int64), sizes
-            )
-            columns[key] = (positions, np.concatenate(parts) if parts else np.empty(0))
+            starts = np.cumsum([0, *(len(part) for part in parts)])[:-1].astype(np.int64)
+            columns[key] = (positions, starts, np.concatenate(parts) if parts else np.empty(0))
         return cls(columns)
 
     def summary(self, key: str, first: int | None, last: int | None) -> Summary:
         """The statistics of `key` over the groups whose sort positions are first..last."""
         if first is None or last is None:
             return summary_of_array(np.empty(0))
-        codes, values = self.columns[key]
-        lo = int(np.searchsorted(codes, first, side="left"))
-        hi = int(np.searchsorted(codes, last, side="right"))
-        return summary_of_array(values[lo:hi])
+        found = self._found.get((key, first, last))
+        if found is None:
+            positions, starts, values = self.columns[key]
+            lo = int(np.searchsorted(positions, first, side="left"))
+            hi = int(np.searchsorted(positions, last, side="right"))
+            begin = int(starts[lo]) if lo < len(starts) else len(values)
+            end = int(starts[hi]) if hi < len(starts) else len(values)
+            found = self._found[(key, first, last)] = summary_of_array(values[begin:end])
+        return found.copy()  # callers may change theirs
+
+    @property
+    def nbytes(self) -> int:
+        return sum(sum(part.nbytes for part in column) for column in self.columns.values())
 
 
 def _durations(
@@ -447,7 +464,46 @@ def _periods_from_summaries(
     customer_days: bool,
 ) -> tuple[dict[dt.date, dict[str, Any]], "_Durations | None", Sequence[float | None]]:
     """What kpis_for_periods reads from the interactions (the aggregates per day, the duration
-    values by day, each period's returning customers), from the day summaries of `scope`."""
+    values by day, each period's returning customers), from the day summaries of `scope`;
+    kept in this process under the build tokens of the days while none has changed since."""
+    first, last = min(a for a, _b in periods), max(b for _a, b in periods)
+    state = summary_state(organisation=organisation, date_from=first, date_to=last)
+    aggregates = tuple(aggregates)
+
+    def compute() -> tuple[dict[dt.date, dict[str, Any]], "_Durations | None", Sequence[Any]]:
+        return _periods_computed(
+            organisation, scope, periods, aggregates, duration_entries, customer_days, state
+        )
+
+    if state.built is None:
+        return compute()
+    key = (
+        "periods",
+        organisation.pk,
+        scope,
+        tuple(periods),
+        aggregates,
+        tuple(entry.key for entry in duration_entries),
+        customer_days,
+        state.built,
+    )
+    return MEMO.get_or_compute(key, compute, _memo_size)
+
+
+def _memo_size(found: tuple) -> int:
+    """About how many bytes a kept result holds (its duration values, and some)."""
+    return 4096 + sum(part.nbytes for part in found if isinstance(part, _Durations))
+
+
+def _periods_computed(
+    organisation: Organisation,
+    scope: tuple[str, str],
+    periods: Sequence[tuple[dt.date, dt.date]],
+    aggregates: Iterable[str],
+    duration_entries: Sequence[Metric],
+    customer_days: bool,
+    state: SummaryState,
+) -> tuple[dict[dt.date, dict[str, Any]], "_Durations | None", Sequence[float | None]]:
     names, rows = day_rows(
         organisation=organisation,
         date_from=min(a for a, _b in periods),
@@ -457,6 +513,7 @@ def _periods_from_summaries(
         durations=bool(duration_entries),
         customers=customer_days,
         both=both,
+        state=state,
     )
     by_day = _sums_by(rows, [row.day.toordinal() for row in rows], names, aggregates)
     daily = {dt.date.fromordinal(day): sums for day, sums in by_day.items()}
@@ -698,7 +755,7 @@ def kpis_breakdown(
 
     scope = _summary_scope(organisation, filters, aggregates, duration_entries)
     if scope is not None and (by == "day" or scope[0] in ("", by)):
-        rows, duration_values, returning = _breakdown_from_summaries(
+        rows, duration_values, returning, order = _breakdown_from_summaries(
             organisation,
             scope,
             by,
@@ -706,7 +763,6 @@ def kpis_breakdown(
             aggregates,
             duration_entries,
             bool(customer_days),
-            order,
         )
     else:
         duration_values, (rows, returning) = both(read_durations, read_aggregates)
@@ -805,12 +861,48 @@ def _breakdown_from_summaries(
     aggregates: Iterable[str],
     duration_entries: Sequence[Metric],
     customer_days: bool,
-    order: dict[Any, int] | None,
-) -> tuple[list[dict[str, Any]], "_Durations | None", list[tuple]]:
+) -> tuple[list[dict[str, Any]], "_Durations | None", list[tuple], dict[Any, int] | None]:
     """What kpis_breakdown reads from the interactions (the aggregates per group, the duration
-    values by group, each group's customers and returning customers), from the day summaries
-    of the grouping's dimension (by day: of the filter's)."""
+    values by group, each group's customers and returning customers, the groups' positions
+    among the duration values), from the day summaries of the grouping's dimension (by day:
+    of the filter's); kept in this process under the build tokens of the days while none has
+    changed since."""
+    state = summary_state(organisation=organisation, date_from=period[0], date_to=period[1])
+    aggregates = tuple(aggregates)
+
+    def compute() -> tuple[list[dict[str, Any]], "_Durations | None", list[tuple], Any]:
+        return _breakdown_computed(
+            organisation, scope, by, period, aggregates, duration_entries, customer_days, state
+        )
+
+    if state.built is None:
+        return compute()
+    key = (
+        "breakdown",
+        organisation.pk,
+        scope,
+        by,
+        period,
+        aggregates,
+        tuple(entry.key for entry in duration_entries),
+        customer_days,
+        state.built,
+    )
+    return MEMO.get_or_compute(key, compute, _memo_size)
+
+
+def _breakdown_computed(
+    organisation: Organisation,
+    scope: tuple[str, str],
+    by: str,
+    period: tuple[dt.date, dt.date],
+    aggregates: Iterable[str],
+    duration_entries: Sequence[Metric],
+    customer_days: bool,
+    state: SummaryState,
+) -> tuple[list[dict[str, Any]], "_Durations | None", list[tuple], dict[Any, int] | None]:
     dimension, key = (scope[0], scope[1]) if by == "day" or scope[0] == by else (by, None)
+    order: dict[Any, int] | None = None if by == "day" else {}
     names, found = day_rows(
         organisation=organisation,
         date_from=period[0],
@@ -820,6 +912,7 @@ def _breakdown_from_summaries(
         durations=bool(duration_entries),
         customers=customer_days,
         both=both,
+        state=state,
     )
     by_group: dict[Any, list[DayRow]] = defaultdict(list)
     for row in found:
@@ -851,7 +944,7 @@ def _breakdown_from_summaries(
             customers, twice = _returning([row.customers for row in day_rows_])
             if customers:
                 returning.append((group, customers, twice))
-    return rows, durations, returning
+    return rows, durations, returning, order
 
 
 def _group_of(by: str, key: str) -> Any:

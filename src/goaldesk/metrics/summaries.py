@@ -15,6 +15,7 @@ in metrics/apps.py); `goaldesk manage summaries_rebuild` builds every day again.
 
 import datetime as dt
 import hashlib
+import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
@@ -44,7 +45,7 @@ from goaldesk.metrics.models import AgentDaySummary, DayStamp, DaySummary
 from goaldesk.metrics.sql import DayNumber
 
 #: Bumped when what a summary row holds changes, so that every day is built again.
-SUMMARY_FORMAT = 2
+SUMMARY_FORMAT = 3
 #: The duration columns a summary keeps, in the order of its rows' values.
 DURATION_COLUMNS: tuple[str, ...] = tuple(
     dict.fromkeys(m.computed.column for m in CATALOGUE if isinstance(m.computed, Durations))
@@ -264,7 +265,7 @@ def _days_build(
             for day, version in stamps:
                 marked += DayStamp.objects.filter(
                     organisation_id=organisation.pk, day=day, version=version
-                ).update(built_version=version, built_with=built_with)
+                ).update(built_version=version, built_with=built_with, built_token=uuid.uuid4().hex)
     except IntegrityError:  # another worker built the same days at the same moment
         return 0
     return marked
@@ -451,6 +452,38 @@ def summary_scope(
     return None
 
 
+@dataclass(frozen=True)
+class SummaryState:
+    """Which days of a range are read from their interactions (`stale`: changed since their
+    summaries were built, or built with other aggregates), and, when none is, `built`: a
+    fingerprint of every day's build token, which changes whenever any day is built again
+    or a day is added, so that figures computed from these summaries can be kept under it."""
+
+    stale: list[dt.date]
+    built: str | None
+
+
+def summary_state(
+    *, organisation: Organisation, date_from: dt.date, date_to: dt.date
+) -> SummaryState:
+    """The SummaryState of the organisation's days date_from..date_to."""
+    built_with = fingerprint(aggregates_of(organisation))
+    stamps = sorted(
+        DayStamp.objects.filter(
+            organisation_id=organisation.pk, day__range=(date_from, date_to)
+        ).values_list("day", "built_version", "version", "built_with", "built_token")
+    )
+    stale = [
+        day for day, built, version, used, _t in stamps if built != version or used != built_with
+    ]
+    if stale:
+        return SummaryState(stale=stale, built=None)
+    text = repr((built_with, [token for _d, _b, _v, _u, token in stamps]))
+    return SummaryState(
+        stale=[], built=hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+    )
+
+
 def day_rows(
     *,
     organisation: Organisation,
@@ -461,21 +494,18 @@ def day_rows(
     durations: bool = True,
     customers: bool = True,
     both: Callable[[Callable[[], Any], Callable[[], Any]], tuple[Any, Any]] | None = None,
+    state: "SummaryState | None" = None,
 ) -> tuple[list[str], list[DayRow]]:
     """The names of the sums and the DayRows of the days date_from..date_to for `dimension`
     (its `key`, or every key), in order of day: the built days from DaySummary, the others
     computed from their interactions, so they say what the interactions say now. Without
     `durations` or `customers` their values are left empty (and not read). `both(first,
-    second)` runs two reads (e.g. at once, as metrics.selectors does)."""
+    second)` runs two reads (e.g. at once, as metrics.selectors does); `state`: the days'
+    summary_state, when the caller has read it."""
     aggregates = aggregates_of(organisation)
-    built_with = fingerprint(aggregates)
-    stale = [
-        day
-        for day, built, version, used in DayStamp.objects.filter(
-            organisation_id=organisation.pk, day__range=(date_from, date_to)
-        ).values_list("day", "built_version", "version", "built_with")
-        if built != version or used != built_with
-    ]
+    if state is None:
+        state = summary_state(organisation=organisation, date_from=date_from, date_to=date_to)
+    stale = state.stale
     wanted = [
         "sums",
         "durations" if durations else Value(None, output_field=FloatField()),
