@@ -20,7 +20,7 @@ from goaldesk.customers.models import Customer, Segment
 from goaldesk.interactions.models import Interaction
 from goaldesk.interactions.segments import segment_members
 from goaldesk.interactions.selectors import resolve_filters
-from goaldesk.metrics.providers import ProvidedValue
+from goaldesk.metrics.providers import ProvidedValue, per_period, span
 
 from .models import (
     QuestionKind,
@@ -222,13 +222,19 @@ def response_rate(
         invitations = invitations.filter(
             interaction__in=Interaction.objects.filter(scope, organisation=organisation)
         )
+    first, last = span(periods)
+    rows = (
+        invitations.filter(sent_on__range=(first, last))
+        .values("sent_on")
+        .annotate(sent=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
+        .order_by()
+    )
     values = []
-    for first, last in periods:
-        counts = invitations.filter(sent_on__range=(first, last)).aggregate(
-            sent=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False))
+    for counts in per_period(periods, {row.pop("sent_on"): row for row in rows}):
+        sent = counts.get("sent", 0)
+        values.append(
+            ProvidedValue(100.0 * counts.get("answered", 0) / sent if sent else None, sent)
         )
-        sent = counts["sent"] or 0
-        values.append(ProvidedValue(100.0 * counts["answered"] / sent if sent else None, sent))
     return values
 
 

@@ -24,7 +24,7 @@ from goaldesk.knowledge.models import (
     Visit,
     Vote,
 )
-from goaldesk.metrics.providers import ProvidedValue
+from goaldesk.metrics.providers import ProvidedValue, per_period, span
 from goaldesk.metrics.selectors import kpis_for_periods
 
 RTL_LANGUAGES = frozenset(settings.LANGUAGES_BIDI)
@@ -187,28 +187,35 @@ def _visits(organisation: Organisation, first: dt.date, last: dt.date) -> QueryS
     )
 
 
+def _visits_by_day(organisation: Organisation, periods, **counts) -> list[dict[str, int]]:
+    """`counts` (name → aggregate) of the visits that viewed an article, by the day the visit
+    began, added up over each period."""
+    first, last = span(periods)
+    rows = _visits(organisation, first, last).values("local_date").annotate(**counts).order_by()
+    return per_period(periods, {row.pop("local_date"): row for row in rows})
+
+
 def faq_visits_provider(*, organisation, periods, filters) -> list[ProvidedValue]:
     """Visits that viewed at least one article, by the day the visit began."""
     if (none := _periods_filtered(periods, filters)) is not None:
         return none
-    out = []
-    for first, last in periods:
-        n = _visits(organisation, first, last).count()
-        out.append(ProvidedValue(n, n))
-    return out
+    found = _visits_by_day(organisation, periods, n=Count("pk"))
+    return [ProvidedValue(counts.get("n", 0), counts.get("n", 0)) for counts in found]
 
 
 def faq_helpful_rate_provider(*, organisation, periods, filters) -> list[ProvidedValue]:
     """ "Yes" answers / all answers, by the day of the answer, in %."""
     if (none := _periods_filtered(periods, filters)) is not None:
         return none
-    out = []
-    for first, last in periods:
-        counts = Vote.objects.filter(
-            article__organisation=organisation, local_date__range=(first, last)
-        ).aggregate(n=Count("pk"), yes=Count("pk", filter=Q(helpful=True)))
-        out.append(ProvidedValue(_percent(counts["yes"], counts["n"]), counts["n"]))
-    return out
+    first, last = span(periods)
+    rows = (
+        Vote.objects.filter(article__organisation=organisation, local_date__range=(first, last))
+        .values("local_date")
+        .annotate(n=Count("pk"), yes=Count("pk", filter=Q(helpful=True)))
+        .order_by()
+    )
+    found = per_period(periods, {row.pop("local_date"): row for row in rows})
+    return [ProvidedValue(_percent(c.get("yes", 0), c.get("n", 0)), c.get("n", 0)) for c in found]
 
 
 def self_service_rate_provider(*, organisation, periods, filters) -> list[ProvidedValue]:
@@ -219,10 +226,10 @@ def self_service_rate_provider(*, organisation, periods, filters) -> list[Provid
     out = []
     # The contacts from the same path as every metric (the day summaries, mostly).
     figures = kpis_for_periods(organisation=organisation, periods=periods, keys=("contacts",))
-    for (first, last), period in zip(periods, figures.periods, strict=True):
-        visits = _visits(organisation, first, last).count()
-        contacts = period["contacts"]
-        out.append(ProvidedValue(_percent(visits, visits + contacts), visits + contacts))
+    visits = _visits_by_day(organisation, periods, n=Count("pk"))
+    for period, counts in zip(figures.periods, visits, strict=True):
+        seen, contacts = counts.get("n", 0), period["contacts"]
+        out.append(ProvidedValue(_percent(seen, seen + contacts), seen + contacts))
     return out
 
 
@@ -230,15 +237,17 @@ def deflection_rate_provider(*, organisation, periods, filters) -> list[Provided
     """Of the FAQ visits, the share that did not send the contact form during the visit, in %."""
     if (none := _periods_filtered(periods, filters)) is not None:
         return none
-    out = []
-    for first, last in periods:
-        counts = _visits(organisation, first, last).aggregate(
-            n=Count("pk", distinct=True),
-            contacted=Count("pk", filter=Q(contacts__isnull=False), distinct=True),
-        )
-        n = counts["n"]
-        out.append(ProvidedValue(_percent(n - counts["contacted"], n), n))
-    return out
+    # (a visit belongs to one day, so each day's distinct counts add up over the days)
+    found = _visits_by_day(
+        organisation,
+        periods,
+        n=Count("pk", distinct=True),
+        contacted=Count("pk", filter=Q(contacts__isnull=False), distinct=True),
+    )
+    return [
+        ProvidedValue(_percent(c.get("n", 0) - c.get("contacted", 0), c.get("n", 0)), c.get("n", 0))
+        for c in found
+    ]
 
 
 PROVIDERS = {

@@ -56,3 +56,26 @@ def provided(
     if len(found) != len(periods):
         raise ValueError(f"{key}: the provider gave {len(found)} values for {len(periods)} periods")
     return found
+
+
+def per_period(
+    periods: Sequence[tuple[dt.date, dt.date]], daily: Mapping[Any, Mapping[str, int]]
+) -> list[dict[str, int]]:
+    """Counts by day ({day: {name: count}}, e.g. one GROUP BY over every period's days) added
+    up over each of `periods`, so that a provider reads its data once for any number of them
+    (a breakdown by day asks for one period per day)."""
+    names = {name for counts in daily.values() for name in counts}
+    out = []
+    for first, last in periods:
+        totals = dict.fromkeys(names, 0)
+        for day, counts in daily.items():
+            if first <= day <= last:
+                for name, count in counts.items():
+                    totals[name] += count or 0
+        out.append(totals)
+    return out
+
+
+def span(periods: Sequence[tuple[dt.date, dt.date]]) -> tuple[dt.date, dt.date]:
+    """The first and the last day of `periods` together."""
+    return min(a for a, _b in periods), max(b for _a, b in periods)

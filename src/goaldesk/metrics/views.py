@@ -36,6 +36,7 @@ from goaldesk.metrics.selectors import (
     GROUPINGS,
     interactions_drilldown,
     kpis_breakdown,
+    kpis_for_period,
     kpis_for_periods,
 )
 from goaldesk.team.models import Agent, Team
@@ -317,15 +318,19 @@ def breakdown(request: OrgRequest, by: str) -> HttpResponse:
         return response
 
     columns = [metric(key) for key in BREAKDOWN_COLUMNS]
+    # (drilldown_url's link, made here with one reverse() for the hundreds of cells)
+    base = reverse("metrics:interactions", args=[organisation.slug])
+    linked = {entry.key: entry.source == "interactions" for entry in columns}
     table = []
     for group in groups:
         narrow = _group_narrowing(by, group["group"])
+        narrowed = _narrowed(scope, narrow) if narrow is not None else None
         label = ldate(group["group"]) if by == "day" else group["label"]
         cells = []
         for entry in columns:
             href = None
-            if narrow is not None:
-                href = drilldown_url(organisation, _narrowed(scope, narrow), entry.key)
+            if narrowed is not None and linked[entry.key]:
+                href = f"{base}?{narrowed.query(metric=entry.key)}"
             cells.append({"display": display(entry, group[entry.key]), "href": href})
         table.append({"label": label, "cells": cells})
     context = {
@@ -400,7 +405,18 @@ def interaction_list(request: OrgRequest) -> HttpResponse:
     for problem in found.problems:
         messages.error(request, problem)
     scope, status, metric_key, search = found.scope, found.status, found.metric_key, found.search
-    page = Paginator(found.interactions, 50).get_page(request.GET.get("page"))
+    paginator = Paginator(found.interactions, 50)
+    if not (search or status or metric_key or found.problems):
+        # All the period's interactions in the scope: as many as its contacts, which the day
+        # summaries know without counting the rows.
+        paginator.count = kpis_for_period(
+            organisation=organisation,
+            date_from=scope.date_from,
+            date_to=scope.date_to,
+            filters=scope.filters,
+            keys=("contacts",),
+        )["contacts"]
+    page = paginator.get_page(request.GET.get("page"))
     categories = category_names(organisation=organisation)
     page.object_list = list(page.object_list)
     for interaction in page.object_list:
