@@ -220,12 +220,9 @@ def main() -> int:
         )
         start("worker", [*goaldesk, "worker"])
         wait_until_up(base, server)
-        importing = None
         plan = requests_for(org.slug, date_from, date_to, agent)
         results: list[tuple[str, float, int]] = []
-        import_started = time.perf_counter()
-        if args.import_rows:
-            importing = start_import(args, start, logs)
+        job_id = queue_import(args, logs) if args.import_rows else None
         until = time.monotonic() + args.seconds
         threads = [
             threading.Thread(
@@ -240,16 +237,13 @@ def main() -> int:
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - began
-        import_report = None
-        if importing is not None:
-            importing.wait(timeout=3600)
-            import_seconds = time.perf_counter() - import_started
-            import_report = {
-                "rows": args.import_rows,
-                "seconds": round(import_seconds, 1),
-                "rows_per_second": round(args.import_rows / import_seconds),
-                "exit": importing.returncode,
-            }
+        imported = None
+        if job_id is not None:
+            from goaldesk.interactions.models import ImportJob
+
+            while ImportJob.objects.get(pk=job_id).state not in ("done", "failed"):
+                time.sleep(1)
+            imported = import_report(job_id)
     finally:
         for process in started:
             if process.poll() is None:
@@ -279,7 +273,7 @@ def main() -> int:
         "error_statuses": sorted({status for _kind, status in errors}),
         **figures(times),
         "by_kind": by_kind,
-        "import": import_report,
+        "import": imported,
         "logs": str(logs),
     }
     print(json.dumps(report, indent=2))
@@ -300,15 +294,39 @@ def import_organisation(present: bool) -> None:
         Organisation.objects.create(name="Bench import", slug=IMPORT_ORG, timezone=kpis.TZ)
 
 
-def start_import(args: argparse.Namespace, start, logs: Path) -> subprocess.Popen:
-    """`goaldesk import interactions` of bench/import.py's generated file."""
+def queue_import(args: argparse.Namespace, logs: Path) -> int:
+    """Queue a web import of bench/import.py's generated file, as the import page does (the
+    worker runs it); returns the job's id."""
     from importlib import import_module
+
+    from django.core.files import File
+
+    from goaldesk.accounts.models import Organisation
+    from goaldesk.interactions.importing import import_job_create, import_job_start, job_columns
 
     generated = import_module("import")  # bench/import.py
     path = logs / f"interactions-{args.import_rows}.csv"
     generated.generate(path, args.import_rows)
-    command = [sys.executable, "-m", "goaldesk", "import", "interactions", str(path)]
-    return start("import", [*command, "--org", IMPORT_ORG])
+    with path.open("rb") as handle:
+        job = import_job_create(
+            organisation=Organisation.objects.get(slug=IMPORT_ORG),
+            upload=File(handle, name=path.name),
+        )
+    import_job_start(job=job, columns=job_columns(job), dry_run=False)
+    return job.pk
+
+
+def import_report(job_id: int) -> dict:
+    from goaldesk.interactions.models import ImportJob
+
+    job = ImportJob.objects.get(pk=job_id)
+    seconds = (job.finished_at - job.started_at).total_seconds() if job.finished_at else None
+    return {
+        "rows": job.rows_done,
+        "state": job.state,
+        "seconds": round(seconds, 1) if seconds else None,
+        "rows_per_second": round(job.rows_done / seconds) if seconds else None,
+    }
 
 
 if __name__ == "__main__":

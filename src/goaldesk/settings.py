@@ -15,6 +15,7 @@ GOALDESK_IMPORT_REJECTIONS_STORED  rejected rows an import stores with their val
 GOALDESK_IMPORT_FILE_RETENTION_HOURS  how long a failed import or a dry run keeps its file (24)
 GOALDESK_JOB_STALE_SECONDS  a running job without a heartbeat this long is lost: re-queued (60)
 GOALDESK_SUMMARY_MEMO_MB  figures from built day summaries each process keeps, in MB (96)
+GOALDESK_WORKER_NICE    how much `goaldesk worker` lowers its CPU priority (default 10; 0: not)
 """
 
 import datetime as dt
@@ -267,6 +268,8 @@ GOALDESK_MAX_DAYS_BY_DAY = int(os.environ.get("GOALDESK_MAX_DAYS_BY_DAY", "400")
 GOALDESK_MAX_DAYS_TOTAL = int(os.environ.get("GOALDESK_MAX_DAYS_TOTAL", str(5 * 365 + 2)))
 #: Figures computed from built day summaries that each process keeps (metrics/selectors.py).
 SUMMARY_MEMO_BYTES = int(os.environ.get("GOALDESK_SUMMARY_MEMO_MB", "96")) * 2**20
+#: Background jobs yield the CPU to requests (core/worker.py).
+WORKER_NICE = int(os.environ.get("GOALDESK_WORKER_NICE", "10"))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -1,11 +1,13 @@
 """Run in a subprocess by test_worker_crash.py: queue web-style imports, as the upload page does.
 
     python tests/core/worker_scenario.py CSV_PATH [CSV_PATH …]
+    python tests/core/worker_scenario.py --token
 
 creates the organisation "crash" (UTC) when it is missing, then queues one import of each
 CSV_PATH through the services the import pages call (`import_job_create`, then
 `import_job_start` with the guessed columns), and prints their ids as JSON. The database and
-data directory come from GOALDESK_DATABASE_URL and GOALDESK_DATA_DIR.
+data directory come from GOALDESK_DATABASE_URL and GOALDESK_DATA_DIR. With --token, it
+prints {"token": …}: a new viewer API token of that organisation.
 """
 
 import json
@@ -17,6 +19,16 @@ def main(csv_paths: list[str]) -> None:
     import django
 
     django.setup()
+    if csv_paths == ["--token"]:
+        from goaldesk.accounts.models import Organisation
+        from goaldesk.accounts.services import api_token_create
+
+        organisation = Organisation.objects.get(slug="crash")
+        _token, raw = api_token_create(
+            organisation=organisation, name="processes", role="viewer", created_by=None
+        )
+        print(json.dumps({"token": raw}))
+        return
     from django.core.files import File
 
     from goaldesk.accounts.models import Organisation

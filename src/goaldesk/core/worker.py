@@ -24,10 +24,12 @@ a deployment needs. Not with `batch`, which only empties the queue.
 import contextlib
 import datetime as dt
 import logging
+import os
 import threading
 import time
 from typing import Any
 
+from django.conf import settings
 from django.db import (
     DatabaseError,
     InterfaceError,
@@ -201,7 +203,11 @@ def _recover_forever(stop: threading.Event, worker: GoalDeskWorker) -> None:
 
 
 def worker_run(*, batch: bool = False, interval: float = 1.0) -> None:
-    """Run jobs until stopped (with `batch`, until the queue is empty)."""
+    """Run jobs until stopped (with `batch`, until the queue is empty), at the CPU priority
+    GOALDESK_WORKER_NICE lowers it to: on a machine that also serves pages, an import or a
+    forecast takes the time people leave free."""
+    if settings.WORKER_NICE:
+        os.nice(settings.WORKER_NICE)
     autodiscover_modules("tasks")  # registers every app's job tasks
     worker = GoalDeskWorker(
         queue_names=["*"],
