@@ -1,8 +1,10 @@
 """Who may call the API: tokens, roles, organisations and signed-in members."""
 
 import datetime as dt
+import sqlite3
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -113,3 +115,24 @@ def test_caller_of_gives_the_authenticated_caller_and_refuses_a_request_without_
     caller = Caller(user="someone")
     request.auth = caller
     assert caller_of(request) is caller
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_call_is_answered_while_another_writer_holds_the_database(org):
+    """Noting a token's last use never keeps a call waiting behind a long write (an import's
+    batch): while another connection holds SQLite's write lock the call is answered and the
+    note is left for a later call."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite lets one writer in at a time; PostgreSQL locks rows, not the database")
+    raw = make_token(org, Role.VIEWER)
+    name = connection.settings_dict["NAME"]
+    other = sqlite3.connect(name, uri=str(name).startswith("file:"), isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # the write lock, as an import's batch holds it
+        assert ApiClient(raw).get(LIST).status_code == 200
+        assert ApiToken.objects.get(organisation=org).last_used_at is None
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert ApiClient(raw).get(LIST).status_code == 200
+    assert ApiToken.objects.get(organisation=org).last_used_at is not None
