@@ -92,6 +92,7 @@ _GROUP_FIELD = {
 
 A = TypeVar("A")
 B = TypeVar("B")
+T = TypeVar("T")
 
 
 def interactions_in_period(
@@ -394,8 +395,21 @@ def kpis_for_periods(
         return daily, returning
 
     if scope is not None:
-        daily, durations, returning = _periods_from_summaries(
-            organisation, scope, periods, aggregates, duration_entries, customer_days
+        kept = tuple(aggregates)
+        daily, durations, returning = _kept(
+            organisation,
+            (first, last),
+            (
+                "periods",
+                scope,
+                tuple(periods),
+                kept,
+                tuple(e.key for e in duration_entries),
+                customer_days,
+            ),
+            lambda state: _periods_from_summaries(
+                organisation, scope, periods, kept, duration_entries, customer_days, state
+            ),
         )
     else:
         durations, (daily, returning) = both(read_durations, read_aggregates)
@@ -462,39 +476,21 @@ def _summary_scope(
     return scope
 
 
-def _periods_from_summaries(
+def _kept(
     organisation: Organisation,
-    scope: tuple[str, str],
-    periods: Sequence[tuple[dt.date, dt.date]],
-    aggregates: Iterable[str],
-    duration_entries: Sequence[Metric],
-    customer_days: bool,
-) -> tuple[dict[dt.date, dict[str, Any]], "_Durations | None", Sequence[float | None]]:
-    """What kpis_for_periods reads from the interactions (the aggregates per day, the duration
-    values by day, each period's returning customers), from the day summaries of `scope`;
-    kept in this process under the build tokens of the days while none has changed since."""
-    first, last = min(a for a, _b in periods), max(b for _a, b in periods)
-    state = summary_state(organisation=organisation, date_from=first, date_to=last)
-    aggregates = tuple(aggregates)
-
-    def compute() -> tuple[dict[dt.date, dict[str, Any]], "_Durations | None", Sequence[Any]]:
-        return _periods_computed(
-            organisation, scope, periods, aggregates, duration_entries, customer_days, state
-        )
-
+    days: tuple[dt.date, dt.date],
+    key: tuple,
+    compute: Callable[[SummaryState], T],
+) -> T:
+    """compute(state of the days) for figures read from the day summaries of `days`, kept in
+    this process under `key` and the build tokens of the days while none has changed since
+    (and not kept while some day is read from its interactions)."""
+    state = summary_state(organisation=organisation, date_from=days[0], date_to=days[1])
     if state.built is None:
-        return compute()
-    key = (
-        "periods",
-        organisation.pk,
-        scope,
-        tuple(periods),
-        aggregates,
-        tuple(entry.key for entry in duration_entries),
-        customer_days,
-        state.built,
+        return compute(state)
+    return MEMO.get_or_compute(
+        (*key, organisation.pk, state.built), lambda: compute(state), _memo_size
     )
-    return MEMO.get_or_compute(key, compute, _memo_size)
 
 
 def _memo_size(found: tuple) -> int:
@@ -502,7 +498,7 @@ def _memo_size(found: tuple) -> int:
     return 4096 + sum(part.nbytes for part in found if isinstance(part, _Durations))
 
 
-def _periods_computed(
+def _periods_from_summaries(
     organisation: Organisation,
     scope: tuple[str, str],
     periods: Sequence[tuple[dt.date, dt.date]],
@@ -511,6 +507,8 @@ def _periods_computed(
     customer_days: bool,
     state: SummaryState,
 ) -> tuple[dict[dt.date, dict[str, Any]], "_Durations | None", Sequence[float | None]]:
+    """What kpis_for_periods reads from the interactions (the aggregates per day, the duration
+    values by day, each period's returning customers), from the day summaries of `scope`."""
     names, rows = day_rows(
         organisation=organisation,
         date_from=min(a for a, _b in periods),
@@ -762,14 +760,23 @@ def kpis_breakdown(
 
     scope = _summary_scope(organisation, filters, aggregates, duration_entries)
     if scope is not None and (by == "day" or scope[0] in ("", by)):
-        rows, duration_values, returning, order = _breakdown_from_summaries(
+        kept = tuple(aggregates)
+        period = (date_from, date_to)
+        keys_kept = tuple(e.key for e in duration_entries)
+        rows, duration_values, returning, order = _kept(
             organisation,
-            scope,
-            by,
-            (date_from, date_to),
-            aggregates,
-            duration_entries,
-            bool(customer_days),
+            period,
+            ("breakdown", scope, by, period, kept, keys_kept, bool(customer_days)),
+            lambda state: _breakdown_from_summaries(
+                organisation,
+                scope,
+                by,
+                period,
+                kept,
+                duration_entries,
+                bool(customer_days),
+                state,
+            ),
         )
     else:
         duration_values, (rows, returning) = both(read_durations, read_aggregates)
@@ -868,46 +875,12 @@ def _breakdown_from_summaries(
     aggregates: Iterable[str],
     duration_entries: Sequence[Metric],
     customer_days: bool,
+    state: SummaryState,
 ) -> tuple[list[dict[str, Any]], "_Durations | None", list[tuple], dict[Any, int] | None]:
     """What kpis_breakdown reads from the interactions (the aggregates per group, the duration
     values by group, each group's customers and returning customers, the groups' positions
     among the duration values), from the day summaries of the grouping's dimension (by day:
-    of the filter's); kept in this process under the build tokens of the days while none has
-    changed since."""
-    state = summary_state(organisation=organisation, date_from=period[0], date_to=period[1])
-    aggregates = tuple(aggregates)
-
-    def compute() -> tuple[list[dict[str, Any]], "_Durations | None", list[tuple], Any]:
-        return _breakdown_computed(
-            organisation, scope, by, period, aggregates, duration_entries, customer_days, state
-        )
-
-    if state.built is None:
-        return compute()
-    key = (
-        "breakdown",
-        organisation.pk,
-        scope,
-        by,
-        period,
-        aggregates,
-        tuple(entry.key for entry in duration_entries),
-        customer_days,
-        state.built,
-    )
-    return MEMO.get_or_compute(key, compute, _memo_size)
-
-
-def _breakdown_computed(
-    organisation: Organisation,
-    scope: tuple[str, str],
-    by: str,
-    period: tuple[dt.date, dt.date],
-    aggregates: Iterable[str],
-    duration_entries: Sequence[Metric],
-    customer_days: bool,
-    state: SummaryState,
-) -> tuple[list[dict[str, Any]], "_Durations | None", list[tuple], dict[Any, int] | None]:
+    of the filter's)."""
     dimension, key = (scope[0], scope[1]) if by == "day" or scope[0] == by else (by, None)
     order: dict[Any, int] | None = None if by == "day" else {}
     names, found = day_rows(
