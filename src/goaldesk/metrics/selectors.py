@@ -65,6 +65,7 @@ from goaldesk.metrics.summaries import (
     DayRow,
     SummaryState,
     aggregates_of,
+    as_date,
     day_rows,
     grouped_sums,
     summary_scope,
@@ -388,7 +389,7 @@ def kpis_for_periods(
         daily: dict[dt.date, dict[str, Any]] = {}
         if aggregates:
             for row in qs.values("local_date").annotate(**aggregates):
-                daily[_as_date(row.pop("local_date"))] = row
+                daily[as_date(row.pop("local_date"))] = row
         returning: list[float | None] = []
         if customer_days:
             returning = _returning_rates(qs, periods)
@@ -797,7 +798,7 @@ def kpis_breakdown(
                 per_group[group][entry.key] = duration_values.summary(entry.key, position, position)
     for group, customers, returning_customers in returning:
         if by == "day":
-            group = _as_date(group)
+            group = as_date(group)
         for entry in customer_days:
             per_group[group][entry.key] = ratio(returning_customers, customers, 100)
 
@@ -952,10 +953,6 @@ def _returning_by_group(qs: QuerySet[Interaction], group_field: str) -> list[tup
             params,
         )
         return cursor.fetchall()
-
-
-def _as_date(value: Any) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
 # --- daily series -------------------------------------------------------------------------

@@ -413,8 +413,7 @@ def day_rows_of(
             runs[(int(day_numbers[rows[0]]), labels[int(keys[rows[0]])])] = rows
         dimension_out: list[DayRow] = []
         for group in grouped:
-            day = group["local_date"]
-            day = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
+            day = as_date(group["local_date"])
             key = _key_text(group[field]) if field else ""
             rows = runs[(day.toordinal(), key)]
             chosen = values[rows]
@@ -520,7 +519,7 @@ def day_rows(
             qs = qs.filter(group_key=key)
         return [
             DayRow.from_bytes(
-                _as_date(day),
+                as_date(day),
                 group_key,
                 bytes(sums),
                 None if values is None else bytes(values),
@@ -560,7 +559,8 @@ def day_rows(
     return list(aggregates), rows
 
 
-def _as_date(value: Any) -> dt.date:
+def as_date(value: Any) -> dt.date:
+    """A date as the database gives it (a date, or ISO text) as a date."""
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
