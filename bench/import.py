@@ -12,7 +12,9 @@ organisation "bench" is emptied first (use a fresh database name for a clean run
 "load_average", ...}: `seconds` covers the whole import (counting rows, parsing, writing;
 generating the CSV is not timed), `peak_rss_mb` the process's peak resident memory;
 `cpu_seconds` is this process's (on SQLite that includes the database's work, on PostgreSQL
-not), which depends much less than wall time on what else the machine is running.
+not), which depends much less than wall time on what else the machine is running. With
+--floor, also "sql_floor_rows_per_second": the database inserting the same rows by itself
+(see `sql_floor`), the ceiling for any import of them on this machine.
 """
 
 import argparse
@@ -86,6 +88,51 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def sql_floor(organisation_id: int, *, batch: int) -> int:
+    """Rows per second at which the database alone inserts the imported rows again, in
+    batches of `batch` rows per transaction (INSERT … SELECT into an empty copy of the table
+    with the same indexes and, on SQLite, the same day-stamp trigger): no Python per row, so
+    no import of these rows can be faster on this machine."""
+    from django.db import connection, transaction
+
+    table = "interactions_interaction"
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_floor")
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA temp_store = MEMORY")  # as the import's connection
+            cursor.execute(
+                "SELECT type, sql FROM sqlite_master WHERE tbl_name = %s AND sql IS NOT NULL",
+                [table],
+            )
+            schema = cursor.fetchall()
+            for kind, sql in sorted(schema, key=lambda item: item[0] != "table"):
+                sql = sql.replace(f'"{table}"', '"bench_floor"').replace(table, "bench_floor")
+                if kind != "table":  # indexes and triggers need names of their own
+                    sql = sql.replace('INDEX "', 'INDEX "floor_').replace(
+                        "TRIGGER ", "TRIGGER floor_", 1
+                    )
+                cursor.execute(sql)
+        else:
+            cursor.execute(f"CREATE TABLE bench_floor (LIKE {table} INCLUDING ALL)")
+        cursor.execute(
+            "SELECT id FROM interactions_interaction WHERE organisation_id = %s ORDER BY id",
+            [organisation_id],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        started = time.perf_counter()
+        for start in range(0, len(ids), batch):
+            chunk = ids[start : start + batch]
+            with transaction.atomic():
+                cursor.execute(
+                    "INSERT INTO bench_floor SELECT * FROM interactions_interaction"
+                    " WHERE id BETWEEN %s AND %s",
+                    [chunk[0], chunk[-1]],
+                )
+        seconds = time.perf_counter() - started
+        cursor.execute("DROP TABLE bench_floor")
+    return round(len(ids) / seconds) if seconds else 0
+
+
 def _ensure_postgres_database(url: str) -> None:
     import psycopg
 
@@ -103,6 +150,11 @@ def main() -> int:
     parser.add_argument("--database-url", help="PostgreSQL URL (default: a fresh SQLite file)")
     parser.add_argument("--data-dir", help="data directory (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="also time the database inserting the same rows by itself (see sql_floor)",
+    )
     args = parser.parse_args()
 
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="gd-bench-import-"))
@@ -170,6 +222,8 @@ def main() -> int:
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "file_mb": round(path.stat().st_size / 2**20, 1),
     }
+    if args.floor:
+        result["sql_floor_rows_per_second"] = sql_floor(org.pk, batch=5000)
     print(json.dumps(result))
     if not args.keep and not args.data_dir:
         from django.db import connection

@@ -880,6 +880,9 @@ def _tune_connection() -> None:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size = -131072")  # KiB: 128 MB
+            # Its reads (the ids already there, the next contacts) go through that cache, not
+            # through memory mapping, whose pages would count as the import's memory.
+            cursor.execute("PRAGMA mmap_size = 0")
             # Copy the write-ahead log into the database every 20,000 pages rather than
             # every 1,000: the pages each batch touches again (the ends of the indexes) are
             # then written back once per checkpoint, not once per batch or two.
