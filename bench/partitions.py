@@ -52,11 +52,17 @@ def timed(conn: psycopg.Connection, sql: str, params: tuple, repeat: int) -> dic
     return {"seconds": round(statistics.median(runs), 4), "rows": len(rows)}
 
 
+def next_month(day: dt.date) -> dt.date:
+    """The first day of the month after `day`'s."""
+    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+
 def months(first: dt.date, last: dt.date) -> list[dt.date]:
+    """The first days of the months from `first`'s to `last`'s."""
     found, day = [], first.replace(day=1)
     while day <= last:
         found.append(day)
-        day = (day + dt.timedelta(days=32)).replace(day=1)
+        day = next_month(day)
     return found
 
 
@@ -70,7 +76,7 @@ def build(conn: psycopg.Connection, org: int, first: dt.date, last: dt.date) -> 
         " PARTITION BY RANGE (local_date)"
     )
     for month in months(first, last):
-        following = (month + dt.timedelta(days=32)).replace(day=1)
+        following = next_month(month)
         conn.execute(
             f"CREATE TABLE bench_monthly_{month:%Y_%m} PARTITION OF bench_monthly"
             f" FOR VALUES FROM ('{month}') TO ('{following}')"
@@ -139,7 +145,7 @@ def queries(org: int, first: dt.date, last: dt.date, agent: int) -> dict[str, tu
 def retention(conn: psycopg.Connection, org: int, first: dt.date) -> dict:
     """Seconds to remove the oldest month from each table (and its rows)."""
     month = first.replace(day=1)
-    following = (month + dt.timedelta(days=32)).replace(day=1)
+    following = next_month(month)
     started = time.perf_counter()
     deleted = conn.execute(
         "DELETE FROM bench_plain WHERE organisation_id = %s"
