@@ -113,3 +113,33 @@ def test_an_hour_reads_as_the_span_it_stands_for(reader, language, arabic_digits
     # The start first, then the end, in the reader's digits (the words between are translated).
     assert start in text and end in text and text.index(start) < text.index(end)
     assert hour_span(None) == ""
+
+
+@pytest.mark.parametrize("language", ["en", "de", "fa", "ar"])
+def test_numbers_read_as_djangos_own_formatting_writes_them(reader, language):
+    """lnum groups plain numbers itself (faster); Django's number_format, after the same
+    rounding, is the independent reference for every language's separators."""
+    import random
+
+    from django.utils import formats
+
+    from goaldesk.engine import localize_digits
+
+    reader(language)
+    rng = random.Random(7)
+    values = [0, 7, -7, 999, 1000, -1000, 10**15 + 1, 0.0, -0.04, 2.675, 1e-7, 1e20]
+    values += [rng.randint(-(10**9), 10**9) for _ in range(300)]
+    values += [rng.uniform(-1e7, 1e7) for _ in range(300)]
+    values += [round(rng.uniform(-50, 50), rng.randint(0, 4)) for _ in range(300)]
+    for value in values:
+        for decimals in (0, 1, 2):
+            rounded = round(value, decimals) if isinstance(value, float) else value
+            text = formats.number_format(
+                rounded, decimal_pos=decimals, use_l10n=True, force_grouping=True
+            )
+            expected = localize_digits(text.lstrip("-"), language)
+            if text.startswith("-") and any(c in "123456789" for c in text):
+                expected = {"en": "-", "de": "-", "fa": LRM + MINUS, "ar": LRM + "-"}[
+                    language
+                ] + expected
+            assert lnum(value, decimals) == expected, (value, decimals)

@@ -274,6 +274,30 @@ class _Durations:
         return sum(sum(part.nbytes for part in column) for column in self.columns.values())
 
 
+class _GroupFigures:
+    """The statistics of each group's duration values alone, without the values: all that a
+    breakdown asks of them, in a few bytes where the values take megabytes, so that the memo
+    keeps many breakdowns (`_kept`). Same answers as the `_Durations` they come from, for one
+    group at a time."""
+
+    def __init__(self, durations: _Durations) -> None:
+        self._found = {
+            (key, position): durations.summary(key, position, position)
+            for key, (positions, _starts, _values) in durations.columns.items()
+            for position in positions.tolist()
+        }
+
+    def summary(self, key: str, first: int | None, last: int | None) -> Summary:
+        if first != last:
+            raise ValueError("a breakdown's figures hold one group at a time")
+        found = self._found.get((key, first))
+        return found.copy() if found is not None else summary_of_array(np.empty(0))
+
+    @property
+    def nbytes(self) -> int:
+        return 400 * len(self._found)
+
+
 def _durations(
     qs: QuerySet[Interaction],
     entries: Sequence[Metric],
@@ -496,7 +520,7 @@ def _kept(
 
 def _memo_size(found: tuple) -> int:
     """About how many bytes a kept result holds (its duration values, and some)."""
-    return 4096 + sum(part.nbytes for part in found if isinstance(part, _Durations))
+    return 4096 + sum(part.nbytes for part in found if isinstance(part, _Durations | _GroupFigures))
 
 
 def _periods_from_summaries(
@@ -760,6 +784,7 @@ def kpis_breakdown(
         return rows, returning
 
     scope = _summary_scope(organisation, filters, aggregates, duration_entries)
+    duration_values: _Durations | _GroupFigures | None
     if scope is not None and (by == "day" or scope[0] in ("", by)):
         kept = tuple(aggregates)
         period = (date_from, date_to)
@@ -877,9 +902,9 @@ def _breakdown_from_summaries(
     duration_entries: Sequence[Metric],
     customer_days: bool,
     state: SummaryState,
-) -> tuple[list[dict[str, Any]], "_Durations | None", list[tuple], dict[Any, int] | None]:
+) -> tuple[list[dict[str, Any]], "_GroupFigures | None", list[tuple], dict[Any, int] | None]:
     """What kpis_breakdown reads from the interactions (the aggregates per group, the duration
-    values by group, each group's customers and returning customers, the groups' positions
+    statistics of each group, each group's customers and returning customers, the groups' positions
     among the duration values), from the day summaries of the grouping's dimension (by day:
     of the filter's)."""
     dimension, key = (scope[0], scope[1]) if by == "day" or scope[0] == by else (by, None)
@@ -918,7 +943,7 @@ def _breakdown_from_summaries(
             )
             for group, day_rows_ in by_group.items()
         )
-        durations = _Durations.of_groups(groups, _summary_columns(duration_entries))
+        durations = _GroupFigures(_Durations.of_groups(groups, _summary_columns(duration_entries)))
     returning: list[tuple] = []
     if customer_days:
         for group, day_rows_ in by_group.items():

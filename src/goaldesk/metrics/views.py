@@ -324,13 +324,15 @@ def breakdown(request: OrgRequest, by: str) -> HttpResponse:
     table = []
     for group in groups:
         narrow = _group_narrowing(by, group["group"])
-        narrowed = _narrowed(scope, narrow) if narrow is not None else None
+        # The group's own query once; each cell adds its metric (a plain key) at the end, as
+        # `scope.query(metric=…)` would.
+        narrowed = _narrowed(scope, narrow).query() if narrow is not None else None
         label = ldate(group["group"]) if by == "day" else group["label"]
         cells = []
         for entry in columns:
             href = None
             if narrowed is not None and linked[entry.key]:
-                href = f"{base}?{narrowed.query(metric=entry.key)}"
+                href = f"{base}?{narrowed}&metric={entry.key}"
             cells.append({"display": display(entry, group[entry.key]), "href": href})
         table.append({"label": label, "cells": cells})
     context = {
