@@ -3,9 +3,11 @@ interactions, whoever writes it; the worker builds the changed days; the rebuild
 
 import datetime as dt
 import io
+import threading
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection, transaction
 
 from goaldesk.interactions.models import Interaction
 from goaldesk.metrics.models import AgentDaySummary, DayStamp
@@ -115,3 +117,55 @@ def test_the_rebuild_command_builds_every_day_and_names_an_unknown_organisation(
     assert built(desk) == {MON, dt.date(2026, 3, 5)}
     with pytest.raises(CommandError, match="no organisation “nope”"):
         call_command("summaries_rebuild", org="nope")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_build_leaves_a_day_due_rather_than_wait_for_a_writer_that_holds_it():
+    """On PostgreSQL an import's batch bumps its days' stamps, then more (the next contacts it
+    refreshed); a build that waited for one of them while holding another would deadlock with
+    it and fail the import. The build marks what is free and leaves the held day due."""
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "Needs PostgreSQL (set GOALDESK_DATABASE_URL=postgres://…): on SQLite a build holds "
+            "the only write lock, so no writer can hold a day meanwhile."
+        )
+    desk = OrganisationFactory(name="Desk", slug="desk", timezone="UTC")
+    make_interaction(desk, external_id="A", created_at=at("2026-03-02"))
+    make_interaction(desk, external_id="B", created_at=at("2026-03-03"))
+    holding, release = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        try:
+            with transaction.atomic():  # an import's batch, still open, has stamped Tuesday
+                make_interaction(desk, external_id="C", created_at=at("2026-03-03", "11:00"))
+                holding.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        assert holding.wait(30)
+        finished = threading.Event()
+
+        def build() -> None:
+            try:
+                summaries_build(desk)
+                finished.set()
+            finally:
+                connection.close()
+
+        builder = threading.Thread(target=build)
+        builder.start()
+        # Waiting for the writer, the build would still be stuck when the writer goes on.
+        builder.join(10)
+        assert finished.is_set()
+        assert built(desk) == {MON}
+    finally:
+        release.set()
+        thread.join(30)
+    assert due(desk) == {TUE}  # built at the next round, with the writer's row
+    summaries_build(desk)
+    assert due(desk) == set()
+    assert AgentDaySummary.objects.filter(organisation_id=desk.pk, day=TUE).exists()

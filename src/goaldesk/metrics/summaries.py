@@ -262,13 +262,32 @@ def _days_build(
             with connection.cursor() as cursor:
                 cursor.executemany(insert, summaries)
                 cursor.executemany(insert_dimensions, dimension_rows)
-            for day, version in stamps:
+            for day, version in _free(organisation, stamps):
                 marked += DayStamp.objects.filter(
                     organisation_id=organisation.pk, day=day, version=version
                 ).update(built_version=version, built_with=built_with, built_token=uuid.uuid4().hex)
     except IntegrityError:  # another worker built the same days at the same moment
         return 0
     return marked
+
+
+def _free(
+    organisation: Organisation, stamps: list[tuple[dt.date, int]]
+) -> list[tuple[dt.date, int]]:
+    """The (day, version) of `stamps` the build may mark, locked for it. On PostgreSQL a stamp
+    that a writer's open transaction has bumped is left due rather than waited for: the writer
+    may next bump a stamp this build holds (an import's batch stamps its days, then the days its
+    next-contact refresh touched), and each would wait for the other (a deadlock, which fails
+    the import). On SQLite the build holds the only write lock already."""
+    if not connection.features.has_select_for_update_skip_locked:
+        return stamps
+    free = set(
+        DayStamp.objects.filter(organisation_id=organisation.pk, day__in=[d for d, _v in stamps])
+        .order_by("day")
+        .select_for_update(skip_locked=True)
+        .values_list("day", flat=True)
+    )
+    return [(day, version) for day, version in stamps if day in free]
 
 
 def summaries_build(
