@@ -8,8 +8,10 @@ import threading
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
+from django.utils import timezone
 
-from goaldesk.interactions.models import Interaction
+from goaldesk.core.models import JobState
+from goaldesk.interactions.models import ImportJob, Interaction
 from goaldesk.metrics.models import AgentDaySummary, DayStamp
 from goaldesk.metrics.summaries import summaries_build, summaries_build_due
 from tests.factories import AgentFactory, OrganisationFactory, TeamFactory
@@ -117,6 +119,40 @@ def test_the_rebuild_command_builds_every_day_and_names_an_unknown_organisation(
     assert built(desk) == {MON, dt.date(2026, 3, 5)}
     with pytest.raises(CommandError, match="no organisation “nope”"):
         call_command("summaries_rebuild", org="nope")
+
+
+def test_the_worker_leaves_an_organisations_days_to_its_running_import_and_builds_them_after(desk):
+    """Each batch of an import changes its days again: building them meanwhile is work thrown
+    away. The figures stay exact all along (they read days not built from the interactions)."""
+    make_interaction(desk, external_id="A", created_at=at("2026-03-02"))
+    other = OrganisationFactory(slug="other", timezone="UTC")
+    make_interaction(other, external_id="B", created_at=at("2026-03-03"))
+    job = ImportJob.objects.create(
+        organisation=desk,
+        original_name="calls.csv",
+        state=JobState.RUNNING,
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+    )
+    summaries_build_due()
+    assert (due(desk), built(other)) == ({MON}, {TUE})  # the other organisation is built
+    # A dry run writes no interactions, and an import whose process is gone holds nothing.
+    ImportJob.objects.filter(pk=job.pk).update(dry_run=True)
+    summaries_build_due()
+    assert built(desk) == {MON}
+    make_interaction(desk, external_id="C", created_at=at("2026-03-03"))
+    ImportJob.objects.filter(pk=job.pk).update(
+        dry_run=False, heartbeat_at=timezone.now() - dt.timedelta(minutes=10)
+    )
+    summaries_build_due()
+    assert due(desk) == set()
+    make_interaction(desk, external_id="D", created_at=at("2026-03-03", "12:00"))
+    ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
+    summaries_build_due()
+    assert due(desk) == {TUE}
+    ImportJob.objects.filter(pk=job.pk).update(state=JobState.DONE, finished_at=timezone.now())
+    summaries_build_due()
+    assert due(desk) == set()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -36,9 +36,12 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from goaldesk.accounts.models import Organisation
-from goaldesk.interactions.models import Channel, Interaction
+from goaldesk.core.jobs import stale_after_seconds
+from goaldesk.core.models import JobState
+from goaldesk.interactions.models import Channel, ImportJob, Interaction
 from goaldesk.interactions.selectors import filter_ids, resolve_filters
 from goaldesk.metrics.catalogue import CATALOGUE, Durations, Sums
 from goaldesk.metrics.models import AgentDaySummary, DayStamp, DaySummary
@@ -326,9 +329,28 @@ def summaries_build_due() -> int:
         DaySummary.objects.filter(organisation_id__in=gone).delete()
         DayStamp.objects.filter(organisation_id__in=gone).delete()
     built = 0
+    importing = _importing()
     for organisation in Organisation.objects.filter(pk__in=stamped & known).order_by("pk"):
-        built += summaries_build(organisation)
+        if organisation.pk not in importing:
+            built += summaries_build(organisation)
     return built
+
+
+def _importing() -> set[int]:
+    """The organisations an interaction import is writing to now (running, its heartbeat
+    fresh): their days are built when it ends. Each of its batches changes the days again (a
+    file of a year changes every day of the year), so building them meanwhile would read the
+    organisation's interactions over and over, on the cores the import and the pages need;
+    until they are built the figures read those days from the interactions, as exact."""
+    fresh = timezone.now() - dt.timedelta(seconds=stale_after_seconds())
+    return set(
+        ImportJob.objects.filter(
+            state=JobState.RUNNING,
+            kind=ImportJob.Kind.INTERACTIONS,
+            dry_run=False,
+            heartbeat_at__gte=fresh,
+        ).values_list("organisation_id", flat=True)
+    )
 
 
 # --- one day of everyone, or of one channel, agent, team or category -------------------------
