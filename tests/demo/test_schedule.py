@@ -18,7 +18,16 @@ def test_demo_build_schedules_the_latest_forecast_and_publishes_it(planned_org, 
     for n in range(4):
         AgentFactory(organisation=org, key=f"a{n}")
     make_run(organisation=org, interval_minutes=30, horizon_days=14)
-    schedule = schedule_demo_build(organisation=org, today=today_in(org), time_limit_seconds=10)
+    # The week the demo plans: the first the forecast (from today on) covers whole. (This week
+    # would have no demand on a Friday, the last day of a week that starts on Saturday: its
+    # open days are all before the forecast.)
+    today = today_in(org)
+    schedule = schedule_demo_build(
+        organisation=org,
+        today=today,
+        week_start=first_full_week(org, today),
+        time_limit_seconds=10,
+    )
     assert schedule.state == Schedule.State.DONE and schedule.published_at is not None
     assert schedule.source == Schedule.Source.FORECAST and schedule.requirement
     assert AgentProfile.objects.filter(agent__organisation=org).count() == 4

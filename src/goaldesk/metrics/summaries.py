@@ -22,7 +22,7 @@ from itertools import chain
 from typing import Any
 
 import numpy as np
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import (
     Aggregate,
     Case,
@@ -58,6 +58,8 @@ DURATION_COLUMNS: tuple[str, ...] = tuple(
 BUILD_CHUNK_DAYS = 7
 #: How often the worker's clock builds the days that changed.
 BUILD_EVERY_SECONDS = 5
+#: On PostgreSQL, how long a build waits for a lock before it gives up (its days stay due).
+LOCK_TIMEOUT_MS = 500
 
 
 #: Each channel's contacts (the dashboard's chart of contacts by channel reads them per day).
@@ -230,6 +232,13 @@ def _days_build(
     marked = 0
     try:
         with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # A build never holds up another transaction for long: a lock it cannot get
+                # within half a second (a writer's, a schema change's, a deletion's) ends it,
+                # before PostgreSQL would look for a deadlock and perhaps pick the other side,
+                # and its days stay due for the next round.
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_MS}ms'")
             stamps = list(
                 DayStamp.objects.filter(organisation_id=organisation.pk, day__in=days).values_list(
                     "day", "version"
@@ -270,6 +279,10 @@ def _days_build(
                     organisation_id=organisation.pk, day=day, version=version
                 ).update(built_version=version, built_with=built_with, built_token=uuid.uuid4().hex)
     except IntegrityError:  # another worker built the same days at the same moment
+        return 0
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) != "55P03":  # lock_not_available
+            raise
         return 0
     return marked
 
