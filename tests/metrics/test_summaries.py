@@ -4,6 +4,7 @@ interactions, whoever writes it; the worker builds the changed days; the rebuild
 import datetime as dt
 import io
 import threading
+from contextlib import contextmanager
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -155,6 +156,49 @@ def test_the_worker_leaves_an_organisations_days_to_its_running_import_and_build
     assert due(desk) == set()
 
 
+@contextmanager
+def held_by_another_transaction(hold):
+    """For the block's length, another connection keeps open the transaction in which it ran
+    hold() (a writer's batch, a lock)."""
+    holding, release = threading.Event(), threading.Event()
+
+    def run() -> None:
+        try:
+            with transaction.atomic():
+                hold()
+                holding.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    try:
+        assert holding.wait(30)
+        yield
+    finally:
+        release.set()
+        thread.join(30)
+
+
+def built_in_time(organisation, seconds: float = 10) -> bool:
+    """Whether summaries_build(organisation), run on another connection, ends within `seconds`
+    (a build that waits for the holder would still be stuck when it goes on)."""
+    finished = threading.Event()
+
+    def build() -> None:
+        try:
+            summaries_build(organisation)
+            finished.set()
+        finally:
+            connection.close()
+
+    builder = threading.Thread(target=build)
+    builder.start()
+    builder.join(seconds)
+    return finished.is_set()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_build_leaves_a_day_due_rather_than_wait_for_a_writer_that_holds_it():
     """On PostgreSQL an import's batch bumps its days' stamps, then more (the next contacts it
@@ -168,39 +212,12 @@ def test_a_build_leaves_a_day_due_rather_than_wait_for_a_writer_that_holds_it():
     desk = OrganisationFactory(name="Desk", slug="desk", timezone="UTC")
     make_interaction(desk, external_id="A", created_at=at("2026-03-02"))
     make_interaction(desk, external_id="B", created_at=at("2026-03-03"))
-    holding, release = threading.Event(), threading.Event()
-
-    def writer() -> None:
-        try:
-            with transaction.atomic():  # an import's batch, still open, has stamped Tuesday
-                make_interaction(desk, external_id="C", created_at=at("2026-03-03", "11:00"))
-                holding.set()
-                release.wait(30)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=writer)
-    thread.start()
-    try:
-        assert holding.wait(30)
-        finished = threading.Event()
-
-        def build() -> None:
-            try:
-                summaries_build(desk)
-                finished.set()
-            finally:
-                connection.close()
-
-        builder = threading.Thread(target=build)
-        builder.start()
-        # Waiting for the writer, the build would still be stuck when the writer goes on.
-        builder.join(10)
-        assert finished.is_set()
+    # an import's batch, still open, has stamped Tuesday
+    with held_by_another_transaction(
+        lambda: make_interaction(desk, external_id="C", created_at=at("2026-03-03", "11:00"))
+    ):
+        assert built_in_time(desk)
         assert built(desk) == {MON}
-    finally:
-        release.set()
-        thread.join(30)
     assert due(desk) == {TUE}  # built at the next round, with the writer's row
     summaries_build(desk)
     assert due(desk) == set()
@@ -218,37 +235,13 @@ def test_a_build_gives_up_a_lock_it_cannot_get_and_leaves_its_days_due():
         )
     desk = OrganisationFactory(name="Desk", slug="desk", timezone="UTC")
     make_interaction(desk, external_id="A", created_at=at("2026-03-02"))
-    holding, release = threading.Event(), threading.Event()
 
-    def holder() -> None:
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute("LOCK TABLE metrics_daysummary IN ACCESS EXCLUSIVE MODE")
-                holding.set()
-                release.wait(30)
-        finally:
-            connection.close()
+    def lock() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE metrics_daysummary IN ACCESS EXCLUSIVE MODE")
 
-    thread = threading.Thread(target=holder)
-    thread.start()
-    try:
-        assert holding.wait(30)
-        finished = threading.Event()
-
-        def build() -> None:
-            try:
-                summaries_build(desk)
-                finished.set()
-            finally:
-                connection.close()
-
-        builder = threading.Thread(target=build)
-        builder.start()
-        builder.join(10)
-        assert finished.is_set()
+    with held_by_another_transaction(lock):
+        assert built_in_time(desk)
         assert due(desk) == {MON}
-    finally:
-        release.set()
-        thread.join(30)
     summaries_build(desk)
     assert due(desk) == set()
